@@ -120,6 +120,36 @@ def assemble(lines: dict[int, str], count: int, label: str) -> Share:
     return Share.from_bytes(raw)
 
 
+@dataclass(frozen=True)
+class Header:
+    index: int
+    n: int
+    set_text: str
+    copy: int
+    lines: int
+
+    @property
+    def label(self) -> str:
+        return f"typed share {self.index} of set {self.set_text}"
+
+
+def parse_header(text: str) -> Header:
+    m = _HEADER.search(text)
+    if not m:
+        raise BreakglassError("that is not a header line: it looks like 'BG1 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 10'")
+    return _header(m)
+
+
+def _header(m: re.Match) -> Header:
+    set_text = encoding.group(m.group(3).upper().replace("-", ""), 4)
+    return Header(int(m.group(1)), int(m.group(2)), set_text, int(m.group(4) or 1), int(m.group(5)))
+
+
+def check_matches_header(share: Share, header: Header) -> None:
+    if set_id_text(share.set_id) != header.set_text or share.index != header.index:
+        raise BreakglassError(f"{header.label}: the header line does not match the share typed below it")
+
+
 @dataclass
 class TypedReading:
     """What a typed text yielded: shares, one-line problems (each skipped), and notes on corrected typos."""
@@ -147,19 +177,16 @@ def read_text(text: str) -> TypedReading:
         return result
     for h, (start, m) in enumerate(headers):
         end = headers[h + 1][0] if h + 1 < len(headers) else len(rows)
-        index, n, set_text, copy, count = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
-        label = f"typed share {int(index)} of set {set_text.upper()}"
+        header = _header(m)
         try:
-            share, notes = _read_block(rows[start + 1 : end], int(count), label)
+            share, notes = _read_block(rows[start + 1 : end], header.lines, header.label)
+            check_matches_header(share, header)
         except BreakglassError as e:
             result.problems.append(str(e))
             continue
-        if set_id_text(share.set_id) != encoding.group(set_text.upper().replace("-", ""), 4) or share.index != int(index):
-            result.problems.append(f"{label}: the header line does not match the share typed below it")
-            continue
         result.shares.append(share)
-        result.copies.append(int(copy or 1))
-        result.notes.extend(f"{label}: {note}" for note in notes)
+        result.copies.append(header.copy)
+        result.notes.extend(f"{header.label}: {note}" for note in notes)
     return result
 
 

@@ -1,0 +1,165 @@
+"""The command line: a thin shell over the modules. Every user-facing failure is one line and a non-zero exit.
+
+Exit codes: 0 success; 1 refusal, failure or audit findings; 2 usage error (click); 130 interrupted.
+Heavy libraries (reportlab, qrcode, PIL, zxing-cpp, pypdfium2) are imported inside the commands that need
+them, so `breakglass --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BreakglassError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def say(message: str = "") -> None:
+    """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential."""
+    click.echo(message, err=True)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="breakglass")
+def cli() -> None:
+    """breakglass: a break-glass credential on paper, split k-of-n between custodians, recovered offline.
+
+    \b
+    Typical use:
+      breakglass split --config ceremony/example.toml --out sheets/ --journal journal.jsonl
+      breakglass recombine --verify-only --journal journal.jsonl scans/      (a drill)
+      breakglass recombine --journal journal.jsonl scans/                    (a release)
+
+    Exit codes: 0 success, 1 refused or failed (the reason is printed), 2 usage error.
+    """
+
+
+# --- split ---------------------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("-k", "--threshold", type=int, help="Shares needed to recover (2..n). From --config if not given.")
+@click.option("-n", "--shares", type=int, help="Shares to make (k..255). From --config if not given.")
+@click.option("--label", help="What the credential is, printed on every sheet, e.g. 'AWS org root'.")
+@click.option("--secret-file", metavar="PATH|-", help="Read the credential from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the sheets and manifest.json (created if missing; nothing in it is overwritten).")
+@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
+@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
+@click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
+@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
+def split(threshold, shares, label, secret_file, out_dir, custodians, copies, paper, config_path, journal_path, operator, witness, no_scan_check):
+    """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
+
+    Every sheet is read back with every available QR decoder and the shares are recombined before anything is
+    written; if any check fails, nothing is saved.
+
+    \b
+    Example:
+      breakglass split -k 3 -n 5 --label "AWS org root" --out sheets/ \\
+          --custodian Alice --custodian Bob --custodian Carol --custodian Dan --custodian Erin
+    """
+    from .splitting import SplitPlan, run_split
+
+    plan = SplitPlan.from_options(
+        threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
+        paper=paper.lower(), config_path=config_path, out_dir=out_dir, journal_path=journal_path,
+        operator=operator, witness=witness, scan_check=not no_scan_check,
+    )
+    plan.check_before_secret()
+    from .secretio import read_secret
+
+    credential = read_secret(secret_file)
+    run_split(plan, credential, now_utc(), say)
+
+
+# --- recombine -----------------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed fallback text (repeatable); it may sit inside other text.")
+@click.option("--type-in", is_flag=True, help="Type shares line by line; each line is checked as you type it.")
+@click.option("--out", "out", metavar="PATH|-", help="Write the credential to a new 0600 file, or '-' for exactly its bytes on stdout.")
+@click.option("--verify-only", is_flag=True, help="Drill: recombine and authenticate, print the fingerprint and OK, never reveal the credential.")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'drill' or 'release' event to this journal.")
+@click.option("--operator", help="Who recombines (recorded in the journal).")
+@click.option("--witness", help="Who witnesses (recorded in the journal).")
+@click.option("--incident", help="Incident or ticket id (recorded in the journal).")
+@click.option("--reason", help="Why the credential is needed (recorded in the journal).")
+@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.")
+@click.option("--yes", "assume_yes", is_flag=True, help="Show the credential without asking (when it is shown on the terminal).")
+def recombine(scans, typed_files, type_in, out, verify_only, journal_path, operator, witness, incident, reason, dpi, assume_yes):
+    """Recover the credential from any k sheets: scans, photos, PDFs, folders or typed text, in any order.
+
+    \b
+    Examples:
+      breakglass recombine --verify-only scans/               (drill: prove the set works, reveal nothing)
+      breakglass recombine --out - scan1.jpg scan2.png | ...  (exact bytes to a pipe)
+      breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
+    """
+    from .recovery import RecoveryRequest, run_recovery
+
+    if verify_only and out:
+        raise click.UsageError("--verify-only never reveals the credential; drop --out")
+    if not scans and not typed_files and not type_in:
+        raise click.UsageError("give scans (images, PDFs, folders), --typed FILE or --type-in")
+    request = RecoveryRequest(
+        scans=list(scans), typed_files=list(typed_files), type_in=type_in, out=out, verify_only=verify_only,
+        journal_path=journal_path, operator=operator, witness=witness, incident=incident, reason=reason,
+        dpi=dpi, assume_yes=assume_yes,
+    )
+    run_recovery(request, now_utc(), say)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (record keeping, rotation, audit)."""
+    try:
+        from .record_cli import journal, logbook
+    except ImportError:  # pragma: no cover - during development only
+        return
+    cli.add_command(journal)
+    cli.add_command(logbook)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    """Entry point: run the CLI and turn every failure into one line, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted; nothing more was done", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except BreakglassError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted; nothing more was done", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as e:  # a bug: say so in one line; BREAKGLASS_DEBUG=1 shows the traceback
+        if os.environ.get("BREAKGLASS_DEBUG"):
+            raise
+        click.echo(f"internal error ({type(e).__name__}: {e}); this is a bug in breakglass, please report it", err=True)
+        sys.exit(3)
+    else:
+        sys.exit(0)
