@@ -125,6 +125,48 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
     run_recovery(request, now_utc(), say)
 
 
+# --- rotate --------------------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal; the rotation is recorded in it.")
+@click.option("--secret-file", metavar="PATH|-", help="The NEW credential, from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new set's sheets.")
+@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable).")
+@click.option("--type-in", is_flag=True, help="Type old shares line by line.")
+@click.option("-k", "--threshold", type=int, help="Shares needed for the new set (default: as the old set).")
+@click.option("-n", "--shares", type=int, help="Shares in the new set (default: as the old set).")
+@click.option("--label", help="Label for the new set (default: the old set's).")
+@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
+@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
+@click.option("--operator", help="Who runs the rotation (recorded in the journal).")
+@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True)
+@click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
+def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, dpi, no_scan_check):
+    """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
+
+    Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
+
+    \b
+    Example:
+      breakglass rotate --journal journal.jsonl --secret-file - --out new-sheets/ old-scans/
+    """
+    from .rotation import RotateRequest, run_rotate
+
+    if not scans and not typed_files and not type_in:
+        raise click.UsageError("give scans of k old sheets (images, PDFs, folders), --typed FILE or --type-in")
+    run_rotate(RotateRequest(
+        journal_path=journal_path, secret_file=secret_file, out_dir=out_dir, scans=list(scans),
+        typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
+        custodians=custodians, copies=copies, paper=paper.lower(), config_path=config_path, operator=operator,
+        witness=witness, dpi=dpi, scan_check=not no_scan_check,
+    ), now_utc(), say)
+
+
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (record keeping, rotation, audit)."""
     try:

@@ -16,7 +16,7 @@ from typing import Callable
 import click
 
 from . import combine, typed
-from .collect import ShareCollector, describe
+from .collect import FoundShare, ShareCollector, describe
 from .combine import Recovered, numbers
 from .errors import BreakglassError
 
@@ -43,12 +43,26 @@ class RecoveryRequest:
 
 def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
     _refuse_early(req)
+    found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    recovered = combine.recombine([f.share for f in found])
+    retired_by = retirement(req.journal_path, recovered.set_text)
+    _print_result(recovered, say)
+    if retired_by:
+        say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
+            "destroyed. This use is recorded as a use of a retired set; report it.")
+    event_code = _journal(req, recovered, found, now, retired_by)
+    _deliver(req, recovered, event_code, say)
+    return recovered
+
+
+def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None]) -> list[FoundShare]:
+    """Every share from scans, typed files and typed-in text, with problems reported one line each."""
     collector = ShareCollector()
-    if req.scans:
-        _read_scans(req, collector, say)
-    for source in req.typed_files:
+    if scans:
+        _read_scans(scans, dpi, collector, say)
+    for source in typed_files:
         _read_typed_file(source, collector, say)
-    if req.type_in:
+    if type_in:
         _type_in(collector, say)
     found = collector.shares()
     for problem in collector.problems:
@@ -59,11 +73,19 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     say(f"Shares found: {len(found)}")
     for f in found:
         say(f"  {describe(f)}")
-    recovered = combine.recombine([f.share for f in found])
-    _print_result(recovered, say)
-    event_code = _journal(req, recovered, found, now)
-    _deliver(req, recovered, event_code, say)
-    return recovered
+    return found
+
+
+def retirement(journal_path: Path | None, set_text: str) -> str | None:
+    """The event code of the rotation that retired this set, if the journal has one."""
+    if journal_path is None or not journal_path.exists():
+        return None
+    from .journal import read_journal
+
+    for entry in read_journal(journal_path):
+        if entry.event == "rotate" and entry.set == set_text:
+            return entry.code
+    return None
 
 
 def _refuse_early(req: RecoveryRequest) -> None:
@@ -88,10 +110,10 @@ def _refuse_early(req: RecoveryRequest) -> None:
             raise BreakglassError(f"the journal's folder {req.journal_path.parent} does not exist")
 
 
-def _read_scans(req: RecoveryRequest, collector: ShareCollector, say) -> None:
+def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
     from .scan import scan_paths
 
-    for page in scan_paths(req.scans, dpi=req.dpi):
+    for page in scan_paths(scans, dpi=dpi):
         source = str(page.source) + (f" page {page.page}" if page.page else "")
         if page.problem:
             collector.problems.append(f"{source}: {page.problem}")
@@ -160,7 +182,7 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime) -> str | None:
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None) -> str | None:
     if req.journal_path is None:
         return None
     from .journal import append_event
@@ -171,6 +193,8 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime) -
         extra["incident"] = req.incident
     if req.reason:
         extra["reason"] = req.reason
+    if retired_by:
+        extra["retired_by"] = retired_by
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,

@@ -7,7 +7,7 @@ written only when every check passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -43,7 +43,8 @@ class SplitPlan:
     contact: str = ""
     config_path: Path | None = None
     replaces_set: str | None = None
-    extra_journal: dict = field(default_factory=dict)
+    # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
+    journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
@@ -167,12 +168,8 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     if plan.journal_path is not None:
         from .journal import append_event
 
-        entry = append_event(
-            plan.journal_path, "split", set_id=set_text, shares=list(range(1, plan.n + 1)),
-            fingerprint=result.fingerprint, operator=plan.operator, witness=plan.witness, now=now,
-            extra={"k": plan.k, "n": plan.n, "label": plan.label,
-                   "copies": [[s.share, s.copy] for s in plan.sheets], **plan.extra_journal},
-        )
+        fields = (plan.journal_entry or _split_entry)(plan, result)
+        entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, **fields)
         event_code = entry.code
     document = manifest.build(
         set_id=set_text, fingerprint=result.fingerprint, k=plan.k, n=plan.n, label=plan.label,
@@ -183,6 +180,19 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     )
     write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document), mode=0o644)
     return event_code
+
+
+def sheets_record(plan: SplitPlan) -> list[dict]:
+    """Who holds which share and copy: recorded in the journal so rotation and audit know the holders."""
+    return [{"share": s.share, "copy": s.copy, "holder": s.name} for s in plan.sheets]
+
+
+def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
+    return {
+        "event": "split", "set_id": set_id_text(result.set_id), "shares": list(range(1, plan.n + 1)),
+        "fingerprint": result.fingerprint,
+        "extra": {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan)},
+    }
 
 
 def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> None:
