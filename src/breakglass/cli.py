@@ -20,7 +20,16 @@ from .errors import BreakglassError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+FAKE_TIME_ENV = "BREAKGLASS_FAKE_TIME"  # tests and demos only: pretend it is this UTC time (ISO 8601)
+
+
 def now_utc() -> datetime:
+    fake = os.environ.get(FAKE_TIME_ENV)
+    if fake:
+        try:
+            return datetime.fromisoformat(fake.replace("Z", "+00:00")).astimezone(timezone.utc).replace(microsecond=0)
+        except ValueError:
+            raise BreakglassError(f"{FAKE_TIME_ENV}='{fake}' is not an ISO 8601 time") from None
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -203,7 +212,7 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
 
         config = load_config(config_path)
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days)
-    report = run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of), head=head,
+    report = run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else now_utc(), head=head,
                        logbook_csv=logbook_csv, rotations_csv=rotations_csv)
     if as_json:
         click.echo(json_module.dumps(report.to_json(), indent=2))
