@@ -272,6 +272,20 @@ def verify_journal(path: str | Path, head: str | None = None) -> VerifyResult:
     return VerifyResult(count, last, False, problem, match.line + 1)
 
 
+def require_intact(path: Path) -> None:
+    """Refuse to go on with a broken journal. A journal that does not exist yet is fine (it will be created),
+    as long as its folder exists."""
+    path = Path(path)
+    if path.exists():
+        if path.is_dir():
+            raise BreakglassError(f"journal {path} is a folder, not a journal file")
+        result = verify_journal(path)
+        if not result.ok:
+            raise BreakglassError(f"journal {path} is broken: {result.problem}; run breakglass journal verify {path}")
+    elif not path.parent.is_dir():
+        raise BreakglassError(f"journal {path} cannot be created: folder {path.parent} does not exist")
+
+
 def find_event(path: str | Path, code: str) -> Entry:
     """The entry whose event code is `code` (typed the way a person copies it from paper)."""
     wanted = normalize_code(code)

@@ -17,24 +17,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.utils import simpleSplit
-
-from . import __version__, paper, wording
+from . import __version__, paper, pdfkit, wording
 from .config import CeremonyConfig
 from .errors import BreakglassError
 from .journal import Entry
-
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-MONO = "Courier"
-MONO_BOLD = "Courier-Bold"
-INK = (0.0, 0.0, 0.0)
-GREY = (0.35, 0.35, 0.35)
-RULE = (0.55, 0.55, 0.55)
-SHADE = (0.92, 0.92, 0.92)
-PAD = 3.0
-HEADER_H = 22.0
-FOOTER_H = 20.0
+from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD, PAD, RULE
 
 SCRIPT_NAMES = ("split", "release", "drill", "rotation", "destruction")
 
@@ -251,25 +238,13 @@ def _custody_sheets(manifest: dict, config: CeremonyConfig | None, n: int) -> tu
 # ---------------------------------------------------------------- drawing
 
 
-class _Page:
-    """Drawing on the canvas, with a cursor `y` moving down the content area of the current page."""
+class _Page(pdfkit.Page):
+    """pdfkit.Page with the logbook's data, wording and page furniture."""
 
     def __init__(self, canvas, area: paper.SafeArea, data: LogbookData, words: dict, total: int | None):
-        self.c = canvas
-        self.area = area
         self.data = data
         self.words = words
-        self.total = total
-        self.page = 0
-        inset = 1.0  # strokes are centred on their path: keep half a line width from the edge, and a little more
-        self.left = area.left + inset
-        self.width = area.width - 2 * inset
-        self.right = area.right - inset
-        self.top = area.top - HEADER_H
-        self.bottom = area.bottom + FOOTER_H
-        self.y = self.top
-
-    # ---- pages
+        super().__init__(canvas, area, None, total)
 
     def values(self, **more) -> dict:
         d = self.data
@@ -288,205 +263,14 @@ class _Page:
             raise BreakglassError(f"templates/logbook.toml has no {section}.{key}") from None
         return wording.fill(text, **self.values(**more)) if isinstance(text, str) else text
 
-    def new_page(self) -> None:
-        if self.page:
-            self.c.showPage()
-        self.page += 1
-        self._furniture()
-        self.y = self.top
-
-    def _furniture(self) -> None:
-        c, a, doc = self.c, self.area, self.words["document"]
-        c.setStrokeColorRGB(*RULE)
-        c.setLineWidth(0.6)
-        c.setFillColorRGB(*GREY)
-        c.setFont(FONT, 7.5)
-        left = wording.fill(doc["header_left"], **self.values())
-        right = self.fit(wording.fill(doc["header_right"], **self.values()), FONT, 7.5,
-                         a.width - c.stringWidth(left, FONT, 7.5) - 20)
-        c.drawString(a.left, a.top - 8, left)
-        c.drawRightString(a.right, a.top - 8, right)
-        c.line(a.left, a.top - 12, a.right, a.top - 12)
-        c.line(a.left, a.bottom + 12, a.right, a.bottom + 12)
-        pages = self.total if self.total is not None else 0
-        page_text = wording.fill(doc["footer_right"], page=self.page, pages=pages, set_id=self.data.set_id)
-        c.drawRightString(a.right, a.bottom + 3, page_text)
-        footer = self.fit(wording.fill(doc["footer_left"], **self.values()), FONT, 7,
-                          a.width - c.stringWidth(page_text, FONT, 7.5) - 20)
-        c.setFont(FONT, 7)
-        c.drawString(a.left, a.bottom + 3, footer)
-        c.setFillColorRGB(*INK)
-        c.setStrokeColorRGB(*INK)
-
-    def need(self, height: float) -> bool:
-        """Start a new page if `height` does not fit; True if it did."""
-        if self.y - height < self.bottom:
-            self.new_page()
-            return True
-        return False
-
-    # ---- text
-
-    def fit(self, text: str, font: str, size: float, width: float) -> str:
-        if self.c.stringWidth(text, font, size) <= width:
-            return text
-        while text and self.c.stringWidth(text + "...", font, size) > width:
-            text = text[:-1]
-        return text + "..."
-
-    def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
-        lines: list[str] = []
-        for para in text.split("\n"):
-            lines += simpleSplit(para, font, size, width) or [""]
-        # A word longer than the width (e.g. a long path) is cut rather than drawn past the edge.
-        return [self.fit(line, font, size, width) for line in lines]
-
-    def title(self, text: str, size: float = 15) -> None:
-        self.need(size + 30)
-        self.c.setFont(BOLD, size)
-        self.c.drawString(self.left, self.y - size, text)
-        self.y -= size + 8
-
-    def paragraph(self, text: str, size: float = 9, font: str = FONT, gap: float = 6, color=INK, indent: float = 0) -> None:
-        lines = self.wrap(text, font, size, self.width - indent)
-        lead = size * 1.3
-        self.need(lead * min(len(lines), 3))
-        self.c.setFillColorRGB(*color)
-        self.c.setFont(font, size)
-        for line in lines:
-            self.need(lead)
-            self.c.setFont(font, size)
-            self.c.setFillColorRGB(*color)
-            self.c.drawString(self.left + indent, self.y - size, line)
-            self.y -= lead
-        self.c.setFillColorRGB(*INK)
-        self.y -= gap
-
-    def bullets(self, items, size: float = 8.5) -> None:
-        for item in items:
-            lines = self.wrap(item, FONT, size, self.width - 12)
-            lead = size * 1.3
-            self.need(lead * len(lines))
-            self.c.setFont(FONT, size)
-            self.c.drawString(self.left + 2, self.y - size, "-")
-            for line in lines:
-                self.c.drawString(self.left + 12, self.y - size, line)
-                self.y -= lead
-            self.y -= 2
-
-    def checkbox(self, x: float, y: float, size: float = 8) -> None:
-        self.c.setLineWidth(0.8)
-        self.c.rect(x, y, size, size, stroke=1, fill=0)
-
-    def code_boxes(self, x: float, y: float, box: float = 16, code: str | None = None) -> float:
-        """Eight boxes for an event code (XXXX-XXXX), filled in if known; returns the width used."""
-        chars = code.replace("-", "") if code else ""
-        c = self.c
-        c.setLineWidth(0.8)
-        cx = x
-        for i in range(8):
-            if i == 4:
-                c.setFont(BOLD, box * 0.7)
-                c.drawCentredString(cx + 5, y + box * 0.3, "-")
-                cx += 10
-            c.rect(cx, y, box, box, stroke=1, fill=0)
-            if chars:
-                c.setFont(MONO_BOLD, box * 0.8)
-                c.drawCentredString(cx + box / 2, y + box * 0.22, chars[i])
-            cx += box
-        return cx - x
-
-    def field(self, x: float, width: float, label: str, value: str = "", size: float = 8.5, height: float = 26) -> None:
-        """A labelled box to write in (label small at the top), with `value` printed if known."""
-        c = self.c
-        c.setLineWidth(0.6)
-        c.rect(x, self.y - height, width, height, stroke=1, fill=0)
-        c.setFillColorRGB(*GREY)
-        c.setFont(FONT, 6.5)
-        c.drawString(x + PAD, self.y - 8, self.fit(label, FONT, 6.5, width - 2 * PAD))
-        c.setFillColorRGB(*INK)
-        if value:
-            c.setFont(FONT, size)
-            c.drawString(x + PAD, self.y - height + 5, self.fit(value, FONT, size, width - 2 * PAD))
-
-    def field_row(self, items: list[tuple[str, str]], height: float = 26, gap: float = 0) -> None:
-        self.need(height)
-        width = self.width / len(items)
-        for i, (label, value) in enumerate(items):
-            self.field(self.left + i * width, width, label, value, height=height)
-        self.y -= height + gap
-
-    # ---- tables
-
-    def table(self, columns: list[tuple[str, float]], rows: list[list], *, min_height: float = 20, size: float = 8.5,
-              head_size: float = 7.5, continued: str = "") -> None:
-        """A grid with a shaded header row repeated on each page. Column widths are fractions of the width.
-        A cell is text, a list of (text, font, size) paragraphs, or the string "[ ]" for a checkbox."""
-        widths = [f * self.width for _, f in columns]
-        heads = [self.wrap(t, BOLD, head_size, w - 2 * PAD) for (t, _), w in zip(columns, widths, strict=True)]
-        head_h = max(len(h) for h in heads) * head_size * 1.2 + 2 * PAD
-
-        def header() -> None:
-            c = self.c
-            c.setFillColorRGB(*SHADE)
-            c.rect(self.left, self.y - head_h, self.width, head_h, stroke=0, fill=1)
-            c.setFillColorRGB(*INK)
-            x = self.left
-            for lines, w in zip(heads, widths, strict=True):
-                c.setFont(BOLD, head_size)
-                for j, line in enumerate(lines):
-                    c.drawString(x + PAD, self.y - PAD - head_size * (j + 1) * 1.2 + 1.5, line)
-                x += w
-            self._grid(widths, head_h)
-            self.y -= head_h
-
-        def layout(cell, w: float) -> list[tuple[str, str, float]]:
-            if cell == "[ ]":
-                return []
-            paras = [(cell, FONT, size)] if isinstance(cell, str) else cell
-            out = []
-            for text, font, sz in paras:
-                out += [(line, font, sz) for line in self.wrap(text, font, sz, w - 2 * PAD)] if text else []
-            return out
-
-        self.need(head_h + min_height)
-        header()
-        for row in rows:
-            cells = [layout(cell, w) for cell, w in zip(row, widths, strict=True)]
-            height = max([min_height] + [sum(sz * 1.25 for _, _, sz in lines) + 2 * PAD + 2 for lines in cells])
-            if self.need(height):
-                if continued:
-                    self.c.setFont(FONT, 8)
-                    self.c.setFillColorRGB(*GREY)
-                    self.c.drawString(self.left, self.y - 8, continued)
-                    self.c.setFillColorRGB(*INK)
-                    self.y -= 14
-                header()
-            x = self.left
-            for cell, lines, w in zip(row, cells, widths, strict=True):
-                if cell == "[ ]":
-                    self.checkbox(x + w / 2 - 4.5, self.y - height / 2 - 4.5, 9)
-                ty = self.y - PAD
-                for line, font, sz in lines:
-                    self.c.setFont(font, sz)
-                    self.c.drawString(x + PAD, ty - sz, line)
-                    ty -= sz * 1.25
-                x += w
-            self._grid(widths, height)
-            self.y -= height
-
-    def _grid(self, widths: list[float], height: float) -> None:
-        c = self.c
-        c.setLineWidth(0.6)
-        c.setStrokeColorRGB(*INK)
-        c.rect(self.left, self.y - height, self.width, height, stroke=1, fill=0)
-        x = self.left
-        for w in widths[:-1]:
-            x += w
-            c.line(x, self.y, x, self.y - height)
-
-    def rows_left(self, row_height: float, header: float = 20) -> int:
-        return max(0, int((self.y - self.bottom - header) // row_height))
+    def page_furniture(self) -> pdfkit.Furniture:
+        doc = self.words["document"]
+        return pdfkit.Furniture(
+            header_left=wording.fill(doc["header_left"], **self.values()),
+            header_right=wording.fill(doc["header_right"], **self.values()),
+            footer_left=wording.fill(doc["footer_left"], **self.values()),
+            page_label=lambda page, pages: wording.fill(doc["footer_right"], page=page, pages=pages, set_id=self.data.set_id),
+        )
 
 
 # ---------------------------------------------------------------- the pages
@@ -769,17 +553,13 @@ PAGES = (_cover, _participants, _script, _custody, _exceptions, _release, _destr
 def render_logbook(data: LogbookData, paper_size: str = "a4") -> bytes:
     """The logbook PDF. Drawn twice: once to count the pages, then with "page p of P" filled in."""
     words = wording.load("logbook")
-    area = paper.safe_area(paper_size)
-    total = None
-    for _ in range(2):
-        canvas, buffer = paper.new_canvas(paper_size, f"Key ceremony record {data.set_id}")
-        p = _Page(canvas, area, data, words, total)
+
+    def draw(p: _Page) -> None:
         for page in PAGES:
             page(p)
-        canvas.showPage()
-        canvas.save()
-        total = p.page
-    return buffer.getvalue()
+
+    return pdfkit.render(paper_size, f"Key ceremony record {data.set_id}",
+                         lambda canvas, area, total: _Page(canvas, area, data, words, total), draw)
 
 
 def main(argv: list[str] | None = None) -> int:
