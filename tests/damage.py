@@ -172,15 +172,16 @@ def stain(
         y = top + rng.uniform(0, bh - side_h)
         draw.rectangle([x, y, x + side_w, y + side_h], fill=fill)
         return out
-    # A 24-point polygon with radii r*(1 +- 0.25); its mean area is close to pi*r^2*1.03.
-    r = math.sqrt(area / (math.pi * 1.03))
+    # A smooth irregular blob: radius r * (1 + a few low harmonics with random phases), mean area pi r^2 * 1.0175.
+    r = math.sqrt(area / (math.pi * 1.0175))
     cx = left + rng.uniform(min(r, bw / 2), max(bw - r, bw / 2))
     cy = top + rng.uniform(min(r, bh / 2), max(bh - r, bh / 2))
+    phases = [rng.uniform(0, 2 * math.pi) for _ in range(3)]
     points = []
-    for i in range(24):
-        angle = 2 * math.pi * i / 24
-        radius = r * (1 + rng.uniform(-0.25, 0.25))
-        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    for i in range(72):
+        t = 2 * math.pi * i / 72
+        wobble = 0.15 * math.sin(2 * t + phases[0]) + 0.1 * math.sin(3 * t + phases[1]) + 0.05 * math.sin(5 * t + phases[2])
+        points.append((cx + r * (1 + wobble) * math.cos(t), cy + r * (1 + wobble) * math.sin(t)))
     draw.polygon(points, fill=fill)
     return out
 

@@ -187,7 +187,7 @@ def test_rasterize_pdf_from_bytes_and_path(pdf_bytes, tmp_path):
 def test_multi_page_pdf_gives_one_result_per_page(pdf_bytes, texts, tmp_path):
     path = tmp_path / "sheets.pdf"
     path.write_bytes(pdf_bytes)
-    results = list(scan.scan_paths([path], dpi=150))
+    results = list(scan.scan_paths([path], dpi=150, retry=True))
     assert [(r.source, r.page) for r in results] == [(str(path), 1), (str(path), 2), (str(path), 3)]
     assert results[0].texts == [texts[0]] and results[0].problem is None
     assert results[1].texts == [] and results[1].problem == "no QR code found"
@@ -205,13 +205,41 @@ def test_folder_is_searched_recursively_in_order(tmp_path, texts, pdf_bytes):
     b.save(tmp_path / "scans" / "sub" / "d.webp", lossless=True)
     (tmp_path / "scans" / "notes.txt").write_text("not scanned when recursing")
     (tmp_path / "scans" / ".hidden.png").write_bytes(b"hidden files are skipped")
-    results = list(scan.scan_paths([tmp_path / "scans"]))
+    results = list(scan.scan_paths([tmp_path / "scans"], retry=True))
     names = [(Path(r.source).relative_to(tmp_path / "scans").as_posix(), r.page) for r in results]
     assert names == [("A.JPG", None), ("b.png", None), ("sub/c.pdf", 1), ("sub/c.pdf", 2), ("sub/c.pdf", 3),
                      ("sub/d.webp", None)]
     assert results[0].texts == [texts[0]]
     assert results[1].texts == [texts[1]]
     assert results[5].texts == [texts[1]]
+
+
+def test_blank_pages_wait_and_are_not_searched_when_the_shares_are_complete(pdf_bytes, texts, tmp_path):
+    # Shares 1, 2 and 3 of a 3-of-5 set: the blank page (a sheet's page of typed lines) costs one look.
+    path = tmp_path / "sheets.pdf"
+    path.write_bytes(pdf_bytes)
+    started = time.perf_counter()
+    results = list(scan.scan_paths([path], dpi=150))
+    assert [r.page for r in results] == [1, 3, 2]
+    assert results[2].problem == "no QR code found"
+    assert results[2].notes == ["not searched harder: the shares read elsewhere are complete"]
+    assert time.perf_counter() - started < 2
+
+
+def test_blank_looking_pages_are_searched_when_a_share_is_missing(page, texts, tmp_path):
+    # Only share 1 is clean; share 2's page is so faded that a first look finds nothing at all.
+    faded = damage.fade(damage.blur(damage.downsample(damage.synthetic_page([texts[1]])[0], 200), 1.5), 0.96)
+    assert scan.decode_report(faded, retry=False).combined == []
+    (tmp_path / "1.png").write_bytes(png_bytes(page[0].reduce(2)))
+    (tmp_path / "2.png").write_bytes(png_bytes(faded))
+    (tmp_path / "3.png").write_bytes(png_bytes(Image.new("L", (800, 1100), 255)))
+    results = list(scan.scan_paths([tmp_path]))
+    assert [(Path(r.source).name, r.texts) for r in results] == [("1.png", [texts[0]]), ("2.png", [texts[1]]),
+                                                              ("3.png", [])]
+    assert results[2].problem == "no QR code found" and results[2].notes == []
+    assert scan.shares_wanted(texts[:2])
+    assert not scan.shares_wanted(texts)
+    assert scan.shares_wanted(["https://example.org"])
 
 
 def test_multi_page_tiff(tmp_path, texts):
@@ -255,7 +283,7 @@ def test_bad_input_gives_one_line_problems_and_never_raises(tmp_path, page):
 
 def test_content_decides_the_type_of_a_named_file(tmp_path, pdf_bytes, texts):
     (tmp_path / "really-a-pdf.png").write_bytes(pdf_bytes)
-    results = list(scan.scan_paths([tmp_path / "really-a-pdf.png"], dpi=150))
+    results = list(scan.scan_paths([tmp_path / "really-a-pdf.png"], dpi=150, retry=True))
     assert [r.page for r in results] == [1, 2, 3]
     assert results[0].texts == [texts[0]]
 
