@@ -78,7 +78,8 @@ def perspective_coefficients(src: list[tuple[float, float]], dst: list[tuple[flo
 
 
 def perspective(img: Image.Image, amount: float = 0.15, skew: float = 0.05) -> Image.Image:
-    """A photo taken at an angle: the top edge shrinks by `amount` of the width (keystone), the page shears by `skew`."""
+    """A photo taken at an angle: the top edge shrinks by `amount` of the width (keystone); the page shears by
+    `skew` of the width."""
     w, h = img.size
     inset = amount * w / 2
     shear = skew * w
@@ -180,13 +181,16 @@ def stain(
     points = []
     for i in range(72):
         t = 2 * math.pi * i / 72
-        wobble = 0.15 * math.sin(2 * t + phases[0]) + 0.1 * math.sin(3 * t + phases[1]) + 0.05 * math.sin(5 * t + phases[2])
+        wobble = (0.15 * math.sin(2 * t + phases[0]) + 0.1 * math.sin(3 * t + phases[1])
+                  + 0.05 * math.sin(5 * t + phases[2]))
         points.append((cx + r * (1 + wobble) * math.cos(t), cy + r * (1 + wobble) * math.sin(t)))
     draw.polygon(points, fill=fill)
     return out
 
 
-def fold(img: Image.Image, position: float = 0.5, width: int = 12, delta: int = 60, vertical: bool = False) -> Image.Image:
+def fold(
+    img: Image.Image, position: float = 0.5, width: int = 12, delta: int = 60, vertical: bool = False
+) -> Image.Image:
     """A fold line: a band `width` px wide at `position` (fraction of the height, or of the width if vertical)
     whose grey levels shift by `delta` (positive: lighter, worn toner; negative: darker, a crease shadow)."""
     base = _gray(img)

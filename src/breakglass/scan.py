@@ -332,8 +332,8 @@ def _preparations(gray: Image.Image) -> Iterator[_Prepared]:
         up = _scaled(stretched, 2.0)
         if up is not None:
             yield _Prepared("scale x2", up, 2.0)
-    yield _Prepared("smooth and threshold", _adaptive(small.filter(ImageFilter.GaussianBlur(2)), max(4, round(r * scale)), 4),
-                    scale, binarizer="FixedThreshold")
+    smooth = _adaptive(small.filter(ImageFilter.GaussianBlur(2)), max(4, round(r * scale)), 4)
+    yield _Prepared("smooth and threshold", smooth, scale, binarizer="FixedThreshold")
 
 
 # Which preparations zbar also gets in the fallback chain (it is ~7x slower than zxing-cpp per look).
