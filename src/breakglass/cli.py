@@ -229,14 +229,33 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
         sys.exit(1)
 
 
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("breakglass-demo"), show_default=True, help="Folder for everything the demo makes (must be new or empty).")
+def demo(out_dir):
+    """Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, rotate, audit.
+
+    \b
+    Example:
+      breakglass demo --out /tmp/breakglass-demo
+    """
+    from .demo import run_demo
+
+    run_demo(out_dir, now_utc(), say)
+
+
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (record keeping, rotation, audit)."""
     try:
-        from .record_cli import journal, logbook
+        from .record_cli import checklist, destroy, journal, logbook
     except ImportError:  # pragma: no cover - during development only
         return
     cli.add_command(journal)
     cli.add_command(logbook)
+    cli.add_command(checklist)
+    cli.add_command(destroy)
 
 
 _register_optional_commands()
