@@ -7,8 +7,8 @@ is given. `render` draws a document twice, the first time only to count the page
 
 Table cells are text, a list of (text, font, size) paragraphs, or the string "[ ]" for a centred checkbox.
 A paragraph whose font is BOXES draws a row of labelled checkboxes (text is the list of labels); CODE draws
-eight boxes for an event code (text is the code, or "" for empty boxes; size is the box size); LINE draws a
-label followed by a rule to write on (text is the label).
+a label and eight empty boxes to write an event code in (text is the label; size is the box size); LINE
+draws a label followed by a rule to write on (text is the label).
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class Furniture:
 
 class Page:
     """Drawing on the canvas, with a cursor `y` moving down the content area of the current page."""
+
+    break_long_words = False  # True: a word wider than its box is split across lines; False: it is cut short
 
     def __init__(self, canvas, area: paper.SafeArea, furniture: Furniture | None, total: int | None):
         self.c = canvas
@@ -124,8 +126,21 @@ class Page:
         lines: list[str] = []
         for para in text.split("\n"):
             lines += simpleSplit(para, font, size, width) or [""]
+        if self.break_long_words:
+            lines = [piece for line in lines for piece in self._break(line, font, size, width)]
         # A word longer than the width (e.g. a long path) is cut rather than drawn past the edge.
         return [self.fit(line, font, size, width) for line in lines]
+
+    def _break(self, line: str, font: str, size: float, width: float) -> list[str]:
+        """A line too wide (a long path or id with no space) cut into pieces that fit."""
+        pieces = []
+        while self.c.stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and self.c.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            pieces.append(line[:cut])
+            line = line[cut:]
+        return [*pieces, line]
 
     def title(self, text: str, size: float = 15) -> None:
         self.need(size + 30)
@@ -266,7 +281,7 @@ class Page:
                 if row:
                     out.append((row, BOXES, sz, sz * 1.6))
             elif font == CODE:
-                out.append((text, CODE, sz, sz + 6))
+                out.append((text, CODE, sz, sz + 8))
             elif font == LINE:
                 out.append((text, LINE, sz, sz * 2.0))
             elif text:
@@ -283,7 +298,10 @@ class Page:
                 c.drawString(cx + sz + 4, top - sz, label)
                 cx += sz + 4 + c.stringWidth(label, FONT, sz) + 12
         elif font == CODE:
-            self.code_boxes(x + PAD, top - sz - 3, box=sz, code=item or None)
+            c.setFont(FONT, 8)
+            c.drawString(x + PAD, top - sz * 0.5 - 7, item)
+            start = x + PAD + (c.stringWidth(item, FONT, 8) + 8 if item else 0)
+            self.code_boxes(start, top - sz - 4, box=sz)
         elif font == LINE:
             c.setFont(FONT, sz)
             c.drawString(x + PAD, top - sz * 1.5, item)
