@@ -229,6 +229,23 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
         sys.exit(1)
 
 
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("breakglass-demo"), show_default=True, help="Folder for everything the demo makes (must be new or empty).")
+def demo(out_dir):
+    """Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, rotate, audit.
+
+    \b
+    Example:
+      breakglass demo --out /tmp/breakglass-demo
+    """
+    from .demo import run_demo
+
+    run_demo(out_dir, now_utc(), say)
+
+
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (record keeping, rotation, audit)."""
     try:
