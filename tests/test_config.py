@@ -85,8 +85,8 @@ def test_share_numbers_fill_gaps(tmp_path):
         (lambda t: t.replace('location = "Here"', ""), r"custodians\[1\]\.location is missing"),
         (lambda t: t.replace('location = "Here"', 'location = "Here"\nshare = 7'), r"custodians\[1\]\.share must be a share number from 1 to 3"),
         (lambda t: t.replace('name = "C2"', 'name = "c1"'), r"custodians\[2\]\.name 'c1' is already custodians\[1\]"),
-        (lambda t: t.replace('name = "C1"', 'name = "C1"\nshare = 2').replace('name = "C2"', 'name = "C2"\nshare = 2'), r"custodians\[2\]\.share 2 is already held"),
-        (lambda t: t + '[[custodians]]\nname="C3"\nrole="r"\nlocation="l"\n[[custodians]]\nname="C4"\nrole="r"\nlocation="l"\n', r"custodians lists 4 people but only n = 3"),
+        (lambda t: t.replace('name = "C1"', 'name = "C1"\nshare = 2\ncopies = 5').replace('name = "C2"', 'name = "C2"\nshare = 2\ncopies = 5'), r"share 2 would have 10 copies; at most 9"),
+        (lambda t: t + '[[custodians]]\nname="C3"\nrole="r"\nlocation="l"\n[[custodians]]\nname="C4"\nrole="r"\nlocation="l"\n', r"custodians needs 4 shares but only n = 3"),
         (lambda t: t.replace("k = 2", "k = 3"), r"custodians lists 2 people but k = 3"),
         (lambda t: t.replace('witness = "Wes"', 'witness = "Ann"'), r"witness must be someone other than the administrator"),
         (lambda t: t.replace('auditor = "Aud"', "auditor = 5"), r"auditor must be a table or a string"),
@@ -119,3 +119,11 @@ def test_example_is_plain_toml():
     """The example stays readable by any TOML parser (no breakglass-only syntax)."""
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     assert data["k"] == 3
+
+
+def test_copies_of_one_share_can_go_to_different_people(tmp_path):
+    text = MINIMAL.replace('name = "C1"', 'name = "C1"\nshare = 2').replace('name = "C2"', 'name = "C2"\nshare = 2\ncopies = 2')
+    config = load_config(write(tmp_path, text))
+    held = [(s.share, s.copy, s.custodian.name if s.custodian else None) for s in config.sheets()]
+    assert (2, 1, "C1") in held and (2, 2, "C2") in held and (2, 3, "C2") in held
+    assert len({(s, c) for s, c, _ in held}) == len(held)

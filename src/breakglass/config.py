@@ -65,14 +65,22 @@ class CeremonyConfig:
         return {p.name: p.share if p.share is not None else next(free) for p in self.custodians}
 
     def sheets(self) -> list[Sheet]:
-        """Every sheet to print, by share then copy; shares no custodian holds get one unassigned copy."""
+        """Every sheet to print, by share then copy. Several custodians may hold copies of one share (each keeps
+        `copies` of them, numbered on in file order); a share nobody holds gets one unassigned copy."""
         assigned = self.assignments()
-        holder = {assigned[p.name]: p for p in self.custodians}
+        holders: dict[int, list[Person]] = {}
+        for p in self.custodians:
+            holders.setdefault(assigned[p.name], []).append(p)
         out = []
         for share in range(1, self.n + 1):
-            person = holder.get(share)
-            for copy in range(1, (person.copies if person else 1) + 1):
-                out.append(Sheet(share, copy, person))
+            people = holders.get(share, [])
+            if not people:
+                out.append(Sheet(share, 1, None))
+            copy = 1
+            for person in people:
+                for _ in range(person.copies):
+                    out.append(Sheet(share, copy, person))
+                    copy += 1
         return out
 
     def people(self) -> list[Person]:
@@ -220,20 +228,24 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
         raise c.fail("k/n", f"are invalid: {e}") from None
 
     custodians = tuple(c.custodian(f"custodians[{i + 1}]", v, n) for i, v in enumerate(data["custodians"]))
-    if len(custodians) > n:
-        raise c.fail("custodians", f"lists {len(custodians)} people but only n = {n} shares are made")
+    # Copies of one share may go to different people (same `share`); every other custodian needs a share of their own.
+    shares_needed = len({p.share for p in custodians if p.share is not None}) + sum(p.share is None for p in custodians)
+    if shares_needed > n:
+        raise c.fail("custodians", f"needs {shares_needed} shares but only n = {n} are made (give copies of one share the same `share` number)")
     if len(custodians) < k:
         raise c.fail("custodians", f"lists {len(custodians)} people but k = {k} shares are needed to recover")
     names: dict[str, int] = {}
-    shares: dict[int, int] = {}
     for i, p in enumerate(custodians, 1):
         if p.name.casefold() in names:
             raise c.fail(f"custodians[{i}].name", f"'{p.name}' is already custodians[{names[p.name.casefold()]}]: one person holds one share")
         names[p.name.casefold()] = i
+    copies_of_share: dict[int, int] = {}
+    for p in custodians:
         if p.share is not None:
-            if p.share in shares:
-                raise c.fail(f"custodians[{i}].share", f"{p.share} is already held by custodians[{shares[p.share]}]")
-            shares[p.share] = i
+            copies_of_share[p.share] = copies_of_share.get(p.share, 0) + p.copies
+    for share, count in copies_of_share.items():
+        if count > 9:
+            raise c.fail("custodians", f"share {share} would have {count} copies; at most 9")
 
     roles = {key: c.person(key, data[key], _DEFAULT_ROLES[key]) for key in ("administrator", "witness", "auditor")}
     if roles["witness"].name.casefold() == roles["administrator"].name.casefold():
