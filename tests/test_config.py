@@ -46,13 +46,14 @@ def test_example_loads():
     assert isinstance(config, CeremonyConfig)
     assert config.label == "AWS organisation management account root"
     assert (config.k, config.n) == (3, 5)
-    assert len(config.custodians) == 5 and all(isinstance(p, Person) for p in config.custodians)
+    assert len(config.custodians) == 6 and all(isinstance(p, Person) for p in config.custodians)
+    assert [(s.share, s.copy) for s in config.sheets()][-2:] == [(5, 1), (5, 2)]  # share 5: two holders
     assert config.administrator.name == "Alice Moreau" and config.witness.name == "Bongani Dlamini"
     assert config.auditor.role.startswith("Auditor")
     assert config.rotation_deadline_days == 7 and config.drill_interval_days == 90
     assert len(config.permitted_uses) == 4 and config.contact
     sheets = [(s.share, s.copy, s.custodian.name) for s in config.sheets()]
-    assert sheets[-2:] == [(5, 1, "Hana Sato"), (5, 2, "Hana Sato")]
+    assert sheets[-2:] == [(5, 1, "Hana Sato"), (5, 2, "Ivan Petrov")]
     assert [p.name for p in config.people()][:3] == ["Alice Moreau", "Bongani Dlamini", "Chen Wei"]
 
 
