@@ -100,14 +100,9 @@ def _refuse_early(req: RecoveryRequest) -> None:
     if "-" in req.typed_files and req.type_in:
         raise BreakglassError("--typed - and --type-in both read the terminal; use one")
     if req.journal_path is not None:
-        from .journal import verify_journal
+        from .journal import require_intact
 
-        if req.journal_path.exists():
-            result = verify_journal(req.journal_path)
-            if not result.ok:
-                raise BreakglassError(f"journal {req.journal_path} is broken at line {result.line}: {result.problem}")
-        elif not req.journal_path.parent.is_dir():
-            raise BreakglassError(f"the journal's folder {req.journal_path.parent} does not exist")
+        require_intact(req.journal_path)
 
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:

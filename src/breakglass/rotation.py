@@ -42,13 +42,11 @@ class RotateRequest:
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
-    from .journal import read_journal, verify_journal
+    from .journal import read_journal, require_intact
 
     if not req.journal_path.exists():
         raise BreakglassError(f"journal {req.journal_path} does not exist: rotation must be recorded in the set's journal")
-    state = verify_journal(req.journal_path)
-    if not state.ok:
-        raise BreakglassError(f"journal {req.journal_path} is broken at line {state.line}: {state.problem}")
+    require_intact(req.journal_path)
     say("Recovering the old set...")
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
     old = combine.recombine([f.share for f in found])

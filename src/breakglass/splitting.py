@@ -91,14 +91,9 @@ class SplitPlan:
                 + "; refusing to overwrite: choose an empty --out folder"
             )
         if self.journal_path is not None:
-            from .journal import verify_journal
+            from .journal import require_intact
 
-            if self.journal_path.exists():
-                result = verify_journal(self.journal_path)
-                if not result.ok:
-                    raise BreakglassError(f"journal {self.journal_path} is broken at line {result.line}: {result.problem}")
-            elif not self.journal_path.parent.is_dir():
-                raise BreakglassError(f"the journal's folder {self.journal_path.parent} does not exist")
+            require_intact(self.journal_path)
 
 
 @dataclass(frozen=True)
