@@ -142,3 +142,11 @@ def test_several_typed_shares_in_one_text():
 def test_check_line_rejects_foreign_characters():
     with pytest.raises(BreakglassError, match="characters that are never printed: #"):
         typed.check_line(1, "ABCD #FGH 1234")
+
+
+def test_two_columns_on_one_row_as_pdftotext_layout_prints_them():
+    share = scheme.split(b"y" * 400, 2, 3).shares[0]
+    header, *lines = typed.encode(share).splitlines()
+    half = (len(lines) + 1) // 2
+    rows = [f"{left}        {right}" for left, right in zip(lines[:half], lines[half:] + [""])]
+    assert typed.read_text("\n".join([header, *rows])).shares == [share]

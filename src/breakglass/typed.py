@@ -193,9 +193,11 @@ def read_text(text: str) -> TypedReading:
 def _read_block(rows: list[str], count: int, label: str) -> tuple[Share, list[str]]:
     candidates: dict[int, list[str]] = {}
     for row in rows:
-        m = _LINE.match(row)
-        if m and 1 <= int(m.group(1)) <= count:
-            candidates.setdefault(int(m.group(1)), []).append(m.group(2))
+        # `pdftotext -layout` puts two columns of lines on one row, far apart: try each wide-spaced part too.
+        for part in [row, *re.split(r"\s{3,}", row.strip())]:
+            m = _LINE.match(part)
+            if m and 1 <= int(m.group(1)) <= count:
+                candidates.setdefault(int(m.group(1)), []).append(m.group(2))
     lines: dict[int, str] = {}
     notes: list[str] = []
     for number, typed_variants in sorted(candidates.items()):
