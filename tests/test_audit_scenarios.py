@@ -55,6 +55,12 @@ class History:
                         self.base / "new", "--operator", "Ada Admin", "--witness", "Will Witness", "--no-scan-check",
                         *self.sheets("old", (1, 3)), ok=ok)
 
+    def destroy(self, when, sheets=("1", "2", "3")):
+        old_set = read_journal(self.journal)[0].set
+        args = [a for sheet in sheets for a in ("--sheet", sheet)]
+        self.cli(when, "destroy", "--journal", self.journal, "--set", old_set, *args, "--operator", "Ada Admin",
+                 "--witness", "Will Witness")
+
     def logbook_csv(self, skip_codes=()) -> Path:
         """The auditor's transcription: one row per journal event, as written on paper."""
         path = self.base / "logbook.csv"
@@ -83,6 +89,7 @@ def clean_year(base: Path) -> History:
     h.drill("2026-05-20T09:00:00Z", shares=(2, 3))
     h.release("2026-06-10T02:00:00Z")
     h.rotate("2026-06-12T15:00:00Z")
+    h.destroy("2026-06-13T10:00:00Z")
     h.drill("2026-08-30T09:00:00Z", folder="new")
     h.drill("2026-11-15T09:00:00Z", folder="new", shares=(1, 3))
     return h
@@ -106,13 +113,13 @@ def test_a_clean_year_passes(year):
     result = year.audit("--logbook", year.logbook_csv())
     assert result.returncode == 0, text(result)
     assert "CLEAN" in result.stdout.decode()
-    assert len(read_journal(year.journal)) == 7
+    assert len(read_journal(year.journal)) == 8
 
 
 def test_the_json_report_is_machine_readable(year):
     result = year.audit("--json")
     report = json.loads(result.stdout)
-    assert report["clean"] is True and report["entries"] == 7
+    assert report["clean"] is True and report["entries"] == 8
 
 
 def test_a_release_with_no_rotation(tmp_path):
@@ -164,6 +171,7 @@ def test_a_tampered_journal(year, tmp_path):
     h = copy_history(year, tmp_path)
     lines = h.journal.read_text().splitlines()
     lines[3] = lines[3].replace('"INC-42"', '"INC-43"')
+    assert lines[3] != h.journal.read_text().splitlines()[3]
     h.journal.write_text("\n".join(lines) + "\n")
     result = h.audit()
     assert result.returncode == 1
@@ -221,3 +229,14 @@ def test_witness_equal_to_operator_is_a_finding(tmp_path):
           "--witness", "ada", *h.sheets("old", (1, 2)))
     result = h.audit(as_of="2026-02-02")
     assert any("the witness (ada) is the operator" in f for f in findings(result))
+
+
+def test_a_retired_sheet_never_destroyed(tmp_path):
+    h = History(tmp_path)
+    h.split("2026-01-05T10:00:00Z")
+    h.release("2026-02-10T02:00:00Z")
+    h.rotate("2026-02-11T10:00:00Z")
+    h.destroy("2026-02-11T12:00:00Z", sheets=("1", "3"))
+    assert "awaiting destruction of share 2 copy 1 (Bob)" in h.audit(as_of="2026-02-12").stdout.decode()
+    result = h.audit(as_of="2026-03-31")
+    assert any("1 sheet(s) were never recorded destroyed: share 2 copy 1 (Bob)" in f for f in findings(result))

@@ -98,6 +98,7 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | 
         check_drills(entries, sets, rules, as_of),
         check_witness(entries),
         check_holders(entries, sets),
+        check_destruction(entries, sets, rules, as_of, report.notes),
     ]
     if logbook_csv is not None:
         rows = read_logbook_csv(logbook_csv)
@@ -218,6 +219,28 @@ def check_holders(entries, sets: SetHistory) -> Iterator[Finding]:
             if k and len(shares) >= k:
                 yield Finding(origin.code, "holders", f"set {set_text}: one holder ({holder}) holds {len(shares)} distinct shares, "
                               f"k is {k}: that person alone can recover the credential")
+
+
+def check_destruction(entries, sets: SetHistory, rules: Rules, as_of: datetime, notes: list[str]) -> Iterator[Finding]:
+    """After a rotation, every printed copy of the retired set is recorded destroyed (a 'destroy' event) within
+    the rotation deadline; a copy never destroyed could still rebuild the old credential."""
+    destroyed: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for e in entries:
+        if e.event == "destroy":
+            for sheet in e.extra.get("sheets", []):
+                if isinstance(sheet, dict) and "share" in sheet:
+                    destroyed[e.set].add((int(sheet["share"]), int(sheet.get("copy", 1))))
+    for set_text, rotation in sets.retired.items():
+        printed = sets.holders(set_text)
+        left = sorted(sheet for sheet in printed if sheet not in destroyed[set_text])
+        if not left:
+            continue
+        names = ", ".join(f"share {s} copy {c}" + (f" ({printed[(s, c)]})" if printed[(s, c)] else "") for s, c in left)
+        if as_of - rotation.when > timedelta(days=rules.rotation_deadline_days):
+            yield Finding(rotation.code, "destruction", f"set {set_text} was retired on {rotation.time[:10]} but "
+                          f"{len(left)} sheet(s) were never recorded destroyed: {names}")
+        else:
+            notes.append(f"{rotation.code}: set {set_text} retired; awaiting destruction of {names}")
 
 
 # ---------------------------------------------------------------- logbook transcription
