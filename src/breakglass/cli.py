@@ -44,7 +44,7 @@ def cli() -> None:
     """breakglass: a break-glass credential on paper, split k-of-n between custodians, recovered offline.
 
     \b
-    Typical use:
+    Examples:
       breakglass split --config ceremony/example.toml --out sheets/ --journal journal.jsonl
       breakglass recombine --verify-only --journal journal.jsonl scans/      (a drill)
       breakglass recombine --journal journal.jsonl scans/                    (a release)
@@ -233,7 +233,7 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("breakglass-demo"), show_default=True, help="Folder for everything the demo makes (must be new or empty).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for everything the demo makes (new or empty). Default: ./breakglass-demo, or -2, -3... if taken.")
 def demo(out_dir):
     """Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, rotate, audit.
 
@@ -241,9 +241,9 @@ def demo(out_dir):
     Example:
       breakglass demo --out /tmp/breakglass-demo
     """
-    from .demo import run_demo
+    from .demo import fresh_folder, run_demo
 
-    run_demo(out_dir, now_utc(), say)
+    run_demo(out_dir or fresh_folder(Path("breakglass-demo")), now_utc(), say)
 
 
 def _register_optional_commands() -> None:

@@ -60,6 +60,15 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
         "logbook.pdf, checklist.pdf, logbook.csv). All of it is DEMO material.")
 
 
+def fresh_folder(base: Path) -> Path:
+    """`base`, or `base-2`, `base-3`... : the first that does not exist yet, so running the demo twice just works."""
+    candidate, number = base, 1
+    while candidate.exists():
+        number += 1
+        candidate = base.with_name(f"{base.name}-{number}")
+    return candidate
+
+
 class _Clock:
     """Demo events are spread over weeks so the journal reads like a real history."""
 

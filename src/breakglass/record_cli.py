@@ -35,6 +35,10 @@ def verify(path: Path, head: str | None) -> None:
     Prints the number of entries and the head code (the last event's code) and exits 0 if the journal is
     intact; otherwise names the first bad line and why, and exits 1. Without --head, a journal whose last
     entries were deleted still verifies: always give the last code from the paper logbook when you have it.
+
+    \b
+    Example:
+      breakglass journal verify journal.jsonl --head K7Q2-9XMB
     """
     from .journal import verify_journal
 
@@ -52,7 +56,12 @@ def verify(path: Path, head: str | None) -> None:
 @journal.command("show", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def show(path: Path) -> None:
-    """List the journal's events as a table (it is not verified: use `journal verify` for that)."""
+    """List the journal's events as a table (it is not verified: use `journal verify` for that).
+
+    \b
+    Example:
+      breakglass journal show journal.jsonl
+    """
     from .journal import read_journal
 
     entries = read_journal(path)

@@ -1,0 +1,49 @@
+"""The CLI explains itself: every command has a summary and an example, --help is fast, the reference is current."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from breakglass.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import commands_md  # noqa: E402
+
+ALL = [(" ".join(path), command) for path, command in commands_md.commands(cli, ["breakglass"])]
+HEAVY = ("reportlab", "qrcode", "PIL", "zxingcpp", "pypdfium2", "pyzbar")
+
+
+@pytest.mark.parametrize("name,command", ALL, ids=[name for name, _ in ALL])
+def test_every_command_has_a_summary_and_an_example(name, command):
+    assert command.get_short_help_str(limit=100).strip(), name
+    assert "Example" in (command.help or ""), f"{name} --help has no example"
+
+
+def test_command_reference_is_up_to_date():
+    assert commands_md.main.__module__ and commands_md.render() == commands_md.TARGET.read_text(), (
+        "docs/COMMANDS.md is out of date: run python scripts/commands_md.py"
+    )
+
+
+def test_readme_names_every_command():
+    readme = (ROOT / "README.md").read_text()
+    for name, command in ALL:
+        if not isinstance(command, click.Group):
+            assert f"`{name}" in readme, f"README does not mention {name}"
+
+
+def test_help_does_not_import_heavy_libraries():
+    probe = "import sys; from breakglass.cli import cli; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_version_and_usage_exit_codes():
+    version = subprocess.run([sys.executable, "-c", "from breakglass.cli import main; main()", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and "breakglass, version" in version.stdout
+    usage = subprocess.run([sys.executable, "-c", "from breakglass.cli import main; main()", "split", "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
