@@ -150,3 +150,9 @@ def test_two_columns_on_one_row_as_pdftotext_layout_prints_them():
     half = (len(lines) + 1) // 2
     rows = [f"{left}        {right}" for left, right in zip(lines[:half], lines[half:] + [""])]
     assert typed.read_text("\n".join([header, *rows])).shares == [share]
+
+
+def test_a_line_typed_with_its_printed_number_is_accepted(small_share):
+    line = typed.encode_lines(small_share)[1]
+    assert typed.check_line(2, line).data == typed.data_lines(small_share)[1]
+    assert typed.check_line(2, line.split(None, 1)[1]).data == typed.data_lines(small_share)[1]

@@ -67,10 +67,25 @@ class LineReading:
 
 
 def check_line(number: int, typed: str) -> LineReading:
-    """Check one typed line (data and check, with or without spaces; without its number).
+    """Check one typed line: data and check, with or without spaces, with or without its printed line number.
 
     Raises BreakglassError naming the line when it cannot be read or corrected.
     """
+    first, _, rest = typed.strip().partition(" ")
+    if rest.strip() and first.rstrip(".:)").isdigit() and int(first.rstrip(".:)")) == number:
+        # People copy the whole printed line. Try it without the number first; if that does not check, the
+        # number may be data (a short last line), so fall back to the line as typed.
+        try:
+            return _check_line(number, rest)
+        except BreakglassError as without_number:
+            try:
+                return _check_line(number, typed)
+            except BreakglassError:
+                raise without_number from None
+    return _check_line(number, typed)
+
+
+def _check_line(number: int, typed: str) -> LineReading:
     text = encoding.crockford_normalize(typed)
     if len(text) <= CHECK_CHARS:
         raise BreakglassError(f"line {number:02d} is too short: type the groups and the check at the end")

@@ -1,0 +1,150 @@
+"""The interactive paths, through a real pseudo-terminal: typing a share line by line, and the confirmation
+before the credential is shown on screen."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from breakglass import scheme, typed
+from test_cli import pdfs, run, text
+
+SECRET = b"terminal-test-credential"
+
+
+class Terminal:
+    """`breakglass ARGS` with stdin on a pty (so it is a terminal) and output captured from the same pty."""
+
+    def __init__(self, *args):
+        self.master, slave = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from breakglass.cli import main; main()", *map(str, args)],
+            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+        )
+        os.close(slave)
+        self.output = ""
+
+    def read_until(self, marker: str, timeout: float = 30) -> str:
+        deadline = time.time() + timeout
+        while marker not in self.output:
+            if time.time() > deadline:
+                raise AssertionError(f"timed out waiting for {marker!r}; got:\n{self.output}")
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 4096).decode(errors="replace")
+                except OSError:
+                    break
+        return self.output
+
+    def type(self, line: str) -> None:
+        os.write(self.master, (line + "\n").encode())
+
+    def finish(self, timeout: float = 60) -> int:
+        deadline = time.time() + timeout
+        while self.process.poll() is None and time.time() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 4096).decode(errors="replace")
+                except OSError:
+                    break
+        code = self.process.wait(timeout=5)
+        os.close(self.master)
+        return code
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    base = tmp_path_factory.mktemp("terminal")
+    (base / "s").write_bytes(SECRET)
+    result = run("split", "-k", "2", "-n", "3", "--label", "Terminal", "--secret-file", base / "s", "--out", base / "o")
+    assert result.returncode == 0, text(result)
+    return base / "o"
+
+
+def test_type_in_checks_each_line_and_asks_again_for_a_bad_one(sheets):
+    share = scheme.split(b"unrelated", 2, 3).shares[0]  # a share of another set, typed by hand
+    header, *lines = typed.encode(share).splitlines()
+    term = Terminal("recombine", "--verify-only", "--type-in", pdfs(sheets)[0])
+    term.read_until("header")
+    term.type(header)
+    term.read_until("line 01")
+    bad = lines[0][:4] + ("0000" if lines[0][4:8] != "0000" else "1111") + lines[0][8:]
+    term.type(bad)
+    term.read_until("retype line 01")
+    for number, line in enumerate(lines, start=1):
+        if number > 1:
+            term.read_until(f"line {number:02d}")
+        term.type(line.split(None, 1)[1])  # without the line number, as a person would
+    term.read_until("Type another share?")
+    term.type("n")
+    code = term.finish()
+    assert "share 1 accepted" in term.output
+    # One share of another set and one of the scanned set: recombination must refuse, naming both sets.
+    assert code == 1 and "none has enough" in term.output
+
+
+def test_type_in_completes_a_set(sheets):
+    from breakglass.collect import ShareCollector
+
+    collector = ShareCollector()
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdfs(sheets)[1])
+    collector.add_typed_text(document[0].get_textpage().get_text_range(), "sheet 2")
+    document.close()
+    share = collector.shares()[0].share
+    header, *lines = typed.encode(share).splitlines()
+    term = Terminal("recombine", "--verify-only", "--type-in", pdfs(sheets)[2])
+    term.read_until("header")
+    term.type(header)
+    for number, line in enumerate(lines, start=1):
+        term.read_until(f"line {number:02d}")
+        term.type(line)
+    term.read_until("Type another share?")
+    term.type("n")
+    assert term.finish() == 0, term.output
+    assert "OK  set" in term.output
+
+
+def test_credential_is_shown_only_after_yes(sheets):
+    declined = Terminal("recombine", *pdfs(sheets)[:2])
+    declined.read_until("Show the credential on this screen now?")
+    declined.type("n")
+    assert declined.finish() == 0
+    assert SECRET.decode() not in declined.output and "Not shown" in declined.output
+
+    accepted = Terminal("recombine", *pdfs(sheets)[1:])
+    accepted.read_until("Show the credential on this screen now?")
+    accepted.type("y")
+    assert accepted.finish() == 0
+    assert SECRET.decode() in accepted.output and "rotate" in accepted.output
+
+
+def test_split_prompts_twice_without_echo(tmp_path):
+    term = Terminal("split", "-k", "2", "-n", "2", "--label", "Prompted", "--out", tmp_path / "o", "--no-scan-check")
+    term.read_until("Type the credential")
+    term.type("typed-at-the-prompt")
+    term.read_until("Type it again")
+    term.type("typed-at-the-prompt")
+    assert term.finish() == 0, term.output
+    assert "typed-at-the-prompt" not in term.output  # never echoed
+    back = run("recombine", "--out", "-", *pdfs(tmp_path / "o"))
+    assert back.stdout == b"typed-at-the-prompt"
+
+
+def test_split_prompt_mismatch_writes_nothing(tmp_path):
+    term = Terminal("split", "-k", "2", "-n", "2", "--label", "Prompted", "--out", tmp_path / "o")
+    term.read_until("Type the credential")
+    term.type("first")
+    term.read_until("Type it again")
+    term.type("second")
+    assert term.finish() == 1
+    assert "differ" in term.output and not (tmp_path / "o").exists()
