@@ -9,10 +9,10 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from breakglass import paper
 from breakglass.audit import AuditReport, Finding
 from breakglass.auditpdf import render_audit
 from breakglass.journal import append_event
+from paperchecks import ink_problems, page_count
 
 LONG = "release of set 1A2B-3C4D-5E6F-7081 on 2026-12-01 was not followed by a rotation within 7 days " * 3
 REPORT = AuditReport(
@@ -51,22 +51,11 @@ def test_clean_report():
 def test_ink_inside_safe_area_and_many_findings_page_over(size):
     report = AuditReport(findings=[Finding(f"row {i}", "bags", LONG) for i in range(40)], entries=1, as_of="2027-06-01")
     pdf = render_audit(report, Path("j.jsonl"), paper=size)
-    area = paper.safe_area(size)
-    width, height = paper.page_size(size)
-    scale = 50 / 72
-    left, right = area.left * scale - 1, area.right * scale + 1
-    top, bottom = (height - area.top) * scale - 1, (height - area.bottom) * scale + 1
-    document = pdfium.PdfDocument(pdf)
-    assert len(document) >= 2
-    for index in range(len(document)):
-        image = document[index].render(scale=scale, grayscale=True).to_pil()
-        pixels = image.load()
-        w, h = image.size
-        outside = [(x, y) for y in range(h) for x in range(w)
-                   if pixels[x, y] < 250 and not (left <= x <= right and top <= y <= bottom)]
-        assert not outside, f"{size} page {index + 1}: ink outside the safe area at {outside[:5]}"
+    pages = page_count(pdf)
+    assert pages >= 2
+    assert ink_problems(pdf, size) == []
     text = pdf_text(pdf)
-    assert "row 39" in text and "40 findings" in text and f"page {len(document)} of {len(document)}" in text
+    assert "row 39" in text and "40 findings" in text and f"page {pages} of {pages}" in text
 
 
 def test_audit_command_writes_pdf(tmp_path):

@@ -45,7 +45,7 @@ def _prompt_twice(what: str) -> bytes:
     if not sys.stdin.isatty():
         raise BreakglassError(f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin")
     first = click.prompt(f"Type the {what} (not shown)", hide_input=True, default="", show_default=False)
-    second = click.prompt(f"Type it again", hide_input=True, default="", show_default=False)
+    second = click.prompt("Type it again", hide_input=True, default="", show_default=False)
     if first != second:
         raise BreakglassError(f"the two entries of the {what} differ; nothing was done")
     return first.encode("utf-8")

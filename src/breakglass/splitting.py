@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Callable
 
 from . import manifest, scheme
-from .combine import numbers
 from .errors import BreakglassError
 from .share import check_threshold, set_id_text
 
@@ -210,4 +209,4 @@ def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> 
     if event_code:
         say(f"  Journal event code (write it in the logbook): {event_code}")
     say("")
-    say(f"Hand out the sheets, one per custodian; read the set id and fingerprint aloud and compare with the sheets.")
+    say("Hand out the sheets, one per custodian; read the set id and fingerprint aloud and compare with the sheets.")
