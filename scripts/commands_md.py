@@ -16,21 +16,20 @@ from breakglass.cli import cli
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "COMMANDS.md"
 
 
-def commands(group: click.Group, prefix: list[str]):
-    """(path, command) for the group and every command under it, depth first, in name order."""
-    yield prefix, group
-    ctx = click.Context(group, info_name=" ".join(prefix))
+def commands(group: click.Group, prefix: list[str], parent: click.Context | None = None):
+    """(path, command, context) for the group and every command under it, depth first, in name order.
+
+    Each context has its real parent, as when the command is run, so inherited settings (such as -h for help)
+    show as the user sees them; click caches the help option per command, so this must match real use."""
+    ctx = click.Context(group, info_name=prefix[-1], parent=parent, terminal_width=100, **group.context_settings)
+    yield prefix, group, ctx
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
-            yield from commands(command, [*prefix, name])
+            yield from commands(command, [*prefix, name], ctx)
         else:
-            yield [*prefix, name], command
-
-
-def help_text(path: list[str], command: click.Command) -> str:
-    with click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100) as ctx:
-        return command.get_help(ctx)
+            sub = click.Context(command, info_name=name, parent=ctx, terminal_width=100, **command.context_settings)
+            yield [*prefix, name], command, sub
 
 
 def render() -> str:
@@ -40,8 +39,8 @@ def render() -> str:
         "Exit codes: 0 success; 1 refused, failed or audit findings (one line says why); 2 usage error; "
         "130 interrupted.\n",
     ]
-    for path, command in commands(cli, ["breakglass"]):
-        parts.append(f"## `{' '.join(path)}`\n\n```text\n{help_text(path, command).rstrip()}\n```\n")
+    for path, command, ctx in commands(cli, ["breakglass"]):
+        parts.append(f"## `{' '.join(path)}`\n\n```text\n{command.get_help(ctx).rstrip()}\n```\n")
     return "\n".join(parts)
 
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import commands_md  # noqa: E402
 
-ALL = [(" ".join(path), command) for path, command in commands_md.commands(cli, ["breakglass"])]
+ALL = [(" ".join(path), command) for path, command, _ in commands_md.commands(cli, ["breakglass"])]
 HEAVY = ("reportlab", "qrcode", "PIL", "zxingcpp", "pypdfium2", "pyzbar")
 
 
