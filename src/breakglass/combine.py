@@ -74,9 +74,11 @@ def choose_set(groups: dict[bytes, dict[int, Share]]) -> tuple[bytes, list[str]]
     if len(groups) == 1 and not complete:
         (sid, group), = groups.items()
         k = _required(group)
+        n = next(iter(group.values())).n
+        absent = [i for i in range(1, n + 1) if i not in group]
         raise BreakglassError(
             f"need {k} shares, have {len(group)}: {shares_word(len(group))} {numbers(group)} "
-            f"of set {set_id_text(sid)}"
+            f"of set {set_id_text(sid)}; add any {k - len(group)} of {shares_word(len(absent))} {numbers(absent)}"
         )
     described = "; ".join(
         f"set {set_id_text(sid)}: {shares_word(len(g))} {numbers(g)} (needs {_required(g)})"
