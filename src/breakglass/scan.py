@@ -784,41 +784,62 @@ def scan_paths(
     files skipped). A file named explicitly is recognised by its content whatever its name. Bad input never
     raises: a missing, unreadable, truncated or non-image file gives a PageResult with a one-line `problem`.
 
-    retry="auto" (the default): a page where a code was seen but not read is retried at once; a page where
-    nothing at all was found (sheets have pages of instructions and typed lines) is put aside and its result
-    comes after all the others: it gets the full retry only if, by then, the codes read leave a share
-    unfinished (see shares_wanted), so clean sheets cost one decode per page. retry=True retries every such
-    page at once, in order; retry=False never prepares images.
+    retry="auto" (the default) pays only for what is needed. The first pass gives every page one plain look
+    with zxing-cpp (the fast, strong decoder). Only if the codes read then leave a share unfinished (see
+    shares_wanted) does a second pass take pages again with every decoder and image preparation, the most
+    promising first (nothing read, then a code seen but not read, then the rest), until nothing is wanted.
+    Pages where nothing was found (sheets have pages of instructions and typed lines) are reported after all
+    others. retry=True retries every page that wants it at once, in order; retry=False never prepares images.
     """
     if retry not in (True, False, "auto"):
         raise ValueError(f"retry must be True, False or 'auto', not {retry!r}")
     if decoders is not None:  # refuse an impossible request once, before any file is read
         _choose_decoders(decoders)
-    auto = retry == "auto"
+    if retry != "auto":
+        for page in _all_pages(paths, dpi):
+            if page.problem is not None:
+                yield _problem(page.source, page.number, page.problem)
+                continue
+            yield _page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+        return
+    first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
     read: list[str] = []
-    put_aside: list[tuple[_Page, DecodeReport]] = []
+    blank: list[tuple[_Page, DecodeReport]] = []  # nothing read: reported at the end
+    wanting: list[_Page] = []  # a code seen but not read, or a decoder failed
+    complete: list[_Page] = []
     for page in _all_pages(paths, dpi):
         if page.problem is not None:
             yield _problem(page.source, page.number, page.problem)
             continue
-        report = decode_report(page.image, decoders, retry=bool(retry), retry_empty=not auto)
-        if auto and not report.combined and not report.unreadable and not report.failures:
-            page.image = None  # read again if needed, rather than held in memory
-            put_aside.append((page, report))
+        report = decode_report(page.image, first_look, retry=False)
+        page.image = None  # read again if needed, rather than held in memory
+        if not report.combined:
+            blank.append((page, report))
             continue
         read.extend(report.combined)
+        (wanting if report.unreadable or report.failures else complete).append(page)
         yield _page_result(page.source, page.number, report)
-    for page, report in put_aside:
-        if shares_wanted(read):
-            try:
-                image = page.reload()
-            except Exception as e:  # the file changed or vanished since the first look
-                yield _problem(page.source, page.number, f"could not be read again ({_image_problem(e)})")
-                continue
-            report = decode_report(image, decoders, retry=True)
-            read.extend(report.combined)
-            yield _page_result(page.source, page.number, report)
-        else:
+    looked_again = {}
+    for page in [p for p, _ in blank] + wanting + complete:
+        if not shares_wanted(read):
+            break
+        try:
+            image = page.reload()
+        except Exception as e:  # the file changed or vanished since the first look
+            looked_again[id(page)] = _problem(page.source, page.number, f"could not be read again ({_image_problem(e)})")
+            continue
+        report = decode_report(image, decoders, retry=True)
+        new = [t for t in report.combined if t not in read]
+        read.extend(new)
+        result = _page_result(page.source, page.number, report)
+        if id(page) in {id(p) for p, _ in blank}:
+            looked_again[id(page)] = result
+        elif new:
+            result.notes.append(f"read again with image preparation: {len(new)} more code(s)")
+            yield result
+    for page, report in blank:
+        result = looked_again.get(id(page))
+        if result is None:
             result = _page_result(page.source, page.number, report)
             result.notes.append("not searched harder: the shares read elsewhere are complete")
-            yield result
+        yield result
