@@ -387,6 +387,7 @@ class Layout:
     code_pages: int
     pdf_bytes: int
     clean_read: bool  # every code read back by zxing-cpp at 150 dpi, no retry
+    fits: bool  # two codes side by side fit the page width without their quiet zones overlapping
 
 
 def sheet_layout(size: int) -> Layout:
@@ -395,8 +396,11 @@ def sheet_layout(size: int) -> Layout:
     texts = sheet.qr_texts(share)
     pdf = render(result, [1])[0].pdf
     found = [scan.decode_image(img, [scan.ZXING], retry=False)[scan.ZXING] for img in scan.rasterize_pdf(pdf, 150)]
-    return Layout(len(share.to_bytes()), len(texts), max(qr_version(t) for t in texts), module_mm(texts), len(found),
-                  sum(1 for f in found if f), len(pdf), set(texts) <= {t for f in found for t in f})
+    version = max(qr_version(t) for t in texts)
+    side = (17 + 4 * version + 2 * sheet.QUIET_MODULES) * module_mm(texts) * sheet.mm
+    return Layout(len(share.to_bytes()), len(texts), version, module_mm(texts), len(found), sum(1 for f in found if f),
+                  len(pdf), set(texts) <= {t for f in found for t in f},
+                  len(texts) == 1 or 2 * side <= sheet.drawing_area("a4").width)
 
 
 def bench_density(report: Report, mode: Mode) -> None:
@@ -724,10 +728,11 @@ def bench_alternatives(report: Report, mode: Mode, verdicts: dict[str, list]) ->
         tried.append(Alternative(name, layout, goals))
     goal_names = list(tried[0].goals)
     rows = [[a.name, a.layout.codes, a.layout.pages, f"v{a.layout.version}", "yes" if a.layout.clean_read else "NO",
+             "yes" if a.layout.fits else "**no**",
              *(" / ".join(a.goals[g][:-1]) for g in goal_names), "all pass" if a.passes else "FAIL"] for a in tried]
     report.table(
         "Alternatives on the failing and resolution-sensitive goal cells",
-        ["sheet constants", "2 KiB share: codes", "pages", "QR version", "clean read",
+        ["sheet constants", "2 KiB share: codes", "pages", "QR version", "clean read", "two codes fit a row",
          *(f"{g} ({' / '.join(counts)})" for g in goal_names), "verdict"],
         rows, f"Shares per cell: {counts}; decoding: {DEFAULT_COLUMN}. sheet.py constants are monkeypatched inside "
               "run.py only; 'printed twice' wraps several_codes_body. Failing goals with the default sheet: "
@@ -740,15 +745,18 @@ def bench_alternatives(report: Report, mode: Mode, verdicts: dict[str, list]) ->
 def recommendation(tried: list[Alternative], failing: list[str]) -> str:
     if not failing:
         return "**Recommendation:** keep the default sheet constants: every goal passed."
-    passing = sorted((a for a in tried if a.passes and a.layout.clean_read), key=lambda a: (a.layout.pages, a.layout.codes))
+    passing = sorted((a for a in tried if a.passes and a.layout.clean_read and a.layout.fits), key=lambda a: (a.layout.pages, a.layout.codes))
     if not passing:
         return "**Recommendation:** none of the alternatives tried meets every goal; see the table."
     best = passing[0]
     others = ", ".join(f"{a.name} ({a.layout.pages} pages)" for a in passing[1:])
+    unfit = [a.name for a in tried if a.passes and not a.layout.fits]
     default = tried[0].layout
     return (f"**Recommendation:** {best.name}: it meets every goal tested here and a 2 KiB share takes "
             f"{best.layout.codes} codes on {best.layout.pages} pages (default: {default.codes} codes on "
-            f"{default.pages} pages)." + (f" Also passing: {others}." if others else ""))
+            f"{default.pages} pages)." + (f" Also passing: {others}." if others else "")
+            + (f" Passing but not recommended, its codes are too wide for two on a row (their quiet zones would "
+               f"overlap): {', '.join(unfit)}." if unfit else ""))
 
 
 # ------------------------------------------------------------------------------------------------- the run
