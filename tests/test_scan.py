@@ -53,12 +53,13 @@ def sheet_page(split):
         from breakglass import sheet
     except ImportError:
         sheet = None
-    share = split.shares[0]
+    short = scheme.split(b"correct horse battery staple", 3, 5)  # fits one code, printed twice on page 1
+    share = short.shares[0]
     if sheet is None:
         text = qrtext.encode(share, 900)[0]
         img, boxes = damage.synthetic_page([text, text])
         return img, [text], boxes
-    info = sheet.SheetInfo(label="Scan test", fingerprint=split.fingerprint, created="2026-01-01")
+    info = sheet.SheetInfo(label="Scan test", fingerprint=short.fingerprint, created="2026-01-01")
     img = next(scan.rasterize_pdf(sheet.render_sheet(share, info), dpi=300))
     boxes = [(round(s.x - s.size / 2), round(s.y - s.size / 2), round(s.x + s.size / 2), round(s.y + s.size / 2))
              for s in scan._run_zxing(img, 1.0, None) if s.text]
@@ -373,7 +374,7 @@ def test_damaged_sheet_still_decodes(sheet_page, kind):
 @pytest.mark.slow
 def test_stain_over_one_of_two_duplicate_codes(sheet_page):
     img, expected, boxes = sheet_page
-    assert len(boxes) == 2
+    assert len(expected) == 1 and len(boxes) == 2  # a one-code share is printed twice
     assert _decodes(damage.stain(img, boxes[0], 0.2), set(expected))
     worse = damage.stain(img, boxes[0], 0.5, grey=40)  # the first copy is lost; the duplicate carries the share
     assert _decodes(worse, set(expected))

@@ -136,6 +136,8 @@ def _run_zxing(image: Image.Image, scale: float, binarizer: str | None) -> list[
         corners = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
                    (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
         valid = getattr(b, "valid", True) and not getattr(b, "error", None)
+        if not valid and len(set(corners)) < 3:
+            continue  # zxing-cpp reports some clean pages with an error symbol of no area: not a code at all
         symbols.append(_Symbol(b.text if valid else None, *_geometry(corners, scale)))
     return symbols
 

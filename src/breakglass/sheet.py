@@ -36,21 +36,24 @@ from . import paper as paper_rules
 from . import qrtext, typed, wording
 from .share import Share, set_id_text
 
-# Q restores up to ~25% of damaged codewords: enough for a crease, a coffee ring or a punched hole. H (30%)
-# would make every code ~25% larger for 5 points more; a one-code share is printed twice and the typed lines
-# remain, which covers worse damage better than a denser code would.
-QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_Q
+# H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
+# (docs/BENCHMARKS.md, "Sheet parameters") showed a stain over 20% of one code losing half the shares of a
+# several-code sheet at Q (each code is printed once there), and none at H. H costs ~25% more codes for a
+# long share; a one-code share just gets a slightly larger code in the same slot.
+QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_H
 
 # Data characters per code. With the longest header (BG1:<16 hex>:255:999:999/999:, 37 characters) a chunk
-# stays within version 20 at level Q (97 modules, 702 alphanumeric characters): 84 mm with its quiet zone at
-# 0.8 mm a module, so two codes sit side by side with room between them. Larger versions hold more per page
-# only marginally and get harder for phone cameras; smaller ones spend more of the page on quiet zones.
-QR_MAX_CHARS = 660
+# stays within version 20 at level H (97 modules, 557 alphanumeric characters): 84 mm with its quiet zone at
+# 0.8 mm a module, so two codes sit side by side inside the safe area with room between them. Larger
+# versions would not fit two to a row and get harder for phone cameras; smaller ones spend more of the page
+# on quiet zones.
+QR_MAX_CHARS = 520
 
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for; kept free of ink
 MIN_MODULE = 0.8 * mm  # 19 dots at 600 dpi, 9 pixels on a 300 dpi scan: safe for office printers and scanners
 MAX_MODULE = 1.0 * mm  # a one-code share gets up to this, for phone cameras held at a distance
 SINGLE_CODE_SLOT = 70 * mm  # width a one-code share's code may take, quiet zone included
+DUPLICATED_UP_TO = 2  # shares of this many codes or fewer print every code twice
 
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
@@ -583,7 +586,8 @@ def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words
 def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A share in several codes: instructions first, then the codes two by two, then the typed lines.
 
-    Each code is printed once. Twice would double an 8 KiB share's pages (7 of codes would become 14), and
+    A share of two codes prints them twice (one more row). Longer shares print each code once. Twice would
+    double an 8 KiB share's pages, and
     the damage a duplicate guards against is met by the typed lines (a smudge costs the lines it covers, and
     each line names itself), and the loss of a whole sheet by printing copies (SheetInfo.copies) kept apart.
     """
@@ -607,6 +611,11 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
     )
     items: list = [Row(area_width, [custodian, records]), recovery_and_format_row(area_width, words)]
     items += [Row(area_width, codes[i : i + 2]) for i in range(0, len(codes), 2)]
+    if len(codes) <= DUPLICATED_UP_TO:
+        # A short share costs one more row to print again, swapped so each code's twin sits diagonally apart.
+        again = [QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
+                 for i, c in enumerate(codes, start=1)]
+        items.append(Row(area_width, again[::-1]))
     items.append(TypedFlow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
     return items
 
