@@ -240,12 +240,10 @@ def test_blank_pages_wait_and_are_not_searched_when_the_shares_are_complete(pdf_
     # Shares 1, 2 and 3 of a 3-of-5 set: the blank page (a sheet's page of typed lines) costs one look.
     path = tmp_path / "sheets.pdf"
     path.write_bytes(pdf_bytes)
-    started = time.perf_counter()
     results = list(scan.scan_paths([path], dpi=150))
     assert [r.page for r in results] == [1, 3, 2]
-    assert results[2].problem == "no QR code found"
+    assert results[2].problem == "no QR code found" and not results[2].searched_hard
     assert results[2].notes == ["not searched harder: the shares read elsewhere are complete"]
-    assert time.perf_counter() - started < 2
 
 
 def test_blank_looking_pages_are_searched_when_a_share_is_missing(page, texts, tmp_path):
@@ -407,27 +405,19 @@ def test_damage_is_deterministic(page):
 
 
 @pytest.mark.slow
-def test_an_empty_page_costs_a_bounded_retry(texts):
+def test_an_empty_page_is_searched_and_comes_back_empty(texts):
     blank, _ = damage.synthetic_page([])
-    started = time.perf_counter()
     report = scan.decode_report(blank, ["zxing-cpp"])
-    assert report.combined == [] and report.unreadable == 0
-    assert time.perf_counter() - started < 5
+    assert report.combined == [] and report.unreadable == 0 and report.preparations == []
 
 
-def test_clean_page_costs_one_look(page):
-    """The recombine fast path: a page whose codes are all read is decoded once, with no preparation."""
-    img = page[0]
-    scan.decode_image(img, ["zxing-cpp"], retry=False)  # warm up
-    bare = min(_timed(lambda: scan._run_zxing(img, 1.0, None)) for _ in range(3))
-    full = min(_timed(lambda: scan.decode_image(img)) for _ in range(3))
-    assert full < bare * 1.5 + 0.01
-
-
-def _timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+def test_clean_page_costs_one_look(page, texts):
+    """The recombine fast path: a page whose codes are all read gets one zxing-cpp look, no other decoder and
+    no image preparation (what that saves is measured in benchmarks/, not timed here)."""
+    report = scan.decode_report(page[0])
+    assert set(report.texts) == {"zxing-cpp"}
+    assert report.preparations == [] and report.unreadable == 0
+    assert texts[0] in report.combined
 
 
 def test_decode_needs_an_available_decoder(page):

@@ -110,6 +110,9 @@ def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
 
     for page in scan_paths(scans, dpi=dpi):
         source = str(page.source) + (f" page {page.page}" if page.page else "")
+        if not page.texts and not page.searched_hard:
+            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)")
+            continue
         if page.problem:
             collector.problems.append(f"{source}: {page.problem}")
             say(f"  {source}: {page.problem}")

@@ -573,6 +573,7 @@ class PageResult:
     decoders: dict[str, int]  # how many distinct texts each decoder that ran read
     problem: str | None = None
     notes: list[str] = field(default_factory=list)  # e.g. a decoder crashed, or one code of several was unreadable
+    searched_hard: bool = True  # False: nothing found at a first look, and not searched harder (not needed)
 
 
 def _page_result(source: str, page: int | None, report: DecodeReport) -> PageResult:
@@ -844,4 +845,5 @@ def scan_paths(
         if result is None:
             result = _page_result(page.source, page.number, report)
             result.notes.append("not searched harder: the shares read elsewhere are complete")
+            result.searched_hard = False
         yield result
