@@ -53,7 +53,10 @@ QUIET_MODULES = 4  # the quiet zone the QR standard asks for; kept free of ink
 MIN_MODULE = 0.8 * mm  # 19 dots at 600 dpi, 9 pixels on a 300 dpi scan: safe for office printers and scanners
 MAX_MODULE = 1.0 * mm  # a one-code share gets up to this, for phone cameras held at a distance
 SINGLE_CODE_SLOT = 70 * mm  # width a one-code share's code may take, quiet zone included
-DUPLICATED_UP_TO = 2  # shares of this many codes or fewer print every code twice
+# Shares of this many codes or fewer print every code twice (32: credentials up to about 8 KiB). The
+# benchmarks showed that no error-correction level survives a 20% stain on one code reliably (the stain may
+# cover a finder pattern); a second print of the code does.
+DUPLICATED_UP_TO = 32
 
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
@@ -586,8 +589,9 @@ def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words
 def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A share in several codes: instructions first, then the codes two by two, then the typed lines.
 
-    A share of two codes prints them twice (one more row). Longer shares print each code once. Twice would
-    double an 8 KiB share's pages, and
+    Every code is printed twice up to DUPLICATED_UP_TO codes (an 8 KiB credential): a stain over a finder
+    pattern defeats any error-correction level, a twin elsewhere does not. Beyond that, each code once: the
+    pages would double again for little, and
     the damage a duplicate guards against is met by the typed lines (a smudge costs the lines it covers, and
     each line names itself), and the loss of a whole sheet by printing copies (SheetInfo.copies) kept apart.
     """
@@ -612,10 +616,11 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
     items: list = [Row(area_width, [custodian, records]), recovery_and_format_row(area_width, words)]
     items += [Row(area_width, codes[i : i + 2]) for i in range(0, len(codes), 2)]
     if len(codes) <= DUPLICATED_UP_TO:
-        # A short share costs one more row to print again, swapped so each code's twin sits diagonally apart.
+        # Every code again, after all the others (on the next page once there are several rows), each pair
+        # swapped so a code's twin is never in the same place on its page: one stain or fold cannot take both.
         again = [QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
                  for i, c in enumerate(codes, start=1)]
-        items.append(Row(area_width, again[::-1]))
+        items += [Row(area_width, again[i : i + 2][::-1]) for i in range(0, len(again), 2)]
     items.append(TypedFlow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
     return items
 
