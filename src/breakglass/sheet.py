@@ -610,7 +610,7 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
             Spacer(1 * mm),
             ScaleBar(words.plain(words.t["scale"]["label"])),
             Spacer(1 * mm),
-            Para(half, words.markup(q["several"])),
+            Para(half, words.markup(q["several_twice"] if len(texts) <= DUPLICATED_UP_TO else q["several"])),
         ],
     )
     items: list = [Row(area_width, [custodian, records]), recovery_and_format_row(area_width, words)]
