@@ -684,7 +684,7 @@ ALTERNATIVES = [
     ("Q, 660 chars, every code twice", {"QR_ERROR_CORRECTION": Q, "QR_MAX_CHARS": 660, **TWICE}),
     ("H, 520 chars, every code twice", {"QR_ERROR_CORRECTION": H, "QR_MAX_CHARS": 520, **TWICE}),
 ]
-ALTERNATIVE_ALWAYS = {("resolution", "100 dpi"), ("blur at 200 dpi", "2 px")}  # what smaller modules would hurt first
+ALTERNATIVE_ALWAYS = {("resolution", "100 dpi"), ("blur at 200 dpi", "2 px"), ("stain on one code", "20%")}  # what smaller modules and single prints would hurt first
 
 
 @contextlib.contextmanager
