@@ -113,15 +113,7 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
 
 def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
     p.new_page()
-    c = p.c
-    c.setFont(BOLD, 20)
-    c.drawString(p.left, p.y - 20, p.w("summary", "title"))
-    p.y -= 27
-    c.setFillColorRGB(*GREY)
-    c.setFont(FONT, 10.5)
-    c.drawString(p.left, p.y - 10.5, p.fit(p.w("summary", "subtitle"), FONT, 10.5, p.width))
-    c.setFillColorRGB(0, 0, 0)
-    p.y -= 22
+    p.document_title(p.w("summary", "title"), p.w("summary", "subtitle"))
 
     people = " / ".join(x or "-" for x in (entry.operator, entry.witness))
     incident = " / ".join(str(entry.extra[k]) for k in ("incident", "reason") if entry.extra.get(k))

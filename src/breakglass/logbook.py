@@ -280,14 +280,7 @@ def _cover(p: _Page) -> None:
     d, w = p.data, p.words["cover"]
     p.new_page()
     c = p.c
-    c.setFont(BOLD, 22)
-    c.drawString(p.left, p.y - 22, p.w("cover", "title"))
-    p.y -= 30
-    c.setFillColorRGB(*GREY)
-    c.setFont(FONT, 11)
-    c.drawString(p.left, p.y - 11, p.w("cover", "subtitle"))
-    c.setFillColorRGB(*INK)
-    p.y -= 26
+    p.document_title(p.w("cover", "title"), p.w("cover", "subtitle"), size=22, subtitle_size=11)
 
     label_w = 112
     value_w = p.width - label_w

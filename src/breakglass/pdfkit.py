@@ -115,6 +115,18 @@ class Page:
 
     # ---- text
 
+    def document_title(self, title: str, subtitle: str, size: float = 20, subtitle_size: float = 10.5) -> None:
+        """A document's title in bold with a grey subtitle under it (the subtitle cut to the width)."""
+        c = self.c
+        c.setFont(BOLD, size)
+        c.drawString(self.left, self.y - size, title)
+        self.y -= size * 1.36
+        c.setFillColorRGB(*GREY)
+        c.setFont(FONT, subtitle_size)
+        c.drawString(self.left, self.y - subtitle_size, self.fit(subtitle, FONT, subtitle_size, self.width))
+        c.setFillColorRGB(*INK)
+        self.y -= subtitle_size * 2.2
+
     def fit(self, text: str, font: str, size: float, width: float) -> str:
         if self.c.stringWidth(text, font, size) <= width:
             return text
