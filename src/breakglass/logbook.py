@@ -21,7 +21,7 @@ from . import __version__, paper, pdfkit, wording
 from .config import CeremonyConfig
 from .errors import BreakglassError
 from .journal import Entry
-from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD, PAD, RULE
+from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
 
 SCRIPT_NAMES = ("split", "release", "drill", "rotation", "destruction")
 
@@ -282,51 +282,28 @@ def _cover(p: _Page) -> None:
     c = p.c
     p.document_title(p.w("cover", "title"), p.w("cover", "subtitle"), size=22, subtitle_size=11)
 
-    label_w = 112
-    value_w = p.width - label_w
-
-    def row(label: str, value: str, font: str = FONT, size: float = 9.5, rule: bool = True) -> None:
-        lines = p.wrap(value or "-", font, size, value_w - 2 * PAD)
-        height = max(18, len(lines) * size * 1.25 + 8)
-        p.need(height)
-        ty = p.y - 4
-        c.setFillColorRGB(*GREY)
-        c.setFont(FONT, 8)
-        c.drawString(p.left + PAD, ty - size, label)
-        c.setFillColorRGB(*INK)
-        for line in lines:
-            c.setFont(font, size)
-            c.drawString(p.left + label_w, ty - size, line)
-            ty -= size * 1.25
-        p.y -= height
-        if rule:
-            c.setStrokeColorRGB(*RULE)
-            c.setLineWidth(0.4)
-            c.line(p.left, p.y, p.right, p.y)
-            c.setStrokeColorRGB(*INK)
-
-    c.setLineWidth(1.2)
-    c.line(p.left, p.y, p.right, p.y)
-    row(w["ceremony_id"], d.ceremony_id, MONO_BOLD, 11)
-    row(w["credential"], d.label, BOLD, 11)
-    row(w["scope"], d.scope)
-    row(w["set_id"], d.set_id, MONO_BOLD, 16)
-    row(w["fingerprint"], d.fingerprint, MONO_BOLD, 16)
-    row(w["threshold"], p.w("cover", "threshold_value"))
-    row(w["created"], d.created.replace("T", " ").replace("Z", " UTC"))
-    row(w["event_code"], d.event_code or "", MONO_BOLD, 12)
-    row(w["tool_version"], f"breakglass {d.tool_version}")
-    row(w["script_version"], str(p.words.get("script_version", "")))
+    plain = (FONT, 9.5)
+    rows = [
+        (w["ceremony_id"], d.ceremony_id, MONO_BOLD, 11),
+        (w["credential"], d.label, BOLD, 11),
+        (w["scope"], d.scope, *plain),
+        (w["set_id"], d.set_id, MONO_BOLD, 16),
+        (w["fingerprint"], d.fingerprint, MONO_BOLD, 16),
+        (w["threshold"], p.w("cover", "threshold_value"), *plain),
+        (w["created"], d.created.replace("T", " ").replace("Z", " UTC"), *plain),
+        (w["event_code"], d.event_code or "", MONO_BOLD, 12),
+        (w["tool_version"], f"breakglass {d.tool_version}", *plain),
+        (w["script_version"], str(p.words.get("script_version", "")), *plain),
+    ]
     if d.replaces_set:
-        row(w["replaces_set"], d.replaces_set, MONO, 10)
+        rows.append((w["replaces_set"], d.replaces_set, MONO, 10))
     if d.place:
-        row(w["place"], d.place)
+        rows.append((w["place"], d.place, *plain))
     if d.rotation_deadline_days is not None:
-        row(w["rules"], p.w("cover", "rules_value"))
+        rows.append((w["rules"], p.w("cover", "rules_value"), *plain))
     if d.contact:
-        row(w["contact"], d.contact)
-    c.setLineWidth(1.2)
-    c.line(p.left, p.y, p.right, p.y)
+        rows.append((w["contact"], d.contact, *plain))
+    p.key_values(rows)
     p.y -= 14
 
     blanks = list(w["blank_fields"])
