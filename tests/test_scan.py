@@ -311,11 +311,13 @@ def test_content_decides_the_type_of_a_named_file(tmp_path, pdf_bytes, texts):
 def test_unreadable_second_code_is_noted(two_shares_page, texts):
     img, boxes = two_shares_page
     stained = damage.stain(img, boxes[1], 0.45, grey=60)
-    report = scan.decode_report(stained)
-    assert report.combined == [texts[0]]
+    # zxing-cpp alone: it is what locates codes it cannot read. (With the zbar cascade, a rare extra note about
+    # the forked zbar child was seen once in a full test run; the page result must not depend on that here.)
+    report = scan.decode_report(stained, ["zxing-cpp"])
+    assert report.combined == [texts[0]], report
     assert report.unreadable == 1
     result = scan._page_result("x.png", None, report)
-    assert result.problem is None and result.notes == ["a QR code on this page could not be read"]
+    assert result.problem is None and result.notes == ["a QR code on this page could not be read"], result
 
 
 def test_scanning_opens_no_socket_and_writes_no_file(tmp_path, pdf_bytes):
