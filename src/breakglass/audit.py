@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import BreakglassError
-from .journal import Entry, normalize_code, read_journal, verify_journal
+from .journal import Entry, created_set, normalize_code, read_journal, verify_journal
 
 USE_EVENTS = ("drill", "release")
 LOGBOOK_COLUMNS = (
@@ -121,12 +121,10 @@ class SetHistory:
         self.created: dict[str, Entry] = {}
         self.retired: dict[str, Entry] = {}
         for e in entries:
-            if e.event == "split":
-                self.created.setdefault(e.set, e)
-            elif e.event == "rotate":
+            if created_set(e):
+                self.created.setdefault(created_set(e), e)
+            if e.event == "rotate":
                 self.retired.setdefault(e.set, e)
-                if e.extra.get("new_set"):
-                    self.created.setdefault(e.extra["new_set"], e)
 
     def k(self, set_text: str) -> int | None:
         origin = self.created.get(set_text)

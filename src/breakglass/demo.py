@@ -154,10 +154,10 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
         from .checklist import render_checklist
     except ImportError:  # pragma: no cover - the checklist module ships with breakglass
         return
-    from .journal import find_event, read_journal
+    from .journal import find_event, read_journal, set_origin
 
     entry = find_event(journal, code)
-    origin = next(e for e in read_journal(journal) if e.event == "split" and e.set == entry.set)
+    origin = set_origin(read_journal(journal), entry.set)
     pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""))
     (out / "checklist.pdf").write_bytes(pdf)
     say(f"  wrote {out / 'checklist.pdf'}")

@@ -286,6 +286,20 @@ def require_intact(path: Path) -> None:
         raise BreakglassError(f"journal {path} cannot be created: folder {path.parent} does not exist")
 
 
+def created_set(entry: Entry) -> str | None:
+    """The set an event brings into being: a split's own set, or the new set of a rotation; else None."""
+    if entry.event == "split":
+        return entry.set
+    if entry.event == "rotate":
+        return entry.extra.get("new_set") or None
+    return None
+
+
+def set_origin(entries: list[Entry], set_text: str) -> Entry | None:
+    """The journal event that created a set (its split, or the rotation that made it), or None."""
+    return next((e for e in entries if created_set(e) == set_text), None)
+
+
 def find_event(path: str | Path, code: str) -> Entry:
     """The entry whose event code is `code` (typed the way a person copies it from paper)."""
     wanted = normalize_code(code)

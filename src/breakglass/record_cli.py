@@ -157,14 +157,6 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
 # ---------------------------------------------------------------- after a use: checklist, destruction
 
 
-def _set_origin(entries, set_text: str):
-    """The journal event that created a set: its split, or the rotate whose new_set it is (None if not found)."""
-    for e in entries:
-        if (e.event == "split" and e.set == set_text) or (e.event == "rotate" and e.extra.get("new_set") == set_text):
-            return e
-    return None
-
-
 def _origin_fingerprint(origin) -> str:
     if origin is None:
         return ""
@@ -213,7 +205,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     """
     from .checklist import render_checklist
     from .config import load_config
-    from .journal import find_event, read_journal, require_intact
+    from .journal import find_event, read_journal, require_intact, set_origin
 
     if out.exists() and not force:
         raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
@@ -222,7 +214,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     require_intact(journal_path)
     entry = find_event(journal_path, code)
     config = load_config(config_path) if config_path else None
-    origin = _set_origin(read_journal(journal_path), entry.set)
+    origin = set_origin(read_journal(journal_path), entry.set)
     holders = origin.extra.get("sheets", []) if origin is not None else []
     if not isinstance(holders, list):
         holders = []
@@ -266,7 +258,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     retired by a rotation is allowed but unusual: a warning is printed.
     """
     from .cli import now_utc
-    from .journal import append_event, read_journal, require_intact
+    from .journal import append_event, read_journal, require_intact, set_origin
     from .share import parse_set_id_text, set_id_text
 
     if operator.strip().casefold() == witness.strip().casefold():
@@ -284,7 +276,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         raise BreakglassError("--bag serials cannot be empty")
     require_intact(journal_path)
     entries = read_journal(journal_path) if journal_path.exists() else []
-    origin = _set_origin(entries, set_text)
+    origin = set_origin(entries, set_text)
     warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
     if origin is None:
         warn(f"set {set_text} has no split or rotate event in {journal_path}: recording the destruction anyway")

@@ -42,7 +42,7 @@ class RotateRequest:
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
-    from .journal import read_journal, require_intact
+    from .journal import read_journal, require_intact, set_origin
 
     if not req.journal_path.exists():
         raise BreakglassError(f"journal {req.journal_path} does not exist: rotation must be recorded in the set's journal")
@@ -56,7 +56,7 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     retired_by = retirement(req.journal_path, old.set_text)
     if retired_by:
         raise BreakglassError(f"set {old.set_text} was already retired by rotation {retired_by}; rotate the current set instead")
-    origin = _origin(read_journal(req.journal_path), old.set_text)
+    origin = set_origin(read_journal(req.journal_path), old.set_text)
     plan = _plan(req, old, origin)
     plan.check_before_secret()
 
@@ -81,14 +81,6 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     outcome = run_split(plan, new_credential, now, say)
     say(f"Old set {old.set_text} is now RETIRED. Destroy every sheet of it under witness and record each in the logbook.")
     return outcome
-
-
-def _origin(entries, set_text: str):
-    """The journal event that created a set: its split, or the rotation that made it."""
-    for entry in entries:
-        if (entry.event == "split" and entry.set == set_text) or (entry.event == "rotate" and entry.extra.get("new_set") == set_text):
-            return entry
-    return None
 
 
 def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
