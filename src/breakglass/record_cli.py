@@ -127,10 +127,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     from .journal import read_journal, verify_journal
     from .logbook import gather, render_logbook
 
-    if out.exists() and not force:
-        raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
-    if out.exists() and out.is_dir():
-        raise BreakglassError(f"{out} is a folder; --out names the PDF to write")
+    _check_out(out, force)  # before any work
     manifest = manifest_mod.load(manifest_path)
     config = load_config(config_path) if config_path else None
     entries = None
@@ -141,14 +138,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
         entries = read_journal(journal_path)
     data = gather(manifest, config, entries)
     pdf = render_logbook(data, paper.lower())
-    try:
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(out)
-    except FileNotFoundError:
-        raise BreakglassError(f"cannot write {out}: its folder does not exist") from None
-    except OSError as e:
-        raise BreakglassError(f"cannot write {out}: {e.strerror}") from None
+    _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
     click.echo(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else ""))
@@ -165,11 +155,17 @@ def _origin_fingerprint(origin) -> str:
     return origin.fingerprint
 
 
-def _write_out(out: Path, data: bytes, force: bool) -> None:
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse an --out that is a folder, or that exists without --force."""
     if out.exists() and out.is_dir():
         raise BreakglassError(f"{out} is a folder; --out names the PDF to write")
     if out.exists() and not force:
         raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
+
+
+def _write_out(out: Path, data: bytes, force: bool) -> None:
+    """Write a PDF through a temporary file, so a failed write never leaves half a document at --out."""
+    _check_out(out, force)
     tmp = out.with_name(out.name + ".tmp")
     try:
         tmp.write_bytes(data)
