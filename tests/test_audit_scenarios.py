@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from breakglass.audit import LOGBOOK_COLUMNS
 from breakglass.journal import read_journal
 from test_cli import run, text
 
@@ -66,8 +67,7 @@ class History:
         path = self.base / "logbook.csv"
         with path.open("w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(["event_code", "date", "event", "set_id", "shares", "operator", "witness", "custodians",
-                             "bags_sealed", "bags_opened", "bags_destroyed", "notes"])
+            writer.writerow(LOGBOOK_COLUMNS)
             for e in read_journal(self.journal):
                 if e.code in skip_codes:
                     continue
@@ -240,3 +240,10 @@ def test_a_retired_sheet_never_destroyed(tmp_path):
     assert "awaiting destruction of share 2 copy 1 (Bob)" in h.audit(as_of="2026-02-12").stdout.decode()
     result = h.audit(as_of="2026-03-31")
     assert any("1 sheet(s) were never recorded destroyed: share 2 copy 1 (Bob)" in f for f in findings(result))
+
+
+def test_the_transcription_template_has_the_documented_columns():
+    from pathlib import Path
+
+    template = Path(__file__).resolve().parent.parent / "templates" / "logbook-transcription.csv"
+    assert tuple(template.read_text().splitlines()[0].split(",")) == LOGBOOK_COLUMNS

@@ -188,13 +188,12 @@ def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
 
 
 def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
-    from .audit import Rules, format_report, run_audit
+    from .audit import LOGBOOK_COLUMNS, Rules, format_report, run_audit
     from .journal import read_journal
 
     transcription = io.StringIO()
     writer = csv.writer(transcription)
-    writer.writerow(["event_code", "date", "event", "set_id", "shares", "operator", "witness", "custodians",
-                     "bags_sealed", "bags_opened", "bags_destroyed", "notes"])
+    writer.writerow(LOGBOOK_COLUMNS)
     for e in read_journal(journal):
         writer.writerow([e.code, e.time[:10], e.event, e.set, ";".join(map(str, e.shares)), e.operator or "",
                          e.witness or "", "", "", "", "", "transcribed by the demo"])
