@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import BreakglassError
+from .options import dpi_option, paper_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,7 +65,7 @@ def cli() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the sheets and manifest.json (created if missing; nothing in it is overwritten).")
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@paper_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
 @click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
@@ -109,7 +110,7 @@ def split(threshold, shares, label, secret_file, out_dir, custodians, copies, pa
 @click.option("--witness", help="Who witnesses (recorded in the journal).")
 @click.option("--incident", help="Incident or ticket id (recorded in the journal).")
 @click.option("--reason", help="Why the credential is needed (recorded in the journal).")
-@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.")
+@dpi_option
 @click.option("--yes", "assume_yes", is_flag=True, help="Show the credential without asking (when it is shown on the terminal).")
 def recombine(scans, typed_files, type_in, out, verify_only, journal_path, operator, witness, incident, reason, dpi, assume_yes):
     """Recover the credential from any k sheets: scans, photos, PDFs, folders or typed text, in any order.
@@ -149,11 +150,11 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @click.option("--label", help="Label for the new set (default: the old set's).")
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@paper_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
 @click.option("--operator", help="Who runs the rotation (recorded in the journal).")
 @click.option("--witness", help="Who witnesses it (recorded in the journal).")
-@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True)
+@dpi_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
 def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, dpi, no_scan_check):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.

@@ -176,14 +176,13 @@ def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say) -> None
 
 def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
     from . import manifest
-    from .journal import append_event, read_journal
+    from .journal import append_event
 
     old = manifest.load(sheets / "manifest.json")
     records = [{"share": s["share"], "copy": s["copy"], "bag": f"DEMO-BAG-{s['share']:03d}"} for s in old["sheets"]]
     entry = append_event(journal, "destroy", set_id=old["set_id"], shares=sorted({r["share"] for r in records}),
                          fingerprint=old["fingerprint"], operator=OPERATOR, witness=WITNESS, now=when,
                          extra={"sheets": records})
-    assert read_journal(journal)[-1].code == entry.code
     say(f"  {len(records)} old sheets destroyed; journal event code {entry.code}")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .errors import BreakglassError
+from .options import paper_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -107,7 +108,7 @@ def format_table(entries) -> str:
 @click.option("--manifest", "manifest_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="manifest.json written by split or rotate.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal: prints its head code and the split event code.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: participants, scope, permitted uses, rules.")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
@@ -180,7 +181,7 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal holding the event.")
 @click.option("--event", "code", required=True, metavar="CODE", help="Event code of the release or drill, as written in the logbook.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
