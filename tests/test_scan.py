@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from breakglass import qrtext, scan, scheme
+from breakglass import qrtext, scan
 from breakglass.errors import BreakglassError
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import damage  # noqa: E402
-from make_vectors import deterministic_random, fixed_shamir_randomness  # noqa: E402
+from make_vectors import seeded_split  # noqa: E402
 
 HAVE_ZBAR = "zbar" in scan.available_decoders()
 needs_zbar = pytest.mark.skipif(not HAVE_ZBAR, reason="pyzbar or libzbar0 is not installed")
@@ -27,16 +27,9 @@ needs_zbar = pytest.mark.skipif(not HAVE_ZBAR, reason="pyzbar or libzbar0 is not
 # ----------------------------------------------------------------------------------------------- fixtures
 
 
-def seeded_split(credential: bytes, k: int, n: int, seed: str):
-    """A split with fixed randomness: damage and decoding outcomes depend on the code's content, so the test
-    images must be the same on every run."""
-    random_bytes = deterministic_random(seed)
-    with fixed_shamir_randomness(random_bytes):
-        return scheme.split(credential, k, n, random_bytes=random_bytes)
-
-
 @pytest.fixture(scope="module")
 def split():
+    # Seeded: damage and decoding outcomes depend on the code's content, so test images are the same every run.
     return seeded_split(b"correct horse battery staple " * 7, 3, 5, "test_scan")
 
 

@@ -56,10 +56,15 @@ def fixed_shamir_randomness(random_bytes):
         secret_sharing.rng = saved
 
 
-def make_case(case: dict) -> dict:
-    random_bytes = deterministic_random(case["name"])
+def seeded_split(credential: bytes, k: int, n: int, seed: str) -> scheme.SplitResult:
+    """scheme.split with all its randomness derived from `seed`: the same shares on every run."""
+    random_bytes = deterministic_random(seed)
     with fixed_shamir_randomness(random_bytes):
-        result = scheme.split(bytes.fromhex(case["credential_hex"]), case["k"], case["n"], random_bytes=random_bytes)
+        return scheme.split(credential, k, n, random_bytes=random_bytes)
+
+
+def make_case(case: dict) -> dict:
+    result = seeded_split(bytes.fromhex(case["credential_hex"]), case["k"], case["n"], case["name"])
     return {
         **case,
         "set_id": result.set_id.hex().upper(),
