@@ -393,9 +393,8 @@ def _parse_time(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def parse_as_of(text: str | None) -> datetime:
-    if not text:
-        return datetime.now(timezone.utc)
+def parse_as_of(text: str) -> datetime:
+    """The end (23:59:59 UTC) of the day given as YYYY-MM-DD."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
