@@ -39,7 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # damage.py
 sys.path.insert(0, str(ROOT / "src"))
 
-from breakglass import combine, qrtext, scan, scanback, scheme, sheet  # noqa: E402
+from breakglass.format import combine, qrtext, scheme  # noqa: E402
+from breakglass.scan.decode import decode_image, decode_report  # noqa: E402
+from breakglass.scan.decoders import ZBAR, ZXING, available_decoders  # noqa: E402
+from breakglass.scan.files import rasterize_pdf  # noqa: E402
+from breakglass.scan.pages import scan_paths  # noqa: E402
+from breakglass.ceremonies import scanback  # noqa: E402
+from breakglass.paper import sheet  # noqa: E402
 from breakglass.errors import BreakglassError  # noqa: E402
 
 import damage  # noqa: E402
@@ -213,11 +219,11 @@ def _measure_floor(spec: dict):
 
 
 def _measure_library(spec: dict):
-    from breakglass.collect import ShareCollector
+    from breakglass.scan.collect import ShareCollector
 
     def recover() -> dict:
         collector, retried = ShareCollector(), 0
-        for page in scan.scan_paths(spec["files"]):
+        for page in scan_paths(spec["files"]):
             collector.add_qr_texts(page.texts, page.source)
             retried += any("could not be read" in note for note in page.notes)
         combine.recombine([f.share for f in collector.shares()])
@@ -227,7 +233,7 @@ def _measure_library(spec: dict):
 
 
 def _measure_cli(spec: dict):
-    from breakglass import cli
+    from breakglass.cli import main as cli
 
     return (lambda: None), (lambda: cli.cli.main(["recombine", "--verify-only", *spec["files"]], standalone_mode=False))
 
@@ -329,7 +335,7 @@ def write_scans(result: scheme.SplitResult, folder: Path) -> list[str]:
     """Rasterize the first k sheets at 300 dpi, one PNG per page, as a scanner would deliver them."""
     files = []
     for rendered in render(result, range(1, result.k + 1)):
-        for page, image in enumerate(scan.rasterize_pdf(rendered.pdf, RENDER_DPI), start=1):
+        for page, image in enumerate(rasterize_pdf(rendered.pdf, RENDER_DPI), start=1):
             path = folder / f"share-{rendered.share.index}-page-{page:03}.png"
             image.save(path, compress_level=1)
             files.append(str(path))
@@ -395,7 +401,7 @@ def sheet_layout(size: int) -> Layout:
     share = result.shares[0]
     texts = sheet.qr_texts(share)
     pdf = render(result, [1])[0].pdf
-    found = [scan.decode_image(img, [scan.ZXING], retry=False)[scan.ZXING] for img in scan.rasterize_pdf(pdf, 150)]
+    found = [decode_image(img, [ZXING], retry=False)[ZXING] for img in rasterize_pdf(pdf, 150)]
     version = max(qr_version(t) for t in texts)
     side = (17 + 4 * version + 2 * sheet.QUIET_MODULES) * module_mm(texts) * sheet.mm
     return Layout(len(share.to_bytes()), len(texts), version, module_mm(texts), len(found), sum(1 for f in found if f),
@@ -465,8 +471,8 @@ GOAL_CELLS = {cell for cells in GOALS.values() for cell in cells}
 
 # (label, decoders, retry): decode_image as each column calls it
 COLUMNS = [
-    ("zxing-cpp", [scan.ZXING], False),
-    ("zbar", [scan.ZBAR], False),
+    ("zxing-cpp", [ZXING], False),
+    ("zbar", [ZBAR], False),
     ("both", None, False),
     ("both + retry", None, True),
 ]
@@ -500,7 +506,7 @@ def make_sample(job: tuple[int, int]) -> Sample:
     index = seed % COST_N + 1
     pdf = render(result, [index])[0].pdf
     pages, boxes = [], []
-    for image in scan.rasterize_pdf(pdf, RENDER_DPI):
+    for image in rasterize_pdf(pdf, RENDER_DPI):
         found = code_boxes(image)
         if found:
             pages.append(image)
@@ -555,9 +561,9 @@ def robustness_task(task: tuple[str, int, int]) -> tuple[str, int, dict[str, boo
     sample = _SAMPLES[kind][number]
     images = damage_sheet(sample, DAMAGES[cell].steps, seed=1000 + number)
     recovered, retry_time = {}, 0.0
-    for label, decoders, retry in COLUMNS:
+    for label, names, retry in COLUMNS:
         start = time.perf_counter()
-        texts = [t for image in images for t in scan.decode_report(image, decoders, retry=retry).combined]
+        texts = [t for image in images for t in decode_report(image, names, retry=retry).combined]
         if label == DEFAULT_COLUMN:
             retry_time = time.perf_counter() - start
         recovered[label] = share_from_texts(texts, sample.share)
@@ -772,7 +778,7 @@ def machine_lines(command: str, mode: Mode, seconds: float) -> list[str]:
         f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()} ({platform.machine()})",
         f"- Python {platform.python_version()}; {versions}",
-        f"- Decoders available: {', '.join(scan.available_decoders())}",
+        f"- Decoders available: {', '.join(available_decoders())}",
         f"- Command: `{command}` (mode {mode.name}, {seconds / 60:.1f} min)",
     ]
 

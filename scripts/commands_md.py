@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from breakglass.cli import cli
+from breakglass.cli.main import cli
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "COMMANDS.md"
 

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import hashlib, subprocess, itertools
-from breakglass import scheme, sheet
+from breakglass.format import scheme
+from breakglass.paper import sheet
 counter = itertools.count()
 def fixed_random(n):  # deterministic demo bytes, so the example image is reproducible
     return b"".join(hashlib.sha256(b"breakglass demo %d" % next(counter)).digest() for _ in range(n // 32 + 1))[:n]

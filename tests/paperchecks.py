@@ -5,7 +5,7 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 
-from breakglass import paper
+from breakglass.paper import sizes as paper
 
 
 def page_count(pdf: bytes) -> int:

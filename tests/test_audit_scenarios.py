@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from breakglass.audit import LOGBOOK_COLUMNS
-from breakglass.journal import read_journal
+from breakglass.record.audit import LOGBOOK_COLUMNS
+from breakglass.record.journal import read_journal
 from test_cli import run, text
 
 OLD = b"old-root-password-2026"

@@ -9,9 +9,9 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from breakglass.audit import AuditReport, Finding
-from breakglass.auditpdf import render_audit
-from breakglass.journal import append_event
+from breakglass.record.audit import AuditReport, Finding
+from breakglass.paper.audit_report import render_audit
+from breakglass.record.journal import append_event
 from paperchecks import ink_problems, page_count
 
 LONG = "release of set 1A2B-3C4D-5E6F-7081 on 2026-12-01 was not followed by a rotation within 7 days " * 3
@@ -59,7 +59,7 @@ def test_ink_inside_safe_area_and_many_findings_page_over(size):
 
 
 def test_audit_command_writes_pdf(tmp_path):
-    from breakglass.cli import cli
+    from breakglass.cli.main import cli
 
     journal = tmp_path / "journal.jsonl"
     append_event(journal, "split", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2, 3], fingerprint="GG7A-6H24-R1SZ-DES3",

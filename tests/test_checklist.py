@@ -11,12 +11,12 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from breakglass import wording
-from breakglass.checklist import render_checklist
-from breakglass.config import load_config
+from breakglass.paper import wording
+from breakglass.paper.checklist import render_checklist
+from breakglass.record.config import load_config
 from breakglass.errors import BreakglassError
-from breakglass.journal import append_event
-from breakglass.record_cli import checklist as checklist_cmd
+from breakglass.record.journal import append_event
+from breakglass.cli.records import checklist as checklist_cmd
 from paperchecks import ink_problems, page_count
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +169,7 @@ def test_command_holders_of_a_rotated_set(ceremony, tmp_path):
 
 
 def test_command_unknown_code_is_one_line_error(ceremony, tmp_path):
-    from breakglass.cli import cli
+    from breakglass.cli.main import cli
 
     out = tmp_path / "e.pdf"
     result = CliRunner().invoke(cli, ["checklist", "--journal", str(ceremony["journal"]), "--event", "ZZZZ-ZZZZ",

@@ -18,7 +18,7 @@ SECRET = b"Root-P@ss: correct horse battery staple \x00\xff binary tail"
 def run(*args, input: bytes | None = None, cwd=None, env=None) -> subprocess.CompletedProcess:
     """Run `breakglass` as a user would, in a fresh process (no shared state, real exit codes)."""
     return subprocess.run(
-        [sys.executable, "-c", "from breakglass.cli import main; main()", *map(str, args)],
+        [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
         input=input, capture_output=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300,
     )
 
@@ -215,7 +215,7 @@ def refuse(*a, **k):
 socket.socket = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from breakglass.cli import main
+from breakglass.cli.main import main
 sys.argv = ["breakglass"] + sys.argv[1:]
 main()
 """
@@ -235,7 +235,7 @@ def test_recombine_works_in_a_network_namespace_with_no_interfaces(sheets):
     if probe.returncode != 0:
         pytest.skip("this machine does not allow network namespaces (unshare -n)")
     result = subprocess.run(
-        ["unshare", "-n", sys.executable, "-c", "from breakglass.cli import main; main()", "recombine", "--out", "-",
+        ["unshare", "-n", sys.executable, "-c", "from breakglass.cli.main import main; main()", "recombine", "--out", "-",
          *map(str, pdfs(sheets)[2:5])],
         capture_output=True, timeout=300,
     )

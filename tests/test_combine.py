@@ -6,9 +6,9 @@ from dataclasses import replace
 import pytest
 from Crypto.Protocol.SecretSharing import Shamir
 
-from breakglass import combine, scheme
+from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
-from breakglass.share import Share, set_id_text
+from breakglass.format.share import Share, set_id_text
 
 SECRET = b"arn:aws:iam::123456789012:root / S3cr3t!"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from breakglass.config import CeremonyConfig, Person, load_config
+from breakglass.record.config import CeremonyConfig, Person, load_config
 from breakglass.errors import BreakglassError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "ceremony" / "example.toml"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from breakglass.journal import read_journal
+from breakglass.record.journal import read_journal
 from test_cli import run, text
 
 SECRET = b"copies-test-credential"

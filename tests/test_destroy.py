@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from breakglass.errors import BreakglassError
-from breakglass.journal import append_event, read_journal, require_intact
+from breakglass.record.journal import append_event, read_journal, require_intact
 
 SET = "1A2B-3C4D-5E6F-7081"
 FP = "GG7A-6H24-R1SZ-DES3"
@@ -35,7 +35,7 @@ def journal(tmp_path):
 
 
 def destroy(journal, *args):
-    from breakglass.cli import cli
+    from breakglass.cli.main import cli
 
     env = {"BREAKGLASS_FAKE_TIME": "2026-11-25T10:00:00Z"}
     return CliRunner().invoke(cli, ["destroy", "--journal", str(journal), *args], env=env)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from breakglass import encoding, qrtext, scheme, typed
+from breakglass.format import encoding, qrtext, scheme, typed
 from breakglass.errors import BreakglassError
-from breakglass.share import Share
+from breakglass.format.share import Share
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 from make_vectors import seeded_split  # noqa: E402

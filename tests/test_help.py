@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from breakglass.cli import cli
+from breakglass.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -37,13 +37,13 @@ def test_readme_names_every_command():
 
 
 def test_help_does_not_import_heavy_libraries():
-    probe = "import sys; from breakglass.cli import cli; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    probe = "import sys; from breakglass.cli.main import cli; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
 
 
 def test_version_and_usage_exit_codes():
-    version = subprocess.run([sys.executable, "-c", "from breakglass.cli import main; main()", "--version"], capture_output=True, text=True)
+    version = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "breakglass, version" in version.stdout
-    usage = subprocess.run([sys.executable, "-c", "from breakglass.cli import main; main()", "split", "--bogus"], capture_output=True, text=True)
+    usage = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "split", "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option" in usage.stderr

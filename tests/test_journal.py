@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from breakglass.errors import BreakglassError
-from breakglass.journal import (
+from breakglass.record.journal import (
     GENESIS,
     append_event,
     canonical,
@@ -22,7 +22,7 @@ from breakglass.journal import (
     read_journal,
     verify_journal,
 )
-from breakglass.record_cli import journal as journal_cmd
+from breakglass.cli.records import journal as journal_cmd
 
 SET = "1A2B-3C4D-5E6F-7081"
 FP = "GG7A-6H24-R1SZ-DES3"

@@ -13,11 +13,11 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from breakglass.config import load_config
+from breakglass.record.config import load_config
 from breakglass.errors import BreakglassError
-from breakglass.journal import append_event, read_journal
-from breakglass.logbook import SCRIPT_NAMES, gather, load_script, render_logbook, script_markdown
-from breakglass.record_cli import logbook as logbook_cmd
+from breakglass.record.journal import append_event, read_journal
+from breakglass.paper.logbook import SCRIPT_NAMES, gather, load_script, render_logbook, script_markdown
+from breakglass.cli.records import logbook as logbook_cmd
 from paperchecks import ink_problems, page_count
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def test_manifest_and_config_must_agree(ceremony):
 @pytest.mark.parametrize("name", SCRIPT_NAMES)
 def test_ceremony_scripts_match_their_source(name):
     """ceremony/*.md are generated from templates/logbook.toml; regenerate with
-    `python -m breakglass.logbook --write-scripts ceremony` after editing the TOML."""
+    `python -m breakglass.paper.logbook --write-scripts ceremony` after editing the TOML."""
     script = load_script(name)
     assert len(script.steps) >= 5
     assert (ROOT / "ceremony" / script.file).read_text(encoding="utf-8") == script_markdown(script)

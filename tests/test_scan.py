@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from breakglass import qrtext, scan
+from breakglass.format import qrtext
+from breakglass.scan import decode, decoders, files, images, pages
 from breakglass.errors import BreakglassError
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
 
-HAVE_ZBAR = "zbar" in scan.available_decoders()
+HAVE_ZBAR = "zbar" in decoders.available_decoders()
 needs_zbar = pytest.mark.skipif(not HAVE_ZBAR, reason="pyzbar or libzbar0 is not installed")
 
 
@@ -53,7 +54,7 @@ def sheet_page(split):
 
     Uses breakglass.sheet when it is there; otherwise a synthetic page with the same two-duplicate layout."""
     try:
-        from breakglass import sheet
+        from breakglass.paper import sheet
     except ImportError:
         sheet = None
     short = seeded_split(b"correct horse battery staple", 3, 5, "test_scan short")  # one code, printed twice
@@ -63,9 +64,9 @@ def sheet_page(split):
         img, boxes = damage.synthetic_page([text, text])
         return img, [text], boxes
     info = sheet.SheetInfo(label="Scan test", fingerprint=short.fingerprint, created="2026-01-01")
-    img = next(scan.rasterize_pdf(sheet.render_sheet(share, info), dpi=300))
+    img = next(files.rasterize_pdf(sheet.render_sheet(share, info), dpi=300))
     boxes = [(round(s.x - s.size / 2), round(s.y - s.size / 2), round(s.x + s.size / 2), round(s.y + s.size / 2))
-             for s in scan._run_zxing(img, 1.0, None) if s.text]
+             for s in decoders._run_zxing(img, 1.0, None) if s.text]
     return img, sheet.qr_texts(share), boxes
 
 
@@ -88,38 +89,38 @@ def combined(result: dict[str, list[str]]) -> set[str]:
 
 
 def test_decoders_available_zxing_first():
-    names = scan.available_decoders()
+    names = decoders.available_decoders()
     assert names[0] == "zxing-cpp"
     assert set(names) <= {"zxing-cpp", "zbar"}
 
 
 @pytest.mark.parametrize("decoder", ["zxing-cpp", pytest.param("zbar", marks=needs_zbar)])
 def test_clean_page_decodes_with_each_decoder_alone(page, texts, decoder):
-    result = scan.decode_image(page[0], [decoder], retry=False)
+    result = decode.decode_image(page[0], [decoder], retry=False)
     assert result == {decoder: [texts[0]]}  # the duplicate is reported once
 
 
 def test_all_decoders_each_report_their_own_results(two_shares_page, texts):
-    names = scan.available_decoders()
-    result = scan.decode_image(two_shares_page[0], names, retry=False)
+    names = decoders.available_decoders()
+    result = decode.decode_image(two_shares_page[0], names, retry=False)
     assert list(result) == names
     for decoder in names:
         assert sorted(result[decoder]) == sorted(texts[:2])
 
 
 def test_fast_path_asks_only_zxing_when_it_reads_the_page(two_shares_page, texts):
-    result = scan.decode_image(two_shares_page[0])
+    result = decode.decode_image(two_shares_page[0])
     assert result == {"zxing-cpp": [texts[0], texts[1]]}
 
 
 def test_unknown_decoder_is_refused(page):
     with pytest.raises(ValueError):
-        scan.decode_image(page[0], ["quagga"])
+        decode.decode_image(page[0], ["quagga"])
 
 
 def test_texts_that_are_not_breakglass_are_returned_too(texts):
     img, _ = damage.synthetic_page(["https://example.org/not-a-share", texts[2]])
-    found = scan.decode_image(img)["zxing-cpp"]
+    found = decode.decode_image(img)["zxing-cpp"]
     assert set(found) == {"https://example.org/not-a-share", texts[2]}
 
 
@@ -127,13 +128,13 @@ def test_two_sheets_side_by_side_in_one_photo(texts):
     left, _ = damage.synthetic_page([texts[0]], dpi=150)
     right, _ = damage.synthetic_page([texts[1]], dpi=150)
     photo = damage.rotate(damage.side_by_side([left, right]), 3)
-    assert combined(scan.decode_image(photo)) == {texts[0], texts[1]}
+    assert combined(decode.decode_image(photo)) == {texts[0], texts[1]}
 
 
 def test_many_codes_on_one_image_are_all_found(split):
     many = [qrtext.encode(s, 900)[0] for s in seeded_split(b"x" * 40, 2, 12, "test_scan many").shares]
     img, _ = damage.synthetic_page(many, module_mm=0.5, gap_mm=4)
-    assert set(scan.decode_image(img)["zxing-cpp"]) == set(many)
+    assert set(decode.decode_image(img)["zxing-cpp"]) == set(many)
 
 
 def test_transparent_and_16_bit_images(texts):
@@ -141,10 +142,10 @@ def test_transparent_and_16_bit_images(texts):
     # Black modules on a transparent background: naive conversion would turn the background black.
     rgba = Image.new("RGBA", img.size, (0, 0, 0, 0))
     rgba.putalpha(img.point(lambda v: 255 - v))
-    assert combined(scan.decode_image(rgba)) == {texts[0]}
+    assert combined(decode.decode_image(rgba)) == {texts[0]}
     wide = img.convert("I").point(lambda v: v * 257)  # 16-bit range in a 32-bit image
-    assert combined(scan.decode_image(wide)) == {texts[0]}
-    assert combined(scan.decode_image(img.convert("RGB").convert("P"))) == {texts[0]}
+    assert combined(decode.decode_image(wide)) == {texts[0]}
+    assert combined(decode.decode_image(img.convert("RGB").convert("P"))) == {texts[0]}
 
 
 # -------------------------------------------------------------------------------------------- isolation
@@ -155,14 +156,14 @@ def test_a_crashing_isolated_decoder_becomes_a_failure_not_a_crash():
         os.kill(os.getpid(), signal.SIGSEGV)
         return []
 
-    with pytest.raises(scan.DecoderFailure, match="crashed"):
-        scan._isolated("zbar", crash, timeout=10)
+    with pytest.raises(decoders.DecoderFailure, match="crashed"):
+        decoders.run_isolated("zbar", crash, timeout=10)
 
 
 def test_a_hanging_isolated_decoder_is_stopped():
     started = time.monotonic()
-    with pytest.raises(scan.DecoderFailure, match="longer than"):
-        scan._isolated("zbar", lambda: time.sleep(30) or [], timeout=0.5)
+    with pytest.raises(decoders.DecoderFailure, match="longer than"):
+        decoders.run_isolated("zbar", lambda: time.sleep(30) or [], timeout=0.5)
     assert time.monotonic() - started < 5
 
 
@@ -170,13 +171,13 @@ def test_an_exception_in_the_child_is_reported():
     def boom():
         raise RuntimeError("bad input")
 
-    with pytest.raises(scan.DecoderFailure, match="RuntimeError: bad input"):
-        scan._isolated("zbar", boom, timeout=10)
+    with pytest.raises(decoders.DecoderFailure, match="RuntimeError: bad input"):
+        decoders.run_isolated("zbar", boom, timeout=10)
 
 
 @needs_zbar
 def test_isolated_zbar_returns_symbols_with_positions(page, texts):
-    symbols = scan._look("zbar", scan._Prepared("as is", page[0]), timeout=10)
+    symbols = decoders.read_symbols("zbar", images.Prepared("as is", page[0]), timeout=10)
     assert [s.text for s in symbols] == [texts[0], texts[0]]
     (left, top, right, bottom) = page[1][0]
     assert any(abs(s.x - (left + right) / 2) < 20 and abs(s.y - (top + bottom) / 2) < 20 for s in symbols)
@@ -199,20 +200,20 @@ def pdf_bytes(texts):
 
 
 def test_rasterize_pdf_from_bytes_and_path(pdf_bytes, tmp_path):
-    images = list(scan.rasterize_pdf(pdf_bytes, dpi=100))
+    images = list(files.rasterize_pdf(pdf_bytes, dpi=100))
     assert len(images) == 3
     assert all(i.mode == "L" for i in images)
     assert abs(images[0].width - 827) <= 2 and abs(images[0].height - 1169) <= 2  # A4 at 100 dpi
     path = tmp_path / "sheets.pdf"
     path.write_bytes(pdf_bytes)
-    assert [i.size for i in scan.rasterize_pdf(path, dpi=100)] == [i.size for i in images]
-    assert len(list(scan.rasterize_pdf(str(path), dpi=100))) == 3
+    assert [i.size for i in files.rasterize_pdf(path, dpi=100)] == [i.size for i in images]
+    assert len(list(files.rasterize_pdf(str(path), dpi=100))) == 3
 
 
 def test_multi_page_pdf_gives_one_result_per_page(pdf_bytes, texts, tmp_path):
     path = tmp_path / "sheets.pdf"
     path.write_bytes(pdf_bytes)
-    results = list(scan.scan_paths([path], dpi=150, retry=True))
+    results = list(pages.scan_paths([path], dpi=150, retry=True))
     assert [(r.source, r.page) for r in results] == [(str(path), 1), (str(path), 2), (str(path), 3)]
     assert results[0].texts == [texts[0]] and results[0].problem is None
     assert results[1].texts == [] and results[1].problem == "no QR code found"
@@ -230,7 +231,7 @@ def test_folder_is_searched_recursively_in_order(tmp_path, texts, pdf_bytes):
     b.save(tmp_path / "scans" / "sub" / "d.webp", lossless=True)
     (tmp_path / "scans" / "notes.txt").write_text("not scanned when recursing")
     (tmp_path / "scans" / ".hidden.png").write_bytes(b"hidden files are skipped")
-    results = list(scan.scan_paths([tmp_path / "scans"], retry=True))
+    results = list(pages.scan_paths([tmp_path / "scans"], retry=True))
     names = [(Path(r.source).relative_to(tmp_path / "scans").as_posix(), r.page) for r in results]
     assert names == [("A.JPG", None), ("b.png", None), ("sub/c.pdf", 1), ("sub/c.pdf", 2), ("sub/c.pdf", 3),
                      ("sub/d.webp", None)]
@@ -243,7 +244,7 @@ def test_blank_pages_wait_and_are_not_searched_when_the_shares_are_complete(pdf_
     # Shares 1, 2 and 3 of a 3-of-5 set: the blank page (a sheet's page of typed lines) costs one look.
     path = tmp_path / "sheets.pdf"
     path.write_bytes(pdf_bytes)
-    results = list(scan.scan_paths([path], dpi=150))
+    results = list(pages.scan_paths([path], dpi=150))
     assert [r.page for r in results] == [1, 3, 2]
     assert results[2].problem == "no QR code found" and not results[2].searched_hard
     assert results[2].notes == ["not searched harder: the shares read elsewhere are complete"]
@@ -252,24 +253,24 @@ def test_blank_pages_wait_and_are_not_searched_when_the_shares_are_complete(pdf_
 def test_blank_looking_pages_are_searched_when_a_share_is_missing(page, texts, tmp_path):
     # Only share 1 is clean; share 2's page is so faded that a first look finds nothing at all.
     faded = damage.fade(damage.blur(damage.downsample(damage.synthetic_page([texts[1]])[0], 200), 1.5), 0.96)
-    assert scan.decode_report(faded, retry=False).combined == []
+    assert decode.decode_report(faded, retry=False).combined == []
     (tmp_path / "1.png").write_bytes(png_bytes(page[0].reduce(2)))
     (tmp_path / "2.png").write_bytes(png_bytes(faded))
     (tmp_path / "3.png").write_bytes(png_bytes(Image.new("L", (800, 1100), 255)))
-    results = list(scan.scan_paths([tmp_path]))
+    results = list(pages.scan_paths([tmp_path]))
     assert [(Path(r.source).name, r.texts) for r in results] == [("1.png", [texts[0]]), ("2.png", [texts[1]]),
                                                               ("3.png", [])]
     assert results[2].problem == "no QR code found" and results[2].notes == []
-    assert scan.shares_wanted(texts[:2])
-    assert not scan.shares_wanted(texts)
-    assert scan.shares_wanted(["https://example.org"])
+    assert pages.shares_wanted(texts[:2])
+    assert not pages.shares_wanted(texts)
+    assert pages.shares_wanted(["https://example.org"])
 
 
 def test_multi_page_tiff(tmp_path, texts):
     frames = [damage.synthetic_page([t], dpi=150)[0] for t in texts]
     path = tmp_path / "scan.tiff"
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
-    results = list(scan.scan_paths([path]))
+    results = list(pages.scan_paths([path]))
     assert [r.page for r in results] == [1, 2, 3]
     assert [r.texts for r in results] == [[t] for t in texts]
 
@@ -287,7 +288,7 @@ def test_bad_input_gives_one_line_problems_and_never_raises(tmp_path, page):
         (tmp_path / name).write_bytes(data)
     (tmp_path / "empty-folder").mkdir()
     paths = [tmp_path / n for n in files] + [tmp_path / "missing.png", tmp_path / "empty-folder"]
-    results = {Path(r.source).name: r for r in scan.scan_paths(paths)}
+    results = {Path(r.source).name: r for r in pages.scan_paths(paths)}
     assert len(results) == len(paths)
     expected = {
         "notes.txt": "not an image or PDF",
@@ -306,7 +307,7 @@ def test_bad_input_gives_one_line_problems_and_never_raises(tmp_path, page):
 
 def test_content_decides_the_type_of_a_named_file(tmp_path, pdf_bytes, texts):
     (tmp_path / "really-a-pdf.png").write_bytes(pdf_bytes)
-    results = list(scan.scan_paths([tmp_path / "really-a-pdf.png"], dpi=150, retry=True))
+    results = list(pages.scan_paths([tmp_path / "really-a-pdf.png"], dpi=150, retry=True))
     assert [r.page for r in results] == [1, 2, 3]
     assert results[0].texts == [texts[0]]
 
@@ -316,10 +317,10 @@ def test_unreadable_second_code_is_noted(two_shares_page, texts):
     stained = damage.stain(img, boxes[1], 0.45, grey=60)
     # zxing-cpp alone: it is what locates codes it cannot read. (With the zbar cascade, a rare extra note about
     # the forked zbar child was seen once in a full test run; the page result must not depend on that here.)
-    report = scan.decode_report(stained, ["zxing-cpp"])
+    report = decode.decode_report(stained, ["zxing-cpp"])
     assert report.combined == [texts[0]], report
     assert report.unreadable == 1
-    result = scan._page_result("x.png", None, report)
+    result = pages.page_result("x.png", None, report)
     assert result.problem is None and result.notes == ["a QR code on this page could not be read"], result
 
 
@@ -337,7 +338,7 @@ def test_scanning_opens_no_socket_and_writes_no_file(tmp_path, pdf_bytes):
 
     sys.addaudithook(hook)  # hooks cannot be removed; this one switches itself off below
     try:
-        results = list(scan.scan_paths([tmp_path], decoders=scan.available_decoders()))
+        results = list(pages.scan_paths([tmp_path], decoders=decoders.available_decoders()))
     finally:
         active[0] = False
     assert results and events == []
@@ -347,7 +348,7 @@ def test_scanning_opens_no_socket_and_writes_no_file(tmp_path, pdf_bytes):
 
 
 def _decodes(img: Image.Image, expected: set[str], decoders=None) -> bool:
-    return expected <= combined(scan.decode_image(img, decoders))
+    return expected <= combined(decode.decode_image(img, decoders))
 
 
 DAMAGE = {
@@ -387,8 +388,8 @@ def test_stain_over_one_of_two_duplicate_codes(sheet_page):
 def test_retry_recovers_what_one_plain_look_misses(page, texts):
     # Light toner and a little blur: a plain zxing-cpp look reads nothing; contrast stretching does.
     img = damage.fade(damage.blur(damage.downsample(page[0], 200), 1.5), 0.96)
-    assert scan.decode_image(img, ["zxing-cpp"], retry=False) == {"zxing-cpp": []}
-    report = scan.decode_report(img, ["zxing-cpp"])
+    assert decode.decode_image(img, ["zxing-cpp"], retry=False) == {"zxing-cpp": []}
+    report = decode.decode_report(img, ["zxing-cpp"])
     assert report.texts == {"zxing-cpp": [texts[0]]}
     assert report.preparations
 
@@ -397,8 +398,8 @@ def test_retry_recovers_what_one_plain_look_misses(page, texts):
 @needs_zbar
 def test_zbar_reads_noisy_page_after_median(page, texts):
     img = damage.noise(damage.downsample(page[0], 150), 0.1)
-    assert scan.decode_image(img, ["zbar"], retry=False) == {"zbar": []}
-    assert scan.decode_image(img, ["zbar"]) == {"zbar": [texts[0]]}
+    assert decode.decode_image(img, ["zbar"], retry=False) == {"zbar": []}
+    assert decode.decode_image(img, ["zbar"]) == {"zbar": [texts[0]]}
 
 
 @pytest.mark.slow
@@ -412,14 +413,14 @@ def test_damage_is_deterministic(page):
 @pytest.mark.slow
 def test_an_empty_page_is_searched_and_comes_back_empty(texts):
     blank, _ = damage.synthetic_page([])
-    report = scan.decode_report(blank, ["zxing-cpp"])
+    report = decode.decode_report(blank, ["zxing-cpp"])
     assert report.combined == [] and report.unreadable == 0 and report.preparations == []
 
 
 def test_clean_page_costs_one_look(page, texts):
     """The recombine fast path: a page whose codes are all read gets one zxing-cpp look, no other decoder and
     no image preparation (what that saves is measured in benchmarks/, not timed here)."""
-    report = scan.decode_report(page[0])
+    report = decode.decode_report(page[0])
     assert set(report.texts) == {"zxing-cpp"}
     assert report.preparations == [] and report.unreadable == 0
     assert texts[0] in report.combined
@@ -429,4 +430,4 @@ def test_decode_needs_an_available_decoder(page):
     if HAVE_ZBAR:
         pytest.skip("zbar is available here")
     with pytest.raises(BreakglassError, match="zbar"):
-        scan.decode_image(page[0], ["zbar"])
+        decode.decode_image(page[0], ["zbar"])

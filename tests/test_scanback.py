@@ -2,7 +2,9 @@
 
 import pytest
 
-from breakglass import scanback, scheme, sheet
+from breakglass.ceremonies import scanback
+from breakglass.format import scheme
+from breakglass.paper import sheet
 from breakglass.errors import BreakglassError
 
 SECRET = b"scanback-credential"

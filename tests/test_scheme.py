@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from breakglass import combine, scheme
+from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
-from breakglass.share import Share
+from breakglass.format.share import Share
 
 credentials = st.binary(min_size=1, max_size=5000)
 

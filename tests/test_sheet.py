@@ -15,8 +15,9 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageOps
 
-from breakglass import paper, qrtext, scheme, sheet, typed
-from breakglass.share import set_id_text
+from breakglass.paper import sizes as paper, sheet
+from breakglass.format import qrtext, scheme, typed
+from breakglass.format.share import set_id_text
 
 try:
     from pyzbar import pyzbar

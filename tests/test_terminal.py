@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from breakglass import scheme, typed
+from breakglass.format import scheme, typed
 from test_cli import pdfs, run, text
 
 SECRET = b"terminal-test-credential"
@@ -24,7 +24,7 @@ class Terminal:
     def __init__(self, *args):
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from breakglass.cli import main; main()", *map(str, args)],
+            [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
             stdin=slave, stdout=slave, stderr=slave, close_fds=True,
         )
         os.close(slave)
@@ -92,7 +92,7 @@ def test_type_in_checks_each_line_and_asks_again_for_a_bad_one(sheets):
 
 
 def test_type_in_completes_a_set(sheets):
-    from breakglass.collect import ShareCollector
+    from breakglass.scan.collect import ShareCollector
 
     collector = ShareCollector()
     import pypdfium2

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from breakglass import combine, qrtext, typed
-from breakglass.share import Share
+from breakglass.format import combine, qrtext, typed
+from breakglass.format.share import Share
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import make_vectors  # noqa: E402

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import Crypto.Protocol.SecretSharing as secret_sharing
 
-from breakglass import qrtext, scheme, typed
+from breakglass.format import qrtext, scheme, typed
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "vectors.json"

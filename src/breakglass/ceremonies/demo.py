@@ -1,0 +1,206 @@
+"""`breakglass demo`: a whole ceremony on a dummy credential, in seconds, so an evaluator sees every piece.
+
+split 3-of-5 (custodians from the example config) -> logbook -> drill from damaged sheet images -> release ->
+rotation checklist -> rotate to a new dummy credential -> destruction of the old sheets -> audit. Everything
+is written to one folder and marked DEMO; the dummy credentials are the only "secrets" ever written to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image, ImageFilter
+
+from ..errors import BreakglassError
+
+DEMO_CREDENTIAL = b"DEMO-ONLY root password: Tr0ub4dor&3-not-a-real-credential"
+DEMO_NEW_CREDENTIAL = b"DEMO-ONLY rotated root password: correct-horse-battery-staple-not-real"
+OPERATOR, WITNESS = "Alice Moreau", "Bongani Dlamini"
+
+
+def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
+    from ..record import config as config_module
+
+    if out.exists() and any(out.iterdir()):
+        raise BreakglassError(f"{out} is not empty; choose a new folder for the demo (--out DIR)")
+    out.mkdir(parents=True, exist_ok=True)
+    example = out / "ceremony.toml"
+    example.write_text(resources.files("breakglass.ceremony").joinpath("example.toml").read_text(encoding="utf-8"))
+    config = config_module.load_config(example)
+    journal = out / "journal.jsonl"
+    clock = _Clock(now)
+    say(f"breakglass DEMO: a whole ceremony on a dummy credential, in {out}/")
+    say("")
+
+    _step(say, 1, "Split ceremony: 3-of-5, custodians from the example config, every sheet read back")
+    (out / "demo-credential.txt").write_bytes(DEMO_CREDENTIAL)
+    split = _split(out, config, journal, clock.next(), say)
+    _step(say, 2, "Logbook for the people in the room")
+    _logbook(out, config, journal, say)
+    _step(say, 3, "Drill: recombine from photos of three sheets (slightly rotated, blurred, JPEG), reveal nothing")
+    _drill(out, split, journal, clock.next(days=30), say)
+    _step(say, 4, "Release during an (imaginary) incident: the credential is written to a 0600 file")
+    release_code = _release(out, split, journal, clock.next(days=20), say)
+    _step(say, 5, "Rotation checklist for that release")
+    _checklist(out, config, journal, release_code, say)
+    _step(say, 6, "Rotate: new credential, new set; the old set is retired")
+    (out / "demo-new-credential.txt").write_bytes(DEMO_NEW_CREDENTIAL)
+    _rotate(out, split, journal, clock.next(days=1), say)
+    _step(say, 7, "Old sheets destroyed under witness, recorded in the journal")
+    _destroy(split, journal, clock.next(hours=1), say)
+    _step(say, 8, "Audit: journal chain, rotation after release, drills, witnesses, logbook transcription")
+    _audit(out, journal, config, now, say)
+    say("")
+    say(f"Done. Everything is in {out}/ (the sheets in {split.name}/ and new-sheets/, journal.jsonl, "
+        "logbook.pdf, checklist.pdf, logbook.csv). All of it is DEMO material.")
+
+
+def fresh_folder(base: Path) -> Path:
+    """`base`, or `base-2`, `base-3`... : the first that does not exist yet, so running the demo twice just works."""
+    candidate, number = base, 1
+    while candidate.exists():
+        number += 1
+        candidate = base.with_name(f"{base.name}-{number}")
+    return candidate
+
+
+class _Clock:
+    """Demo events are spread over weeks so the journal reads like a real history."""
+
+    def __init__(self, start: datetime):
+        self.now = start - timedelta(days=60)
+
+    def next(self, **delta) -> datetime:
+        self.now += timedelta(**delta) if delta else timedelta(0)
+        return self.now
+
+
+def _step(say, number: int, title: str) -> None:
+    say("")
+    say(f"== {number}. {title}")
+
+
+def _split(out: Path, config, journal: Path, when: datetime, say) -> Path:
+    from .split import SplitPlan, run_split
+
+    folder = out / "sheets"
+    plan = SplitPlan.from_options(
+        threshold=None, shares=None, label=f"DEMO — {config.label}", custodians=(), copies=None, paper="a4",
+        config_path=out / "ceremony.toml", out_dir=folder, journal_path=journal, operator=None, witness=None,
+        scan_check=True,
+    )
+    run_split(plan, DEMO_CREDENTIAL, when, say)
+    return folder
+
+
+def _sheets(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*-share-*.pdf"))
+
+
+def _logbook(out: Path, config, journal: Path, say) -> None:
+    from ..paper import logbook
+    from ..record import manifest
+    from ..record.journal import read_journal
+
+    data = logbook.gather(manifest.load(out / "sheets" / "manifest.json"), config, read_journal(journal))
+    (out / "logbook.pdf").write_bytes(logbook.render_logbook(data, "a4"))
+    say(f"  wrote {out / 'logbook.pdf'}")
+
+
+def _photos(sheets: list[Path], folder: Path) -> list[Path]:
+    """Each sheet as a phone would see it: a little rotated, a little blurred, JPEG-compressed."""
+    from ..scan.files import rasterize_pdf
+
+    folder.mkdir(exist_ok=True)
+    photos = []
+    for i, sheet in enumerate(sheets):
+        for page_number, page in enumerate(rasterize_pdf(sheet.read_bytes(), dpi=150), start=1):
+            image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.BICUBIC)
+            image = image.filter(ImageFilter.GaussianBlur(0.8))
+            path = folder / f"{sheet.stem}-photo-{page_number}.jpg"
+            image.save(path, quality=55)
+            photos.append(path)
+    return photos
+
+
+def _recover(request_fields: dict, when: datetime, say):
+    from .recover import RecoveryRequest, run_recovery
+
+    defaults = dict(typed_files=[], type_in=False, out=None, verify_only=False, operator=OPERATOR, witness=WITNESS,
+                    incident=None, reason=None, dpi=150, assume_yes=True)
+    return run_recovery(RecoveryRequest(**{**defaults, **request_fields}), when, say)
+
+
+def _drill(out: Path, sheets: Path, journal: Path, when: datetime, say) -> None:
+    photos = _photos(_sheets(sheets)[1:4], out / "drill-photos")
+    _recover({"scans": photos, "verify_only": True, "journal_path": journal}, when, say)
+
+
+def _release(out: Path, sheets: Path, journal: Path, when: datetime, say) -> str:
+    from ..record.journal import read_journal
+
+    target = out / "released-demo-credential.txt"
+    _recover({"scans": _sheets(sheets)[0:5:2], "out": str(target), "journal_path": journal,
+              "incident": "DEMO-INC-1", "reason": "Locked out of all administrator access (SSO outage)"}, when, say)
+    return read_journal(journal)[-1].code
+
+
+def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
+    try:
+        from ..paper.checklist import render_checklist
+    except ImportError:  # pragma: no cover - the checklist module ships with breakglass
+        return
+    from ..record.journal import find_event, read_journal, set_origin
+
+    entry = find_event(journal, code)
+    origin = set_origin(read_journal(journal), entry.set)
+    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""))
+    (out / "checklist.pdf").write_bytes(pdf)
+    say(f"  wrote {out / 'checklist.pdf'}")
+
+
+def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say) -> None:
+    from .rotate import RotateRequest, run_rotate
+
+    run_rotate(RotateRequest(
+        journal_path=journal, secret_file=str(out / "demo-new-credential.txt"), out_dir=out / "new-sheets",
+        scans=_sheets(sheets)[2:5], typed_files=[], type_in=False, threshold=None, shares=None, label=None,
+        custodians=(), copies=None, paper="a4", config_path=None, operator=OPERATOR, witness=WITNESS, dpi=150,
+        scan_check=True,
+    ), when, say)
+
+
+def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
+    from ..record import manifest
+    from ..record.journal import append_event
+
+    old = manifest.load(sheets / "manifest.json")
+    records = [{"share": s["share"], "copy": s["copy"], "bag": f"DEMO-BAG-{s['share']:03d}"} for s in old["sheets"]]
+    entry = append_event(journal, "destroy", set_id=old["set_id"], shares=sorted({r["share"] for r in records}),
+                         fingerprint=old["fingerprint"], operator=OPERATOR, witness=WITNESS, now=when,
+                         extra={"sheets": records})
+    say(f"  {len(records)} old sheets destroyed; journal event code {entry.code}")
+
+
+def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
+    from ..record.audit import LOGBOOK_COLUMNS, Rules, format_report, run_audit
+    from ..record.journal import read_journal
+
+    transcription = io.StringIO()
+    writer = csv.writer(transcription)
+    writer.writerow(LOGBOOK_COLUMNS)
+    for e in read_journal(journal):
+        writer.writerow([e.code, e.time[:10], e.event, e.set, ";".join(map(str, e.shares)), e.operator or "",
+                         e.witness or "", "", "", "", "", "transcribed by the demo"])
+    (out / "logbook.csv").write_text(transcription.getvalue())
+    report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
+                       logbook_csv=out / "logbook.csv")
+    for line in format_report(report):
+        say(f"  {line}")
+    if not report.clean:
+        raise BreakglassError("the demo's own audit found problems; this is a bug in breakglass")

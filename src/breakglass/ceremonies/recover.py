@@ -1,0 +1,247 @@
+"""Recombination for the incident lead: collect shares from every input, recover, journal, then reveal.
+
+Refusals come before work (an --out file that exists, a broken journal, no terminal to confirm on), so nobody
+scans ten pages to be told the output name was taken. The journal entry is written before the credential is
+revealed: no reveal goes unrecorded.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from ..errors import BreakglassError
+from ..format import combine, typed
+from ..format.combine import Recovered, numbers
+from ..scan.collect import FoundShare, ShareCollector, describe
+
+
+@dataclass
+class RecoveryRequest:
+    scans: list[Path]
+    typed_files: list[str]
+    type_in: bool
+    out: str | None
+    verify_only: bool
+    journal_path: Path | None
+    operator: str | None
+    witness: str | None
+    incident: str | None
+    reason: str | None
+    dpi: int = 200
+    assume_yes: bool = False
+
+    @property
+    def shows_on_terminal(self) -> bool:
+        return not self.verify_only and self.out is None
+
+
+def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
+    _refuse_early(req)
+    found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    recovered = combine.recombine([f.share for f in found])
+    retired_by = retirement(req.journal_path, recovered.set_text)
+    _print_result(recovered, say)
+    if retired_by:
+        say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
+            "destroyed. This use is recorded as a use of a retired set; report it.")
+    event_code = _journal(req, recovered, found, now, retired_by)
+    _deliver(req, recovered, event_code, say)
+    return recovered
+
+
+def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None]) -> list[FoundShare]:
+    """Every share from scans, typed files and typed-in text, with problems reported one line each."""
+    collector = ShareCollector()
+    if scans:
+        _read_scans(scans, dpi, collector, say)
+    for source in typed_files:
+        _read_typed_file(source, collector, say)
+    if type_in:
+        _type_in(collector, say)
+    found = collector.shares()
+    for problem in collector.problems:
+        say(f"  skipped: {problem}")
+    for note in collector.notes:
+        say(f"  note: {note}")
+    say("")
+    say(f"Shares found: {len(found)}")
+    for f in found:
+        say(f"  {describe(f)}")
+    return found
+
+
+def retirement(journal_path: Path | None, set_text: str) -> str | None:
+    """The event code of the rotation that retired this set, if the journal has one."""
+    if journal_path is None or not journal_path.exists():
+        return None
+    from ..record.journal import read_journal
+
+    for entry in read_journal(journal_path):
+        if entry.event == "rotate" and entry.set == set_text:
+            return entry.code
+    return None
+
+
+def _refuse_early(req: RecoveryRequest) -> None:
+    if req.out not in (None, "-") and Path(req.out).exists():
+        raise BreakglassError(f"{req.out} already exists; refusing to overwrite it (choose another --out)")
+    if req.out not in (None, "-") and not Path(req.out).parent.is_dir():
+        raise BreakglassError(f"cannot write {req.out}: its folder does not exist")
+    if req.shows_on_terminal and not req.assume_yes and not sys.stdin.isatty():
+        raise BreakglassError("no terminal to confirm on: use --out PATH, --out - or --verify-only")
+    if req.type_in and not sys.stdin.isatty():
+        raise BreakglassError("--type-in needs a terminal; use --typed FILE for typed text in a file")
+    if "-" in req.typed_files and req.type_in:
+        raise BreakglassError("--typed - and --type-in both read the terminal; use one")
+    if req.journal_path is not None:
+        from ..record.journal import require_intact
+
+        require_intact(req.journal_path)
+
+
+def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
+    from ..scan.pages import scan_paths
+
+    for page in scan_paths(scans, dpi=dpi):
+        source = str(page.source) + (f" page {page.page}" if page.page else "")
+        if not page.texts and not page.searched_hard:
+            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)")
+            continue
+        if page.problem:
+            collector.problems.append(f"{source}: {page.problem}")
+            say(f"  {source}: {page.problem}")
+            continue
+        chunks = collector.add_qr_texts(page.texts, source)
+        shares = sorted({(c.index, c.set_hex) for c in chunks})
+        found = ", ".join(f"share {i}" for i, _ in shares) or "no breakglass QR code"
+        say(f"  {source}: {found}")
+
+
+def _read_typed_file(source: str, collector: ShareCollector, say) -> None:
+    if source == "-":
+        text = sys.stdin.read()
+        name = "stdin"
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8", errors="replace")
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+            collector.problems.append(f"{source}: cannot read ({e.strerror or e})")
+            return
+        name = source
+    shares = collector.add_typed_text(text, name)
+    say(f"  {name}: {len(shares)} typed share(s)")
+
+
+def _type_in(collector: ShareCollector, say) -> None:
+    """Ask for typed shares line by line, checking each line as it is typed."""
+    say("Type the share from its sheet: first the header line (it starts with BG1 SHARE), then each numbered line.")
+    while True:
+        header = _ask_until_valid("header", typed.parse_header, say)
+        lines: dict[int, str] = {}
+        for number in range(1, header.lines + 1):
+            reading = _ask_until_valid(f"line {number:02d}", lambda text, n=number: typed.check_line(n, text), say)
+            if reading.note:
+                say(f"  {reading.note}")
+            lines[number] = reading.data
+        try:
+            share = typed.assemble(lines, header.lines, header.label)
+            typed.check_matches_header(share, header)
+        except BreakglassError as e:
+            say(f"  {e}; this share was not accepted, type it again")
+        else:
+            collector.add_typed_share(share, header.copy, "typed in")
+            say(f"  share {share.index} accepted")
+        if not click.confirm("Type another share?", default=False, err=True):
+            return
+
+
+def _ask_until_valid(prompt: str, parse, say):
+    while True:
+        text = click.prompt(prompt, err=True)
+        try:
+            return parse(text)
+        except BreakglassError as e:
+            say(f"  {e}")
+
+
+def _print_result(recovered: Recovered, say) -> None:
+    say("")
+    for warning in recovered.warnings:
+        say(f"WARNING: {warning}")
+    say(f"Recovered set {recovered.set_text} ({recovered.k} of {recovered.n}) from shares {numbers(recovered.used)}.")
+    if recovered.missing:
+        say(f"Not presented: {numbers(recovered.missing)} (not needed).")
+    say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
+
+
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None) -> str | None:
+    if req.journal_path is None:
+        return None
+    from ..record.journal import append_event
+
+    copies = sorted([f.share.index, c] for f in found if f.share.set_id == recovered.set_id for c in sorted(f.copies))
+    extra = {"used": list(recovered.used), "copies": copies}
+    if req.incident:
+        extra["incident"] = req.incident
+    if req.reason:
+        extra["reason"] = req.reason
+    if retired_by:
+        extra["retired_by"] = retired_by
+    entry = append_event(
+        req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
+        shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
+        witness=req.witness, extra=extra, now=now,
+    )
+    return entry.code
+
+
+def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say) -> None:
+    code_note = f"Journal event code (write it in the logbook): {event_code}" if event_code else None
+    if req.verify_only:
+        if code_note:
+            say(code_note)
+        click.echo(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
+        return
+    if req.out == "-":
+        from ..system.secretio import write_stdout
+
+        write_stdout(recovered.credential)
+    elif req.out:
+        from ..system.files import write_new_file
+
+        write_new_file(Path(req.out), recovered.credential)
+        say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")
+    else:
+        _show_on_terminal(req, recovered, say)
+    if code_note:
+        say(code_note)
+    say("The credential is now exposed: record this use in the logbook and rotate it"
+        + (f" (breakglass checklist --journal {req.journal_path} --event {event_code} --out checklist.pdf)." if event_code else "."))
+
+
+def _show_on_terminal(req: RecoveryRequest, recovered: Recovered, say) -> None:
+    if not req.assume_yes and not click.confirm(
+        "Show the credential on this screen now? Anyone who can see the screen will see it", default=False, err=True
+    ):
+        say("Not shown. Run again with --out PATH to write it to a file instead.")
+        return
+    text = _printable(recovered.credential)
+    if text is None:
+        say("The credential is binary; shown as hex (use --out PATH for the exact bytes):")
+        click.echo(recovered.credential.hex())
+    else:
+        click.echo(text)
+
+
+def _printable(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if all(ch.isprintable() or ch in "\n\t" for ch in text) else None

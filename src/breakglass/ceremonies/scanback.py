@@ -1,0 +1,108 @@
+"""Scan-back verification: before anyone leaves the room, read every rendered sheet back as a scanner would.
+
+Each sheet is rasterized at a modest resolution and decoded by every available decoder on its own (no image
+preparation, so each decoder proves it reads the clean sheet). The decoded shares must equal the generated
+ones byte for byte, the typed block in the text layer must parse to the same share, and the decoded shares
+must recombine to the exact credential (every k-subset for small sets, a sample for large ones).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+
+import pypdfium2
+
+from ..errors import BreakglassError
+from ..format import combine, qrtext, typed
+from ..format.scheme import SplitResult
+from ..format.share import Share
+from ..paper import sheet
+from ..scan.decode import decode_image
+from ..scan.decoders import available_decoders
+from ..scan.files import rasterize_pdf
+
+VERIFY_DPI = 150
+MAX_SUBSETS = 200
+
+
+@dataclass(frozen=True)
+class RenderedSheet:
+    filename: str
+    share: Share
+    copy: int
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    filename: str
+    index: int
+    copy: int
+    decoders: tuple[str, ...]
+    typed_ok: bool
+
+
+def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes) -> tuple[list[SheetCheck], int]:
+    """Check every sheet; returns per-sheet results and how many k-subsets recombined. Raises on any failure."""
+    decoders = available_decoders()
+    if not decoders:
+        raise BreakglassError("no QR decoder is available to check the sheets (install zxing-cpp)")
+    checks, decoded = [], {}
+    for rendered in sheets:
+        share, check = _verify_sheet(rendered, decoders)
+        checks.append(check)
+        decoded.setdefault(share.index, share)
+    subsets = _verify_recombination(decoded, result, credential)
+    return checks, subsets
+
+
+def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[Share, SheetCheck]:
+    expected = set(sheet.qr_texts(rendered.share, rendered.copy))
+    pages = list(rasterize_pdf(rendered.pdf, dpi=VERIFY_DPI))
+    for decoder in decoders:
+        seen: set[str] = set()
+        for image in pages:
+            seen.update(decode_image(image, [decoder], retry=False).get(decoder, []))
+        missing = expected - seen
+        if missing:
+            raise BreakglassError(
+                f"{rendered.filename}: {decoder} could not read {len(missing)} of {len(expected)} QR code(s) "
+                "when the sheet was checked; nothing was saved"
+            )
+        if seen - expected:
+            raise BreakglassError(f"{rendered.filename}: {decoder} read a QR code that was not generated; nothing was saved")
+    share = qrtext.assemble([qrtext.parse_chunk(t) for t in expected])
+    if share != rendered.share:
+        raise BreakglassError(f"{rendered.filename}: the share read back differs from the one generated; nothing was saved")
+    typed_ok = _typed_block_reads_back(rendered)
+    return share, SheetCheck(rendered.filename, share.index, rendered.copy, tuple(decoders), typed_ok)
+
+
+def _typed_block_reads_back(rendered: RenderedSheet) -> bool:
+    document = pypdfium2.PdfDocument(rendered.pdf)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    reading = typed.read_text(text)
+    if reading.shares != [rendered.share]:
+        problem = reading.problems[0] if reading.problems else "it reads as a different share"
+        raise BreakglassError(f"{rendered.filename}: the typed block does not read back ({problem}); nothing was saved")
+    return True
+
+
+def _verify_recombination(decoded: dict[int, Share], result: SplitResult, credential: bytes) -> int:
+    k, n = result.k, result.n
+    if sorted(decoded) != list(range(1, n + 1)):
+        raise BreakglassError("not every share was read back from the sheets; nothing was saved")
+    subsets = list(itertools.combinations(range(1, n + 1), k))
+    if len(subsets) > MAX_SUBSETS:
+        rng = random.Random()
+        subsets = [subsets[0], subsets[-1], *rng.sample(subsets[1:-1], MAX_SUBSETS - 2)]
+    for subset in subsets:
+        recovered = combine.recombine([decoded[i] for i in subset])
+        if recovered.credential != credential or recovered.fingerprint != result.fingerprint:
+            raise BreakglassError(f"shares {combine.numbers(subset)} read back do not recombine to the credential; nothing was saved")
+    return len(subsets)

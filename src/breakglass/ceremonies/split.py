@@ -1,0 +1,214 @@
+"""The split ceremony: plan the sheets, split, render, read every sheet back, then (and only then) write.
+
+Order matters for "nothing half-written is left looking valid": sheets are rendered and verified in memory,
+the output folder is checked for name clashes before the credential is even asked for, and the files are
+written only when every check passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..errors import BreakglassError
+from ..format import scheme
+from ..format.share import check_threshold, set_id_text
+from ..record import manifest
+
+
+@dataclass(frozen=True)
+class PlannedSheet:
+    share: int
+    copy: int
+    name: str = ""
+    role: str = ""
+    location: str = ""
+
+
+@dataclass
+class SplitPlan:
+    k: int
+    n: int
+    label: str
+    sheets: list[PlannedSheet]
+    copies: int
+    paper: str
+    out_dir: Path
+    journal_path: Path | None
+    operator: str | None
+    witness: str | None
+    scan_check: bool
+    contact: str = ""
+    config_path: Path | None = None
+    replaces_set: str | None = None
+    # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
+    journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
+
+    @classmethod
+    def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
+                     journal_path, operator, witness, scan_check) -> SplitPlan:
+        """Command-line options win over the ceremony config; the config fills in what is not given."""
+        config = None
+        if config_path is not None:
+            from ..record.config import load_config
+
+            config = load_config(config_path)
+        k = threshold if threshold is not None else (config.k if config else None)
+        n = shares if shares is not None else (config.n if config else None)
+        if k is None or n is None:
+            raise BreakglassError("give --threshold and --shares, or a --config that has k and n")
+        check_threshold(k, n)
+        label = label or (config.label if config else None)
+        if not label:
+            raise BreakglassError("give --label (what the credential is, printed on every sheet) or a --config with a label")
+        operator = operator or (config.administrator.name if config else None)
+        witness = witness or (config.witness.name if config else None)
+        sheets = _plan_sheets(n, custodians, copies, config)
+        return cls(
+            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets), paper=paper, out_dir=out_dir,
+            journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
+            contact=config.contact if config else "", config_path=config_path,
+        )
+
+    def copies_of(self, share: int) -> int:
+        return sum(1 for s in self.sheets if s.share == share)
+
+    def filenames(self) -> list[str]:
+        from ..paper.sheet import sheet_filename
+
+        return [sheet_filename(self.label, _IndexOnly(s.share, self.n), s.copy, self.copies_of(s.share)) for s in self.sheets]
+
+    def check_before_secret(self) -> None:
+        """Refuse early, before anyone types the credential: clashing files, a broken journal, bad folders."""
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise BreakglassError(f"{self.out_dir} exists and is not a folder")
+        clashes = [name for name in [*self.filenames(), "manifest.json"] if (self.out_dir / name).exists()]
+        if clashes:
+            raise BreakglassError(
+                f"{self.out_dir} already holds {clashes[0]}" + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
+                + "; refusing to overwrite: choose an empty --out folder"
+            )
+        if self.journal_path is not None:
+            from ..record.journal import require_intact
+
+            require_intact(self.journal_path)
+
+
+@dataclass(frozen=True)
+class _IndexOnly:
+    """Enough of a share to name its file before the share exists."""
+
+    index: int
+    n: int
+
+
+def _plan_sheets(n: int, custodians: tuple[str, ...], copies: int | None, config) -> list[PlannedSheet]:
+    if len(custodians) > n:
+        raise BreakglassError(f"{len(custodians)} custodians were named for {n} shares")
+    if custodians or config is None:
+        per_share = copies or 1
+        names = list(custodians) + [""] * (n - len(custodians))
+        return [PlannedSheet(i, c, names[i - 1]) for i in range(1, n + 1) for c in range(1, per_share + 1)]
+    sheets = [
+        PlannedSheet(s.share, s.copy, *( (s.custodian.name, s.custodian.role, s.custodian.location) if s.custodian else ()))
+        for s in config.sheets()
+    ]
+    if copies:  # --copies overrides the config's per-custodian copies
+        first = {s.share: s for s in sheets if s.copy == 1}
+        sheets = [PlannedSheet(i, c, first[i].name, first[i].role, first[i].location) for i in range(1, n + 1) for c in range(1, copies + 1)]
+    return sheets
+
+
+def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[str], None]) -> dict:
+    from ..paper import sheet
+    from . import scanback
+
+    result = scheme.split(credential, plan.k, plan.n)
+    created = now.strftime("%Y-%m-%d")
+    say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
+    rendered = []
+    for planned, filename in zip(plan.sheets, plan.filenames(), strict=True):
+        share = result.shares[planned.share - 1]
+        info = sheet.SheetInfo(
+            label=plan.label, fingerprint=result.fingerprint, created=created,
+            custodian=sheet.Custodian(planned.name, planned.role, planned.location),
+            copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact,
+        )
+        rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
+    checks, subsets = [], 0
+    if plan.scan_check:
+        say("Reading every sheet back with every QR decoder...")
+        checks, subsets = scanback.verify(rendered, result, credential)
+    event_code = _write_outputs(plan, result, rendered, now)
+    _print_summary(plan, result, rendered, checks, subsets, event_code, say)
+    return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
+
+
+def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | None:
+    from ..system.files import write_new_file
+
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    set_text = set_id_text(result.set_id)
+    written = []
+    try:
+        for r in rendered:
+            write_new_file(plan.out_dir / r.filename, r.pdf, mode=0o644)
+            written.append(plan.out_dir / r.filename)
+    except BaseException:
+        for path in written:  # no partial set left looking valid
+            path.unlink(missing_ok=True)
+        raise
+    event_code = None
+    if plan.journal_path is not None:
+        from ..record.journal import append_event
+
+        fields = (plan.journal_entry or _split_entry)(plan, result)
+        entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, **fields)
+        event_code = entry.code
+    document = manifest.build(
+        set_id=set_text, fingerprint=result.fingerprint, k=plan.k, n=plan.n, label=plan.label,
+        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
+        custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
+        event_code=event_code, replaces_set=plan.replaces_set,
+    )
+    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document), mode=0o644)
+    return event_code
+
+
+def sheets_record(plan: SplitPlan) -> list[dict]:
+    """Who holds which share and copy: recorded in the journal so rotation and audit know the holders."""
+    return [{"share": s.share, "copy": s.copy, "holder": s.name} for s in plan.sheets]
+
+
+def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
+    return {
+        "event": "split", "set_id": set_id_text(result.set_id), "shares": list(range(1, plan.n + 1)),
+        "fingerprint": result.fingerprint,
+        "extra": {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan)},
+    }
+
+
+def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> None:
+    say("")
+    say(f"  Credential:   {plan.label}")
+    say(f"  Set id:       {set_id_text(result.set_id)}")
+    say(f"  Fingerprint:  {result.fingerprint}")
+    say(f"  Threshold:    any {plan.k} of {plan.n} shares")
+    say(f"  Sheets:       {len(rendered)} in {plan.out_dir}/")
+    by_file = {c.filename: c for c in checks}
+    for r, planned in zip(rendered, plan.sheets, strict=True):
+        holder = f"  ({planned.name})" if planned.name else ""
+        check = by_file.get(r.filename)
+        status = f"read back by {', '.join(check.decoders)}; typed block OK" if check else "NOT read back"
+        say(f"    {r.filename}{holder}: {status}")
+    if plan.scan_check:
+        say(f"  Recombination checked from the sheets: {subsets} combination(s) of {plan.k}, all exact")
+    else:
+        say("  WARNING: the sheets were not read back (--no-scan-check); check them before the ceremony ends")
+    if event_code:
+        say(f"  Journal event code (write it in the logbook): {event_code}")
+    say("")
+    say("Hand out the sheets, one per custodian; read the set id and fingerprint aloud and compare with the sheets.")

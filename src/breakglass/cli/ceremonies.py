@@ -1,0 +1,154 @@
+"""The ceremony commands: split, recombine, rotate and demo, each a thin shell over breakglass.ceremonies.
+
+Heavy libraries (reportlab, qrcode, PIL, zxing-cpp, pypdfium2) are imported inside the commands that need
+them, so `breakglass --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..system.clock import now_utc
+from .common import CONTEXT, dpi_option, paper_option, say
+
+# --- split ---------------------------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("-k", "--threshold", type=int, help="Shares needed to recover (2..n). From --config if not given.")
+@click.option("-n", "--shares", type=int, help="Shares to make (k..255). From --config if not given.")
+@click.option("--label", help="What the credential is, printed on every sheet, e.g. 'AWS org root'.")
+@click.option("--secret-file", metavar="PATH|-", help="Read the credential from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the sheets and manifest.json (created if missing; nothing in it is overwritten).")
+@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
+@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
+@paper_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
+@click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
+@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
+def split(threshold, shares, label, secret_file, out_dir, custodians, copies, paper, config_path, journal_path, operator, witness, no_scan_check):
+    """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
+
+    Every sheet is read back with every available QR decoder and the shares are recombined before anything is
+    written; if any check fails, nothing is saved.
+
+    \b
+    Example:
+      breakglass split -k 3 -n 5 --label "AWS org root" --out sheets/ \\
+          --custodian Alice --custodian Bob --custodian Carol --custodian Dan --custodian Erin
+    """
+    from ..ceremonies.split import SplitPlan, run_split
+
+    plan = SplitPlan.from_options(
+        threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
+        paper=paper.lower(), config_path=config_path, out_dir=out_dir, journal_path=journal_path,
+        operator=operator, witness=witness, scan_check=not no_scan_check,
+    )
+    plan.check_before_secret()
+    from ..system.secretio import read_secret
+
+    credential = read_secret(secret_file)
+    run_split(plan, credential, now_utc(), say)
+
+
+# --- recombine -----------------------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed fallback text (repeatable); it may sit inside other text.")
+@click.option("--type-in", is_flag=True, help="Type shares line by line; each line is checked as you type it.")
+@click.option("--out", "out", metavar="PATH|-", help="Write the credential to a new 0600 file, or '-' for exactly its bytes on stdout.")
+@click.option("--verify-only", is_flag=True, help="Drill: recombine and authenticate, print the fingerprint and OK, never reveal the credential.")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'drill' or 'release' event to this journal.")
+@click.option("--operator", help="Who recombines (recorded in the journal).")
+@click.option("--witness", help="Who witnesses (recorded in the journal).")
+@click.option("--incident", help="Incident or ticket id (recorded in the journal).")
+@click.option("--reason", help="Why the credential is needed (recorded in the journal).")
+@dpi_option
+@click.option("--yes", "assume_yes", is_flag=True, help="Show the credential without asking (when it is shown on the terminal).")
+def recombine(scans, typed_files, type_in, out, verify_only, journal_path, operator, witness, incident, reason, dpi, assume_yes):
+    """Recover the credential from any k sheets: scans, photos, PDFs, folders or typed text, in any order.
+
+    \b
+    Examples:
+      breakglass recombine --verify-only scans/               (drill: prove the set works, reveal nothing)
+      breakglass recombine --out - scan1.jpg scan2.png | ...  (exact bytes to a pipe)
+      breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
+    """
+    from ..ceremonies.recover import RecoveryRequest, run_recovery
+
+    if verify_only and out:
+        raise click.UsageError("--verify-only never reveals the credential; drop --out")
+    if not scans and not typed_files and not type_in:
+        raise click.UsageError("give scans (images, PDFs, folders), --typed FILE or --type-in")
+    request = RecoveryRequest(
+        scans=list(scans), typed_files=list(typed_files), type_in=type_in, out=out, verify_only=verify_only,
+        journal_path=journal_path, operator=operator, witness=witness, incident=incident, reason=reason,
+        dpi=dpi, assume_yes=assume_yes,
+    )
+    run_recovery(request, now_utc(), say)
+
+
+# --- rotate --------------------------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal; the rotation is recorded in it.")
+@click.option("--secret-file", metavar="PATH|-", help="The NEW credential, from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new set's sheets.")
+@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable).")
+@click.option("--type-in", is_flag=True, help="Type old shares line by line.")
+@click.option("-k", "--threshold", type=int, help="Shares needed for the new set (default: as the old set).")
+@click.option("-n", "--shares", type=int, help="Shares in the new set (default: as the old set).")
+@click.option("--label", help="Label for the new set (default: the old set's).")
+@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
+@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
+@paper_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
+@click.option("--operator", help="Who runs the rotation (recorded in the journal).")
+@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@dpi_option
+@click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
+def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, dpi, no_scan_check):
+    """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
+
+    Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
+
+    \b
+    Example:
+      breakglass rotate --journal journal.jsonl --secret-file - --out new-sheets/ old-scans/
+    """
+    from ..ceremonies.rotate import RotateRequest, run_rotate
+
+    if not scans and not typed_files and not type_in:
+        raise click.UsageError("give scans of k old sheets (images, PDFs, folders), --typed FILE or --type-in")
+    run_rotate(RotateRequest(
+        journal_path=journal_path, secret_file=secret_file, out_dir=out_dir, scans=list(scans),
+        typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
+        custodians=custodians, copies=copies, paper=paper.lower(), config_path=config_path, operator=operator,
+        witness=witness, dpi=dpi, scan_check=not no_scan_check,
+    ), now_utc(), say)
+
+
+
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for everything the demo makes (new or empty). Default: ./breakglass-demo, or -2, -3... if taken.")
+def demo(out_dir):
+    """Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, rotate, audit.
+
+    \b
+    Example:
+      breakglass demo --out /tmp/breakglass-demo
+    """
+    from ..ceremonies.demo import fresh_folder, run_demo
+
+    run_demo(out_dir or fresh_folder(Path("breakglass-demo")), now_utc(), say)

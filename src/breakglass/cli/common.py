@@ -1,0 +1,18 @@
+"""What every command shares: context settings, options declared once, and where progress is printed."""
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+paper_option = click.option(
+    "--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True,
+    help="Paper size (the layout prints whole on either).",
+)
+dpi_option = click.option(
+    "--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.",
+)
+
+
+def say(message: str = "") -> None:
+    """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential."""
+    click.echo(message, err=True)

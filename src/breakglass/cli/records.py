@@ -1,0 +1,298 @@
+"""Commands for the records: `breakglass journal verify|show`, `logbook`, `checklist` and `destroy`.
+
+Registered on the main CLI with add_command. Failures are BreakglassErrors, which the CLI's main prints as
+one line with exit status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import BreakglassError
+from ..system.clock import now_utc
+from .common import CONTEXT, paper_option
+
+
+@click.group(context_settings=CONTEXT)
+def journal() -> None:
+    """Check or list the tamper-evident journal of ceremony events.
+
+    \b
+    Examples:
+      breakglass journal verify journal.jsonl --head K7Q2-9XMB
+      breakglass journal show journal.jsonl
+    """
+
+
+@journal.command("verify", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--head", metavar="CODE", help="The last event code written in the paper logbook; the journal must end there.")
+def verify(path: Path, head: str | None) -> None:
+    """Check the journal's hash chain, and with --head that nothing was cut from its end.
+
+    Prints the number of entries and the head code (the last event's code) and exits 0 if the journal is
+    intact; otherwise names the first bad line and why, and exits 1. Without --head, a journal whose last
+    entries were deleted still verifies: always give the last code from the paper logbook when you have it.
+
+    \b
+    Example:
+      breakglass journal verify journal.jsonl --head K7Q2-9XMB
+    """
+    from ..record.journal import verify_journal
+
+    result = verify_journal(path, head)
+    if not result.ok:
+        raise BreakglassError(f"journal {path}: {result.problem}")
+    if result.count == 0:
+        click.echo(f"journal {path}: empty, nothing to verify")
+        return
+    matched = " (matches the paper logbook)" if head else " (give --head CODE to check it against the paper logbook)"
+    entries = "entry" if result.count == 1 else "entries"
+    click.echo(f"journal {path}: OK, {result.count} {entries}, chain intact, head code {result.head_code}{matched}")
+
+
+@journal.command("show", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def show(path: Path) -> None:
+    """List the journal's events as a table (it is not verified: use `journal verify` for that).
+
+    \b
+    Example:
+      breakglass journal show journal.jsonl
+    """
+    from ..record.journal import read_journal
+
+    entries = read_journal(path)
+    if not entries:
+        click.echo(f"journal {path} is empty")
+        return
+    click.echo(format_table(entries))
+
+
+def _shares_text(shares) -> str:
+    """1,2,3,5 -> '1-3,5'."""
+    out, run = [], []
+    for s in sorted(shares):
+        if run and s == run[-1] + 1:
+            run.append(s)
+            continue
+        if run:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 2 else ",".join(map(str, run)))
+        run = [s]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 2 else ",".join(map(str, run)))
+    return ",".join(out)
+
+
+def format_table(entries) -> str:
+    heads = ["seq", "time (UTC)", "event", "set", "shares", "operator", "witness", "code"]
+    rows = [
+        [str(e.seq), e.time.replace("T", " ").rstrip("Z"), e.event, e.set, _shares_text(e.shares),
+         e.operator or "-", e.witness or "-", e.code]
+        for e in entries
+    ]
+    widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
+    right = {0}
+    lines = []
+    for r in [heads, *rows]:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@click.command("logbook", context_settings=CONTEXT)
+@click.option("--manifest", "manifest_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="manifest.json written by split or rotate.")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal: prints its head code and the split event code.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: participants, scope, permitted uses, rules.")
+@paper_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+    """Print the paper ceremony record for a set of shares, pre-filled from what the split recorded.
+
+    \b
+    Example:
+      breakglass logbook --manifest sheets/manifest.json --journal journal.jsonl \\
+          --config ceremony/example.toml --out logbook.pdf
+
+    Pages: cover, participants, the split ceremony script with time and initials per step, share custody
+    with bag serials, exception sheets, release/drill records, share destruction and a closing statement
+    with the journal head code. Fits A4 and US Letter alike.
+    """
+    from ..paper.logbook import gather, render_logbook
+    from ..record import manifest as manifest_mod
+    from ..record.config import load_config
+    from ..record.journal import read_journal, verify_journal
+
+    _check_out(out, force)  # before any work
+    manifest = manifest_mod.load(manifest_path)
+    config = load_config(config_path) if config_path else None
+    entries = None
+    if journal_path is not None:
+        result = verify_journal(journal_path)
+        if not result.ok:
+            raise BreakglassError(f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code")
+        entries = read_journal(journal_path)
+    data = gather(manifest, config, entries)
+    pdf = render_logbook(data, paper.lower())
+    _write_out(out, pdf, force)
+    pages = pdf.count(b"/Type /Page\n") or None
+    head = f", journal head {data.head_code}" if data.head_code else ""
+    click.echo(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else ""))
+
+
+# ---------------------------------------------------------------- after a use: checklist, destruction
+
+
+def _origin_fingerprint(origin) -> str:
+    if origin is None:
+        return ""
+    if origin.event == "rotate":
+        return str(origin.extra.get("new_fingerprint") or "")
+    return origin.fingerprint
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse an --out that is a folder, or that exists without --force."""
+    if out.exists() and out.is_dir():
+        raise BreakglassError(f"{out} is a folder; --out names the PDF to write")
+    if out.exists() and not force:
+        raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
+
+
+def _write_out(out: Path, data: bytes, force: bool) -> None:
+    """Write a PDF through a temporary file, so a failed write never leaves half a document at --out."""
+    _check_out(out, force)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except FileNotFoundError:
+        raise BreakglassError(f"cannot write {out}: its folder does not exist") from None
+    except OSError as e:
+        raise BreakglassError(f"cannot write {out}: {e.strerror}") from None
+
+
+@click.command("checklist", context_settings=CONTEXT)
+@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal holding the event.")
+@click.option("--event", "code", required=True, metavar="CODE", help="Event code of the release or drill, as written in the logbook.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
+@paper_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+    """Print the after-use (rotation) checklist for a release or drill.
+
+    Steps with time and initials columns: classify and review the use, revoke, rotate at the provider, run
+    the rotate ceremony, verify the new sheets, destroy the old ones under witness, test the new
+    credential and its alert, update custodians, sign off, book the next drill.
+
+    \b
+    Example:
+      breakglass checklist --journal journal.jsonl --event K7Q2-9XMB \\
+          --config ceremony/example.toml --out checklist.pdf
+
+    Pre-filled from the journal: set id, fingerprint, event code and time, the credential label, the
+    rotation deadline (event + rotation_deadline_days from --config, else 7 days), and one destruction line
+    per share and copy of the set with its holder. Wording and steps: templates/checklist.toml.
+    """
+    from ..paper.checklist import render_checklist
+    from ..record.config import load_config
+    from ..record.journal import find_event, read_journal, require_intact, set_origin
+
+    if out.exists() and not force:
+        raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
+    if not journal_path.exists():
+        raise BreakglassError(f"journal {journal_path} does not exist")
+    require_intact(journal_path)
+    entry = find_event(journal_path, code)
+    config = load_config(config_path) if config_path else None
+    origin = set_origin(read_journal(journal_path), entry.set)
+    holders = origin.extra.get("sheets", []) if origin is not None else []
+    if not isinstance(holders, list):
+        holders = []
+    holders = [h for h in holders if isinstance(h, dict) and "share" in h]
+    label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
+    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=paper.lower())
+    _write_out(out, pdf, force)
+    click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
+
+
+def _parse_sheet(text: str) -> tuple[int, int]:
+    share, _, copy = text.strip().partition(".")
+    try:
+        number, copy_number = int(share), int(copy) if copy else 1
+    except ValueError:
+        raise BreakglassError(f"--sheet '{text}' is not SHARE or SHARE.COPY (e.g. 3 or 3.2)") from None
+    if number < 1 or copy_number < 1:
+        raise BreakglassError(f"--sheet '{text}': share and copy numbers start at 1")
+    return number, copy_number
+
+
+@click.command("destroy", context_settings=CONTEXT)
+@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal to record the destruction in.")
+@click.option("--set", "set_id", required=True, metavar="SET_ID", help="The set the sheets belong to (normally retired by a rotation).")
+@click.option("--sheet", "sheets", required=True, multiple=True, metavar="SHARE[.COPY]", help="A sheet destroyed: share number, and copy if not 1 (repeat).")
+@click.option("--bag", "bags", multiple=True, metavar="SERIAL", help="Bag serial each sheet came from, in the order of --sheet (repeat; as many as --sheet).")
+@click.option("--operator", required=True, metavar="NAME", help="Who destroyed the sheets.")
+@click.option("--witness", required=True, metavar="NAME", help="Who witnessed it (not the operator).")
+def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tuple[str, ...], operator: str, witness: str) -> None:
+    """Record the witnessed destruction of old sheets in the journal.
+
+    Prints the event code of the 'destroy' event it appends.
+
+    \b
+    Example (share 1, and both copies of share 2):
+      breakglass destroy --journal journal.jsonl --set 1A2B-3C4D-5E6F-7081 \\
+          --sheet 1 --sheet 2.1 --sheet 2.2 --bag TB-1001 --bag TB-1002 --bag TB-1003 \\
+          --operator "Alice Moreau" --witness "Bongani Dlamini"
+
+    Write the printed event code on the logbook's destruction page. Destroying sheets of a set that was not
+    retired by a rotation is allowed but unusual: a warning is printed.
+    """
+    from ..format.share import parse_set_id_text, set_id_text
+    from ..record.journal import append_event, read_journal, require_intact, set_origin
+
+    if operator.strip().casefold() == witness.strip().casefold():
+        raise BreakglassError("the witness must be someone other than the operator")
+    set_text = set_id_text(parse_set_id_text(set_id))
+    parsed = [_parse_sheet(s) for s in sheets]
+    seen: set[tuple[int, int]] = set()
+    for share, copy in parsed:
+        if (share, copy) in seen:
+            raise BreakglassError(f"--sheet {share}.{copy} is given twice")
+        seen.add((share, copy))
+    if bags and len(bags) != len(parsed):
+        raise BreakglassError(f"{len(bags)} --bag serial(s) for {len(parsed)} --sheet(s): give one bag per sheet, in the same order, or none")
+    if any(not b.strip() for b in bags):
+        raise BreakglassError("--bag serials cannot be empty")
+    require_intact(journal_path)
+    entries = read_journal(journal_path) if journal_path.exists() else []
+    origin = set_origin(entries, set_text)
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    if origin is None:
+        warn(f"set {set_text} has no split or rotate event in {journal_path}: recording the destruction anyway")
+    else:
+        known = {(int(s["share"]), int(s.get("copy", 1))) for s in origin.extra.get("sheets", []) if isinstance(s, dict) and "share" in s}
+        unknown = [f"{s}.{c}" for s, c in parsed if known and (s, c) not in known]
+        if unknown:
+            warn(f"sheet(s) {', '.join(unknown)} are not among the sheets recorded for set {set_text}")
+    if not any(e.event == "rotate" and e.set == set_text for e in entries):
+        warn(f"set {set_text} has not been retired by a rotation: destroying sheets of a live set is unusual")
+    records = []
+    for i, (share, copy) in enumerate(parsed):
+        record = {"share": share, "copy": copy}
+        if bags:
+            record["bag"] = bags[i].strip()
+        records.append(record)
+    entry = append_event(
+        journal_path, "destroy", set_id=set_text, shares=sorted({s for s, _ in parsed}),
+        fingerprint=_origin_fingerprint(origin), operator=operator, witness=witness,
+        extra={"sheets": records}, now=now_utc(),
+    )
+    listed = ", ".join(f"{s}.{c}" for s, c in parsed)
+    click.echo(f"Recorded destruction of {len(parsed)} sheet(s) of set {set_text} ({listed}).")
+    click.echo(f"Event code: {entry.code}  (write it on the logbook's destruction page)")

@@ -1,0 +1,165 @@
+"""Recombination that never returns a wrong credential: group shares by set, pick the set that can be
+recovered, find k shares that authenticate together, and name every share that does not fit.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..errors import BreakglassError
+from . import scheme
+from .share import Share, set_id_text
+
+# Enough to find one or two altered shares among 20; beyond this the person must remove suspects by hand.
+MAX_SUBSETS = 20_000
+
+
+@dataclass(frozen=True)
+class Recovered:
+    credential: bytes
+    set_id: bytes
+    fingerprint: str
+    k: int
+    n: int
+    used: tuple[int, ...]
+    present: tuple[int, ...]
+    misfits: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def set_text(self) -> str:
+        return set_id_text(self.set_id)
+
+    @property
+    def missing(self) -> tuple[int, ...]:
+        return tuple(i for i in range(1, self.n + 1) if i not in self.present)
+
+
+def numbers(indexes) -> str:
+    """'1', '1 and 4', '1, 2 and 4' — how messages list share numbers."""
+    items = [str(i) for i in sorted(indexes)]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shares_word(count: int) -> str:
+    return "share" if count == 1 else "shares"
+
+
+def distinct_by_set(shares: list[Share]) -> dict[bytes, dict[int, Share]]:
+    """Group by set and drop exact duplicates (copies of one sheet); two *different* shares with one number is an error."""
+    groups: dict[bytes, dict[int, Share]] = defaultdict(dict)
+    for share in shares:
+        seen = groups[share.set_id].setdefault(share.index, share)
+        if seen != share:
+            raise BreakglassError(
+                f"two different shares both say they are {share.name}: at least one is altered or forged; "
+                "remove the one that does not belong"
+            )
+    return dict(groups)
+
+
+def _required(group: dict[int, Share]) -> int:
+    return Counter(s.k for s in group.values()).most_common(1)[0][0]
+
+
+def choose_set(groups: dict[bytes, dict[int, Share]]) -> tuple[bytes, list[str]]:
+    """The one set that has enough shares; warnings name the shares of other sets that are ignored."""
+    if not groups:
+        raise BreakglassError("no shares were given")
+    complete = [sid for sid, g in groups.items() if len(g) >= _required(g)]
+    if len(groups) == 1 and not complete:
+        (sid, group), = groups.items()
+        k = _required(group)
+        n = next(iter(group.values())).n
+        absent = [i for i in range(1, n + 1) if i not in group]
+        raise BreakglassError(
+            f"need {k} shares, have {len(group)}: {shares_word(len(group))} {numbers(group)} "
+            f"of set {set_id_text(sid)}; add any {k - len(group)} of {shares_word(len(absent))} {numbers(absent)}"
+        )
+    described = "; ".join(
+        f"set {set_id_text(sid)}: {shares_word(len(g))} {numbers(g)} (needs {_required(g)})"
+        for sid, g in groups.items()
+    )
+    if not complete:
+        raise BreakglassError(f"shares from {len(groups)} different sets and none has enough: {described}")
+    if len(complete) > 1:
+        raise BreakglassError(f"shares from {len(complete)} complete sets were mixed; give only one set's sheets: {described}")
+    chosen = complete[0]
+    warnings = [
+        f"ignored {shares_word(len(g))} {numbers(g)} of another set, {set_id_text(sid)}"
+        for sid, g in groups.items()
+        if sid != chosen
+    ]
+    return chosen, warnings
+
+
+def recombine(shares: list[Share]) -> Recovered:
+    groups = distinct_by_set(shares)
+    set_id, warnings = choose_set(groups)
+    group = groups[set_id]
+    k = _required(group)
+    credential, data_key, used = _authenticating_subset(group, k)
+    misfits = tuple(i for i in sorted(group) if i not in used and not _fits(group[i], group, used, data_key))
+    if misfits:
+        warnings.append(
+            f"{shares_word(len(misfits))} {numbers(misfits)} of set {set_id_text(set_id)} "
+            f"{'does' if len(misfits) == 1 else 'do'} not fit the others: altered, forged or damaged; "
+            "the credential was recovered without "
+            + ("it" if len(misfits) == 1 else "them")
+        )
+    first = group[used[0]]
+    return Recovered(
+        credential=credential,
+        set_id=set_id,
+        fingerprint=scheme.fingerprint(data_key, set_id),
+        k=k,
+        n=first.n,
+        used=used,
+        present=tuple(sorted(group)),
+        misfits=misfits,
+        warnings=tuple(warnings),
+    )
+
+
+def _authenticating_subset(group: dict[int, Share], k: int) -> tuple[bytes, bytes, tuple[int, ...]]:
+    """Try the first k shares, then other k-subsets, until one decrypts and authenticates."""
+    tried = 0
+    for subset in itertools.combinations(sorted(group), k):
+        members = [group[i] for i in subset]
+        if len({m.common_parameters() for m in members}) != 1 or members[0].k != k:
+            continue  # shares that disagree on the ciphertext or header cannot all be genuine
+        tried += 1
+        if tried > MAX_SUBSETS:
+            break
+        data_key = scheme.combine_key(members)
+        credential = scheme.try_decrypt(data_key, members[0])
+        if credential is not None:
+            return credential, data_key, subset
+    present = numbers(group)
+    set_text = set_id_text(next(iter(group.values())).set_id)
+    if len(group) == k:
+        raise BreakglassError(
+            f"shares {present} of set {set_text} do not authenticate together: at least one of them is altered "
+            f"or forged; with {k + 1} or more shares the one that does not fit can be found"
+        )
+    if tried > MAX_SUBSETS:
+        raise BreakglassError(
+            f"no {k} of shares {present} of set {set_text} authenticated within {MAX_SUBSETS} tries; "
+            "remove the shares you suspect and try again"
+        )
+    raise BreakglassError(
+        f"no {k} of shares {present} of set {set_text} authenticate together: more than {len(group) - k} "
+        "of them are altered or forged"
+    )
+
+
+def _fits(share: Share, group: dict[int, Share], used: tuple[int, ...], data_key: bytes) -> bool:
+    """A share fits when it replaces one of the authenticated shares and the same key comes out."""
+    if share.common_parameters() != group[used[0]].common_parameters():
+        return False
+    others = [group[i] for i in used[1:]]
+    return scheme.combine_key([share, *others]) == data_key

@@ -1,0 +1,509 @@
+"""The custodian share sheet: one share on paper, as QR codes, typed lines and plain instructions.
+
+    render_sheet(share, info, paper)      PDF bytes, one or more pages
+    qr_texts(share, copy)                 the texts of the share's QR codes, in order
+    sheet_filename(label, share, ...)     "<slug>-share-<i>-of-<n>[-copy-<c>].pdf"
+
+Everything is drawn as vectors with reportlab inside paper.safe_area(), so one layout prints whole on A4 and US
+Letter. All wording comes from templates/sheet.toml. The sheet only ever sees the Share (safe to print, it is
+what the custodian keeps), never the credential.
+
+Layout. A page is a stack of blocks under a header; blocks that do not fit go to the next page, and the typed
+lines flow over as many pages as they need. A share that fits one QR code gets one page: the code twice, in
+opposite corners of the body (top left, middle right), so a stain, tear or fold that ruins one rarely touches
+the other. A longer share gets its instructions on page 1 and then its codes two by two, each code printed
+once (see several_codes_body), then the typed lines in two columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import qrcode
+import qrcode.util
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from ..format import qrtext, typed
+from ..format.share import Share, set_id_text
+from . import sizes, wording
+from .blocks import (
+    BOLD,
+    FONT,
+    GUTTER,
+    INK,
+    INSET,
+    MONO,
+    MONO_BOLD,
+    MUTED,
+    QUIET_MODULES,
+    RULE,
+    ZEBRA,
+    Block,
+    Fields,
+    Heading,
+    Mono,
+    Para,
+    QrCode,
+    Row,
+    ScaleBar,
+    Spacer,
+    Stack,
+    WriteInLine,
+    fitting_size,
+    paginate,
+    stack_blocks,
+    wrap,
+)
+
+# H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
+# (docs/BENCHMARKS.md, "Sheet parameters") showed a stain over 20% of one code losing half the shares of a
+# several-code sheet at Q (each code is printed once there), and none at H. H costs ~25% more codes for a
+# long share; a one-code share just gets a slightly larger code in the same slot.
+QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_H
+
+# Data characters per code. With the longest header (BG1:<16 hex>:255:999:999/999:, 37 characters) a chunk
+# stays within version 20 at level H (97 modules, 557 alphanumeric characters): 84 mm with its quiet zone at
+# 0.8 mm a module, so two codes sit side by side inside the safe area with room between them. Larger
+# versions would not fit two to a row and get harder for phone cameras; smaller ones spend more of the page
+# on quiet zones.
+QR_MAX_CHARS = 520
+
+MIN_MODULE = 0.8 * mm  # 19 dots at 600 dpi, 9 pixels on a 300 dpi scan: safe for office printers and scanners
+MAX_MODULE = 1.0 * mm  # a one-code share gets up to this, for phone cameras held at a distance
+SINGLE_CODE_SLOT = 70 * mm  # width a one-code share's code may take, quiet zone included
+# Shares of this many codes or fewer print every code twice (32: credentials up to about 8 KiB). The
+# benchmarks showed that no error-correction level survives a 20% stain on one code reliably (the stain may
+# cover a finder pattern); a second print of the code does.
+DUPLICATED_UP_TO = 32
+
+TYPED_SIZE = 8.5
+TYPED_LEADING = 10.4
+TYPED_LINE_WIDTH = stringWidth("0" * 38, "Courier", TYPED_SIZE)  # "001 " + 6 groups of 4 + " " + check
+TYPED_COLUMNS_LONG = 2  # long shares: two columns of typed lines (a 38-character line is 69 mm of 89)
+
+
+
+
+@dataclass(frozen=True)
+class Custodian:
+    name: str = ""
+    role: str = ""
+    location: str = ""
+
+    def text(self) -> str:
+        return ", ".join(part for part in (self.name, self.role, self.location) if part.strip())
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """Everything printed besides the share itself."""
+
+    label: str
+    fingerprint: str
+    created: str
+    custodian: Custodian = Custodian()
+    copy: int = 1
+    copies: int = 1
+    contact: str = ""
+
+
+# --- public API --------------------------------------------------------------------------------------------
+
+
+def qr_texts(share: Share, copy: int = 1) -> list[str]:
+    return qrtext.encode(share, QR_MAX_CHARS, copy)
+
+
+def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
+    name = f"{slug(label)}-share-{share.index}-of-{share.n}"
+    if copies > 1:
+        name += f"-copy-{copy}"
+    return name + ".pdf"
+
+
+def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
+    area = drawing_area(paper)
+    words = Words(share, info)
+    texts = qr_texts(share, info.copy)
+    body = one_code_body if len(texts) == 1 else several_codes_body
+    items = body(area.width, share, info, words, texts)
+    first_header = FirstHeader(area.width, share, info, words)
+    pages = paginate(items, area.height - first_header.height, area.height - ContinuedHeader.HEIGHT)
+    c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
+    for number, blocks in enumerate(pages, start=1):
+        header = first_header if number == 1 else ContinuedHeader(area.width, words)
+        header.draw(c, area.left, area.top, words.page_text(number, len(pages)))
+        stack_blocks(c, blocks, area.left, area.top - header.height, area.height - header.height)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def drawing_area(paper: str) -> sizes.SafeArea:
+    """The safe area less half the widest stroke: a line drawn on its edge keeps all its ink inside."""
+    safe = sizes.safe_area(paper)
+    return sizes.SafeArea(safe.left + INSET, safe.bottom + INSET, safe.width - 2 * INSET, safe.height - 2 * INSET)
+
+
+def slug(label: str) -> str:
+    """A file-name-safe form of the label: ASCII letters and digits joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return text[:60].rstrip("-") or "credential"
+
+
+# --- wording -----------------------------------------------------------------------------------------------
+
+
+class Words:
+    """templates/sheet.toml with this sheet's values: plain() for drawn strings, markup() for paragraphs."""
+
+    def __init__(self, share: Share, info: SheetInfo):
+        self.t = wording.load("sheet")
+        self.values = {
+            "label": info.label,
+            "index": share.index,
+            "n": share.n,
+            "k": share.k,
+            "copy": info.copy,
+            "copies": info.copies,
+            "set_id": set_id_text(share.set_id),
+            "fingerprint": info.fingerprint,
+            "created": info.created,
+            "name": info.custodian.name,
+            "role": info.custodian.role,
+            "location": info.custodian.location,
+            "custodian": info.custodian.text(),
+            "contact": info.contact,
+            "count": len(qr_texts(share, info.copy)),
+            "lines": len(typed.encode_lines(share)),
+        }
+
+    def plain(self, template: str, **extra) -> str:
+        return wording.fill(template, **{**self.values, **extra})
+
+    def markup(self, template: str, **extra) -> str:
+        escaped = {key: escape(str(value)) for key, value in {**self.values, **extra}.items()}
+        return wording.fill(template, **escaped)
+
+    def page_text(self, page: int, pages: int) -> str:
+        return self.plain(self.t["header"]["page"], page=page, pages=pages)
+
+
+class TypedPiece:
+    """Some of the typed lines, in one or more columns, with the header line and instructions if it comes first."""
+
+    def __init__(self, width: float, heading: str, intro: list[Block], lines: list[str], columns: int, first: int):
+        self.width, self.heading, self.intro, self.lines = width, heading, intro, lines
+        self.columns, self.first = columns, first
+        self.rows = -(-len(lines) // columns)
+        self.intro_height = Heading.height + sum(b.height + 1.4 * mm for b in intro)
+        self.height = self.intro_height + self.rows * TYPED_LEADING
+
+    def draw(self, c: Canvas, left: float, top: float) -> None:
+        Heading(self.width, self.heading).draw(c, left, top)
+        y = top - Heading.height
+        for block in self.intro:
+            block.draw(c, left, y)
+            y -= block.height + 1.4 * mm
+        column_width = (self.width - GUTTER * (self.columns - 1)) / self.columns
+        # Column by column, so text extraction (pdftotext, pdfium) reads the lines in order.
+        for col in range(self.columns):
+            chunk = self.lines[col * self.rows : (col + 1) * self.rows]
+            draw_typed_column(c, chunk, left + col * (column_width + GUTTER), y, column_width, self.first + col * self.rows)
+
+
+def draw_typed_column(c: Canvas, lines: list[str], left: float, top: float, width: float, first: int) -> None:
+    band = min(width, TYPED_LINE_WIDTH + 3 * mm)
+    for i, line in enumerate(lines):
+        baseline = top - (i + 1) * TYPED_LEADING + 3
+        if (first + i) % 2 == 0:
+            c.setFillColorRGB(*ZEBRA)
+            c.rect(left, baseline - 2.6, band, TYPED_LEADING, stroke=0, fill=1)
+        draw_typed_line(c, line, left + 1.5 * mm, baseline)
+
+
+def draw_typed_line(c: Canvas, line: str, x: float, baseline: float) -> None:
+    """One typed line: number (grey), data, check (bold), one space apart.
+
+    typed.encode_lines puts two spaces around the data; printed as such, the wide gaps line up down the page
+    and pdftotext's default mode cuts the block into three columns (numbers, data, checks), which no longer
+    reads back. One space keeps each line one line of text; colour and weight mark the parts instead.
+    """
+    number, *groups, check = line.split()
+    data = " ".join(groups)
+    text = c.beginText(x, baseline)
+    text.setFont(MONO, TYPED_SIZE)
+    text.setFillColorRGB(*MUTED)
+    text.textOut(number + " ")
+    text.setFillColorRGB(*INK)
+    text.textOut(data + " ")
+    text.setFont(MONO_BOLD, TYPED_SIZE)
+    text.textOut(check)  # on a short last line too right after the data: a gap would split the line again
+    c.drawText(text)
+
+
+class TypedFlow:
+    """The typed lines still to place; piece() cuts off as many as fit a given height."""
+
+    def __init__(self, width: float, words: Words, share: Share, copy: int, columns: int):
+        self.width, self.words, self.columns = width, words, columns
+        self.header = typed.header_line(share, copy)
+        self.lines = typed.encode_lines(share)
+        self.placed = 0
+
+    def piece(self, available: float) -> TypedPiece | None:
+        """The next piece that fits `available` points of height, or None if not even one row fits."""
+        t = self.words.t["typed"]
+        if self.placed == 0:
+            heading = self.words.plain(t["heading"])
+            intro = [Para(self.width, self.words.markup(t["hint"])), Mono(self.width, self.header, TYPED_SIZE)]
+        else:
+            heading, intro = self.words.plain(t["continued"]), []
+        empty = TypedPiece(self.width, heading, intro, [], self.columns, 0)
+        rows = int((available - empty.intro_height) // TYPED_LEADING)
+        if rows < 1:
+            return None
+        remaining = self.lines[self.placed :]
+        take = remaining[: rows * self.columns]
+        columns = self.columns if len(take) > rows else 1  # a short remainder reads better in one column
+        piece = TypedPiece(self.width, heading, intro, take, columns, self.placed + 1)
+        self.placed += len(take)
+        return piece
+
+    @property
+    def done(self) -> bool:
+        return self.placed >= len(self.lines)
+
+
+# --- page headers ------------------------------------------------------------------------------------------
+
+
+class FirstHeader:
+    """Label, share and threshold, then set id, fingerprint, date and custodian, over a firm rule."""
+
+    KICKER = 5 * mm  # the small title line with the page number
+    LABEL_SIZE = 15.0
+    LABEL_LEADING = 17.0
+    SHARE_LINE = 6.4 * mm
+    DETAIL_LABEL = 3.2 * mm
+    DETAIL_LEADING = 11.0
+    BOTTOM = 3.2 * mm  # space under the details, then the rule
+    AFTER_RULE = 4 * mm  # between the rule and the body
+    # Shares of the width: set id, fingerprint, created; the custodian takes the rest.
+    DETAIL_COLUMNS = (0.215, 0.215, 0.12)
+
+    def __init__(self, width: float, share: Share, info: SheetInfo, words: Words):
+        h = words.t["header"]
+        self.width, self.words = width, words
+        self.label_lines = wrap(info.label, BOLD, self.LABEL_SIZE, width) or [""]
+        self.share_line = words.plain(h["share_line"]) + (words.plain(h["copy_suffix"]) if info.copies > 1 else "")
+        self.details = [
+            (words.plain(h["set_id"]), set_id_text(share.set_id), MONO_BOLD),
+            (words.plain(h["fingerprint"]), info.fingerprint, MONO_BOLD),
+            (words.plain(h["created"]), info.created, FONT),
+        ]
+        self.custodian_label = words.plain(h["custodian"])
+        self.custodian_x = sum(self.DETAIL_COLUMNS) * width
+        self.custodian_size, self.custodian_lines = fitting_lines(info.custodian.text(), width - self.custodian_x)
+        self.height = (
+            self.KICKER + len(self.label_lines) * self.LABEL_LEADING + self.SHARE_LINE + self.DETAIL_LABEL
+            + max(1, len(self.custodian_lines)) * self.DETAIL_LEADING + self.BOTTOM + self.AFTER_RULE
+        )
+
+    def draw(self, c: Canvas, left: float, top: float, page_text: str) -> None:
+        c.setFillColorRGB(*MUTED)
+        c.setFont(BOLD, 6.6)
+        c.drawString(left, top - 6.6, self.words.plain(self.words.t["header"]["kicker"]))
+        c.setFont(FONT, 7.5)
+        c.drawRightString(left + self.width, top - 6.6, page_text)
+        y = top - self.KICKER
+        c.setFillColorRGB(*INK)
+        c.setFont(BOLD, self.LABEL_SIZE)
+        for line in self.label_lines:
+            c.drawString(left, y - self.LABEL_SIZE * 0.85, line)
+            y -= self.LABEL_LEADING
+        c.setFont(FONT, 10.5)
+        c.drawString(left, y - 10.5 * 0.85, self.share_line)
+        y -= self.SHARE_LINE
+        self.draw_details(c, left, y)
+        c.setStrokeColorRGB(*INK)
+        c.setLineWidth(1.0)
+        rule = top - self.height + self.AFTER_RULE
+        c.line(left, rule, left + self.width, rule)
+
+    def draw_details(self, c: Canvas, left: float, top: float) -> None:
+        c.setStrokeColorRGB(*RULE)
+        c.setLineWidth(0.4)
+        c.line(left, top, left + self.width, top)
+        baseline = top - self.DETAIL_LABEL - 8
+        x = left
+        for (label, value, font), share_of_width in zip(self.details, self.DETAIL_COLUMNS):
+            self.draw_detail_label(c, x, top, label)
+            c.setFillColorRGB(*INK)
+            c.setFont(font, fitting_size(value, font, 9, share_of_width * self.width - 3 * mm))
+            c.drawString(x, baseline, value)
+            x += share_of_width * self.width
+        self.draw_detail_label(c, x, top, self.custodian_label)
+        self.draw_custodian(c, x, baseline, left + self.width - x)
+
+    def draw_detail_label(self, c: Canvas, x: float, top: float, label: str) -> None:
+        c.setFillColorRGB(*MUTED)
+        c.setFont(FONT, 6.2)
+        c.drawString(x, top - 2.6 * mm, label)
+
+    def draw_custodian(self, c: Canvas, x: float, baseline: float, width: float) -> None:
+        if not self.custodian_lines:
+            # No custodian named yet: a line to write the name on at the ceremony.
+            c.setStrokeColorRGB(*INK)
+            c.setLineWidth(0.5)
+            c.line(x, baseline - 1.5, x + width, baseline - 1.5)
+            return
+        c.setFillColorRGB(*INK)
+        c.setFont(FONT, self.custodian_size)
+        for i, line in enumerate(self.custodian_lines):
+            c.drawString(x, baseline - i * self.DETAIL_LEADING, line)
+
+
+def fitting_lines(text: str, width: float) -> tuple[float, list[str]]:
+    """A size and the wrapped lines of `text`: 9 pt on up to two lines, else smaller on as many as it takes."""
+    lines = wrap(text, FONT, 9, width)
+    if len(lines) <= 2:
+        return 9, lines
+    return 7.5, wrap(text, FONT, 7.5, width)
+
+
+class ContinuedHeader:
+    """One line on every later page, so a loose page still says whose share it is."""
+
+    HEIGHT = 9 * mm
+
+    def __init__(self, width: float, words: Words):
+        self.width, self.words = width, words
+        self.height = self.HEIGHT
+
+    def draw(self, c: Canvas, left: float, top: float, page_text: str) -> None:
+        page_width = stringWidth(page_text, FONT, 7.5)
+        text = self.words.plain(self.words.t["header"]["continued"])
+        c.setFillColorRGB(*INK)
+        size = fitting_size(text, BOLD, 8.5, self.width - page_width - 6 * mm)
+        c.setFont(BOLD, size)
+        c.drawString(left, top - 8.5, text)
+        c.setFillColorRGB(*MUTED)
+        c.setFont(FONT, 7.5)
+        c.drawRightString(left + self.width, top - 8.5, page_text)
+        c.setStrokeColorRGB(*INK)
+        c.setLineWidth(1.0)
+        c.line(left, top - 5.2 * mm, left + self.width, top - 5.2 * mm)
+
+
+# --- the two page bodies -----------------------------------------------------------------------------------
+
+
+def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
+    """A share in one code: the code twice, diagonally apart, with the typed lines and instructions between."""
+    matrix = qr_matrix(texts[0])
+    module = max(MIN_MODULE, min(MAX_MODULE, SINGLE_CODE_SLOT / (len(matrix) + 2 * QUIET_MODULES)))
+    q = words.t["qr"]
+    code_a = QrCode(matrix, module, words.plain(q["single"]))
+    code_b = QrCode(matrix, module, words.plain(q["duplicate"]))
+    side_width = area_width - code_a.width - GUTTER
+    scale = ScaleBar(words.plain(words.t["scale"]["label"]))
+    custodian = Stack(side_width, [*custodian_blocks(side_width, words), Spacer(0.5 * mm), fields_block(side_width, words), scale])
+    typed_piece = TypedFlow(side_width, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
+    return [
+        Row(area_width, [code_a, custodian]),
+        Row(area_width, [typed_piece, code_b]),
+        recovery_and_format_row(area_width, words),
+    ]
+
+
+def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
+    """A share in several codes: instructions first, then the codes two by two, then the typed lines.
+
+    Every code is printed twice up to DUPLICATED_UP_TO codes (an 8 KiB credential): a stain over a finder
+    pattern defeats any error-correction level, a twin elsewhere does not. Beyond that, each code once: the
+    pages would double again for little, and
+    the damage a duplicate guards against is met by the typed lines (a smudge costs the lines it covers, and
+    each line names itself), and the loss of a whole sheet by printing copies (SheetInfo.copies) kept apart.
+    """
+    half = (area_width - GUTTER) / 2
+    q = words.t["qr"]
+    codes = [
+        QrCode(qr_matrix(text), MIN_MODULE, words.plain(q["chunk"], number=i, count=len(texts)))
+        for i, text in enumerate(texts, start=1)
+    ]
+    custodian = Stack(half, custodian_blocks(half, words))
+    records = Stack(
+        half,
+        [
+            Spacer(Heading.height),
+            fields_block(half, words),
+            Spacer(1 * mm),
+            ScaleBar(words.plain(words.t["scale"]["label"])),
+            Spacer(1 * mm),
+            Para(half, words.markup(q["several_twice"] if len(texts) <= DUPLICATED_UP_TO else q["several"])),
+        ],
+    )
+    items: list = [Row(area_width, [custodian, records]), recovery_and_format_row(area_width, words)]
+    items += [Row(area_width, codes[i : i + 2]) for i in range(0, len(codes), 2)]
+    if len(codes) <= DUPLICATED_UP_TO:
+        # Every code again, after all the others (on the next page once there are several rows), each pair
+        # swapped so a code's twin is never in the same place on its page: one stain or fold cannot take both.
+        again = [QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
+                 for i, c in enumerate(codes, start=1)]
+        items += [Row(area_width, again[i : i + 2][::-1]) for i in range(0, len(again), 2)]
+    items.append(TypedFlow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
+    return items
+
+
+def custodian_blocks(width: float, words: Words) -> list[Block]:
+    t = words.t["custodian"]
+    blocks: list[Block] = [Heading(width, words.plain(t["heading"]))]
+    blocks += [Para(width, words.markup(p)) for p in t["paragraphs"]]
+    contact = t["contact"] if words.values["contact"].strip() else t["contact_blank"]
+    blocks.append(Para(width, words.markup(contact)))
+    if not words.values["contact"].strip():
+        blocks.append(WriteInLine(width))
+    return blocks
+
+
+def fields_block(width: float, words: Words) -> Fields:
+    f = words.t["fields"]
+    return Fields(width, [(words.plain(f["bag_serial"]), 0.4), (words.plain(f["signature"]), 0.38), (words.plain(f["date"]), 0.22)])
+
+
+def recovery_and_format_row(width: float, words: Words) -> Row:
+    half = (width - GUTTER) / 2
+    r = words.t["recovery"]
+    recovery = Stack(
+        half,
+        [
+            Heading(half, words.plain(r["heading"])),
+            Para(half, words.markup(r["intro"])),
+            Mono(half, words.plain(r["verify"])),
+            Para(half, words.markup(r["verify_note"])),
+            Mono(half, words.plain(r["recover"])),
+            Para(half, words.markup(r["typed_note"])),
+            Mono(half, words.plain(r["typed"])),
+        ],
+    )
+    f = words.t["format"]
+    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
+    return Row(width, [recovery, fmt])
+
+
+# --- QR codes ----------------------------------------------------------------------------------------------
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The module matrix of `text`, forced into alphanumeric mode (what every decoder reads alike)."""
+    code = qrcode.QRCode(error_correction=QR_ERROR_CORRECTION, border=0)
+    code.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))
+    code.make(fit=True)
+    return code.get_matrix()

@@ -1,0 +1,49 @@
+"""manifest.json: what a split made (set, fingerprint, k of n, custodians, sheet files); no secret, no share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..errors import BreakglassError
+
+FORMAT = "breakglass-manifest"
+VERSION = 1
+
+
+def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created: str, sheets: list[dict],
+          custodians: list[dict], event_code: str | None = None, replaces_set: str | None = None) -> dict:
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "set_id": set_id,
+        "fingerprint": fingerprint,
+        "k": k,
+        "n": n,
+        "label": label,
+        "created": created,
+        "tool_version": __version__,
+        "custodians": custodians,
+        "sheets": sheets,
+        "event_code": event_code,
+    }
+    if replaces_set:
+        manifest["replaces_set"] = replaces_set
+    return manifest
+
+
+def dumps(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def load(path: str | Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BreakglassError(f"manifest {path} does not exist") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise BreakglassError(f"manifest {path} is not valid JSON: {e}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BreakglassError(f"{path} is not a breakglass manifest")
+    return data

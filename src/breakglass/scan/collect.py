@@ -1,0 +1,97 @@
+"""Gather shares from whatever the incident lead has: QR texts from scans, typed text; keep where each came from.
+
+A share may arrive as several QR chunks across pages and files, as duplicate codes on one sheet, as several
+printed copies, or typed. Everything that cannot be used becomes one line in `problems`, and the rest goes on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..errors import BreakglassError
+from ..format import qrtext, typed
+from ..format.share import Share, set_id_text
+
+
+@dataclass
+class FoundShare:
+    share: Share
+    sources: list[str] = field(default_factory=list)
+    copies: set[int] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.share.name
+
+
+@dataclass
+class ShareCollector:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _chunks: dict[tuple[str, int], list[qrtext.Chunk]] = field(default_factory=lambda: defaultdict(list))
+    _chunk_sources: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    _typed: list[FoundShare] = field(default_factory=list)
+
+    def add_qr_texts(self, texts: list[str], source: str) -> list[qrtext.Chunk]:
+        """Parse the QR texts read from one page; foreign codes are noted once per page, not fatal."""
+        chunks, foreign = [], 0
+        for text in texts:
+            try:
+                chunk = qrtext.parse_chunk(text)
+            except BreakglassError as e:
+                if qrtext.is_breakglass(text.strip()):
+                    self.problems.append(f"{source}: {e}")
+                else:
+                    foreign += 1
+                continue
+            chunks.append(chunk)
+            self._chunks[chunk.share_key].append(chunk)
+            if source not in self._chunk_sources[chunk.share_key]:
+                self._chunk_sources[chunk.share_key].append(source)
+        if foreign:
+            self.problems.append(f"{source}: {foreign} QR code(s) that are not breakglass shares, skipped")
+        return chunks
+
+    def add_typed_text(self, text: str, source: str) -> list[Share]:
+        reading = typed.read_text(text)
+        self.problems.extend(f"{source}: {p}" for p in reading.problems)
+        self.notes.extend(f"{source}: {n}" for n in reading.notes)
+        for share, copy in zip(reading.shares, reading.copies, strict=True):
+            self._typed.append(FoundShare(share, [f"{source} (typed)"], {copy}))
+        return reading.shares
+
+    def add_typed_share(self, share: Share, copy: int, source: str) -> None:
+        self._typed.append(FoundShare(share, [source], {copy}))
+
+    def shares(self) -> list[FoundShare]:
+        """Every usable share, each once (copies and duplicate codes merged), in set and share order."""
+        merged: dict[bytes, FoundShare] = {}
+
+        def merge(found: FoundShare) -> None:
+            raw = found.share.to_bytes()
+            if raw in merged:
+                merged[raw].sources.extend(s for s in found.sources if s not in merged[raw].sources)
+                merged[raw].copies |= found.copies
+            else:
+                merged[raw] = found
+
+        for key, chunks in self._chunks.items():
+            try:
+                share = qrtext.assemble(chunks)
+            except BreakglassError as e:
+                self.problems.append(f"{', '.join(self._chunk_sources[key])}: {e}")
+                continue
+            merge(FoundShare(share, list(self._chunk_sources[key]), {c.copy for c in chunks}))
+        for found in self._typed:
+            merge(found)
+        return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
+
+
+def describe(found: FoundShare) -> str:
+    copies = ""
+    if len(found.copies) > 1:
+        copies = f" (copies {', '.join(map(str, sorted(found.copies)))}: same share, counted once)"
+    elif found.copies and max(found.copies) > 1:
+        copies = f" (copy {max(found.copies)})"
+    return f"share {found.share.index} of {found.share.n}, set {set_id_text(found.share.set_id)}{copies}, from {', '.join(found.sources)}"

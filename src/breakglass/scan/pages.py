@@ -1,0 +1,153 @@
+"""scan_paths: every page of every file given, read with the least work that finds the shares; one result each.
+
+The first pass gives every page one plain look with zxing-cpp; only if the codes read leave a share unfinished
+are pages taken again with every decoder and image preparation (see scan_paths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BreakglassError
+from ..format import qrtext
+from .decode import DecodeReport, decode_report
+from .decoders import available_decoders, choose_decoders
+from .files import Page, all_pages, image_problem
+
+
+@dataclass
+class PageResult:
+    """What one page (or one image file) gave. `problem` is one line when nothing could be read from it."""
+
+    source: str
+    page: int | None  # 1-based for PDFs and multi-frame images; None for a single image
+    texts: list[str]
+    decoders: dict[str, int]  # how many distinct texts each decoder that ran read
+    problem: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. a decoder crashed, or one code of several was unreadable
+    searched_hard: bool = True  # False: nothing found at a first look, and not searched harder (not needed)
+
+
+def page_result(source: str, page: int | None, report: DecodeReport) -> PageResult:
+    texts = report.combined
+    counts = {n: len(t) for n, t in report.texts.items()}
+    notes = list(report.failures)
+    if report.unreadable:
+        what = "a QR code" if report.unreadable == 1 else f"{report.unreadable} QR codes"
+        notes.append(f"{what} on this page could not be read")
+    problem = None
+    if not texts:
+        if report.unreadable:
+            problem = "a QR code was found but could not be read" if report.unreadable == 1 else (
+                f"{report.unreadable} QR codes were found but could not be read")
+        elif report.failures:
+            problem = "no QR code read (" + "; ".join(report.failures) + ")"
+        else:
+            problem = "no QR code found"
+        notes = [n for n in notes if "could not be read" not in n]
+    return PageResult(source, page, texts, counts, problem, notes)
+
+
+def problem_result(source: str, page: int | None, problem: str) -> PageResult:
+    return PageResult(source, page, [], {}, problem)
+
+
+def shares_wanted(texts: Iterable[str]) -> bool:
+    """Whether the QR texts read so far leave a share unfinished: no breakglass code at all, a share with
+    codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look."""
+    groups: dict[tuple[str, int], list[qrtext.Chunk]] = {}
+    for text in texts:
+        try:
+            chunk = qrtext.parse_chunk(text)
+        except BreakglassError:
+            continue
+        groups.setdefault(chunk.share_key, []).append(chunk)
+    if not groups:
+        return True
+    indexes: dict[str, set[int]] = {}
+    needed: dict[str, int] = {}
+    for (set_hex, index), chunks in groups.items():
+        try:
+            share = qrtext.assemble(chunks)
+        except BreakglassError:
+            return True
+        indexes.setdefault(set_hex, set()).add(index)
+        needed[set_hex] = share.k
+    return any(len(indexes[s]) < needed[s] for s in indexes)
+
+
+def scan_paths(
+    paths: list[str | Path],
+    dpi: int = 200,
+    decoders: list[str] | None = None,
+    *,
+    retry: bool | str = "auto",
+) -> Iterator[PageResult]:
+    """Read every QR code in the given image files, PDFs and folders; one PageResult per page, as it is done.
+
+    Folders are searched recursively (sorted; only .png .jpg .jpeg .tif .tiff .webp .bmp .gif .pdf files; hidden
+    files skipped). A file named explicitly is recognised by its content whatever its name. Bad input never
+    raises: a missing, unreadable, truncated or non-image file gives a PageResult with a one-line `problem`.
+
+    retry="auto" (the default) pays only for what is needed. The first pass gives every page one plain look
+    with zxing-cpp (the fast, strong decoder). Only if the codes read then leave a share unfinished (see
+    shares_wanted) does a second pass take pages again with every decoder and image preparation, the most
+    promising first (nothing read, then a code seen but not read, then the rest), until nothing is wanted.
+    Pages where nothing was found (sheets have pages of instructions and typed lines) are reported after all
+    others. retry=True retries every page that wants it at once, in order; retry=False never prepares images.
+    """
+    if retry not in (True, False, "auto"):
+        raise ValueError(f"retry must be True, False or 'auto', not {retry!r}")
+    if decoders is not None:  # refuse an impossible request once, before any file is read
+        choose_decoders(decoders)
+    if retry != "auto":
+        for page in all_pages(paths, dpi):
+            if page.problem is not None:
+                yield problem_result(page.source, page.number, page.problem)
+                continue
+            yield page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+        return
+    first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
+    read: list[str] = []
+    blank: list[tuple[Page, DecodeReport]] = []  # nothing read: reported at the end
+    wanting: list[Page] = []  # a code seen but not read, or a decoder failed
+    complete: list[Page] = []
+    for page in all_pages(paths, dpi):
+        if page.problem is not None:
+            yield problem_result(page.source, page.number, page.problem)
+            continue
+        report = decode_report(page.image, first_look, retry=False)
+        page.image = None  # read again if needed, rather than held in memory
+        if not report.combined:
+            blank.append((page, report))
+            continue
+        read.extend(report.combined)
+        (wanting if report.unreadable or report.failures else complete).append(page)
+        yield page_result(page.source, page.number, report)
+    looked_again = {}
+    for page in [p for p, _ in blank] + wanting + complete:
+        if not shares_wanted(read):
+            break
+        try:
+            image = page.reload()
+        except Exception as e:  # the file changed or vanished since the first look
+            looked_again[id(page)] = problem_result(page.source, page.number, f"could not be read again ({image_problem(e)})")
+            continue
+        report = decode_report(image, decoders, retry=True)
+        new = [t for t in report.combined if t not in read]
+        read.extend(new)
+        result = page_result(page.source, page.number, report)
+        if id(page) in {id(p) for p, _ in blank}:
+            looked_again[id(page)] = result
+        elif new:
+            result.notes.append(f"read again with image preparation: {len(new)} more code(s)")
+            yield result
+    for page, report in blank:
+        result = looked_again.get(id(page))
+        if result is None:
+            result = page_result(page.source, page.number, report)
+            result.notes.append("not searched harder: the shares read elsewhere are complete")
+            result.searched_hard = False
+        yield result

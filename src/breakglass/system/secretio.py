@@ -1,0 +1,56 @@
+"""Where the credential enters and leaves: a file, stdin or a no-echo prompt in; stdout or a new 0600 file out.
+
+The credential never appears in argv, in a log, or in a temporary file. Python cannot wipe memory reliably;
+the threat model in docs/DESIGN.md says what that means.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import BreakglassError
+
+
+def read_secret(source: str | None, *, what: str = "credential") -> bytes:
+    """Read exact bytes from a file or '-' (stdin); with no source, prompt twice without echo."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    elif source:
+        try:
+            data = Path(source).read_bytes()
+        except FileNotFoundError:
+            raise BreakglassError(f"secret file {source} does not exist") from None
+        except IsADirectoryError:
+            raise BreakglassError(f"secret file {source} is a folder, not a file") from None
+        except PermissionError:
+            raise BreakglassError(f"secret file {source} cannot be read (permission denied)") from None
+    else:
+        data = _prompt_twice(what)
+    if not data:
+        raise BreakglassError(f"the {what} is empty")
+    if source and data.endswith(b"\n"):
+        click.echo(
+            f"note: the {what} ends with a newline, which is kept as part of it "
+            "(write the file with printf, not echo, if that is not intended)",
+            err=True,
+        )
+    return data
+
+
+def _prompt_twice(what: str) -> bytes:
+    if not sys.stdin.isatty():
+        raise BreakglassError(f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin")
+    first = click.prompt(f"Type the {what} (not shown)", hide_input=True, default="", show_default=False)
+    second = click.prompt("Type it again", hide_input=True, default="", show_default=False)
+    if first != second:
+        raise BreakglassError(f"the two entries of the {what} differ; nothing was done")
+    return first.encode("utf-8")
+
+
+def write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

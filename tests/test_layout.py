@@ -1,0 +1,150 @@
+"""The folder layout is the architecture: sub-packages in layers, imports only downward, no cycles, small modules.
+
+docs/DESIGN.md ("Map of the code") describes the same layers in words; this test keeps the two honest.
+Imports are read from the source with `ast` (lazy imports inside functions included), so a cycle hidden in a
+function body is caught too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import breakglass
+
+PACKAGE = Path(breakglass.__file__).parent
+
+# What each sub-package may import besides itself (and errors.py, which every layer may use).
+MAY_IMPORT = {
+    "cli": {"ceremonies", "scan", "paper", "record", "format", "system"},
+    "ceremonies": {"scan", "paper", "record", "format", "system"},
+    "scan": {"format", "system"},
+    "paper": {"record", "format", "system"},
+    "record": {"format", "system"},
+    "format": set(),
+    "system": set(),
+}
+TOP_LEVEL_MODULES = {"__init__", "__main__", "errors"}
+MAX_LINES = 600
+
+
+def modules() -> dict[str, Path]:
+    """Dotted names relative to the package ('format.share', 'errors') -> file."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts)] = path
+    return found
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    """The breakglass modules `name` imports, as dotted names relative to the package."""
+    package_parts = name.split(".")[:-1] if not name.endswith("__init__") else name.split(".")[:-1]
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package_parts[: len(package_parts) - (node.level - 1)]
+            elif node.module and node.module.split(".")[0] == "breakglass":
+                base = []
+                node_module = node.module.split(".")[1:]
+                targets.update(_resolve(base + node_module, node.names))
+                continue
+            else:
+                continue
+            module = node.module.split(".") if node.module else []
+            targets.update(_resolve(base + module, node.names))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "breakglass":
+                    targets.add(".".join(alias.name.split(".")[1:]) or "__init__")
+    known = modules()
+    return {t for t in targets if t in known and t != name}
+
+
+def _resolve(parts: list[str], names) -> set[str]:
+    """`from X import a, b`: a and b may be modules of package X, or names in module X."""
+    known = modules()
+    base = ".".join(parts)
+    out = set()
+    for alias in names:
+        candidate = f"{base}.{alias.name}" if base else alias.name
+        if candidate in known:
+            out.add(candidate)
+        elif base in known:
+            out.add(base)
+        elif f"{base}.__init__" in known:
+            out.add(f"{base}.__init__")
+        elif not base:
+            out.add("__init__")
+    return out
+
+
+def layer(name: str) -> str | None:
+    return name.split(".")[0] if "." in name else None
+
+
+def test_at_most_three_modules_at_the_top():
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    assert top <= TOP_LEVEL_MODULES, f"modules at the top of src/breakglass beyond {TOP_LEVEL_MODULES}: {top - TOP_LEVEL_MODULES}"
+
+
+def test_every_sub_package_is_a_known_layer():
+    packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages == set(MAY_IMPORT), "a new sub-package needs its place in MAY_IMPORT and in docs/DESIGN.md"
+
+
+def test_no_module_is_too_long():
+    long = {name: n for name, path in modules().items() if (n := len(path.read_text().splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines (split them along their concepts): {long}"
+
+
+def test_imports_only_go_down_the_layers():
+    wrong = []
+    for name, path in modules().items():
+        here = layer(name)
+        for target in imports_of(name, path):
+            there = layer(target)
+            if there is None or there == here:
+                continue  # errors.py, __init__, or the same sub-package
+            if here is None:
+                if name != "__main__" or there != "cli":
+                    wrong.append(f"{name} -> {target}")
+            elif there not in MAY_IMPORT[here]:
+                wrong.append(f"{name} -> {target}")
+    assert not wrong, "imports against the layering: " + ", ".join(sorted(wrong))
+
+
+def test_lower_layers_never_import_the_top():
+    for name, path in modules().items():
+        if layer(name) not in (None, "cli"):
+            assert not any(t.startswith("cli.") or t == "__main__" for t in imports_of(name, path)), name
+
+
+def test_no_import_cycles_between_modules():
+    graph = {name: imports_of(name, path) - {"__init__"} for name, path in modules().items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_checker_sees_a_cross_layer_import():
+    """The checks above are only worth something if imports are actually found: one known edge of each kind."""
+    assert "format.share" in imports_of("format.scheme", modules()["format.scheme"])
+    assert "record.journal" in imports_of("ceremonies.recover", modules()["ceremonies.recover"])  # a lazy import
+    assert "cli.main" in imports_of("__main__", modules()["__main__"])
