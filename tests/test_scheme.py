@@ -86,7 +86,8 @@ def test_255_shares_can_be_made_and_any_two_recover():
 @pytest.mark.parametrize("length,bucket", [(1, 64), (60, 64), (61, 128), (1020, 1024), (1021, 2048), (2045, 3072)])
 def test_padding_buckets_hide_exact_length(length, bucket):
     assert scheme.padded_size(length) == bucket
-    assert len(scheme.split(b"a" * length, 2, 2).shares[0].ciphertext) == bucket
+    assert len(scheme.split(b"a" * length, 2, 2, version=1).shares[0].ciphertext) == bucket
+    assert scheme.split(b"a" * length, 2, 2).shares[0].length == bucket
 
 
 def test_share_size_does_not_reveal_length_within_a_bucket():

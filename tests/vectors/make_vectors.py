@@ -1,4 +1,4 @@
-"""Generate tests/vectors/vectors.json: shares made with fixed randomness, so the format cannot drift.
+"""Generate tests/vectors/vectors.json (format 1; format 2 is make_vectors2.py): shares made with fixed randomness, so the format cannot drift.
 
     python tests/vectors/make_vectors.py          # rewrite vectors.json
     python tests/vectors/make_vectors.py --check  # exit 1 if vectors.json differs from what the code makes now
@@ -56,11 +56,15 @@ def fixed_shamir_randomness(random_bytes):
         secret_sharing.rng = saved
 
 
-def seeded_split(credential: bytes, k: int, n: int, seed: str) -> scheme.SplitResult:
-    """scheme.split with all its randomness derived from `seed`: the same shares on every run."""
+def seeded_split(credential: bytes, k: int, n: int, seed: str, version: int = 1) -> scheme.SplitResult:
+    """scheme.split with all its randomness derived from `seed`: the same shares on every run.
+
+    Format 1 unless told: these are the format-1 vectors, and tests whose outcome depends on a share's exact
+    content were measured with format-1 shares.
+    """
     random_bytes = deterministic_random(seed)
     with fixed_shamir_randomness(random_bytes):
-        return scheme.split(credential, k, n, random_bytes=random_bytes)
+        return scheme.split(credential, k, n, version=version, random_bytes=random_bytes)
 
 
 def make_case(case: dict) -> dict:

@@ -28,6 +28,7 @@ from ..errors import BreakglassError
 
 MAGIC = b"BG"
 VERSION = 1
+NEWEST_VERSION = 2  # the newest format this breakglass reads; anything above was made by a later release
 SET_ID_SIZE = 8
 KEY_SHARE_SIZE = 32
 NONCE_SIZE = 12
@@ -57,6 +58,16 @@ def parse_set_id_text(text: str) -> bytes:
     if len(raw) != SET_ID_SIZE:
         raise BreakglassError(f"'{text}' is not a set id (16 hex digits, e.g. 1A2B-3C4D-5E6F-7081)")
     return raw
+
+
+def version_problem(version: int) -> str:
+    """Why a share of this format version cannot be read here: the foreign/newer-version rule of FORMAT.md."""
+    if version > NEWEST_VERSION:
+        return (f"this share was made by a newer version of breakglass (format {version}); "
+                f"this breakglass reads formats 1 to {NEWEST_VERSION}: use a newer breakglass")
+    if version in (1, 2):
+        return f"internal error: a format-{version} share was given to the wrong parser"
+    return f"share says format version {version}, which no breakglass ever made: the share is damaged"
 
 
 def check_threshold(k: int, n: int) -> None:
@@ -123,10 +134,7 @@ class Share:
         if len(data) < 3 or data[:2] != MAGIC:
             raise BreakglassError("not a breakglass share (it does not start with the 'BG' marker)")
         if data[2] != VERSION:
-            raise BreakglassError(
-                f"share uses format version {data[2]}; this breakglass reads version {VERSION} "
-                "(use the breakglass release that made it, or the share is damaged)"
-            )
+            raise BreakglassError(version_problem(data[2]))
         if len(data) < OVERHEAD + MIN_CIPHERTEXT:
             raise BreakglassError(f"share is truncated: {len(data)} bytes, a share has at least {OVERHEAD + MIN_CIPHERTEXT}")
         label = _label(data)
