@@ -147,7 +147,7 @@ def check_line(number: int, typed: str, header: Header | None = None) -> LineRea
     Format-2 lines need their block's header (their check covers the set and share number); without a header
     a line is read as format 1. Raises BreakglassError naming the line when it cannot be read or corrected.
     """
-    first, _, rest = typed.strip().partition(" ")
+    first, rest = (typed.split(None, 1) + ["", ""])[:2]
     if rest.strip() and first.rstrip(".:)|").isdigit() and int(first.rstrip(".:)|")) == number:
         # People copy the whole printed line. Try it without the number first; if that does not check, the
         # number may be data (a short last line), so fall back to the line as typed.
