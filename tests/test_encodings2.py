@@ -32,7 +32,7 @@ def test_texts_are_alphanumeric_data_codes_first_then_parity(share):
     chunks = [qrtext.parse_chunk(t) for t in texts]
     assert [c.number for c in chunks] == list(range(1, data + 3))
     assert {(c.data_count, c.parity, c.copy) for c in chunks} == {(data, 2, 2)}
-    assert all(len(c.payload) <= 400 for c in chunks)
+    assert all(len(c.data) <= 400 for c in chunks)
     assert texts[0].startswith(f"BG2:{share.set_id.hex().upper()}:2:2:{len(share.to_bytes())}:1/{data}+2:")
 
 
@@ -72,7 +72,7 @@ def test_too_few_codes_are_named_with_how_many_are_needed(share):
 def test_a_wrong_code_is_outvoted_by_the_others(share):
     texts = qrtext.encode(share, 300, parity=2)
     chunk = qrtext.parse_chunk(texts[1])
-    payload = ("A" if chunk.payload[0] != "A" else "B") + chunk.payload[1:]
+    payload = ("A" if chunk.data[0] != "A" else "B") + chunk.data[1:]
     forged = qrtext2.Chunk2(chunk.set_hex, chunk.index, chunk.copy, chunk.size, chunk.number, chunk.data_count,
                             chunk.parity, payload).text()
     collector = ShareCollector()
@@ -114,7 +114,7 @@ def test_impossible_headers_are_refused(text):
 def test_typed_round_trip_with_checked_header(share):
     block = typed.encode(share, copy=3)
     header, *lines = block.splitlines()
-    assert header.startswith(f"BG2 SHARE 2 OF 5 SET ") and " COPY 3 LINES " in header
+    assert header.startswith("BG2 SHARE 2 OF 5 SET ") and " COPY 3 LINES " in header
     assert all(len(line.split()) == 1 + 8 + 1 for line in lines[:-1])
     reading = typed.read_text("Some page heading\n" + block + "\nFooter\n")
     assert reading.shares == [share] and reading.copies == [3] and not reading.problems
@@ -134,7 +134,8 @@ def test_a_wrong_header_check_is_refused(share):
     header, *lines = typed.encode(share).splitlines()
     wrong = header.replace("SHARE 2 OF 5", "SHARE 3 OF 5")
     reading = typed.read_text("\n".join([wrong, *lines]))
-    assert reading.shares == [] and reading.problems == ["the header line does not match its check: retype the header line"]
+    assert reading.shares == []
+    assert reading.problems == ["the header line does not match its check: retype the header line"]
 
 
 def test_a_header_without_its_check_is_refused(share):

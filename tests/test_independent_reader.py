@@ -8,9 +8,8 @@ import json
 import random
 from pathlib import Path
 
-import pytest
-
 import independent_reader as reader  # tests/ is on the path (rootdir conftest-less import)
+import pytest
 
 HERE = Path(__file__).parent
 V1 = json.loads((HERE / "vectors" / "vectors.json").read_text())

@@ -45,7 +45,7 @@ class Chunk2:
     number: int
     data_count: int
     parity: int
-    payload: str
+    data: str  # the payload: base32 of this chunk (named as format 1's chunk text, so both read alike)
     version: int = 2
 
     @property
@@ -62,14 +62,14 @@ class Chunk2:
 
     def text(self) -> str:
         return (f"{PREFIX}:{self.set_hex}:{self.index}:{self.copy}:{self.size}:"
-                f"{self.number}/{self.data_count}+{self.parity}:{self.payload}")
+                f"{self.number}/{self.data_count}+{self.parity}:{self.data}")
 
 
 def data_count(share: Share2, max_chars: int) -> int:
-    """How many data codes the share needs when a code holds at most `max_chars` payload characters."""
+    """How many data codes the share needs when a code holds at most `max_chars` data characters."""
     per_code = 5 * (max_chars // 8)
     if per_code < 5:
-        raise BreakglassError(f"a QR code must hold at least 8 payload characters (got {max_chars})")
+        raise BreakglassError(f"a QR code must hold at least 8 data characters (got {max_chars})")
     return -(-len(share.to_bytes()) // per_code)
 
 
@@ -119,7 +119,7 @@ def assemble_all(chunks: list[Chunk2]) -> tuple[list[Share2], list[str]]:
     for c in chunks:
         if c.share_key != first.share_key:
             raise BreakglassError(f"{name}: QR codes from different shares were mixed")
-        by_layout[c.layout][c.number].add(c.payload)
+        by_layout[c.layout][c.number].add(c.data)
     shares: dict[bytes, Share2] = {}
     problems = []
     for (size, data, parity), variants in by_layout.items():

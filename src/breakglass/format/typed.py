@@ -1,6 +1,6 @@
 """The typed fallback: a share as numbered lines of Crockford base32 a person can type when no scanner works.
 
-    BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17  R2QW
+    BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17 R2QW
     01  ABCD EFGH JKMN PQRS TVWX YZ01 2345 6789  K7Q2
     ...
 
@@ -102,14 +102,14 @@ class Header:
         body = f"SHARE {self.index} OF {self.n} SET {self.set_text} COPY {self.copy} LINES {self.lines}"
         if self.version == 1:
             return f"BG1 {body}"
-        return f"BG2 {body}  {_check(self.canonical())}"
+        return f"BG2 {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
 
 
 def parse_header(text: str) -> Header:
     m = _HEADER.search(text)
     if not m:
         raise BreakglassError(
-            "that is not a header line: it looks like 'BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17  R2QW'"
+            "that is not a header line: it looks like 'BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17 R2QW'"
         )
     return _header(m)
 
