@@ -199,3 +199,30 @@ def test_never_a_wrong_credential_whatever_is_altered(data, k, extra):
     except BreakglassError:
         return
     assert got.credential == credential and got.fingerprint == result.fingerprint
+
+
+SETS = [scheme.split(b"set A, format 1", 2, 3, version=1), scheme.split(b"set B, format 2", 3, 4),
+        scheme.split(b"set C, format 2", 2, 3)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_mixed_piles_recover_the_one_complete_set_or_refuse(data):
+    """Any pile of shares from sets of both formats, with copies: exactly one complete set gives its credential;
+    none or several complete sets give a refusal. Never another set's credential, never a crash."""
+    pile = []
+    for result in SETS:
+        pile += data.draw(st.lists(st.sampled_from(result.shares), max_size=5))
+    pile = data.draw(st.permutations(pile))
+    complete = [r for r in SETS if len({s.index for s in pile if s.set_id == r.set_id}) >= r.k]
+    if not pile:
+        return
+    if len(complete) != 1:
+        with pytest.raises(BreakglassError):
+            combine.recombine(list(pile))
+        return
+    got = combine.recombine(list(pile))
+    expected = complete[0]
+    assert got.set_id == expected.set_id and got.fingerprint == expected.fingerprint
+    assert got.credential == {SETS[0].set_id: b"set A, format 1", SETS[1].set_id: b"set B, format 2",
+                              SETS[2].set_id: b"set C, format 2"}[expected.set_id]
