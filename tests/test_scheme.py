@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
 from breakglass.format.share import Share
+from breakglass.format.share2 import Share2
 
 credentials = st.binary(min_size=1, max_size=5000)
 
@@ -44,13 +45,14 @@ def test_every_single_byte_change_is_detected(credential, data):
         Share.from_bytes(bytes(raw))
 
 
-def test_every_position_of_a_share_is_covered_by_the_checksum():
-    raw = scheme.split(b"x" * 40, 2, 3).shares[1].to_bytes()
+@pytest.mark.parametrize("version,parse", [(1, Share.from_bytes), (2, Share2.from_bytes)])
+def test_every_position_of_a_share_is_covered_by_the_checksum(version, parse):
+    raw = scheme.split(b"x" * 40, 2, 3, version=version).shares[1].to_bytes()
     for position in range(len(raw)):
         changed = bytearray(raw)
         changed[position] ^= 0x01
         with pytest.raises(BreakglassError):
-            Share.from_bytes(bytes(changed))
+            parse(bytes(changed))
 
 
 def test_text_with_nul_bytes_and_unicode_round_trips():

@@ -1,4 +1,5 @@
-"""Generate tests/vectors/vectors.json (format 1; format 2 is make_vectors2.py): shares made with fixed randomness, so the format cannot drift.
+"""Generate tests/vectors/vectors.json (format 1; format 2: make_vectors2.py): shares made with fixed randomness,
+so the format cannot drift.
 
     python tests/vectors/make_vectors.py          # rewrite vectors.json
     python tests/vectors/make_vectors.py --check  # exit 1 if vectors.json differs from what the code makes now
@@ -89,15 +90,20 @@ def make_all() -> dict:
     return {"format": "breakglass share vectors", "version": 1, "qr_max_chars": QR_CHARS, "cases": [make_case(c) for c in CASES]}
 
 
-def main() -> int:
-    text = json.dumps(make_all(), indent=1) + "\n"
+def write_or_check(path: Path, document: dict) -> int:
+    """Rewrite `path`, or with --check exit 1 if it differs from `document` (shared by make_vectors2.py)."""
+    text = json.dumps(document, indent=1) + "\n"
     if "--check" in sys.argv:
-        same = VECTORS.read_text() == text
+        same = path.exists() and path.read_text() == text
         print("vectors match" if same else "vectors differ from the code")
         return 0 if same else 1
-    VECTORS.write_text(text)
-    print(f"wrote {VECTORS}")
+    path.write_text(text)
+    print(f"wrote {path}")
     return 0
+
+
+def main() -> int:
+    return write_or_check(VECTORS, make_all())
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ codes lost), and cheating examples (an altered share, a bogus copy) with the out
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_vectors import deterministic_random  # noqa: E402
+from make_vectors import deterministic_random, write_or_check  # noqa: E402
 
 from breakglass.errors import BreakglassError  # noqa: E402
 from breakglass.format import combine, fingerprints, qrtext, rs, scheme, typed  # noqa: E402
@@ -152,14 +151,7 @@ def make_all() -> dict:
 
 
 def main() -> int:
-    text = json.dumps(make_all(), indent=1) + "\n"
-    if "--check" in sys.argv:
-        same = VECTORS.exists() and VECTORS.read_text() == text
-        print("vectors match" if same else "vectors differ from the code")
-        return 0 if same else 1
-    VECTORS.write_text(text)
-    print(f"wrote {VECTORS}")
-    return 0
+    return write_or_check(VECTORS, make_all())
 
 
 if __name__ == "__main__":

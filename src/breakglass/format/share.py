@@ -137,7 +137,7 @@ class Share:
             raise BreakglassError(version_problem(data[2]))
         if len(data) < OVERHEAD + MIN_CIPHERTEXT:
             raise BreakglassError(f"share is truncated: {len(data)} bytes, a share has at least {OVERHEAD + MIN_CIPHERTEXT}")
-        label = _label(data)
+        label = label_of(data)
         body, check = data[:-CHECKSUM_SIZE], data[-CHECKSUM_SIZE:]
         if checksum(body) != check:
             raise BreakglassError(f"{label}: checksum mismatch, the share is damaged or mistyped")
@@ -146,23 +146,28 @@ class Share:
             raise BreakglassError(f"{label}: length field says {length} bytes of ciphertext, found {len(data) - OVERHEAD}")
         if not MIN_CIPHERTEXT <= length <= MAX_CIPHERTEXT:
             raise BreakglassError(f"{label}: ciphertext length {length} is outside {MIN_CIPHERTEXT}..{MAX_CIPHERTEXT}")
-        try:
-            check_threshold(k, n)
-        except BreakglassError as e:
-            raise BreakglassError(f"{label}: invalid header, {e}") from None
-        if not 1 <= index <= n:
-            # Index 0 is the secret itself in Shamir's scheme: a forged (0, y) share would make combine return y.
-            raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
+        check_header(label, k, n, index)
         ciphertext = data[HEADER_SIZE : HEADER_SIZE + length]
         tag = data[HEADER_SIZE + length : HEADER_SIZE + length + TAG_SIZE]
         return cls(set_id, k, n, index, key_share, nonce, ciphertext, tag, version)
+
+
+def check_header(label: str, k: int, n: int, index: int) -> None:
+    """The header rules both formats share: 2 <= k <= n <= 255 and 1 <= index <= n."""
+    try:
+        check_threshold(k, n)
+    except BreakglassError as e:
+        raise BreakglassError(f"{label}: invalid header, {e}") from None
+    if not 1 <= index <= n:
+        # Index 0 is the secret itself in Shamir's scheme: a forged (0, y) share would make combine return y.
+        raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
 
 
 def checksum(body: bytes) -> bytes:
     return hashlib.sha256(body).digest()[:CHECKSUM_SIZE]
 
 
-def _label(data: bytes) -> str:
+def label_of(data: bytes) -> str:
     """Best-effort name for a share that may be damaged: header fields are only a hint until the checksum holds."""
     if len(data) >= 14:
         return f"share {data[13]} of set {set_id_text(data[3:11])}"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
 from . import envelope, fingerprints
-from .share import CHECKSUM_SIZE, MAGIC, SET_ID_SIZE, check_threshold, checksum, set_id_text, version_problem
+from .share import CHECKSUM_SIZE, MAGIC, check_header, checksum, label_of, set_id_text, version_problem
 
 VERSION = 2
 KEY_SHARE_SIZE = 32
@@ -97,19 +97,14 @@ class Share2:
             raise BreakglassError("not a breakglass share (it does not start with the 'BG' marker)")
         if data[2] != VERSION:
             raise BreakglassError(version_problem(data[2]))
-        label = _label(data)
+        label = label_of(data)
         if len(data) < OVERHEAD + 1:
             raise BreakglassError(f"{label}: truncated, {len(data)} bytes")
         body, check = data[:-CHECKSUM_SIZE], data[-CHECKSUM_SIZE:]
         if checksum(body) != check:
             raise BreakglassError(f"{label}: checksum mismatch, the share is damaged or mistyped")
         _magic, _version, set_id, k, n, index, length, key_share, root, path = _HEAD.unpack_from(data)
-        try:
-            check_threshold(k, n)
-        except BreakglassError as e:
-            raise BreakglassError(f"{label}: invalid header, {e}") from None
-        if not 1 <= index <= n:
-            raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
+        check_header(label, k, n, index)
         if not envelope.is_bucket(length):
             raise BreakglassError(f"{label}: length field {length} is not a padding size breakglass makes")
         size = fragment_size(length, k)
@@ -118,9 +113,3 @@ class Share2:
         fragment = data[HEADER_SIZE : HEADER_SIZE + size]
         return cls(set_id, k, n, index, length, key_share, root, path, fragment)
 
-
-def _label(data: bytes) -> str:
-    """Best-effort name for a share that may be damaged: header fields are only a hint until the checksum holds."""
-    if len(data) >= 14:
-        return f"share {data[13]} of set {set_id_text(data[3:3 + SET_ID_SIZE])}"
-    return "share"
