@@ -22,7 +22,9 @@ from .share import set_id_text
 from .share2 import Share2
 from .short import SetCurves
 
-MAX_SUBSETS = 20_000
+# Tries per camp. Shares that reach one root come from one tree, so in an honest camp the first k shares
+# decide; more tries only matter for forged camps, and a hostile pile must not buy hours of interpolation.
+MAX_SUBSETS = 100
 
 
 @dataclass(frozen=True)
