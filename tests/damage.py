@@ -896,6 +896,6 @@ REALISTIC: dict[str, object] = {
     "phone photo, hand shadow": lambda p, s: phone_photo(hand_shadow(p, 0.5, seed=s), seed=s),
     "phone photo, glare": lambda p, s: phone_photo(glare(p, seed=s), seed=s),
     "folded in thirds, photographed unflattened": lambda p, s: unflattened_folds(p, FOLDED_IN_THIRDS, seed=s),
-    "crumpled, photographed": lambda p, s: crumple_photo(p, 0.5, seed=s),
-    "crumpled hard, photographed": lambda p, s: crumple_photo(p, 1.0, seed=s),
+    "crumpled, photographed": lambda p, s: crumple_photo(p, 0.25, seed=s),
+    "crumpled hard, photographed": lambda p, s: crumple_photo(p, 0.4, seed=s),
 }

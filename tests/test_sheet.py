@@ -37,8 +37,10 @@ INFO = sheet.SheetInfo(
 )
 
 
-def make(credential: bytes, paper_name: str = "a4", **info_changes):
-    result = scheme.split(credential, 3, 5)
+def make(credential: bytes, paper_name: str = "a4", version: int = 1, **info_changes):
+    """Share 2 of a 3-of-5 split and its sheet. Format 1 unless told: this file pins format 1's sheet, which
+    `split --format 1` still prints unchanged; test_sheet2.py covers format 2's."""
+    result = scheme.split(credential, 3, 5, version=version)
     share = result.shares[1]
     info = sheet.SheetInfo(**{**INFO.__dict__, "fingerprint": result.fingerprint, **info_changes})
     return share, info, sheet.render_sheet(share, info, paper_name)
@@ -275,7 +277,7 @@ def test_blank_custodian_and_contact_leave_lines_to_write_on():
 
 @pytest.mark.slow  # about 20 s: 162 codes, each with qrcode's mask search in pure Python
 def test_the_largest_credential_renders():
-    share = scheme.split(b"\x00" * scheme.MAX_CREDENTIAL, 2, 3).shares[0]
+    share = scheme.split(b"\x00" * scheme.MAX_CREDENTIAL, 2, 3, version=1).shares[0]
     pdf = sheet.render_sheet(share, INFO, "letter")
     assert pdf.startswith(b"%PDF") and len(pypdfium2.PdfDocument(pdf)) > 20
 

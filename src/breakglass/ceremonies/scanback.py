@@ -1,8 +1,10 @@
 """Scan-back verification: before anyone leaves the room, read every rendered sheet back as a scanner would.
 
 Each sheet is rasterized at a modest resolution and decoded by every available decoder on its own (no image
-preparation, so each decoder proves it reads the clean sheet). The decoded shares must equal the generated
-ones byte for byte, the typed block in the text layer must parse to the same share, and the decoded shares
+preparation, so each decoder proves it reads the clean sheet). Every printed code must be read by every
+decoder: a format-2 share's parity codes would make up for an unread code later, but a fresh sheet that
+already needs them has less margin than it promises. The decoded shares must equal the generated ones byte
+for byte (format 2: also when rebuilt through its parity codes), the typed block in the text layer must parse to the same share, and the decoded shares
 must recombine to the exact credential (every k-subset for small sets, a sample for large ones).
 """
 
@@ -73,11 +75,30 @@ def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[Share, 
             )
         if seen - expected:
             raise BreakglassError(f"{rendered.filename}: {decoder} read a QR code that was not generated; nothing was saved")
-    share = qrtext.assemble([qrtext.parse_chunk(t) for t in expected])
-    if share != rendered.share:
-        raise BreakglassError(f"{rendered.filename}: the share read back differs from the one generated; nothing was saved")
+    try:
+        rebuilt = [qrtext.assemble(chunks) for chunks in _rebuilding_subsets([qrtext.parse_chunk(t) for t in expected])]
+    except BreakglassError as e:
+        rebuilt, problem = [], f" ({e})"
+    else:
+        problem = ""
+    if not rebuilt or any(share != rendered.share for share in rebuilt):
+        raise BreakglassError(
+            f"{rendered.filename}: the share read back differs from the one generated{problem}; nothing was saved")
+    share = rebuilt[0]
     typed_ok = _typed_block_reads_back(rendered)
     return share, SheetCheck(rendered.filename, share.index, rendered.copy, tuple(decoders), typed_ok)
+
+
+def _rebuilding_subsets(chunks: list) -> list[list]:
+    """The codes as read, and for format 2 its parity codes, `data` at a time (topped up with data codes): a
+    parity code read whole but computed wrong would otherwise pass unseen, as the data codes alone rebuild."""
+    if chunks[0].version != 2 or not chunks[0].parity:
+        return [chunks]
+    ordered = sorted(chunks, key=lambda c: c.number)
+    data = chunks[0].data_count
+    parity = ordered[data:]
+    groups = [parity[i : i + data] for i in range(0, len(parity), data)]
+    return [ordered] + [group + ordered[: data - len(group)] for group in groups]
 
 
 def _typed_block_reads_back(rendered: RenderedSheet) -> bool:

@@ -232,8 +232,11 @@ class WriteInLine:
 # --- pagination --------------------------------------------------------------------------------------------
 
 
-def paginate(items: list, first_height: float, next_height: float) -> list[list[Block]]:
-    """Place blocks top to bottom, starting a page when the next does not fit; a Flow fills what is left."""
+def paginate(items: list, first_height: float, next_height: float, filler: Flow | None = None) -> list[list[Block]]:
+    """Place blocks top to bottom, starting a page when the next does not fit; a Flow fills what is left.
+
+    `filler`, a Flow that is also one of the items, is poured into the space a block leaves at the bottom of a
+    page when it moves to the next one (the typed lines fill the gap under a row of codes that did not fit)."""
     pages: list[list[Block]] = [[]]
     available = first_height
     for item in items:
@@ -250,6 +253,9 @@ def paginate(items: list, first_height: float, next_height: float) -> list[list[
                 available -= piece.height + SECTION_GAP
             continue
         if item.height > available and pages[-1]:
+            piece = filler.piece(available) if filler is not None and not filler.done else None
+            if piece is not None:
+                pages[-1].append(piece)
             pages.append([])
             available = next_height
         pages[-1].append(item)

@@ -30,19 +30,18 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..format import qrtext, typed
 from ..format.share import Share, set_id_text
-from . import sizes, wording
+from ..format.share2 import Share2
+from . import codes, sizes, wording
 from .blocks import (
     BOLD,
     FONT,
     GUTTER,
     INK,
     INSET,
-    MONO,
     MONO_BOLD,
     MUTED,
     QUIET_MODULES,
     RULE,
-    ZEBRA,
     Block,
     Fields,
     Heading,
@@ -59,6 +58,7 @@ from .blocks import (
     stack_blocks,
     wrap,
 )
+from .typedblock import TypedFlow
 
 # H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
 # (docs/BENCHMARKS.md, "Sheet parameters") showed a stain over 20% of one code losing half the shares of a
@@ -81,10 +81,7 @@ SINGLE_CODE_SLOT = 70 * mm  # width a one-code share's code may take, quiet zone
 # cover a finder pattern); a second print of the code does.
 DUPLICATED_UP_TO = 32
 
-TYPED_SIZE = 8.5
-TYPED_LEADING = 10.4
-TYPED_LINE_WIDTH = stringWidth("0" * 38, "Courier", TYPED_SIZE)  # "001 " + 6 groups of 4 + " " + check
-TYPED_COLUMNS_LONG = 2  # long shares: two columns of typed lines (a 38-character line is 69 mm of 89)
+TYPED_COLUMNS_LONG = 2  # long shares: two columns of typed lines (a format-1 line is 69 mm of 89, format 2's 85)
 
 
 
@@ -115,9 +112,11 @@ class SheetInfo:
 # --- public API --------------------------------------------------------------------------------------------
 
 
-def qr_texts(share: Share, copy: int = 1) -> list[str]:
-    # Format 2's header is up to 10 characters longer: the same code size holds 16 fewer payload characters.
-    return qrtext.encode(share, QR_MAX_CHARS if share.version == 1 else QR_MAX_CHARS - 16, copy)
+def qr_texts(share: Share | Share2, copy: int = 1) -> list[str]:
+    """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes), each once."""
+    if share.version == 2:
+        return codes.code_plan(share, copy).texts
+    return qrtext.encode(share, QR_MAX_CHARS, copy)
 
 
 def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
@@ -131,10 +130,12 @@ def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
     area = drawing_area(paper)
     words = Words(share, info)
     texts = qr_texts(share, info.copy)
-    body = one_code_body if len(texts) == 1 else several_codes_body
+    body = short_share_body if share.version == 2 else one_code_body if len(texts) == 1 else several_codes_body
     items = body(area.width, share, info, words, texts)
     first_header = FirstHeader(area.width, share, info, words)
-    pages = paginate(items, area.height - first_header.height, area.height - ContinuedHeader.HEIGHT)
+    typed_lines = next((item for item in items if isinstance(item, TypedFlow)), None)
+    pages = paginate(items, area.height - first_header.height, area.height - ContinuedHeader.HEIGHT,
+                     filler=typed_lines if share.version == 2 else None)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
     for number, blocks in enumerate(pages, start=1):
         header = first_header if number == 1 else ContinuedHeader(area.width, words)
@@ -184,6 +185,7 @@ class Words:
             "count": len(qr_texts(share, info.copy)),
             "lines": len(typed.encode_lines(share)),
             "version": share.version,
+            "data": codes.code_plan(share, info.copy).data if share.version == 2 else 0,
         }
 
     def plain(self, template: str, **extra) -> str:
@@ -197,90 +199,10 @@ class Words:
         return self.plain(self.t["header"]["page"], page=page, pages=pages)
 
 
-class TypedPiece:
-    """Some of the typed lines, in one or more columns, with the header line and instructions if it comes first."""
-
-    def __init__(self, width: float, heading: str, intro: list[Block], lines: list[str], columns: int, first: int):
-        self.width, self.heading, self.intro, self.lines = width, heading, intro, lines
-        self.columns, self.first = columns, first
-        self.rows = -(-len(lines) // columns)
-        self.intro_height = Heading.height + sum(b.height + 1.4 * mm for b in intro)
-        self.height = self.intro_height + self.rows * TYPED_LEADING
-
-    def draw(self, c: Canvas, left: float, top: float) -> None:
-        Heading(self.width, self.heading).draw(c, left, top)
-        y = top - Heading.height
-        for block in self.intro:
-            block.draw(c, left, y)
-            y -= block.height + 1.4 * mm
-        column_width = (self.width - GUTTER * (self.columns - 1)) / self.columns
-        # Column by column, so text extraction (pdftotext, pdfium) reads the lines in order.
-        for col in range(self.columns):
-            chunk = self.lines[col * self.rows : (col + 1) * self.rows]
-            draw_typed_column(c, chunk, left + col * (column_width + GUTTER), y, column_width, self.first + col * self.rows)
-
-
-def draw_typed_column(c: Canvas, lines: list[str], left: float, top: float, width: float, first: int) -> None:
-    band = min(width, TYPED_LINE_WIDTH + 3 * mm)
-    for i, line in enumerate(lines):
-        baseline = top - (i + 1) * TYPED_LEADING + 3
-        if (first + i) % 2 == 0:
-            c.setFillColorRGB(*ZEBRA)
-            c.rect(left, baseline - 2.6, band, TYPED_LEADING, stroke=0, fill=1)
-        draw_typed_line(c, line, left + 1.5 * mm, baseline)
-
-
-def draw_typed_line(c: Canvas, line: str, x: float, baseline: float) -> None:
-    """One typed line: number (grey), data, check (bold), one space apart.
-
-    typed.encode_lines puts two spaces around the data; printed as such, the wide gaps line up down the page
-    and pdftotext's default mode cuts the block into three columns (numbers, data, checks), which no longer
-    reads back. One space keeps each line one line of text; colour and weight mark the parts instead.
-    """
-    number, *groups, check = line.split()
-    data = " ".join(groups)
-    text = c.beginText(x, baseline)
-    text.setFont(MONO, TYPED_SIZE)
-    text.setFillColorRGB(*MUTED)
-    text.textOut(number + " ")
-    text.setFillColorRGB(*INK)
-    text.textOut(data + " ")
-    text.setFont(MONO_BOLD, TYPED_SIZE)
-    text.textOut(check)  # on a short last line too right after the data: a gap would split the line again
-    c.drawText(text)
-
-
-class TypedFlow:
-    """The typed lines still to place; piece() cuts off as many as fit a given height."""
-
-    def __init__(self, width: float, words: Words, share: Share, copy: int, columns: int):
-        self.width, self.words, self.columns = width, words, columns
-        self.header = typed.header_line(share, copy)
-        self.lines = typed.encode_lines(share)
-        self.placed = 0
-
-    def piece(self, available: float) -> TypedPiece | None:
-        """The next piece that fits `available` points of height, or None if not even one row fits."""
-        t = self.words.t["typed"]
-        if self.placed == 0:
-            heading = self.words.plain(t["heading"])
-            intro = [Para(self.width, self.words.markup(t["hint"])), Mono(self.width, self.header, TYPED_SIZE)]
-        else:
-            heading, intro = self.words.plain(t["continued"]), []
-        empty = TypedPiece(self.width, heading, intro, [], self.columns, 0)
-        rows = int((available - empty.intro_height) // TYPED_LEADING)
-        if rows < 1:
-            return None
-        remaining = self.lines[self.placed :]
-        take = remaining[: rows * self.columns]
-        columns = self.columns if len(take) > rows else 1  # a short remainder reads better in one column
-        piece = TypedPiece(self.width, heading, intro, take, columns, self.placed + 1)
-        self.placed += len(take)
-        return piece
-
-    @property
-    def done(self) -> bool:
-        return self.placed >= len(self.lines)
+def typed_flow(width: float, words: Words, share: Share | Share2, copy: int, columns: int) -> TypedFlow:
+    t = words.t["typed"]
+    return TypedFlow(width, typed.header_line(share, copy), typed.encode_lines(share), columns,
+                     words.plain(t["heading"]), words.markup(t["hint"]), words.plain(t["continued"]))
 
 
 # --- page headers ------------------------------------------------------------------------------------------
@@ -417,7 +339,7 @@ def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words
     side_width = area_width - code_a.width - GUTTER
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     custodian = Stack(side_width, [*custodian_blocks(side_width, words), Spacer(0.5 * mm), fields_block(side_width, words), scale])
-    typed_piece = TypedFlow(side_width, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
+    typed_piece = typed_flow(side_width, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
     return [
         Row(area_width, [code_a, custodian]),
         Row(area_width, [typed_piece, code_b]),
@@ -460,7 +382,24 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
         again = [QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
                  for i, c in enumerate(codes, start=1)]
         items += [Row(area_width, again[i : i + 2][::-1]) for i in range(0, len(again), 2)]
-    items.append(TypedFlow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
+    items.append(typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
+    return items
+
+
+def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words, texts: list[str]) -> list:
+    """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
+    printed once), then the typed lines in two columns."""
+    half = (area_width - GUTTER) / 2
+    q = words.t["qr"]
+    plan = codes.code_plan(share, info.copy)
+    records = Stack(half, [
+        Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm),
+        ScaleBar(words.plain(words.t["scale"]["label"])), Spacer(1 * mm), Para(half, words.markup(q["any"])),
+    ])
+    items: list = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
+                   recovery_and_format_row(area_width, words)]
+    items += codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
+    items.append(typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
     return items
 
 

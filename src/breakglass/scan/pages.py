@@ -56,25 +56,30 @@ def problem_result(source: str, page: int | None, problem: str) -> PageResult:
 
 def shares_wanted(texts: Iterable[str]) -> bool:
     """Whether the QR texts read so far leave a share unfinished: no breakglass code at all, a share with
-    codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look."""
-    groups: dict[tuple[str, int], list[qrtext.Chunk]] = {}
+    codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look.
+
+    A format-2 share is finished as soon as any `data` of its codes are read (its parity codes make up for the
+    others), so the pages holding the rest are not searched harder."""
+    groups: dict[tuple[int, str, int], list] = {}
     for text in texts:
         try:
             chunk = qrtext.parse_chunk(text)
         except BreakglassError:
             continue
-        groups.setdefault(chunk.share_key, []).append(chunk)
+        groups.setdefault((chunk.version, *chunk.share_key), []).append(chunk)
     if not groups:
         return True
-    indexes: dict[str, set[int]] = {}
-    needed: dict[str, int] = {}
-    for (set_hex, index), chunks in groups.items():
+    indexes: dict[tuple[int, str], set[int]] = {}
+    needed: dict[tuple[int, str], int] = {}
+    for (version, set_hex, index), chunks in groups.items():
+        if version == 2 and len({c.number for c in chunks}) < chunks[0].data_count:
+            return True  # not enough codes yet: no need to try rebuilding the share
         try:
             share = qrtext.assemble(chunks)
         except BreakglassError:
             return True
-        indexes.setdefault(set_hex, set()).add(index)
-        needed[set_hex] = share.k
+        indexes.setdefault((version, set_hex), set()).add(index)
+        needed[(version, set_hex)] = share.k
     return any(len(indexes[s]) < needed[s] for s in indexes)
 
 

@@ -1,0 +1,118 @@
+"""The QR codes of a format-2 share on paper: how many, how large, at which error-correction level, in which rows.
+
+    code_plan(share, copy)        CodePlan: texts (data codes, then parity codes), module matrices, module size
+    code_rows(plan, width, words) the rows of codes the sheet stacks, spread over the width
+
+Format 2 cuts a share into data codes plus parity codes, any `data` of which rebuild it (docs/FORMAT.md 7.6), so
+no code is printed twice: redundancy across codes replaces format 1's duplicates. Every code of a share is drawn
+at one QR version, so all have one size and the rows are regular. The constants below were chosen from
+measurements (docs/BENCHMARKS.md, "Format 2: choosing the codes"; docs/DESIGN.md, "The format-2 sheet").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.util
+from reportlab.lib.units import mm
+
+from ..format import qrtext2
+from ..format.share2 import Share2
+from .blocks import QUIET_MODULES, QrCode, Row
+
+ECC_LEVELS = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
+
+
+@dataclass(frozen=True)
+class CodeStyle:
+    """How a share's codes are drawn: QR version, error-correction level, module size, parity."""
+
+    version: int
+    ecc: str
+    module_mm: float
+    parity_ratio: float  # parity codes: at least this fraction of the data codes (rounded up)
+    min_parity: int  # and at least this many
+
+    @property
+    def side_modules(self) -> int:
+        return 17 + 4 * self.version + 2 * QUIET_MODULES
+
+    @property
+    def side(self) -> float:
+        """Points across one code, quiet zone included."""
+        return self.side_modules * self.module_mm * mm
+
+    def parity_for(self, data: int) -> int:
+        return min(qrtext2.MAX_CODES - data, max(self.min_parity, math.ceil(self.parity_ratio * data)))
+
+
+# Chosen by measurement (docs/BENCHMARKS.md, "Format 2: choosing the codes"). Version 14 at level Q: its
+# alignment patterns sit 20 modules apart, so a decoder corrects bent paper locally (crumpled sheets defeat
+# version 20, 28 modules apart, far more often); 0.8 mm modules stay at 2.4 pixels even in a 75 dpi scan.
+STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.8, parity_ratio=0.5, min_parity=2)
+
+
+@dataclass(frozen=True)
+class CodePlan:
+    texts: list[str]  # data codes first, then parity codes
+    data: int  # any `data` of the codes rebuild the share
+    style: CodeStyle
+
+    @property
+    def parity(self) -> int:
+        return len(self.texts) - self.data
+
+    @property
+    def module(self) -> float:
+        return self.style.module_mm * mm
+
+    def matrices(self) -> list[list[list[bool]]]:
+        return [qr_matrix(text, self.style.version, self.style.ecc) for text in self.texts]
+
+
+def alphanumeric_capacity(version: int, ecc: str) -> int:
+    """Characters of QR's alphanumeric mode that one code of `version` holds at level `ecc`."""
+    bits = qrcode.util.BIT_LIMIT_TABLE[ECC_LEVELS[ecc]][version]
+    available = bits - 4 - qrcode.util.length_in_bits(qrcode.util.MODE_ALPHA_NUM, version)
+    return 2 * (available // 11) + (1 if available % 11 >= 6 else 0)
+
+
+def code_plan(share: Share2, copy: int = 1, style: CodeStyle | None = None) -> CodePlan:
+    """The codes of one printed copy: as few data codes as the style's version holds, plus the parity codes."""
+    style = style or STYLE
+    capacity = alphanumeric_capacity(style.version, style.ecc)
+    payload = capacity - 8 * 5  # room for the header, then shrink until the longest text fits
+    while payload >= 8:
+        data = qrtext2.data_count(share, payload)
+        texts = qrtext2.encode(share, payload, copy, style.parity_for(data))
+        if max(len(t) for t in texts) <= capacity:
+            return CodePlan(texts, data, style)
+        payload -= 8
+    raise ValueError(f"QR version {style.version} at level {style.ecc} cannot hold a format-2 code")  # unreachable
+
+
+def qr_matrix(text: str, version: int, ecc: str) -> list[list[bool]]:
+    """The module matrix of `text` at exactly `version`, in alphanumeric mode (what every decoder reads alike)."""
+    code = qrcode.QRCode(version=version, error_correction=ECC_LEVELS[ecc], border=0)
+    code.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))
+    code.make(fit=False)
+    return code.get_matrix()
+
+
+def codes_per_row(plan: CodePlan, width: float) -> int:
+    return max(1, int(width // plan.style.side))
+
+
+def code_rows(plan: CodePlan, width: float, caption) -> list[Row]:
+    """The codes as rows spread over `width`; caption(number, count) is the line under each code."""
+    codes = [QrCode(matrix, plan.module, caption(number, len(plan.texts)))
+             for number, matrix in enumerate(plan.matrices(), start=1)]
+    per_row = codes_per_row(plan, width)
+    return [Row(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]
