@@ -59,6 +59,10 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     """Every share from scans, typed files and typed-in text, with problems reported one line each."""
     collector = ShareCollector()
     if scans:
+        from ..scan.decoders import missing_decoder_note
+
+        if missing_decoder_note():
+            say(f"note: {missing_decoder_note()}")
         _read_scans(scans, dpi, collector, say)
     for source in typed_files:
         _read_typed_file(source, collector, say)

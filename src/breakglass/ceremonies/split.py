@@ -94,6 +94,17 @@ class SplitPlan:
             from ..record.journal import require_intact
 
             require_intact(self.journal_path)
+        self.check_printable()
+
+    def printed_texts(self) -> list[str]:
+        """Everything of this plan that the sheets print besides the fixed wording."""
+        return [self.label, self.contact, *(part for s in self.sheets for part in (s.name, s.role, s.location))]
+
+    def check_printable(self) -> None:
+        """A name or label with a character no font has is refused now, not after the credential was typed."""
+        from ..paper.fonts import require_printable
+
+        require_printable(self.printed_texts())
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,11 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
         rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
     checks, subsets = [], 0
     if plan.scan_check:
+        from ..scan.decoders import missing_decoder_note
+
         say("Reading every sheet back with every QR decoder...")
+        if missing_decoder_note():
+            say(f"  note: {missing_decoder_note()}")
         checks, subsets = scanback.verify(rendered, result, credential)
     event_code = _write_outputs(plan, result, rendered, now)
     _print_summary(plan, result, rendered, checks, subsets, event_code, say)

@@ -27,7 +27,9 @@ import qrcode.util
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from .. import __version__
 from ..format import qrtext, typed
+from ..system.package import fingerprint as package_fingerprint
 from ..format.share import Share, set_id_text
 from . import sizes, wording
 from .blocks import (
@@ -183,6 +185,8 @@ class Words:
             "contact": info.contact,
             "count": len(qr_texts(share, info.copy)),
             "lines": len(typed.encode_lines(share)),
+            "version": __version__,
+            "package": package_fingerprint(),
         }
 
     def plain(self, template: str, **extra) -> str:
@@ -322,6 +326,9 @@ class FirstHeader:
         c.drawString(left, top - 6.6, self.words.plain(self.words.t["header"]["kicker"]))
         c.setFont(FONT, 7.5)
         c.drawRightString(left + self.width, top - 6.6, page_text)
+        tool_right = left + self.width - c.stringWidth(page_text, FONT, 7.5) - 6 * mm
+        c.setFont(FONT, 6.6)
+        c.drawRightString(tool_right, top - 6.6, self.words.plain(self.words.t["header"]["tool"]))
         y = top - self.KICKER
         c.setFillColorRGB(*INK)
         c.setFont(BOLD, self.label_size)
