@@ -33,12 +33,14 @@ class RotateRequest:
     label: str | None
     custodians: tuple[str, ...]
     copies: int | None
-    paper: str
+    paper: str | None  # None: the config's, else a4
     config_path: Path | None
     operator: str | None
     witness: str | None
     dpi: int
     scan_check: bool
+    multi_line: bool = False  # type the new credential as several lines (secretio.read_secret)
+    strip_newline: bool = False  # drop one trailing newline of --secret-file
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
@@ -62,7 +64,8 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
 
     from ..system.secretio import read_secret
 
-    new_credential = read_secret(req.secret_file, what="new credential")
+    new_credential = read_secret(req.secret_file, what="new credential", multi_line=req.multi_line,
+                                 strip_newline=req.strip_newline)
     if hmac.compare_digest(new_credential, old.credential):
         raise BreakglassError(
             "the new credential is the same as the old one: change the credential at the provider first, then rotate "

@@ -67,7 +67,8 @@ class SplitPlan:
         witness = witness or (config.witness.name if config else None)
         sheets = _plan_sheets(n, custodians, copies, config)
         return cls(
-            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets), paper=paper, out_dir=out_dir,
+            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
+            paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
             contact=config.contact if config else "", config_path=config_path,
         )

@@ -9,7 +9,7 @@ import click
 
 from ..errors import BreakglassError
 from ..system.clock import now_utc
-from .common import CONTEXT, say
+from .common import CONTEXT, font_option, say, use_fonts
 
 # --- audit ---------------------------------------------------------------------------------------------------
 
@@ -23,7 +23,8 @@ from .common import CONTEXT, say
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit as of this date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a PDF for the audit file.")
-def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as_json, pdf_path):
+@font_option
+def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as_json, pdf_path, font_paths):
     """Check the journal, the logbook transcription and provider records; exit 1 with findings.
 
     \b
@@ -41,6 +42,7 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
 
     if pdf_path is not None and pdf_path.exists():
         raise BreakglassError(f"{pdf_path} already exists; refusing to overwrite it")
+    use_fonts(font_paths)
     rules = Rules()
     if config_path is not None:
         from ..record.config import load_config

@@ -12,7 +12,7 @@ import click
 
 from ..errors import BreakglassError
 from ..system.clock import now_utc
-from .common import CONTEXT, paper_option
+from .common import CONTEXT, chosen_paper, font_option, paper_option, use_fonts
 
 
 @click.group(context_settings=CONTEXT)
@@ -110,7 +110,9 @@ def format_table(entries) -> str:
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+@font_option
+def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str | None, out: Path, force: bool,
+            font_paths: tuple[Path, ...]) -> None:
     """Print the paper ceremony record for a set of shares, pre-filled from what the split recorded.
 
     \b
@@ -128,6 +130,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     from ..record.journal import read_journal, verify_journal
 
     _check_out(out, force)  # before any work
+    use_fonts(font_paths)
     manifest = manifest_mod.load(manifest_path)
     config = load_config(config_path) if config_path else None
     entries = None
@@ -137,7 +140,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
             raise BreakglassError(f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code")
         entries = read_journal(journal_path)
     data = gather(manifest, config, entries)
-    pdf = render_logbook(data, paper.lower())
+    pdf = render_logbook(data, chosen_paper(paper, config))
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
@@ -183,7 +186,9 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+@font_option
+def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
+              font_paths: tuple[Path, ...]) -> None:
     """Print the after-use (rotation) checklist for a release or drill.
 
     Steps with time and initials columns: classify and review the use, revoke, rotate at the provider, run
@@ -208,6 +213,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     if not journal_path.exists():
         raise BreakglassError(f"journal {journal_path} does not exist")
     require_intact(journal_path)
+    use_fonts(font_paths)
     entry = find_event(journal_path, code)
     config = load_config(config_path) if config_path else None
     origin = set_origin(read_journal(journal_path), entry.set)
@@ -216,7 +222,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
         holders = []
     holders = [h for h in holders if isinstance(h, dict) and "share" in h]
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
-    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=paper.lower())
+    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config))
     _write_out(out, pdf, force)
     click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
 
