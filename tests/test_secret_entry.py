@@ -4,12 +4,14 @@ bytes from files and pipes, and a description that shows its length but none of 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
-
-from breakglass.system import secretio
 from test_cli import pdfs, run, text
 from test_terminal import Terminal
+
+from breakglass.system import secretio
 
 PEM = ["-----BEGIN TEST KEY-----", "MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8", "-----END TEST KEY-----"]
 
@@ -117,8 +119,5 @@ def test_the_description_gives_length_and_lines_but_none_of_the_credential(data,
 
 def test_the_check_code_is_keyed_per_run():
     probe = "from breakglass.system.secretio import check_code; print(check_code(b'hunter2'))"
-    import subprocess
-    import sys
-
-    codes = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout for _ in range(3)}
+    codes = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout for _ in range(3)}
     assert len(codes) == 3  # a code from one run says nothing another run can reproduce

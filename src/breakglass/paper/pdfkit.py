@@ -290,8 +290,15 @@ class Page:
             elif font == LINE:
                 out.append((text, LINE, sz, sz * 2.0))
             elif text:
-                out += [(line, font, sz, sz * 1.25) for line in self.wrap(text, font, sz, inner)]
+                out += [(line, font, size_, size_ * 1.25) for line, size_ in self._cell_lines(text, font, sz, inner)]
         return out
+
+    def _cell_lines(self, value: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
+        """A cell's text as (line, size): a text that fits one line at up to a fifth smaller (a name) is
+        shrunk to stay whole, so it reads and extracts as one line; anything longer wraps at `size`."""
+        if "\n" not in value and self.c.stringWidth(value, font, size * 0.8) <= width:
+            return [(value, fitting_size(value, font, size, width, smallest=size * 0.8))]
+        return [(line, size) for line in self.wrap(value, font, size, width)]
 
     def _draw_cell_line(self, x: float, top: float, w: float, item, font: str, sz: float) -> None:
         c = self.c
