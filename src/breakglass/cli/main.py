@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import BreakglassError
-from . import audit, ceremonies, records
+from . import audit, ceremonies, manifest, records
 from .common import CONTEXT
 
 
@@ -51,7 +51,7 @@ def cli() -> None:
 
 
 for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, audit.audit, ceremonies.demo,
-                records.journal, records.logbook, records.checklist, records.destroy):
+                records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
     cli.add_command(command)
 
 

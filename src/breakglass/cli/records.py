@@ -6,6 +6,8 @@ one line with exit status 1.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
@@ -23,13 +25,15 @@ def journal() -> None:
     Examples:
       breakglass journal verify journal.jsonl --head K7Q2-9XMB
       breakglass journal show journal.jsonl
+      breakglass journal show --json journal.jsonl
     """
 
 
 @journal.command("verify", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--head", metavar="CODE", help="The last event code written in the paper logbook; the journal must end there.")
-def verify(path: Path, head: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (ok, entries, head_code, head_checked, problem, line); exit status as without.")
+def verify(path: Path, head: str | None, as_json: bool) -> None:
     """Check the journal's hash chain, and with --head that nothing was cut from its end.
 
     Prints the number of entries and the head code (the last event's code) and exits 0 if the journal is
@@ -43,6 +47,14 @@ def verify(path: Path, head: str | None) -> None:
     from ..record.journal import verify_journal
 
     result = verify_journal(path, head)
+    if as_json:
+        click.echo(json.dumps({
+            "journal": str(path), "ok": result.ok, "entries": result.count, "head_code": result.head_code,
+            "head_checked": head is not None and result.ok, "problem": result.problem, "line": result.line,
+        }, indent=2, ensure_ascii=False))
+        if not result.ok:
+            sys.exit(1)
+        return
     if not result.ok:
         raise BreakglassError(f"journal {path}: {result.problem}")
     if result.count == 0:
@@ -55,7 +67,8 @@ def verify(path: Path, head: str | None) -> None:
 
 @journal.command("show", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def show(path: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON list: each as stored in the journal, with its event code added as \"code\".")
+def show(path: Path, as_json: bool) -> None:
     """List the journal's events as a table (it is not verified: use `journal verify` for that).
 
     \b
@@ -65,6 +78,9 @@ def show(path: Path) -> None:
     from ..record.journal import read_journal
 
     entries = read_journal(path)
+    if as_json:
+        click.echo(json.dumps([{**e.data, "code": e.code} for e in entries], indent=2, ensure_ascii=False))
+        return
     if not entries:
         click.echo(f"journal {path} is empty")
         return
