@@ -41,6 +41,7 @@ class RotateRequest:
     scan_check: bool
     multi_line: bool = False  # type the new credential as several lines (secretio.read_secret)
     strip_newline: bool = False  # drop one trailing newline of --secret-file
+    share_format: int = scheme.DEFAULT_FORMAT
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
@@ -95,7 +96,7 @@ def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
         shares=req.shares if req.shares is not None else (None if req.config_path else old.n),
         label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check,
+        scan_check=req.scan_check, share_format=req.share_format,
     )
     old_sheets = extra.get("sheets")
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n

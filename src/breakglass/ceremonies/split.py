@@ -43,12 +43,13 @@ class SplitPlan:
     contact: str = ""
     config_path: Path | None = None
     replaces_set: str | None = None
+    share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check) -> SplitPlan:
+                     journal_path, operator, witness, scan_check, share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         config = None
         if config_path is not None:
@@ -70,7 +71,7 @@ class SplitPlan:
             k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
             paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
-            contact=config.contact if config else "", config_path=config_path,
+            contact=config.contact if config else "", config_path=config_path, share_format=share_format,
         )
 
     def copies_of(self, share: int) -> int:
@@ -137,7 +138,7 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
     from ..paper import sheet
     from . import scanback
 
-    result = scheme.split(credential, plan.k, plan.n)
+    result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
     created = now.strftime("%Y-%m-%d")
     say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
     rendered = []

@@ -15,6 +15,7 @@ from .common import (
     CONTEXT,
     dpi_option,
     font_option,
+    format_option,
     multi_line_option,
     paper_option,
     say,
@@ -36,13 +37,14 @@ from .common import (
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
 @click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
 @click.option("--witness", help="Who witnesses it (recorded in the journal).")
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
 @font_option
-def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, config_path, journal_path, operator, witness, no_scan_check, font_paths):
+def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, no_scan_check, font_paths):
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
@@ -59,7 +61,7 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
     plan = SplitPlan.from_options(
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
         paper=paper, config_path=config_path, out_dir=out_dir, journal_path=journal_path,
-        operator=operator, witness=witness, scan_check=not no_scan_check,
+        operator=operator, witness=witness, scan_check=not no_scan_check, share_format=int(share_format),
     )
     plan.check_before_secret()
     from ..system.secretio import read_secret
@@ -125,13 +127,14 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
 @click.option("--operator", help="Who runs the rotation (recorded in the journal).")
 @click.option("--witness", help="Who witnesses it (recorded in the journal).")
 @dpi_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
 @font_option
-def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, dpi, no_scan_check, font_paths):
+def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, dpi, no_scan_check, font_paths):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
 
     Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
@@ -149,7 +152,7 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
         journal_path=journal_path, secret_file=secret_file, multi_line=multi_line, strip_newline=strip_newline, out_dir=out_dir, scans=list(scans),
         typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
         custodians=custodians, copies=copies, paper=paper, config_path=config_path, operator=operator,
-        witness=witness, dpi=dpi, scan_check=not no_scan_check,
+        witness=witness, dpi=dpi, scan_check=not no_scan_check, share_format=int(share_format),
     ), now_utc(), say)
 
 

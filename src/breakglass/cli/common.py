@@ -15,6 +15,13 @@ paper_option = click.option(
 def chosen_paper(option: str | None, config) -> str:
     """--paper, else the ceremony config's paper, else a4."""
     return (option or (config.paper if config is not None else None) or "a4").lower()
+
+
+format_option = click.option(
+    "--format", "share_format", type=click.Choice(["1", "2"]), default="2", show_default=True,
+    help="Share format: 2 prints short shares (about 1/k of the credential each, codes that stand in for each "
+    "other); 1 prints what breakglass releases before format 2 read. Every release reads both.",
+)
 dpi_option = click.option(
     "--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.",
 )
