@@ -118,3 +118,17 @@ def test_a_long_label_stays_inside_the_logbook():
     data = logbook.gather(manifest.build(set_id="1A2B-3C4D-5E6F-7081", fingerprint="AAAA-BBBB-CCCC-DDDD", k=2, n=3,
                                          label=LONG_LABEL, created="2026-12-02T00:00:00Z", sheets=[], custodians=[]))
     assert_inside_the_safe_area(logbook.render_logbook(data, "a4"), "a4")
+
+
+def test_sheets_and_manifest_are_0600_under_umask_022(tmp_path):
+    (tmp_path / "s").write_bytes(b"secret")
+    probe = ("import os, sys; os.umask(0o022); sys.argv = ['breakglass', *sys.argv[1:]];"
+             "from breakglass.cli.main import main; main()")
+    done = subprocess.run([sys.executable, "-c", probe, "split", "-k", "2", "-n", "2", "--label", "Modes",
+                           "--secret-file", str(tmp_path / "s"), "--out", str(tmp_path / "o"), "--no-scan-check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = list((tmp_path / "o").iterdir())
+    assert len(written) == 3
+    for path in written:
+        assert path.stat().st_mode & 0o777 == 0o600, path.name

@@ -171,7 +171,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     written = []
     try:
         for r in rendered:
-            write_new_file(plan.out_dir / r.filename, r.pdf, mode=0o644)
+            write_new_file(plan.out_dir / r.filename, r.pdf)  # 0600: a sheet is share material
             written.append(plan.out_dir / r.filename)
     except BaseException:
         for path in written:  # no partial set left looking valid
@@ -191,7 +191,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
         custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
         event_code=event_code, replaces_set=plan.replaces_set,
     )
-    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document), mode=0o644)
+    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document))  # 0600, like the sheets
     return event_code
 
 
