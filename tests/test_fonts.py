@@ -210,3 +210,10 @@ def test_a_clean_process_prints_without_system_fonts(tmp_path):
     )
     subprocess.run([sys.executable, "-c", probe], check=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert "김민준" in pdfium_text(tmp_path / "p.pdf")
+
+
+def test_a_control_character_is_named_not_printed():
+    with pytest.raises(Exception) as refused:
+        fonts.require_printable(["Alice\x07"])
+    message = str(refused.value)
+    assert "U+0007" in message and "\x07" not in message and "Alice?" in message

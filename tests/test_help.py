@@ -69,3 +69,13 @@ def test_version_and_usage_exit_codes():
     assert "package fingerprint" in version.stdout and "QR decoders: zxing-cpp" in version.stdout
     usage = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "split", "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_the_default_install_has_both_decoders_and_the_shaper():
+    """pyzbar and uharfbuzz are plain dependencies, not extras: `import pyzbar.pyzbar` works after any install."""
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {d.split(">")[0].split("=")[0].strip() for d in dependencies}
+    assert {"pyzbar", "uharfbuzz", "zxing-cpp", "reportlab"} <= names
+    subprocess.run([sys.executable, "-c", "import pyzbar.pyzbar, uharfbuzz"], check=True)

@@ -129,7 +129,8 @@ def first_missing(text: str, style: str = FONT) -> str | None:
 
 
 def describe(ch: str) -> str:
-    return f"'{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})"
+    name = f"U+{ord(ch):04X} {unicodedata.name(ch, 'a control or unassigned character')}"
+    return f"'{ch}' ({name})" if ch.isprintable() else name
 
 
 def require_printable(texts: Iterable[str]) -> None:
@@ -137,7 +138,8 @@ def require_printable(texts: Iterable[str]) -> None:
     for text in texts:
         ch = first_missing(text)
         if ch is not None:
-            shown = text if len(text) <= 60 else text[:57] + "..."
+            shown = "".join(c if c.isprintable() else "?" for c in text)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
             raise BreakglassError(f"no font can print the character {describe(ch)} in \"{shown}\": {FONT_OPTION_HINT}")
 
 
