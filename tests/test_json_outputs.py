@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_cli import run, text
 
 from breakglass.record.journal import read_journal
 from breakglass.system.package import fingerprint
-from test_cli import run, text
 
 
 @pytest.fixture(scope="module")
