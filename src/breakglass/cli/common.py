@@ -12,6 +12,12 @@ dpi_option = click.option(
     "--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.",
 )
 
+solo_option = click.option(
+    "--solo", metavar="REASON",
+    help="Only one person is there: run without a witness (or with the operator as witness). The reason is "
+    "journalled and the audit reports it.",
+)
+
 
 def say(message: str = "") -> None:
     """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential."""
