@@ -50,8 +50,9 @@ class InputFile:
 
 
 def read_input(path: Path, role: str) -> InputFile:
-    """The whole file, refusing what is not a regular file of sensible size."""
-    path = Path(path)
+    """The whole file, refusing what is not a regular file of sensible size. The path is kept absolute, as the
+    report names it."""
+    path = Path(path).absolute()
     try:
         info = path.stat()
     except FileNotFoundError:
