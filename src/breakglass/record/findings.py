@@ -71,10 +71,19 @@ class Context:
     def __post_init__(self) -> None:
         self.sets = SetHistory(self.entries)
         self.by_code: dict[str, Entry] = {e.code: e for e in self.entries}
+        later = {e.code for e in self.all_entries if e.when > self.as_of}
+        # Rows of events after the window, and undated-by-code rows written after it, are outside the audit.
+        self.rows: list[LogbookRow] = [
+            r for r in (self.transcription.rows if self.transcription else [])
+            if r.event_code not in later and not (r.event_code is None and r.when is not None and r.when > self.as_of)
+        ]
 
-    @property
-    def rows(self) -> list[LogbookRow]:
-        return self.transcription.rows if self.transcription else []
+    def changes(self) -> list:
+        """Changes of the credential the provider records, up to the as-of moment (evidence.CHANGE items)."""
+        return [c for c in (self.evidence.changes() if self.evidence else []) if c.when <= self.as_of]
+
+    def uses(self) -> list:
+        return [u for u in (self.evidence.uses() if self.evidence else []) if u.when <= self.as_of]
 
     def note(self, text: str) -> None:
         if text not in self.notes:

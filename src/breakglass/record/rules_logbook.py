@@ -25,7 +25,6 @@ def check_rows(ctx: Context) -> Iterator[Finding]:
     """A row for every journal event, an event for every row's code, each code once."""
     rows_by_code: dict[str, LogbookRow] = {}
     guessed: set[str] = set()
-    later = {e.code for e in ctx.all_entries if e.when > ctx.as_of}
     transcribed = {r.event_code for r in ctx.rows}
     for r in ctx.rows:
         bad_code = dict(r.problems).get("event_code")
@@ -37,8 +36,6 @@ def check_rows(ctx: Context) -> Iterator[Finding]:
                 yield _row_finding("logbook-rows", r, "event_code", f"{r.event or 'an entry'} on {r.raw.get('date') or '?'} "
                                    f"has no event code (only {', '.join(PAPER_ONLY_EVENTS)} entries may have none)", "")
             continue
-        if r.event_code in later:
-            continue  # after the audit window
         if r.event_code in rows_by_code:
             yield _row_finding("logbook-rows", r, "event_code", f"event code {r.event_code} is transcribed twice "
                                f"(rows {rows_by_code[r.event_code].row} and {r.row})", r.event_code)

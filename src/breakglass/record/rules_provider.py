@@ -25,7 +25,7 @@ def _within(item: Evidence, start: datetime, end: datetime) -> bool:
 
 
 def check_rotation_at_provider(ctx: Context) -> Iterator[Finding]:
-    changes = ctx.evidence.changes() if ctx.evidence else []
+    changes = ctx.changes()
     for e in ctx.entries:
         if e.event != "release":
             continue
@@ -61,8 +61,8 @@ def check_changes_recorded(ctx: Context) -> Iterator[Finding]:
         return
     makers = [e for e in ctx.entries if e.event in ("split", "rotate")]
     start = ctx.entries[0].when - ctx.rules.deadline
-    for change in ctx.evidence.changes():
-        if not change.proves or not start <= change.when <= ctx.as_of:
+    for change in ctx.changes():
+        if not change.proves or change.when < start:
             continue
         if not any(_within(change, m.when - SLACK, m.when + ctx.rules.deadline) for m in makers):
             yield Finding("provider-change", change.source, f"the provider records a change of the credential at "
@@ -84,8 +84,8 @@ def check_uses(ctx: Context) -> Iterator[Finding]:
         elif e.event in ("split", "rotate"):
             windows.append((e.when - SLACK, e.when + SLACK))
     first = ctx.entries[0].when
-    for use in ctx.evidence.uses():
-        if not first <= use.when <= ctx.as_of:
+    for use in ctx.uses():
+        if use.when < first:
             continue
         if not any(_within(use, start, end) for start, end in windows):
             yield Finding("provider-use", use.source, f"the provider records a use of the credential at {use.stamp()} "

@@ -19,9 +19,11 @@ from ..format.share import parse_set_id_text, set_id_text
 from .inputs import CannotAudit, InputFile, csv_rows
 from .journal import normalize_code
 
+# The first twelve are the columns of every earlier version, in their old order, so that older transcriptions
+# (and rows written by position) keep their meaning; the columns added since follow.
 LOGBOOK_COLUMNS = (
-    "event_code", "date", "time", "event", "set_id", "new_set_id", "shares", "sheets_destroyed", "operator", "witness",
-    "incident", "reason", "custodians", "bags_sealed", "bags_opened", "bags_destroyed", "notes",
+    "event_code", "date", "event", "set_id", "shares", "operator", "witness", "custodians", "bags_sealed",
+    "bags_opened", "bags_destroyed", "notes", "time", "incident", "reason", "sheets_destroyed", "new_set_id",
 )
 REQUIRED_COLUMNS = ("event_code", "date", "event")
 # Entries written only on paper, with no event code: bags sealed outside a ceremony, exceptions, notes, and
