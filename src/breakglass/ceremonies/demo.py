@@ -159,7 +159,8 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
 
     entry = find_event(journal, code)
     origin = set_origin(read_journal(journal), entry.set)
-    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""))
+    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""),
+                           k=origin.extra.get("k"))
     (out / "checklist.pdf").write_bytes(pdf)
     say(f"  wrote {out / 'checklist.pdf'}")
 

@@ -216,7 +216,8 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
         holders = []
     holders = [h for h in holders if isinstance(h, dict) and "share" in h]
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
-    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=paper.lower())
+    k = origin.extra.get("k") if origin is not None and isinstance(origin.extra.get("k"), int) else None
+    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=paper.lower(), k=k)
     _write_out(out, pdf, force)
     click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
 
