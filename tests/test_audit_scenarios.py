@@ -516,3 +516,42 @@ def test_the_transcription_template_has_the_documented_columns():
 
     template = Path(__file__).resolve().parent.parent / "templates" / "logbook-transcription.csv"
     assert tuple(template.read_text().splitlines()[0].split(",")) == LOGBOOK_COLUMNS
+
+
+# ---------------------------------------------------------------- which set recombine uses
+
+
+def test_a_retired_release_is_advised_to_destroy_not_to_rotate(year, tmp_path):
+    h = copy_history(year, tmp_path)
+    result = h.cli("2026-12-02T09:00:00Z", "recombine", "--out", h.base / "old-again.bin", "--journal", h.journal, *PEOPLE,
+                   "--incident", "INC-77", "--reason", "forensics", "--allow-retired", "check what the old sheets hold",
+                   *h.sheets("old", (1, 2)))
+    out = text(result)
+    assert "Destroy these sheets under witness" in out and "rotate it" not in out
+    entry = read_journal(h.journal)[-1]
+    assert entry.extra["allowed_retired"] == "check what the old sheets hold" and entry.extra["retired_by"]
+
+
+def test_sheets_of_a_set_the_journal_never_made_are_refused(year, tmp_path):
+    h = copy_history(year, tmp_path)
+    (tmp_path / "other").mkdir()
+    other = History(tmp_path / "other")
+    other.split("2026-02-01T10:00:00Z")
+    result = h.drill("2026-12-01T09:00:00Z", folder="../other/old", ok=False)
+    assert result.returncode == 1 and "none of these sheets belongs to a set in journal" in text(result)
+    assert len(read_journal(h.journal)) == 8
+
+
+def test_without_a_journal_two_complete_sets_are_refused_and_one_is_used_with_a_warning(year):
+    mixed = run("recombine", "--verify-only", *year.sheets("old", (1, 2)), *year.sheets("new", (1, 2)))
+    assert mixed.returncode == 1 and "give only one set's sheets" in text(mixed)
+    alone = run("recombine", "--verify-only", *year.sheets("old", (1, 2)))
+    assert alone.returncode == 0 and "cannot tell whether set" in text(alone) and "not recorded" in text(alone)
+
+
+def test_a_journalled_release_records_its_incident_and_reason(year, tmp_path):
+    h = copy_history(year, tmp_path)
+    result = h.cli("2026-12-01T09:00:00Z", "recombine", "--out", h.base / "x.bin", "--journal", h.journal, *PEOPLE,
+                   *h.sheets("new", (1, 2)), ok=False)
+    assert result.returncode == 1 and "give --incident and --reason" in text(result)
+    assert not (h.base / "x.bin").exists() and len(read_journal(h.journal)) == 8
