@@ -220,7 +220,7 @@ def test_the_text_report_names_its_inputs_window_and_rules(year, tmp_path):
 def test_planted_date(year, tmp_path):
     h, rows, row = planted(year, tmp_path, 3, date="2026-06-11")
     line = only_finding(h.full_audit(rows), "logbook-agree")
-    assert "row 5, time:" in line and "logbook '2026-06-11 02:00 UTC', journal '2026-06-10 02:00 UTC'" in line
+    assert "row 5, date:" in line and "logbook '2026-06-11 02:00 UTC', journal '2026-06-10 02:00 UTC'" in line
 
 
 def test_planted_time_beyond_the_tolerance(year, tmp_path):

@@ -358,7 +358,7 @@ def test_a_release_whose_witness_is_misrecorded(walked, tmp_path):
     release = next(r for r in w.rows if r["event"] == "release")
     release["witness"] = "Someone Else"
     found = findings(w.audit())
-    assert len(found) == 1 and "[logbook-agree]" in found[0] and "witness differs" in found[0], found
+    assert len(found) == 1 and "[logbook-agree]" in found[0] and "witness: release" in found[0], found
 
 
 def test_the_rotation_row_naming_the_new_set(walked, tmp_path):
@@ -366,7 +366,7 @@ def test_the_rotation_row_naming_the_new_set(walked, tmp_path):
     rotate = next(r for r in w.rows if r["event"] == "rotate")
     rotate["set_id"] = rotate["new_set_id"]
     found = findings(w.audit())
-    assert any("set_id differs" in f and "a rotate row names the retired set" in f for f in found), found
+    assert any("set_id: rotate" in f and "a rotate row names the retired set" in f for f in found), found
 
 
 def test_a_rotation_that_does_not_reseal_the_old_sheets(tmp_path):

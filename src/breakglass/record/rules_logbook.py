@@ -110,14 +110,14 @@ def check_agreement(ctx: Context) -> Iterator[Finding]:
 
 def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
     def differ(field: str, logbook: str, journal: str, extra: str = "") -> Finding:
-        return _row_finding("logbook-agree", r, field, f"{e.event} {e.code}: the {field} differs: logbook "
+        return _row_finding("logbook-agree", r, field, f"{e.event} {e.code} differs from the journal: logbook "
                             f"'{logbook}', journal '{journal}'{extra}", logbook, journal)
 
     if r.event and r.event != e.event:
         yield differ("event", r.event, e.event)
     if r.date is not None:
         if r.time is not None and abs(r.when - e.when) > ctx.rules.tolerance:
-            yield differ("time", stamp(r.when), stamp(e.when),
+            yield differ("date" if r.date != e.when.date() else "time", stamp(r.when), stamp(e.when),
                          f" (more than {ctx.rules.time_tolerance_minutes} minutes apart)")
         elif r.time is None and r.date != e.when.date():
             yield differ("date", r.date.isoformat(), e.time[:10], " (dates in the logbook are UTC)")
@@ -158,7 +158,7 @@ def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding
     strangers = [c for c in r.custodians if name_key(c) not in keys]
     if strangers:
         holders = "; ".join(sorted(h for h in relevant if h))
-        yield _row_finding("logbook-agree", r, "custodians", f"{e.event} {e.code}: the custodians differ: "
+        yield _row_finding("logbook-agree", r, "custodians", f"{e.event} {e.code}: "
                            f"{', '.join(strangers)} held no sheet {'of set ' + e.set if e.event in ('split', 'destroy') else 'of the shares used'} "
                            f"(journal holders: {holders})", "; ".join(r.custodians), holders)
     if e.event in (*USE_EVENTS, "rotate"):
@@ -167,8 +167,8 @@ def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding
                   and not any(name_key(h) in named for h in ctx.sets.holders_of(e.set, s))]
         if absent:
             who = ", ".join(f"{s} ({' or '.join(ctx.sets.holders_of(e.set, s))})" for s in absent)
-            yield _row_finding("logbook-agree", r, "custodians", f"{e.event} {e.code}: the custodians differ: no holder "
-                               f"is named for share(s) {who}", "; ".join(r.custodians), who)
+            yield _row_finding("logbook-agree", r, "custodians", f"{e.event} {e.code}: no holder is named "
+                               f"for share(s) {who}", "; ".join(r.custodians), who)
 
 
 # ---------------------------------------------------------------- custodians present
