@@ -33,20 +33,22 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
     """Check the journal, the logbook transcription and provider evidence; say what was read and every finding.
 
     \b
-    The report lists its inputs (path, size, SHA-256), the window, every rule (pass, fail, not checked) and the
-    findings: journal chain and head code; time order; operator and witness two people; releases with incident
-    and reason, rotated within the deadline and confirmed at the provider; no use of a retired set; drills
-    within the interval; no one holding k shares; retired sheets destroyed; no sheet that never existed; a
-    logbook row for every event and the reverse, with every field agreeing; custodians; bag serials.
+    The report lists its inputs (path, size, SHA-256), the window, every rule (pass, fail, not
+    checked) and the findings: journal chain and head code; time order; operator and witness two
+    people; releases with incident and reason, rotated in time and confirmed at the provider; no use
+    of a retired set; drills in time; no one holding k shares; retired sheets destroyed; no sheet
+    that never existed; a logbook row for every event and the reverse, every field agreeing;
+    custodians; bag serials. docs/AUDIT.md lists every rule.
 
     \b
-    Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, or the journal chain
-    broken: the report still shows where).
+    Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, or the
+    journal chain broken: the report still shows where).
 
     \b
     Example:
       breakglass audit --journal journal.jsonl --head K7Q2-9XMB --logbook logbook.csv \\
-          --rotations cloudtrail.json --rotations credential-report.csv --config ceremony.toml --pdf audit.pdf
+          --rotations cloudtrail.json --rotations credential-report.csv \\
+          --config ceremony.toml --pdf audit.pdf
     """
     try:
         report = _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, pdf_path)
