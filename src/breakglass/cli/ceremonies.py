@@ -86,7 +86,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
           --operator "Ana" --witness "Ben" scans/                  (a drill: reveals nothing)
       breakglass recombine --journal journal.jsonl --operator "Ana" --witness "Ben" \\
           --incident INC-42 --reason "SSO outage" scans/           (a release)
-      breakglass recombine --out - scan1.jpg scan2.png | ...      (exact bytes to a pipe, nothing recorded)
+      breakglass recombine --out - scan1.jpg scan2.png | ...      (exact bytes, nothing recorded)
       breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
     """
     from ..ceremonies.recover import RecoveryRequest, run_recovery
