@@ -40,6 +40,7 @@ class RotateRequest:
     dpi: int
     scan_check: bool
     solo: str | None = None
+    share_format: int = scheme.DEFAULT_FORMAT
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
@@ -109,7 +110,7 @@ def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
         shares=req.shares if req.shares is not None else (None if req.config_path else old.n),
         label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check, solo=req.solo,
+        scan_check=req.scan_check, solo=req.solo, share_format=req.share_format,
     )
     old_sheets = extra.get("sheets")
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n

@@ -44,12 +44,14 @@ class SplitPlan:
     config_path: Path | None = None
     replaces_set: str | None = None
     solo: str | None = None  # why there is no second person (journalled; the audit reports it)
+    share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check, solo=None) -> SplitPlan:
+                     journal_path, operator, witness, scan_check, solo=None,
+                     share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         config = None
         if config_path is not None:
@@ -71,6 +73,7 @@ class SplitPlan:
             k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets), paper=paper, out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
             contact=config.contact if config else "", config_path=config_path, solo=solo,
+            share_format=share_format,
         )
 
     def copies_of(self, share: int) -> int:
@@ -130,7 +133,7 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
     from ..paper import sheet
     from . import scanback
 
-    result = scheme.split(credential, plan.k, plan.n)
+    result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
     created = now.strftime("%Y-%m-%d")
     say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
     rendered = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..system.clock import now_utc
-from .common import CONTEXT, dpi_option, paper_option, say, solo_option
+from .common import CONTEXT, dpi_option, format_option, paper_option, say, solo_option
 
 # --- split ---------------------------------------------------------------------------------------------------
 
@@ -25,13 +25,14 @@ from .common import CONTEXT, dpi_option, paper_option, say, solo_option
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal (created if it does not exist).")
 @click.option("--operator", help="Who runs the ceremony (journalled; default: the config's administrator).")
 @click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
 @solo_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
-def split(threshold, shares, label, secret_file, out_dir, custodians, copies, paper, config_path, journal_path, operator, witness, solo, no_scan_check):
+def split(threshold, shares, label, secret_file, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, solo, no_scan_check):
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
@@ -47,7 +48,7 @@ def split(threshold, shares, label, secret_file, out_dir, custodians, copies, pa
     plan = SplitPlan.from_options(
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
         paper=paper.lower(), config_path=config_path, out_dir=out_dir, journal_path=journal_path,
-        operator=operator, witness=witness, scan_check=not no_scan_check, solo=solo,
+        operator=operator, witness=witness, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
     )
     plan.check_before_secret()
     from ..system.secretio import read_secret
@@ -119,13 +120,14 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
 @click.option("--operator", help="Who runs the rotation (journalled; default: the config's administrator).")
 @click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
 @solo_option
 @dpi_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
-def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, solo, dpi, no_scan_check):
+def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, solo, dpi, no_scan_check):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
 
     Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
@@ -144,7 +146,7 @@ def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, thre
         journal_path=journal_path, secret_file=secret_file, out_dir=out_dir, scans=list(scans),
         typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
         custodians=custodians, copies=copies, paper=paper.lower(), config_path=config_path, operator=operator,
-        witness=witness, dpi=dpi, scan_check=not no_scan_check, solo=solo,
+        witness=witness, dpi=dpi, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
     ), now_utc(), say)
 
 

@@ -116,7 +116,8 @@ class SheetInfo:
 
 
 def qr_texts(share: Share, copy: int = 1) -> list[str]:
-    return qrtext.encode(share, QR_MAX_CHARS, copy)
+    # Format 2's header is up to 10 characters longer: the same code size holds 16 fewer payload characters.
+    return qrtext.encode(share, QR_MAX_CHARS if share.version == 1 else QR_MAX_CHARS - 16, copy)
 
 
 def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
@@ -182,6 +183,7 @@ class Words:
             "contact": info.contact,
             "count": len(qr_texts(share, info.copy)),
             "lines": len(typed.encode_lines(share)),
+            "version": share.version,
         }
 
     def plain(self, template: str, **extra) -> str:
@@ -493,7 +495,7 @@ def recovery_and_format_row(width: float, words: Words) -> Row:
             Mono(half, words.plain(r["typed"])),
         ],
     )
-    f = words.t["format"]
+    f = words.t["format2" if words.values["version"] == 2 else "format"]
     fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
     return Row(width, [recovery, fmt])
 
