@@ -265,7 +265,7 @@ def test_planted_missing_witness_and_operator(year, tmp_path):
     result = h.full_audit(rows)
     found = findings(result)
     assert len(found) == 2 and all(f.endswith("[logbook-fields]") for f in found), found
-    assert "row 4, witness:" in found[0] and "the witness is missing" in found[0]
+    assert "row 4, witness:" in found[0] and "no witness written" in found[0]
     assert "row 7, operator:" in found[1]
 
 
@@ -286,6 +286,12 @@ def test_planted_custodians(year, tmp_path):
     rows[3]["custodians"] = "Bob"
     found = findings(h.full_audit(rows))
     assert any("[custodians]" in f and "names 1 distinct custodian(s) (Bob); at least 2" in f for f in found), found
+
+
+def test_planted_empty_custodians_at_a_rotation(year, tmp_path):
+    h, rows, _ = planted(year, tmp_path, 4, custodians="")
+    line = only_finding(h.full_audit(rows), "logbook-fields")
+    assert "row 6, custodians: rotate" in line and "no custodians written" in line
 
 
 def test_planted_unknown_sheet(year, tmp_path):

@@ -13,9 +13,11 @@ from .people import SOLO_FIELD, name_key
 from .sets import destroyed_sheets
 from .transcription import PAPER_ONLY_EVENTS, LogbookRow
 
-# Fields every row of a journalled ceremony must have, and those uses must have too (docs/AUDIT.md).
+# Fields every row of a journalled ceremony must have, and those of ceremonies where custodians bring their
+# sheets (a use, or the old sheets scanned for a rotation) must have too (docs/AUDIT.md).
 REQUIRED = ("date", "operator", "witness")
-REQUIRED_FOR_USES = ("custodians",)
+REQUIRED_WHEN_SHEETS_BROUGHT = ("custodians",)
+SHEETS_BROUGHT = (*USE_EVENTS, "rotate")
 
 
 # ---------------------------------------------------------------- rows and codes
@@ -88,12 +90,12 @@ def check_fields(ctx: Context) -> Iterator[Finding]:
         entry = ctx.by_code.get(r.event_code or "")
         if entry is None or entry.event not in CEREMONY_EVENTS:
             continue
-        required = list(REQUIRED) + (list(REQUIRED_FOR_USES) if entry.event in USE_EVENTS else [])
+        required = list(REQUIRED) + (list(REQUIRED_WHEN_SHEETS_BROUGHT) if entry.event in SHEETS_BROUGHT else [])
         if entry.extra.get(SOLO_FIELD):
             required.remove("witness")  # a recorded solo ceremony has no witness to sign
         for name in required:
             if ctx.transcription.has_column(name) and not r.has(name):
-                yield _row_finding("logbook-fields", r, name, f"{entry.event} {entry.code}: the {name} is missing "
+                yield _row_finding("logbook-fields", r, name, f"{entry.event} {entry.code}: no {name} written "
                                    "(required)", "")
 
 
@@ -177,7 +179,7 @@ def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding
 def check_custodians(ctx: Context) -> Iterator[Finding]:
     for r in ctx.rows:
         entry = ctx.by_code.get(r.event_code or "")
-        if entry is None or entry.event not in USE_EVENTS or not r.custodians:
+        if entry is None or entry.event not in SHEETS_BROUGHT or not r.custodians:
             continue
         k = ctx.sets.k(entry.set) or 0
         distinct = {name_key(c) for c in r.custodians}
@@ -256,11 +258,13 @@ def _sheets(pairs) -> str:
 RULES = [
     Rule("logbook-rows", "Every journal event has a logbook row, every row's event code is in the journal, once.",
          check_rows, needs_logbook),
-    Rule("logbook-fields", "Every row is readable and has its required fields (date, operator, witness; custodians at uses).",
+    Rule("logbook-fields", "Every row is readable and has its required fields (date, operator, witness; custodians at "
+         "drills, releases and rotations).",
          check_fields, needs_logbook),
     Rule("logbook-agree", "For every event both hold, every field both hold agrees (time, set, shares, people, incident, "
          "reason, custodians, sheets and bags destroyed).", check_agreement, needs_logbook),
-    Rule("custodians", "Every drill and release names at least k distinct custodians.", check_custodians, needs_logbook),
+    Rule("custodians", "Every drill, release and rotation names at least k distinct custodians.", check_custodians,
+         needs_logbook),
     Rule("bags", "Every bag serial is sealed once and opened once, after sealing, for the set it was sealed for.",
          check_bags, needs_logbook),
 ]

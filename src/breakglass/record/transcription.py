@@ -110,11 +110,14 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             problems.append((name, str(e)))
             return empty
 
+    moment = parsed("date", _date, None)  # a date, or a whole date and time written in the date column
+    day = moment.date() if isinstance(moment, datetime) else moment
+    written = moment.time() if isinstance(moment, datetime) else None
     return LogbookRow(
         row=number,
         event_code=parsed("event_code", normalize_code, None),
-        date=parsed("date", _date, None),
-        time=parsed("time", _time, None),
+        date=day,
+        time=parsed("time", _time, None) or written,
         event=cells.get("event", "").lower(),
         set_id=parsed("set_id", _set_id, ""),
         new_set_id=parsed("new_set_id", _set_id, ""),
@@ -133,9 +136,13 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
     )
 
 
-def _date(text: str) -> date:
+def _date(text: str) -> date | datetime:
+    cleaned = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if len(cleaned) > 10:
+            moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+            return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+        return date.fromisoformat(cleaned)
     except ValueError:
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
