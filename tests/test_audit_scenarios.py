@@ -241,22 +241,15 @@ def test_a_date_only_transcription_compares_dates(year, tmp_path):
     assert "row 5, date:" in only_finding(h.full_audit(rows), "logbook-agree")
 
 
-def test_planted_shares(year, tmp_path):
-    h, rows, row = planted(year, tmp_path, 3, shares="1;3")
+@pytest.mark.parametrize("index, field, value, journal", [
+    (3, "shares", "1;3", "2;3"),  # the release, row 5
+    (1, "operator", "Otto Other", "Ada Admin"),  # the first drill, row 3
+    (4, "witness", "Wanda Elsewhere", "Will Witness"),  # the rotation, row 6
+])
+def test_planted_field(year, tmp_path, index, field, value, journal):
+    h, rows, row = planted(year, tmp_path, index, **{field: value})
     line = only_finding(h.full_audit(rows), "logbook-agree")
-    assert "row 5, shares:" in line and "logbook '1;3', journal '2;3'" in line
-
-
-def test_planted_operator(year, tmp_path):
-    h, rows, row = planted(year, tmp_path, 1, operator="Otto Other")
-    line = only_finding(h.full_audit(rows), "logbook-agree")
-    assert "row 3, operator:" in line and "logbook 'Otto Other', journal 'Ada Admin'" in line
-
-
-def test_planted_witness(year, tmp_path):
-    h, rows, row = planted(year, tmp_path, 4, witness="Wanda Elsewhere")
-    line = only_finding(h.full_audit(rows), "logbook-agree")
-    assert "row 6, witness:" in line and "logbook 'Wanda Elsewhere', journal 'Will Witness'" in line
+    assert f"row {index + 2}, {field}:" in line and f"logbook '{value}', journal '{journal}'" in line
 
 
 def test_planted_missing_witness_and_operator(year, tmp_path):

@@ -24,6 +24,7 @@ import pytest
 from breakglass.paper.scripts import SCRIPT_NAMES, load_script
 from breakglass.record.journal import read_journal
 from breakglass.record.transcription import LOGBOOK_COLUMNS
+from test_audit_scenarios import findings
 from test_cli import run, text
 
 OLD, NEW = b"walk-old-root-password", b"walk-new-root-password"
@@ -317,11 +318,6 @@ def copy_walk(w: Walker, tmp_path: Path) -> Walker:
     clone.__dict__.update({k: (json.loads(json.dumps(v)) if k in ("rows", "trail") else v) for k, v in w.__dict__.items()})
     clone.base, clone.journal, clone.config = tmp_path / "w", tmp_path / "w" / "journal.jsonl", tmp_path / "w" / "ceremony.toml"
     return clone
-
-
-def findings(result) -> list[str]:
-    return [line.strip() for line in result.stdout.decode().splitlines()
-            if line.startswith("  ") and line.rstrip().endswith("]") and "note:" not in line]
 
 
 # ---------------------------------------------------------------- the scripts as written
