@@ -170,6 +170,9 @@ def format_report(report: AuditReport) -> Iterable[str]:
         yield f"  {i.role:<10} {i.path}  ({i.kind}, {i.size} bytes, sha256 {i.sha256})"
     yield "Rules:"
     for r in report.rules:
+        if report.chain_broken and r.id != CHAIN.id:
+            yield f"  {NOT_CHECKED:<12} every other rule ({r.why_not})"
+            break
         detail = f" ({r.findings})" if r.findings else (f" ({r.why_not})" if r.why_not else "")
         yield f"  {r.status:<12} {r.id:<18}{detail}".rstrip()
     for note in report.notes:
