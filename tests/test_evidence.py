@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from breakglass.record import evidence
 from breakglass.record.evidence import CHANGE, USE, EvidenceSet, parse_moment
 from breakglass.record.inputs import CannotAudit, InputFile
 from test_audit_scenarios import CREDENTIAL_REPORT_HEAD, lookup_event, root_row
@@ -127,3 +128,20 @@ def test_times():
     assert parse_moment(at("2026-06-12T12:40:00").timestamp()) == at("2026-06-12T12:40:00")  # lookup-events in epoch seconds
     assert parse_moment("2026-06-12") == at("2026-06-12T00:00:00")
     assert parse_moment("soon") is None and parse_moment(None) is None
+
+
+@pytest.mark.parametrize("data, message", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (gzip.compress(b" " * (3 * 1024 * 1024)), "expands to more than"),
+    (gzip.compress(json.dumps({"Records": []}).encode())[:-12], "cut short"),
+])
+def test_hostile_cloudtrail_files_are_refused_in_one_line(data, message, monkeypatch):
+    monkeypatch.setattr(evidence, "MAX_JSON_BYTES", 1024 * 1024)  # the real limit is 256 MiB
+    with pytest.raises(CannotAudit, match=message):
+        read("t.json.gz", data)
+
+
+def test_times_outside_the_calendar_are_not_times():
+    assert parse_moment(1e20) is None and parse_moment("0001-01-01T00:30:00+01:00") is None
+    with pytest.raises(CannotAudit, match="is not a date or time"):
+        read("r.csv", "system,credential,rotated_at,by,evidence\nVault,root,0001-01-01T00:00:00+05:00,A,C\n")

@@ -17,8 +17,8 @@ Three kinds of file are read, recognised by their content (docs/AUDIT.md "Rotati
 
 from __future__ import annotations
 
-import gzip
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -28,6 +28,7 @@ CHANGE, USE = "change", "use"
 ROOT_ROW = "<root_account>"
 NO_VALUE = {"", "N/A", "NOT_SUPPORTED", "NO_INFORMATION"}
 PASSWORD_CHANGES = ("PasswordUpdated", "PasswordRecoveryCompleted")
+MAX_JSON_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -131,16 +132,13 @@ def _aws_time(text: str, where: str, column: str) -> datetime | None:
 
 
 def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
-    data = source.data
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
-            raise CannotAudit(f"rotations {source.path} is a damaged gzip file") from None
+    data = _gunzip(source) if source.data[:2] == b"\x1f\x8b" else source.data
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CannotAudit(f"rotations {source.path} is not valid JSON ({e})") from None
+    except RecursionError:
+        raise CannotAudit(f"rotations {source.path} is JSON nested too deeply to be CloudTrail events") from None
     events = _events(document)
     if events is None:
         raise CannotAudit(f"rotations {source.path}: JSON without CloudTrail events (expected Records or Events)")
@@ -175,6 +173,20 @@ def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
     return "CloudTrail events"
 
 
+def _gunzip(source: InputFile) -> bytes:
+    """A gzip trail file, decompressed, but never beyond MAX_JSON_BYTES (a small file can expand enormously)."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflate.decompress(source.data, MAX_JSON_BYTES + 1)
+    except zlib.error:
+        raise CannotAudit(f"rotations {source.path} is a damaged gzip file") from None
+    if len(data) > MAX_JSON_BYTES:
+        raise CannotAudit(f"rotations {source.path} expands to more than {MAX_JSON_BYTES} bytes; give fewer events")
+    if not inflate.eof:
+        raise CannotAudit(f"rotations {source.path} is a damaged gzip file (cut short)")
+    return data
+
+
 def _events(document) -> list | None:
     if isinstance(document, dict):
         for key in ("Records", "Events", "events", "records"):
@@ -195,7 +207,7 @@ def _flatten(raw) -> dict | None:
     if isinstance(inner, str):
         try:
             inner = json.loads(inner)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return None
     if isinstance(inner, dict):
         return {"eventName": raw.get("EventName"), "eventSource": raw.get("EventSource"),
@@ -253,12 +265,12 @@ def _record_time(text: str, where: str, column: str) -> tuple[datetime, bool]:
 
 def parse_moment(value) -> datetime | None:
     """An ISO 8601 date or time (Z or an offset; none means UTC), or seconds since 1970, as UTC; else None."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if not isinstance(value, str) or not value.strip():
-        return None
     try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        if not isinstance(value, str) or not value.strip():
+            return None
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):  # not a time, or one outside what a calendar can hold
         return None
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -106,6 +106,9 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             return empty
         try:
             return parse(text)
+        except OverflowError:
+            problems.append((name, f"'{text}' is outside the calendar"))
+            return empty
         except (BreakglassError, ValueError) as e:
             problems.append((name, str(e)))
             return empty
