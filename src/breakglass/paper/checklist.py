@@ -122,7 +122,9 @@ def rotation_sheets(entry: Entry, sheets: list[Holder], k: int | None) -> str:
     them), and, should one of them not come, which others can stand in, with their holders."""
     if not sheets:
         return "any k sheets of distinct shares of the old set (the journal does not list their holders)"
-    used = [s for s in entry.extra.get("used", entry.shares) if isinstance(s, int)] or list(entry.shares)
+    recorded = entry.extra.get("used")
+    used = [s for s in recorded if type(s) is int] if isinstance(recorded, list) else []
+    used = used or list(entry.shares)
 
     def named(share: int) -> str:
         people = sorted({h.holder for h in sheets if h.share == share and h.holder})

@@ -51,8 +51,8 @@ class SetHistory:
         listed = origin.extra.get("sheets", []) if origin else []
         out = {}
         for s in listed if isinstance(listed, list) else []:
-            if isinstance(s, dict) and isinstance(s.get("share"), int):
-                out[(s["share"], int(s.get("copy", 1)))] = str(s.get("holder") or "")
+            if _sheet(s):
+                out[_sheet(s)] = str(s.get("holder") or "")
         return out
 
     def sheet_exists(self, set_text: str, share: int, copy: int | None = None) -> bool | None:
@@ -71,11 +71,18 @@ class SetHistory:
 
 def destroyed_sheets(entry: Entry) -> list[tuple[int, int]]:
     """(share, copy) of every sheet a destroy event records."""
-    out = []
-    for sheet in entry.extra.get("sheets", []) if isinstance(entry.extra.get("sheets"), list) else []:
-        if isinstance(sheet, dict) and isinstance(sheet.get("share"), int):
-            out.append((sheet["share"], int(sheet.get("copy", 1))))
-    return out
+    listed = entry.extra.get("sheets")
+    return [_sheet(s) for s in (listed if isinstance(listed, list) else []) if _sheet(s)]
+
+
+def _sheet(record) -> tuple[int, int] | None:
+    """(share, copy) of a sheet record {"share", "copy"}, or None if it is not one (a hand-made journal line)."""
+    if not isinstance(record, dict):
+        return None
+    share, copy = record.get("share"), record.get("copy", 1)
+    if type(share) is not int or type(copy) is not int:
+        return None
+    return share, copy
 
 
 def _number(origin: Entry | None, key: str) -> int | None:
