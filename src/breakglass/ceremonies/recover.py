@@ -1,8 +1,11 @@
 """Recombination for the incident lead: collect shares from every input, recover, journal, then reveal.
 
-Refusals come before work (an --out file that exists, a broken journal, no terminal to confirm on), so nobody
-scans ten pages to be told the output name was taken. The journal entry is written before the credential is
-revealed: no reveal goes unrecorded.
+Refusals come before work (an --out file that exists, a journal that is missing or broken, one person as
+operator and witness, no terminal to confirm on), so nobody scans ten pages to be told the output name was
+taken. The journal entry is written before the credential is revealed: no reveal goes unrecorded.
+
+Which set: given sheets of several sets, the journal says which one is current; sheets of retired sets are
+named and left out, and a retired set alone is refused unless --allow-retired REASON (recorded as such).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import click
 from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
+from ..format.share import set_id_text
 from ..scan.collect import FoundShare, ShareCollector, describe
 
 
@@ -35,6 +39,8 @@ class RecoveryRequest:
     reason: str | None
     dpi: int = 200
     assume_yes: bool = False
+    solo: str | None = None
+    allow_retired: str | None = None
 
     @property
     def shows_on_terminal(self) -> bool:
@@ -44,14 +50,19 @@ class RecoveryRequest:
 def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
     _refuse_early(req)
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    found = choose_set(found, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
     if retired_by:
         say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
-            "destroyed. This use is recorded as a use of a retired set; report it.")
+            f"destroyed. Recombined because --allow-retired was given ({req.allow_retired}); this is recorded and "
+            "the audit reports it.")
+    elif req.journal_path is None:
+        say(f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
+            "is the current set or a retired one.")
     event_code = _journal(req, recovered, found, now, retired_by)
-    _deliver(req, recovered, event_code, say)
+    _deliver(req, recovered, event_code, say, retired_by)
     return recovered
 
 
@@ -59,6 +70,10 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     """Every share from scans, typed files and typed-in text, with problems reported one line each."""
     collector = ShareCollector()
     if scans:
+        from ..scan.decoders import missing_decoder_note
+
+        if missing_decoder_note():
+            say(f"note: {missing_decoder_note()}")
         _read_scans(scans, dpi, collector, say)
     for source in typed_files:
         _read_typed_file(source, collector, say)
@@ -76,6 +91,54 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     return found
 
 
+def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired: str | None, say) -> list[FoundShare]:
+    """The shares of the set to recombine: with a journal, the current set; sheets of retired sets and of sets this
+    journal never made are named and left out. A retired set alone is refused unless allow_retired gives a reason.
+    Without a journal, every share goes on and recombination uses the one set with enough shares."""
+    sets = sorted({set_id_text(f.share.set_id) for f in found})
+    if journal_path is None or not found:
+        return found
+    from ..record.journal import read_journal
+    from ..record.sets import CURRENT, RETIRED, SetHistory
+
+    history = SetHistory(read_journal(journal_path))
+    by_status: dict[str, list[str]] = {CURRENT: [], RETIRED: [], "unknown": []}
+    for s in sets:
+        by_status.setdefault(history.status(s), []).append(s)
+
+    def shares_of(chosen: list[str]) -> list[FoundShare]:
+        return [f for f in found if set_id_text(f.share.set_id) in chosen]
+
+    for s in by_status["unknown"]:
+        say(f"  ignored {_count(shares_of([s]))} of set {s}: journal {journal_path} never made this set "
+            "(another credential's sheets, or another journal)")
+    if by_status[CURRENT]:
+        for s in by_status[RETIRED]:
+            rotation = history.retired[s]
+            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by rotation {rotation.code} on "
+                f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
+        if allow_retired:
+            say("  note: --allow-retired is not needed: the current set is used")
+        return shares_of(by_status[CURRENT])
+    if by_status[RETIRED]:
+        if allow_retired:
+            return shares_of(by_status[RETIRED])
+        names = "; ".join(f"set {s}, retired by rotation {history.retired[s].code} on {history.retired[s].time[:10]}"
+                          for s in by_status[RETIRED])
+        current = ", ".join(history.current()) or "none"
+        raise BreakglassError(
+            f"these sheets belong to a retired set ({names}); the current set is {current}. Do not use them: destroy "
+            "them under witness and report them. Only to examine them (forensics), give --allow-retired REASON, "
+            "which is recorded and reported by the audit"
+        )
+    raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
+                          "give the journal of this credential")
+
+
+def _count(shares: list[FoundShare]) -> str:
+    return f"{len(shares)} share{'s' if len(shares) != 1 else ''}"
+
+
 def retirement(journal_path: Path | None, set_text: str) -> str | None:
     """The event code of the rotation that retired this set, if the journal has one."""
     if journal_path is None or not journal_path.exists():
@@ -89,6 +152,15 @@ def retirement(journal_path: Path | None, set_text: str) -> str | None:
 
 
 def _refuse_early(req: RecoveryRequest) -> None:
+    from ..record.people import check_two_people
+
+    check_two_people(req.operator, req.witness, req.solo, journalled=req.journal_path is not None)
+    if req.journal_path is not None and not req.verify_only:
+        missing = [flag for flag, value in (("--incident", req.incident), ("--reason", req.reason)) if not (value or "").strip()]
+        if missing:
+            raise BreakglassError(f"a release is recorded with its incident and reason: give {' and '.join(missing)}")
+    if req.allow_retired is not None and (req.journal_path is None or not req.allow_retired.strip()):
+        raise BreakglassError("--allow-retired needs a reason and --journal (which says whether a set is retired)")
     if req.out not in (None, "-") and Path(req.out).exists():
         raise BreakglassError(f"{req.out} already exists; refusing to overwrite it (choose another --out)")
     if req.out not in (None, "-") and not Path(req.out).parent.is_dir():
@@ -100,9 +172,9 @@ def _refuse_early(req: RecoveryRequest) -> None:
     if "-" in req.typed_files and req.type_in:
         raise BreakglassError("--typed - and --type-in both read the terminal; use one")
     if req.journal_path is not None:
-        from ..record.journal import require_intact
+        from ..record.journal import require_journal
 
-        require_intact(req.journal_path)
+        require_journal(req.journal_path)
 
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
@@ -183,7 +255,7 @@ def _print_result(recovered: Recovered, say) -> None:
 def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None) -> str | None:
     if req.journal_path is None:
         return None
-    from ..record.journal import append_event
+    from ..record.journal import append_event, stamped
 
     copies = sorted([f.share.index, c] for f in found if f.share.set_id == recovered.set_id for c in sorted(f.copies))
     extra = {"used": list(recovered.used), "copies": copies}
@@ -193,16 +265,19 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         extra["reason"] = req.reason
     if retired_by:
         extra["retired_by"] = retired_by
+        extra["allowed_retired"] = req.allow_retired
+    if req.solo:
+        extra["solo"] = req.solo
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
         witness=req.witness, extra=extra, now=now,
     )
-    return entry.code
+    return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say) -> None:
-    code_note = f"Journal event code (write it in the logbook): {event_code}" if event_code else None
+def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say, retired_by: str | None = None) -> None:
+    code_note = f"Journal event code (write it in the logbook, with its time): {event_code}" if event_code else None
     if req.verify_only:
         if code_note:
             say(code_note)
@@ -221,8 +296,14 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None,
         _show_on_terminal(req, recovered, say)
     if code_note:
         say(code_note)
+    if retired_by:
+        say(f"This set was retired by rotation {retired_by}: its credential should no longer work at the provider. If it "
+            "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
+            "(breakglass destroy) and report this use to the contact.")
+        return
+    code = event_code.split()[0] if event_code else None
     say("The credential is now exposed: record this use in the logbook and rotate it"
-        + (f" (breakglass checklist --journal {req.journal_path} --event {event_code} --out checklist.pdf)." if event_code else "."))
+        + (f" (breakglass checklist --journal {req.journal_path} --event {code} --out checklist.pdf)." if code else "."))
 
 
 def _show_on_terminal(req: RecoveryRequest, recovered: Recovered, say) -> None:

@@ -43,13 +43,15 @@ class SplitPlan:
     contact: str = ""
     config_path: Path | None = None
     replaces_set: str | None = None
+    solo: str | None = None  # why there is no second person (journalled; the audit reports it)
     share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check, share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
+                     journal_path, operator, witness, scan_check, solo=None,
+                     share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         config = None
         if config_path is not None:
@@ -68,9 +70,11 @@ class SplitPlan:
         witness = witness or (config.witness.name if config else None)
         sheets = _plan_sheets(n, custodians, copies, config)
         return cls(
-            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets), paper=paper, out_dir=out_dir,
+            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
+            paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
-            contact=config.contact if config else "", config_path=config_path, share_format=share_format,
+            contact=config.contact if config else "", config_path=config_path, solo=solo,
+            share_format=share_format,
         )
 
     def copies_of(self, share: int) -> int:
@@ -82,7 +86,11 @@ class SplitPlan:
         return [sheet_filename(self.label, _IndexOnly(s.share, self.n), s.copy, self.copies_of(s.share)) for s in self.sheets]
 
     def check_before_secret(self) -> None:
-        """Refuse early, before anyone types the credential: clashing files, a broken journal, bad folders."""
+        """Refuse early, before anyone types the credential: one person as operator and witness, clashing files,
+        a broken journal, bad folders."""
+        from ..record.people import check_two_people
+
+        check_two_people(self.operator, self.witness, self.solo, journalled=self.journal_path is not None)
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BreakglassError(f"{self.out_dir} exists and is not a folder")
         clashes = [name for name in [*self.filenames(), "manifest.json"] if (self.out_dir / name).exists()]
@@ -95,6 +103,17 @@ class SplitPlan:
             from ..record.journal import require_intact
 
             require_intact(self.journal_path)
+        self.check_printable()
+
+    def printed_texts(self) -> list[str]:
+        """Everything of this plan that the sheets print besides the fixed wording."""
+        return [self.label, self.contact, *(part for s in self.sheets for part in (s.name, s.role, s.location))]
+
+    def check_printable(self) -> None:
+        """A name or label with a character no font has is refused now, not after the credential was typed."""
+        from ..paper.fonts import require_printable
+
+        require_printable(self.printed_texts())
 
 
 @dataclass(frozen=True)
@@ -140,10 +159,14 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
         rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
     checks, subsets = [], 0
     if plan.scan_check:
+        from ..scan.decoders import missing_decoder_note
+
         say("Reading every sheet back with every QR decoder...")
+        if missing_decoder_note():
+            say(f"  note: {missing_decoder_note()}")
         checks, subsets = scanback.verify(rendered, result, credential)
     event_code = _write_outputs(plan, result, rendered, now)
-    _print_summary(plan, result, rendered, checks, subsets, event_code, say)
+    _print_summary(plan, result, rendered, checks, subsets, event_code, say, now)
     return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
 
 
@@ -155,7 +178,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     written = []
     try:
         for r in rendered:
-            write_new_file(plan.out_dir / r.filename, r.pdf, mode=0o644)
+            write_new_file(plan.out_dir / r.filename, r.pdf)  # 0600: a sheet is share material
             written.append(plan.out_dir / r.filename)
     except BaseException:
         for path in written:  # no partial set left looking valid
@@ -166,6 +189,8 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
         from ..record.journal import append_event
 
         fields = (plan.journal_entry or _split_entry)(plan, result)
+        if plan.solo:
+            fields["extra"]["solo"] = plan.solo
         entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, **fields)
         event_code = entry.code
     document = manifest.build(
@@ -175,7 +200,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
         custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
         event_code=event_code, replaces_set=plan.replaces_set,
     )
-    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document), mode=0o644)
+    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document))  # 0600, like the sheets
     return event_code
 
 
@@ -192,7 +217,7 @@ def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
     }
 
 
-def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> None:
+def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:
     say("")
     say(f"  Credential:   {plan.label}")
     say(f"  Set id:       {set_id_text(result.set_id)}")
@@ -210,6 +235,6 @@ def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> 
     else:
         say("  WARNING: the sheets were not read back (--no-scan-check); check them before the ceremony ends")
     if event_code:
-        say(f"  Journal event code (write it in the logbook): {event_code}")
+        say(f"  Journal event code (write it in the logbook, with its time): {event_code} at {now:%Y-%m-%d %H:%M} UTC")
     say("")
     say("Hand out the sheets, one per custodian; read the set id and fingerprint aloud and compare with the sheets.")

@@ -8,7 +8,6 @@ order and a person can select and copy them.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .blocks import (
@@ -54,7 +53,7 @@ class TypedPiece:
 
 def draw_typed_column(c: Canvas, lines: list[str], left: float, top: float, width: float, first: int) -> None:
     longest = max([FORMAT1_LINE, *(len(" ".join(line.split())) for line in lines)])
-    band = min(width, stringWidth("0" * longest, MONO, TYPED_SIZE) + 3 * mm)
+    band = min(width, c.stringWidth("0" * longest, MONO, TYPED_SIZE) + 3 * mm)
     for i, line in enumerate(lines):
         baseline = top - (i + 1) * TYPED_LEADING + 3
         if (first + i) % 2 == 0:
