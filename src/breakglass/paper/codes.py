@@ -38,7 +38,8 @@ class CodeStyle:
     ecc: str
     module_mm: float
     parity_ratio: float  # parity codes: at least this fraction of the data codes (rounded up)
-    min_parity: int  # and at least this many
+    min_parity: int  # and at least this many; then more, to fill the last row (a free slot costs no paper)
+    per_row: int = 3  # codes side by side across the page
 
     @property
     def side_modules(self) -> int:
@@ -50,13 +51,15 @@ class CodeStyle:
         return self.side_modules * self.module_mm * mm
 
     def parity_for(self, data: int) -> int:
-        return min(qrtext2.MAX_CODES - data, max(self.min_parity, math.ceil(self.parity_ratio * data)))
+        parity = max(self.min_parity, math.ceil(self.parity_ratio * data))
+        parity += -(data + parity) % self.per_row
+        return min(qrtext2.MAX_CODES - data, parity)
 
 
 # Chosen by measurement (docs/BENCHMARKS.md, "Format 2: choosing the codes"). Version 14 at level Q: its
 # alignment patterns sit 20 modules apart, so a decoder corrects bent paper locally (crumpled sheets defeat
 # version 20, 28 modules apart, far more often); 0.8 mm modules stay at 2.4 pixels even in a 75 dpi scan.
-STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.8, parity_ratio=0.5, min_parity=2)
+STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.74, parity_ratio=0.3, min_parity=1)
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,9 @@ def qr_matrix(text: str, version: int, ecc: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def codes_per_row(plan: CodePlan, width: float) -> int:
-    return max(1, int(width // plan.style.side))
-
-
 def code_rows(plan: CodePlan, width: float, caption) -> list[Row]:
     """The codes as rows spread over `width`; caption(number, count) is the line under each code."""
     codes = [QrCode(matrix, plan.module, caption(number, len(plan.texts)))
              for number, matrix in enumerate(plan.matrices(), start=1)]
-    per_row = codes_per_row(plan, width)
+    per_row = min(plan.style.per_row, max(1, int(width // plan.style.side)))
     return [Row(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]

@@ -420,17 +420,23 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
 
 def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
-    printed once), then the typed lines in two columns."""
+    printed once), then the typed lines in two columns, which also fill the space a row of codes leaves at the
+    bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the custodian's
+    instructions, the codes along the bottom."""
     half = (area_width - GUTTER) / 2
     q = words.t["qr"]
     plan = codes.code_plan(share, info.copy)
-    records = Stack(half, [
-        Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm),
-        ScaleBar(words.plain(words.t["scale"]["label"])), Spacer(1 * mm), Para(half, words.markup(q["any"])),
-    ])
+    rows = codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
+    scale = ScaleBar(words.plain(words.t["scale"]["label"]))
+    if len(rows) == 1:
+        lines = typed_flow(half, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
+        left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words),
+                            Para(half, words.markup(q["any"]))])
+        return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words, (Spacer(1 * mm), scale)), *rows]
+    records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
+                           Para(half, words.markup(q["any"]))])
     items: list = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
-                   recovery_and_format_row(area_width, words)]
-    items += codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
+                   recovery_and_format_row(area_width, words), *rows]
     items.append(typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
     return items
 
@@ -451,7 +457,7 @@ def fields_block(width: float, words: Words) -> Fields:
     return Fields(width, [(words.plain(f["bag_serial"]), 0.4), (words.plain(f["signature"]), 0.38), (words.plain(f["date"]), 0.22)])
 
 
-def recovery_and_format_row(width: float, words: Words) -> Row:
+def recovery_and_format_row(width: float, words: Words, under_format: tuple[Block, ...] = ()) -> Row:
     half = (width - GUTTER) / 2
     r = words.t["recovery"]
     recovery = Stack(
@@ -467,7 +473,8 @@ def recovery_and_format_row(width: float, words: Words) -> Row:
         ],
     )
     f = words.t["format2" if words.values["version"] == 2 else "format"]
-    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
+    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"]),
+                       *under_format])
     return Row(width, [recovery, fmt])
 
 

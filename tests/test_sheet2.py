@@ -1,0 +1,188 @@
+"""The format-2 sheet, as printed: real PDFs, rendered to images and read back by the real decoders, the text
+layer read by real extractors; the density goals of issue 17; and real sheets under realistic damage.
+
+test_sheet.py pins format 1's sheet; the helpers for rendering and extracting come from there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+
+from breakglass.errors import BreakglassError
+from breakglass.format import qrtext, typed
+from breakglass.paper import codes, sheet
+from breakglass.paper import sizes as paper
+from breakglass.scan import pages as scan_pages
+from breakglass.scan.collect import ShareCollector
+from breakglass.scan.decode import decode_report
+from test_sheet import EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, zbar_texts, zxing_texts
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent / "vectors"))
+import damage  # noqa: E402
+from make_vectors import seeded_split  # noqa: E402
+
+try:
+    from pyzbar import pyzbar
+except ImportError:
+    pyzbar = None
+
+SIZES = {"32 B": 32, "300 B": 300, "2 KiB": 2048, "8 KiB": 8192}
+GOAL_PAGES = {"300 B": 1, "2 KiB": 2, "8 KiB": 4}  # issue 17: 3-of-5, A4, default settings, typed lines included
+
+
+def credential(size: int) -> bytes:
+    return (b"CANARY-format2-%d-credential; " % size * (size // 20 + 1))[:size]
+
+
+def make(size: int, paper_name: str = "a4", **info_changes):
+    result = seeded_split(credential(size), 3, 5, f"sheet2 {size}", version=2)
+    share = result.shares[1]
+    info = sheet.SheetInfo(**{**INFO.__dict__, "fingerprint": result.fingerprint, **info_changes})
+    return share, info, sheet.render_sheet(share, info, paper_name)
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def printed(request):
+    """(size name, share, info, pdf, pages at 150 dpi) for each credential size."""
+    share, info, pdf = make(SIZES[request.param])
+    return request.param, share, info, pdf, pages(pdf)
+
+
+def test_density_goals_on_a4_and_letter():
+    for name, goal in GOAL_PAGES.items():
+        for paper_name in ("a4", "letter"):
+            _, _, pdf = make(SIZES[name], paper_name)
+            assert len(pypdfium2.PdfDocument(pdf)) <= goal, (name, paper_name)
+
+
+@pytest.mark.parametrize("decoder", [zxing_texts, zbar_texts], ids=["zxing-cpp", "zbar"])
+def test_every_code_is_printed_once_and_reads(printed, decoder):
+    if decoder is zbar_texts and pyzbar is None:
+        pytest.skip("pyzbar or libzbar0 is not installed")
+    _, share, _, _, images = printed
+    plan = codes.code_plan(share)
+    read = decoder(images)
+    assert sorted(read) == sorted(plan.texts)  # each code once: parity codes instead of duplicates
+    assert qrtext.assemble([qrtext.parse_chunk(t) for t in read]) == share
+
+
+def test_any_data_codes_rebuild_the_share(printed):
+    """The parity codes as printed make up for any lost codes, up to their number."""
+    _, share, _, _, images = printed
+    chunks = [qrtext.parse_chunk(t) for t in zxing_texts(images)]
+    plan = codes.code_plan(share)
+    assert plan.parity >= 1 and len(chunks) == plan.data + plan.parity
+    for kept in itertools.islice(itertools.combinations(chunks, plan.data), 40):
+        assert qrtext.assemble(list(kept)) == share
+    if plan.data > 1:
+        with pytest.raises(BreakglassError, match=f"{plan.data - 1} of its QR codes were read, {plan.data} are needed"):
+            qrtext.assemble(chunks[: plan.data - 1])
+
+
+def code_boxes(image) -> list[tuple[int, int, int, int]]:
+    boxes = []
+    for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        p = code.position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
+def test_no_band_across_the_page_holds_more_codes_than_the_parity(printed):
+    """A crease, a fold or a stain along one row takes at most one row of codes: never more than the parity
+    codes make up for, once a share has more than one row."""
+    _, share, _, _, images = printed
+    plan = codes.code_plan(share)
+    for image in images:
+        boxes = code_boxes(image)
+        for y in range(0, image.height, 5):  # every horizontal line across the page
+            crossing = [b for b in boxes if b[1] <= y <= b[3]]
+            assert len(crossing) <= max(plan.parity, codes.STYLE.per_row)
+            if len(plan.texts) > codes.STYLE.per_row:
+                assert len(crossing) <= plan.parity
+
+
+def test_all_ink_is_inside_the_safe_area(printed):
+    _, _, _, _, images = printed
+    for image in images:
+        left, top, right, bottom = safe_box("a4", image)
+        x0, y0, x1, y1 = ink_box(image)
+        assert x0 >= left - 1 and y0 >= top - 1 and x1 <= right + 1 and y1 <= bottom + 1
+
+
+def test_the_credential_is_nowhere_in_the_pdf(printed):
+    name, _, _, pdf, _ = printed
+    for blob in [pdf, *pdf_streams(pdf)]:
+        for form in leak_forms(credential(SIZES[name])):
+            assert form not in blob
+        assert b"CANARY" not in blob
+
+
+@pytest.mark.parametrize("extract", EXTRACTORS)
+def test_typed_lines_read_back_and_the_header_is_on_page_one_only(printed, extract):
+    _, share, _, pdf, _ = printed
+    reading = typed.read_text(extract(pdf))
+    assert reading.problems == [] and reading.shares == [share]
+    header = " ".join(typed.header_line(share).split())
+    document = pypdfium2.PdfDocument(pdf)
+    per_page = [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    document.close()
+    assert header in per_page[0] and not any(header in text for text in per_page[1:])
+    assert "the BG2 line first" in per_page[0]
+
+
+def test_a_copy_is_named_in_its_codes_and_lines():
+    share, info, pdf = make(300, copy=2, copies=3)
+    assert {qrtext.parse_chunk(t).copy for t in zxing_texts(pages(pdf))} == {2}
+    assert typed.read_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))).copies == [2]
+
+
+def test_a_long_label_and_custodian_still_fit_the_goals():
+    for name, goal in GOAL_PAGES.items():
+        _, _, pdf = make(SIZES[name], label="Production AWS organisation management account root user (emergency)",
+                         custodian=sheet.Custodian("Dr. Maximiliane Oberhauser-Lindqvist", "Head of Platform Security",
+                                                   "Safe deposit box 1142, Frankfurt"))
+        assert len(pypdfium2.PdfDocument(pdf)) <= goal, name
+
+
+# --- shares_wanted: a format-2 share is finished from any `data` of its codes -------------------------------
+
+
+def test_a_format_2_share_is_complete_from_a_subset_of_its_codes():
+    result = seeded_split(credential(2048), 3, 5, "sheet2 wanted", version=2)
+    plans = [codes.code_plan(s) for s in result.shares[:3]]
+    enough = [t for plan in plans for t in plan.texts[plan.parity :]]  # each share without `parity` of its codes
+    assert not scan_pages.shares_wanted(enough)
+    short = [t for plan in plans for t in plan.texts[plan.parity + 1 :]]  # one code fewer than needed each
+    assert scan_pages.shares_wanted(short)
+    assert scan_pages.shares_wanted([t for plan in plans[:2] for t in plan.texts])  # two shares of a 3-of-5 set
+
+
+# --- real sheets under realistic damage (the full matrix is in benchmarks/run.py) -------------------------------
+
+
+REPRESENTATIVE = ["folded in thirds, then in half", "crumpled, flattened, scanned", "water stain (60 mm)", "coffee ring",
+                  "missing corner, dark background", "phone photo at an angle", "crumpled, photographed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("condition", REPRESENTATIVE)
+def test_a_damaged_sheet_still_gives_its_share(condition):
+    share, _, pdf = make(2048)
+    collector = ShareCollector()
+    for number, image in enumerate(pages(pdf, dpi=300)):
+        damaged = damage.REALISTIC[condition](image, 100 + number)
+        collector.add_qr_texts(decode_report(damaged).combined, f"page {number + 1}")
+    assert [f.share for f in collector.shares()] == [share]
+
+
+def test_paper_sizes_share_one_layout():
+    assert paper.safe_area("a4").width == paper.safe_area("letter").width
