@@ -1,4 +1,4 @@
-"""Benchmarks for breakglass: cost, density and scan robustness of the share sheets (issue 8).
+"""Benchmarks for breakglass: cost, density and scan robustness of the share sheets (issues 8 and 17).
 
     python benchmarks/run.py            full run (several minutes), writes docs/BENCHMARKS.md
     python benchmarks/run.py --quick    under a minute on 2 cores, writes docs/BENCHMARKS-quick.md beside it
@@ -40,13 +40,14 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # damage.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # sheets.py, format2.py (also when run with runpy)
 try:
     import breakglass  # noqa: F401  the installed package, if there is one
 except ImportError:
     sys.path.insert(0, str(ROOT / "src"))  # a bare checkout
 
 from breakglass.format import combine, qrtext, scheme  # noqa: E402
-from breakglass.scan.decode import decode_image, decode_report  # noqa: E402
+from breakglass.scan.decode import decode_report  # noqa: E402
 from breakglass.scan.decoders import ZBAR, ZXING, available_decoders  # noqa: E402
 from breakglass.scan.files import rasterize_pdf  # noqa: E402
 from breakglass.scan.pages import scan_paths  # noqa: E402
@@ -55,6 +56,7 @@ from breakglass.paper import sheet  # noqa: E402
 from breakglass.errors import BreakglassError  # noqa: E402
 
 import damage  # noqa: E402
+import format2  # noqa: E402
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -78,21 +80,23 @@ class Mode:
     density_sizes: tuple[int, ...]
     shares: dict[str, int]  # robustness: shares (different sets) per cell, per sheet kind
     damages: str  # "all" or "goals": which robustness cells run
-    alternative_shares: dict[str, int]  # shares per cell when trying other sheet constants; empty: skip
+    suite_samples: int  # sheets per cell under the classic and realistic suites, both formats; 0: skip
+    study_samples: int  # sheets per cell when trying other format-2 code settings; 0: skip
     writes_report: bool = True
 
 
 MODES = {
-    "smoke": Mode("smoke", (32,), (), (32, KIB), (3,), 3, 1, (32, 2 * KIB), {"1 code": 1}, "goals", {}, False),
-    "quick": Mode("quick", (32,), (3, 10), (32, KIB, 16 * KIB), (3, 10, 20), 5, 1, (32, 2 * KIB),
-                  {"1 code": 4, "8 codes": 2}, "goals", {}),
+    "smoke": Mode("smoke", (32,), (), (32, KIB), (3,), 3, 1, (300,), {"300 B": 1}, "goals", 0, 0, False),
+    "quick": Mode("quick", (32, 2 * KIB), (3, 10), (32, KIB, 16 * KIB), (3, 10, 20), 5, 1, (300, 2 * KIB, 8 * KIB),
+                  {"300 B": 4, "2 KiB": 2}, "goals", 0, 0),
     "full": Mode("full", (32, 256, 2 * KIB, 8 * KIB, 32 * KIB), (3, 5, 10, 20), (32, 256, KIB, 4 * KIB, 16 * KIB),
-                 (3, 5, 10, 20), 20, 3, (32, 256, 2 * KIB, 8 * KIB, 32 * KIB), {"1 code": 20, "8 codes": 6}, "all",
-                 {"1 code": 4, "8 codes": 6}),
+                 (3, 5, 10, 20), 20, 3, (32, 300, 2 * KIB, 8 * KIB, 32 * KIB), {"300 B": 20, "2 KiB": 6}, "all", 3, 2),
 }
 COST_N = 5
 COST_SIZE = 256
-SHEET_KINDS = {"1 code": 64, "8 codes": 2 * KIB}  # robustness samples: credential size of each sheet kind
+SHEET_KINDS = {"300 B": 300, "2 KiB": 2 * KIB}  # robustness samples (format 2): credential size of each sheet kind
+DENSITY_GOALS = {300: 1, 2 * KIB: 2, 8 * KIB: 4}  # issue 17: pages per sheet, 3-of-5, A4
+RESTORE_SIZE = 2 * KIB  # issue 17: restore this from three clean 300 dpi scans faster with format 2
 
 
 def threshold(n: int) -> int:
@@ -165,8 +169,8 @@ def credential(size: int, seed: int = 0) -> bytes:
     return random.Random(f"credential {seed}").randbytes(size)
 
 
-def split(size: int, n: int, seed: int = 0) -> scheme.SplitResult:
-    return scheme.split(credential(size, seed), threshold(n), n, random_bytes=seeded_bytes(seed))
+def split(size: int, n: int, seed: int = 0, share_format: int = scheme.DEFAULT_FORMAT) -> scheme.SplitResult:
+    return scheme.split(credential(size, seed), threshold(n), n, version=share_format, random_bytes=seeded_bytes(seed))
 
 
 def sheet_info(result: scheme.SplitResult) -> sheet.SheetInfo:
@@ -203,9 +207,9 @@ def share_from_texts(texts: list[str], share) -> bool:
 def _measure_split(spec: dict):
     def split_and_render(size: int, n: int, verify: bool, seed: int) -> None:
         result = split(size, n, seed)
-        sheets = render(result, range(1, n + 1))
+        rendered = render(result, range(1, n + 1))
         if verify:
-            scanback.verify(sheets, result, credential(size, seed))
+            scanback.verify(rendered, result, credential(size, seed))
 
     # Warm-up: fonts, templates and decoders load once per process; the timed run is the steady state.
     return (lambda: split_and_render(16, 3, spec["verify"], 99)), (
@@ -348,19 +352,23 @@ def write_scans(result: scheme.SplitResult, folder: Path) -> list[str]:
     return files
 
 
-def bench_recombine(report: Report, mode: Mode) -> None:
-    cases = [(size, COST_N) for size in mode.cost_sizes] + [(COST_SIZE, n) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes]
-    rows = []
-    for size, n in cases:
+def bench_recombine(report: Report, mode: Mode) -> dict[int, float]:
+    """Recombine timings; returns the CLI's seconds for RESTORE_SIZE per share format (issue 17's goal)."""
+    cases = [(size, COST_N, 2) for size in mode.cost_sizes] + [(COST_SIZE, n, 2) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes]
+    cases += [(size, COST_N, 1) for size in mode.cost_sizes if mode.name == "full" or size == RESTORE_SIZE]
+    rows, restore = [], {}
+    for size, n, share_format in cases:
         with tempfile.TemporaryDirectory() as tmp:
-            files = write_scans(split(size, n, seed=1), Path(tmp))
+            files = write_scans(split(size, n, seed=1, share_format=share_format), Path(tmp))
             floor, library, cli = (measure({"kind": kind, "files": files}, mode.repeats) for kind in ("floor", "library", "cli"))
-        rows.append([size_text(size), f"{threshold(n)}-of-{n}", len(files), secs(floor.seconds), secs(library.seconds),
+        if size == RESTORE_SIZE and n == COST_N:
+            restore[share_format] = cli.seconds
+        rows.append([size_text(size), share_format, f"{threshold(n)}-of-{n}", len(files), secs(floor.seconds), secs(library.seconds),
                      secs(cli.seconds), f"{cli.seconds / floor.seconds:.2f}x", "yes" if cli.seconds <= 1.5 * floor.seconds else "**no**",
                      library.extra["unread_pages"], mib(floor.peak_kib), mib(cli.peak_kib), secs(cli.process)])
     report.table(
         "Recombine from k scanned sheets (300 dpi PNG) against the floor of decoding the same images",
-        ["credential", "k-of-n", "pages", "floor: load + zxing", "scan_paths + collect + combine",
+        ["credential", "format", "k-of-n", "pages", "floor: load + zxing", "scan_paths + collect + combine",
          "recombine --verify-only", "ratio (CLI / floor)", "<= 1.5x", "pages retried", "floor peak RSS", "CLI peak RSS",
          "CLI process total"],
         rows, "Floor: Image.open + zxingcpp.read_barcodes on every page, nothing else. CLI: `breakglass recombine "
@@ -368,70 +376,18 @@ def bench_recombine(report: Report, mode: Mode) -> None:
               "zxing-cpp, pyzbar/libzbar count against it); 'process total' adds interpreter start. 'pages retried': "
               "clean pages on which scan_paths reported a code seen but not read, and so ran the retry chain "
               "(every real code on them was read). Goal: ratio <= 1.5x.")
-    over = [f"{r[0]} {r[1]}: {r[6]} ({r[8]} pages retried)" for r in rows if r[7] != "yes"]
-    ratios = [float(r[6].rstrip("x")) for r in rows]
+    over = [f"{r[0]} format {r[1]} {r[2]}: {r[7]} ({r[9]} pages retried)" for r in rows if r[8] != "yes"]
+    ratios = [float(r[7].rstrip("x")) for r in rows]
     report.note(f"Recombine against the bare decoding floor: {min(ratios):.2f}x to {max(ratios):.2f}x (goal <= 1.5x); "
                 + (f"over the goal: {'; '.join(over)}." if over else "every case within the goal."))
+    return restore
 
 
 # ----------------------------------------------------------------------------------------------- 2. density
 
 
-def qr_version(text: str) -> int:
-    return (len(sheet.qr_matrix(text)) - 17) // 4
-
-
-def module_mm(texts: list[str]) -> float:
-    """The module size the sheet draws (see sheet.one_code_body / several_codes_body), in mm."""
-    if len(texts) > 1:
-        return sheet.MIN_MODULE / sheet.mm
-    side = len(sheet.qr_matrix(texts[0])) + 2 * sheet.QUIET_MODULES
-    return max(sheet.MIN_MODULE, min(sheet.MAX_MODULE, sheet.SINGLE_CODE_SLOT / side)) / sheet.mm
-
-
-@dataclass
-class Layout:
-    share_bytes: int
-    codes: int
-    version: int
-    module: float
-    pages: int
-    code_pages: int
-    pdf_bytes: int
-    clean_read: bool  # every code read back by zxing-cpp at 150 dpi, no retry
-    fits: bool  # two codes side by side fit the page width without their quiet zones overlapping
-
-
-def sheet_layout(size: int) -> Layout:
-    result = split(size, COST_N)
-    share = result.shares[0]
-    texts = sheet.qr_texts(share)
-    pdf = render(result, [1])[0].pdf
-    found = [decode_image(img, [ZXING], retry=False)[ZXING] for img in rasterize_pdf(pdf, 150)]
-    version = max(qr_version(t) for t in texts)
-    side = (17 + 4 * version + 2 * sheet.QUIET_MODULES) * module_mm(texts) * sheet.mm
-    return Layout(len(share.to_bytes()), len(texts), version, module_mm(texts), len(found), sum(1 for f in found if f),
-                  len(pdf), set(texts) <= {t for f in found for t in f},
-                  len(texts) == 1 or 2 * side <= sheet.drawing_area("a4").width)
-
-
-def bench_density(report: Report, mode: Mode) -> None:
-    rows = []
-    for size in mode.density_sizes:
-        lay = sheet_layout(size)
-        copies = 2 if lay.codes == 1 else 1
-        rows.append([size_text(size), size_text(lay.share_bytes), lay.codes, f"{size / lay.codes:.0f} B",
-                     lay.version, f"{lay.module:.2f} mm", f"{lay.codes * copies / max(1, lay.code_pages):.1f}",
-                     lay.pages, f"{size / lay.pages:.0f} B", size_text(lay.pdf_bytes), "yes" if lay.clean_read else "NO"])
-    ecc = {v: k for k, v in vars(sheet.qrcode.constants).items() if k.startswith("ERROR_CORRECT_")}[sheet.QR_ERROR_CORRECTION]
-    report.table(
-        "Density of one share sheet (A4)",
-        ["credential", "share", "QR codes", "credential per code", "QR version", "module", "codes per code page",
-         "pages", "credential per page", "PDF size", "clean read"],
-        rows, f"ECC level {ecc[-1]}, at most {sheet.QR_MAX_CHARS} data characters per code, modules {sheet.MIN_MODULE / sheet.mm:.1f} mm "
-              f"(a one-code share: up to {sheet.MAX_MODULE / sheet.mm:.1f} mm, printed twice). Every share carries the whole "
-              "ciphertext, so each sheet holds the full credential size (padded: <= 1 KiB to a power of two, "
-              "above to a multiple of 1 KiB). Pages include the instructions and the typed fallback lines.")
+def bench_density(report: Report, mode: Mode) -> dict:
+    return format2.bench_density(report, mode.density_sizes)
 
 
 # -------------------------------------------------------------------------------------------- 3. robustness
@@ -620,7 +576,7 @@ def bench_robustness(report: Report, mode: Mode) -> dict[tuple[str, int], Cell]:
         rows = [[DAMAGES[c].kind, DAMAGES[c].severity, *(rate(results[(kind, c)].ok[l], results[(kind, c)].total) for l in labels),
                  secs(statistics.mean(results[(kind, c)].seconds))] for c in cells]
         report.table(
-            f"Share recovery rate, {kind} per share ({size_text(SHEET_KINDS[kind])} credential), {len(samples[kind])} shares per cell",
+            f"Share recovery rate, {kind} credential, format 2 (3-of-5), {len(samples[kind])} shares per cell",
             ["damage", "severity", *labels, f"{DEFAULT_COLUMN}: time per sheet"], rows)
     report.add(breaking_points(samples, cells, results, labels))
     return results
@@ -666,107 +622,16 @@ def goal_verdicts(results: dict[tuple[str, int], Cell], kinds: list[str], column
 
 def bench_goals(report: Report, results, kinds: list[str]) -> dict[str, list]:
     verdicts = goal_verdicts(results, kinds)
-    report.note("Goal check (" + ", ".join(f"{k}: {SHEET_KINDS[k]} B credential" for k in kinds) + "): "
+    report.note("Issue 8 goals (format-2 sheets, " + ", ".join(kinds) + " credentials): "
                 + "; ".join(f"{goal} **{v[-1]}**" for goal, v in verdicts.items()) + ".")
     zxing = goal_verdicts(results, kinds, "zxing-cpp")
     rows = [[goal, *v[:-1], f"**{v[-1]}**", *zxing[goal][:-1]] for goal, v in verdicts.items()]
     report.table(
-        "Goal check with the default sheet (issue 8)",
+        "Goal check with the default sheet (issue 8, format-2 sheets)",
         ["goal", *(f"{k}: {DEFAULT_COLUMN}" for k in kinds), "verdict", *(f"{k}: zxing-cpp alone" for k in kinds)],
         rows, "PASS = every share of every sheet kind recovered with the default decoding (both decoders with retries, "
               "as `breakglass recombine` reads). 'any rotation' = all tested angles.")
     return verdicts
-
-
-# ------------------------------------------------------------------------------------- sheet alternatives
-
-
-H = sheet.qrcode.constants.ERROR_CORRECT_H
-Q = sheet.qrcode.constants.ERROR_CORRECT_Q
-M = sheet.qrcode.constants.ERROR_CORRECT_M
-ONCE = {"DUPLICATED_UP_TO": 2}  # as before the default printed long shares' codes twice
-TWICE = {"DUPLICATED_UP_TO": 10_000}
-ALTERNATIVES = [
-    ("default (as sheet.py is)", {}),
-    ("Q, 660 chars, each code once", {"QR_ERROR_CORRECTION": Q, "QR_MAX_CHARS": 660, **ONCE}),
-    ("Q, 480 chars, each code once", {"QR_ERROR_CORRECTION": Q, "QR_MAX_CHARS": 480, **ONCE}),
-    ("M, 660 chars, each code once", {"QR_ERROR_CORRECTION": M, "QR_MAX_CHARS": 660, **ONCE}),
-    ("H, 520 chars, each code once", {"QR_ERROR_CORRECTION": H, "QR_MAX_CHARS": 520, **ONCE}),
-    ("H, 480 chars, each code once", {"QR_ERROR_CORRECTION": H, "QR_MAX_CHARS": 480, **ONCE}),
-    ("Q, 660 chars, every code twice", {"QR_ERROR_CORRECTION": Q, "QR_MAX_CHARS": 660, **TWICE}),
-    ("H, 520 chars, every code twice", {"QR_ERROR_CORRECTION": H, "QR_MAX_CHARS": 520, **TWICE}),
-]
-ALTERNATIVE_ALWAYS = {("resolution", "100 dpi"), ("blur at 200 dpi", "2 px"), ("stain on one code", "20%")}  # what smaller modules and single prints would hurt first
-
-
-@contextlib.contextmanager
-def sheet_constants(overrides: dict):
-    """Set sheet.py module globals for the duration (render_sheet reads them at call time)."""
-    saved = {name: getattr(sheet, name) for name in overrides}
-    for name, value in overrides.items():
-        setattr(sheet, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(sheet, name, value)
-
-
-@dataclass
-class Alternative:
-    name: str
-    layout: Layout
-    goals: dict[str, list]
-
-    @property
-    def passes(self) -> bool:
-        return all(v[-1] == "PASS" for v in self.goals.values())
-
-
-def bench_alternatives(report: Report, mode: Mode, verdicts: dict[str, list]) -> None:
-    """Other sheet constants, on the cells of the goals that failed and on the resolution-sensitive ones."""
-    index = {(d.kind, d.severity): i for i, d in enumerate(DAMAGES)}
-    failing = [g for g, v in verdicts.items() if v[-1] == "FAIL"]
-    cells = sorted(index[c] for c in ALTERNATIVE_ALWAYS | {c for g in failing for c in GOALS[g]})
-    counts = mode.alternative_shares
-    tried = []
-    for name, overrides in ALTERNATIVES:
-        with sheet_constants(overrides):
-            layout = sheet_layout(SHEET_KINDS["8 codes"])
-            results = run_robustness(make_samples(counts), cells)
-        goals = {g: v for g, v in goal_verdicts(results, list(counts)).items() if all((k, index[c]) in results for k in counts for c in GOALS[g])}
-        tried.append(Alternative(name, layout, goals))
-    goal_names = list(tried[0].goals)
-    rows = [[a.name, a.layout.codes, a.layout.pages, f"v{a.layout.version}", "yes" if a.layout.clean_read else "NO",
-             "yes" if a.layout.fits else "**no**",
-             *(" / ".join(a.goals[g][:-1]) for g in goal_names), "all pass" if a.passes else "FAIL"] for a in tried]
-    report.table(
-        "Alternatives on the failing and resolution-sensitive goal cells",
-        ["sheet constants", "2 KiB share: codes", "pages", "QR version", "clean read", "two codes fit a row",
-         *(f"{g} ({' / '.join(counts)})" for g in goal_names), "verdict"],
-        rows, f"Shares per cell: {counts}; decoding: {DEFAULT_COLUMN}. sheet.py constants are monkeypatched inside "
-              "run.py only ('each code once'/'every code twice' set DUPLICATED_UP_TO). Failing goals with the default sheet: "
-              + (", ".join(failing) or "none") + ".")
-    advice = recommendation(tried, failing)
-    report.add(advice)
-    report.note(advice)
-
-
-def recommendation(tried: list[Alternative], failing: list[str]) -> str:
-    if not failing:
-        return "**Recommendation:** keep the default sheet constants: every goal passed."
-    passing = sorted((a for a in tried if a.passes and a.layout.clean_read and a.layout.fits), key=lambda a: (a.layout.pages, a.layout.codes))
-    if not passing:
-        return "**Recommendation:** none of the alternatives tried meets every goal; see the table."
-    best = passing[0]
-    others = ", ".join(f"{a.name} ({a.layout.pages} pages)" for a in passing[1:])
-    unfit = [a.name for a in tried if a.passes and not a.layout.fits]
-    default = tried[0].layout
-    return (f"**Recommendation:** {best.name}: it meets every goal tested here and a 2 KiB share takes "
-            f"{best.layout.codes} codes on {best.layout.pages} pages (default: {default.codes} codes on "
-            f"{default.pages} pages)." + (f" Also passing: {others}." if others else "")
-            + (f" Passing but not recommended, its codes are too wide for two on a row (their quiet zones would "
-               f"overlap): {', '.join(unfit)}." if unfit else ""))
 
 
 # ------------------------------------------------------------------------------------------------- the run
@@ -830,14 +695,24 @@ def main(argv: list[str] | None = None) -> int:
         durations[title] = time.perf_counter() - start
         return values[-1]
 
-    section("1. Cost", lambda: bench_core(report, mode), lambda: bench_split(report, mode), lambda: bench_recombine(report, mode))
-    section("2. Density", lambda: bench_density(report, mode))
-    results = section("3. Robustness", lambda: bench_robustness(report, mode))
-    verdicts = section("4. Goal check", lambda: bench_goals(report, results, list(mode.shares)))
-    if mode.alternative_shares:
-        section("Sheet parameters", lambda: bench_alternatives(report, mode, verdicts))
+    restore = section("1. Cost", lambda: bench_core(report, mode), lambda: bench_split(report, mode),
+                      lambda: bench_recombine(report, mode))
+    densities = section("2. Density", lambda: bench_density(report, mode))
+    results = section("3. Robustness: each damage by severity and decoder (format-2 sheets)",
+                      lambda: bench_robustness(report, mode))
+    suites = None
+    if mode.suite_samples:
+        suites = section("4. Damage suites: formats 1 and 2", lambda: format2.bench_suites(report, mode.suite_samples))
     else:
-        report.add("## Sheet parameters\n\nAlternative sheet constants are measured by the full run only "
+        report.add("## 4. Damage suites: formats 1 and 2\n\nMeasured by the full run only (`python benchmarks/run.py`).")
+    goals = {size: pages for size, pages in DENSITY_GOALS.items() if size in mode.density_sizes}
+    section("5. Goal checks", lambda: bench_goals(report, results, list(mode.shares)),
+            lambda: format2.bench_goals17(report, densities, goals, restore if len(restore) == 2 else None, suites))
+    if mode.study_samples:
+        section("6. Format 2: choosing the codes",
+                lambda: format2.bench_code_settings(report, mode.study_samples, DENSITY_GOALS))
+    else:
+        report.add("## 6. Format 2: choosing the codes\n\nOther code settings are measured by the full run only "
                    "(`python benchmarks/run.py`).")
     print("section times: " + ", ".join(f"{t} {s:.0f} s" for t, s in durations.items()), file=sys.stderr)
     header = ["# Benchmarks", "", *machine_lines(command, mode, time.perf_counter() - started)]

@@ -430,9 +430,9 @@ def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: W
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
         lines = typed_flow(half, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
-        left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words),
-                            Para(half, words.markup(q["any"]))])
-        return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words, (Spacer(1 * mm), scale)), *rows]
+        left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words), scale,
+                            Para(half, words.markup(q["any"]))], gap=1 * mm)  # tighter: it stands beside 17+ lines
+        return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words), *rows]
     records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
                            Para(half, words.markup(q["any"]))])
     items: list = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
@@ -457,7 +457,7 @@ def fields_block(width: float, words: Words) -> Fields:
     return Fields(width, [(words.plain(f["bag_serial"]), 0.4), (words.plain(f["signature"]), 0.38), (words.plain(f["date"]), 0.22)])
 
 
-def recovery_and_format_row(width: float, words: Words, under_format: tuple[Block, ...] = ()) -> Row:
+def recovery_and_format_row(width: float, words: Words) -> Row:
     half = (width - GUTTER) / 2
     r = words.t["recovery"]
     recovery = Stack(
@@ -473,8 +473,7 @@ def recovery_and_format_row(width: float, words: Words, under_format: tuple[Bloc
         ],
     )
     f = words.t["format2" if words.values["version"] == 2 else "format"]
-    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"]),
-                       *under_format])
+    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
     return Row(width, [recovery, fmt])
 
 
