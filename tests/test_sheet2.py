@@ -145,12 +145,25 @@ def test_a_copy_is_named_in_its_codes_and_lines():
     assert typed.read_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))).copies == [2]
 
 
+LONG_LABEL = "Production AWS organisation management account root user (emergency)"
+LONG_CUSTODIAN = sheet.Custodian("Dr. Maximiliane Oberhauser-Lindqvist", "Head of Platform Security",
+                                 "Safe deposit box 1142, Frankfurt")
+
+
 def test_a_long_label_and_custodian_still_fit_the_goals():
     for name, goal in GOAL_PAGES.items():
-        _, _, pdf = make(SIZES[name], label="Production AWS organisation management account root user (emergency)",
-                         custodian=sheet.Custodian("Dr. Maximiliane Oberhauser-Lindqvist", "Head of Platform Security",
-                                                   "Safe deposit box 1142, Frankfurt"))
+        _, _, pdf = make(SIZES[name], label=LONG_LABEL, custodian=LONG_CUSTODIAN)
         assert len(pypdfium2.PdfDocument(pdf)) <= goal, name
+
+
+@pytest.mark.parametrize("size", [2048, 8192, 20_000])
+def test_the_typed_header_is_on_page_one_whatever_the_header_takes(size):
+    share, _, pdf = make(size, label=LONG_LABEL + " " + LONG_LABEL, custodian=LONG_CUSTODIAN)
+    document = pypdfium2.PdfDocument(pdf)
+    first = " ".join(document[0].get_textpage().get_text_range().split())
+    document.close()
+    assert " ".join(typed.header_line(share).split()) in first
+    assert typed.read_text(first + "\n").problems  # page 1 alone is not the whole block: it goes on
 
 
 # --- shares_wanted: a format-2 share is finished from any `data` of its codes -------------------------------

@@ -60,7 +60,7 @@ from .blocks import (
     wrap,
 )
 from .text import width as text_width
-from .typedblock import TypedFlow
+from .typedblock import TypedFlow, TypedPiece
 
 # H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
 # (docs/BENCHMARKS.md, "Sheet parameters") showed a stain over 20% of one code losing half the shares of a
@@ -132,13 +132,14 @@ def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
     area = drawing_area(paper)
     words = Words(share, info)
     texts = qr_texts(share, info.copy)
-    body = short_share_body if share.version == 2 else one_code_body if len(texts) == 1 else several_codes_body
-    items = body(area.width, share, info, words, texts)
+    body = one_code_body if len(texts) == 1 else several_codes_body
     first_header = FirstHeader(area.width, share, info, words)
     continued = ContinuedHeader(area.width, words)
-    typed_lines = next((item for item in items if isinstance(item, TypedFlow)), None)
-    pages = paginate(items, area.height - first_header.height, area.height - continued.height,
-                     filler=typed_lines if share.version == 2 else None)
+    heights = (area.height - first_header.height, area.height - continued.height)
+    if share.version == 2:
+        pages = short_share_pages(area.width, share, info, words, heights)
+    else:
+        pages = paginate(body(area.width, share, info, words, texts), *heights)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
     for number, blocks in enumerate(pages, start=1):
         header = first_header if number == 1 else continued
@@ -418,7 +419,21 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
     return items
 
 
-def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words, texts: list[str]) -> list:
+def short_share_pages(area_width: float, share: Share2, info: SheetInfo, words: Words,
+                      heights: tuple[float, float]) -> list[list[Block]]:
+    """A format-2 sheet's pages. The typed block begins on page 1 (its header line is printed once, there:
+    docs/FORMAT.md 11); when the space under the first row of codes is too short for it, it comes before the
+    codes instead."""
+    for typed_first in (False, True):
+        items = short_share_body(area_width, share, info, words, typed_first)
+        typed_lines = next((item for item in items if isinstance(item, TypedFlow)), None)
+        pages = paginate(items, *heights, filler=typed_lines)
+        if typed_lines is None or any(isinstance(block, TypedPiece) for block in pages[0]):
+            break
+    return pages
+
+
+def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words, typed_first: bool = False) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
     printed once), then the typed lines in two columns, which also fill the space a row of codes leaves at the
     bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the custodian's
@@ -435,10 +450,10 @@ def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: W
         return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words), *rows]
     records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
                            Para(half, words.markup(q["any"]))])
-    items: list = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
-                   recovery_and_format_row(area_width, words), *rows]
-    items.append(typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
-    return items
+    lines = typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG)
+    instructions = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
+                    recovery_and_format_row(area_width, words)]
+    return [*instructions, lines, *rows] if typed_first else [*instructions, *rows, lines]
 
 
 def custodian_blocks(width: float, words: Words) -> list[Block]:
