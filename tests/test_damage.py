@@ -14,9 +14,10 @@ import damage  # noqa: E402
 
 @pytest.fixture(scope="module")
 def page() -> Image.Image:
-    """A 300 dpi A4 page with a QR code and some text, as a sheet has."""
+    """A 300 dpi A4 page with a QR code and some text, as a sheet has, on paper a shade off white (so a torn-off
+    corner over a white scanner lid still shows)."""
     image, _ = damage.synthetic_page(["BG2:TEST:" + "A" * 200])
-    return image
+    return image.point(lambda v: min(v, 240))
 
 
 def test_warp_without_displacement_leaves_the_page_alone(page):
@@ -35,7 +36,7 @@ def test_a_crease_shifts_the_paper_toward_itself_and_darkens_a_line():
 
 def test_missing_corner_and_holes_show_the_background(page):
     torn = damage.missing_corner(page, 40, corner=0, seed=1, background=30)
-    assert torn.getpixel((5, 5)) == 30 and torn.getpixel((page.width - 5, page.height - 5)) == 255
+    assert torn.getpixel((5, 5)) == 30 and torn.getpixel((page.width - 5, page.height - 5)) == 240
     punched = damage.punch_holes(page, background=0)
     assert punched.getpixel((round(12 * 300 / 25.4), page.height // 2 - round(40 * 300 / 25.4))) == 0
 
