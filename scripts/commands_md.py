@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from breakglass.cli.main import cli
+from breakglass.cli.main import EXIT_CODES, cli
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "COMMANDS.md"
 
@@ -36,8 +36,9 @@ def render() -> str:
     parts = [
         "# Command reference\n",
         "Generated from `breakglass --help` by `scripts/commands_md.py`; a test fails when it is out of date.\n",
-        "Exit codes: 0 success; 1 refused, failed or audit findings (one line says why); 2 usage error; "
-        "130 interrupted.\n",
+        "## Exit codes\n",
+        "Every command ends with one of these; anything that goes wrong is one line on stderr, never a traceback.\n",
+        "| code | meaning |\n|---|---|\n" + "".join(f"| {code} | {meaning} |\n" for code, meaning in EXIT_CODES),
     ]
     for path, command, ctx in commands(cli, ["breakglass"]):
         parts.append(f"## `{' '.join(path)}`\n\n```text\n{command.get_help(ctx).rstrip()}\n```\n")

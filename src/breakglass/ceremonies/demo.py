@@ -17,6 +17,7 @@ from typing import Callable
 from PIL import Image, ImageFilter
 
 from ..errors import BreakglassError
+from ..system.files import DOCUMENT, PRIVATE, write_new_file
 
 DEMO_CREDENTIAL = b"DEMO-ONLY root password: Tr0ub4dor&3-not-a-real-credential"
 DEMO_NEW_CREDENTIAL = b"DEMO-ONLY rotated root password: correct-horse-battery-staple-not-real"
@@ -30,7 +31,7 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
         raise BreakglassError(f"{out} is not empty; choose a new folder for the demo (--out DIR)")
     out.mkdir(parents=True, exist_ok=True)
     example = out / "ceremony.toml"
-    example.write_text(resources.files("breakglass.ceremony").joinpath("example.toml").read_text(encoding="utf-8"))
+    write_new_file(example, resources.files("breakglass.ceremony").joinpath("example.toml").read_bytes(), DOCUMENT)
     config = config_module.load_config(example)
     journal = out / "journal.jsonl"
     clock = _Clock(now)
@@ -38,7 +39,7 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     say("")
 
     _step(say, 1, "Split ceremony: 3-of-5, custodians from the example config, every sheet read back")
-    (out / "demo-credential.txt").write_bytes(DEMO_CREDENTIAL)
+    write_new_file(out / "demo-credential.txt", DEMO_CREDENTIAL, PRIVATE)
     split = _split(out, config, journal, clock.next(), say)
     _step(say, 2, "Logbook for the people in the room")
     _logbook(out, config, journal, say)
@@ -49,7 +50,7 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     _step(say, 5, "Rotation checklist for that release")
     _checklist(out, config, journal, release_code, say)
     _step(say, 6, "Rotate: new credential, new set; the old set is retired")
-    (out / "demo-new-credential.txt").write_bytes(DEMO_NEW_CREDENTIAL)
+    write_new_file(out / "demo-new-credential.txt", DEMO_NEW_CREDENTIAL, PRIVATE)
     _rotate(out, split, journal, clock.next(days=1), say)
     _step(say, 7, "Old sheets destroyed under witness, recorded in the journal")
     _destroy(split, journal, clock.next(hours=1), say)
@@ -108,7 +109,7 @@ def _logbook(out: Path, config, journal: Path, say) -> None:
     from ..record.journal import read_journal
 
     data = logbook.gather(manifest.load(out / "sheets" / "manifest.json"), config, read_journal(journal))
-    (out / "logbook.pdf").write_bytes(logbook.render_logbook(data, "a4"))
+    write_new_file(out / "logbook.pdf", logbook.render_logbook(data, "a4"), DOCUMENT)
     say(f"  wrote {out / 'logbook.pdf'}")
 
 
@@ -123,7 +124,9 @@ def _photos(sheets: list[Path], folder: Path) -> list[Path]:
             image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.BICUBIC)
             image = image.filter(ImageFilter.GaussianBlur(0.8))
             path = folder / f"{sheet.stem}-photo-{page_number}.jpg"
-            image.save(path, quality=55)
+            jpeg = io.BytesIO()
+            image.save(jpeg, format="JPEG", quality=55)
+            write_new_file(path, jpeg.getvalue(), PRIVATE)  # a photo of a sheet is a copy of the share
             photos.append(path)
     return photos
 
@@ -160,7 +163,7 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
     entry = find_event(journal, code)
     origin = set_origin(read_journal(journal), entry.set)
     pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""))
-    (out / "checklist.pdf").write_bytes(pdf)
+    write_new_file(out / "checklist.pdf", pdf, DOCUMENT)
     say(f"  wrote {out / 'checklist.pdf'}")
 
 
@@ -197,7 +200,7 @@ def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
     for e in read_journal(journal):
         writer.writerow([e.code, e.time[:10], e.event, e.set, ";".join(map(str, e.shares)), e.operator or "",
                          e.witness or "", "", "", "", "", "transcribed by the demo"])
-    (out / "logbook.csv").write_text(transcription.getvalue())
+    write_new_file(out / "logbook.csv", transcription.getvalue().encode("utf-8"), DOCUMENT)
     report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
                        logbook_csv=out / "logbook.csv")
     for line in format_report(report):

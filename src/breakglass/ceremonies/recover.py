@@ -1,8 +1,13 @@
 """Recombination for the incident lead: collect shares from every input, recover, journal, then reveal.
 
-Refusals come before work (an --out file that exists, a broken journal, no terminal to confirm on), so nobody
-scans ten pages to be told the output name was taken. The journal entry is written before the credential is
-revealed: no reveal goes unrecorded.
+Refusals come before work (an --out file that exists, a broken journal, no terminal to confirm on, a typed
+file that cannot be read), so nobody scans ten pages to be told the output name was taken. The journal
+records only what happened, and no reveal goes unrecorded (docs/DESIGN.md, "Nothing lost"):
+- on the terminal: the person confirms first; a "no" records nothing; then the release is journalled, then
+  the credential is shown;
+- with --out PATH: the credential is written in full under a temporary name, then moved into place under the
+  journal's lock together with the journal line (if the line cannot be written, the file is taken back);
+- with --out - and --verify-only: the event is journalled, then the bytes or the OK are printed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
 from ..scan.collect import FoundShare, ShareCollector, describe
+from ..system.output import Collapsed, Progress, kind_of
 
 
 @dataclass
@@ -50,25 +56,33 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     if retired_by:
         say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
             "destroyed. This use is recorded as a use of a retired set; report it.")
-    event_code = _journal(req, recovered, found, now, retired_by)
-    _deliver(req, recovered, event_code, say)
+    if req.shows_on_terminal and not _confirmed(req):
+        say("Not shown, and nothing was recorded. Run again with --out PATH to write it to a file instead.")
+        return recovered
+    _deliver(req, recovered, found, now, retired_by, say)
     return recovered
 
 
 def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None]) -> list[FoundShare]:
-    """Every share from scans, typed files and typed-in text, with problems reported one line each."""
+    """Every share from scans, typed files and typed-in text, with problems reported one line each (at most a
+    screenful of any one kind: the rest are counted)."""
     collector = ShareCollector()
+    texts = [(source, _read_typed_file(source)) for source in typed_files]  # unreadable: refused before scanning
+    lines = Collapsed(say)
     if scans:
-        _read_scans(scans, dpi, collector, say)
-    for source in typed_files:
-        _read_typed_file(source, collector, say)
+        _read_scans(scans, dpi, collector, lines)
+    for source, text in texts:
+        _add_typed_text(source, text, collector, lines)
+    lines.close()
     if type_in:
         _type_in(collector, say)
     found = collector.shares()
+    report = Collapsed(say)
     for problem in collector.problems:
-        say(f"  skipped: {problem}")
+        report(f"  skipped: {problem}", kind="skipped: " + kind_of(problem.partition(": ")[2]))
     for note in collector.notes:
-        say(f"  note: {note}")
+        report(f"  note: {note}", kind="note: " + kind_of(note.partition(": ")[2]))
+    report.close()
     say("")
     say(f"Shares found: {len(found)}")
     for f in found:
@@ -88,11 +102,14 @@ def retirement(journal_path: Path | None, set_text: str) -> str | None:
     return None
 
 
+OUT_HINT = "choose another --out"
+
+
 def _refuse_early(req: RecoveryRequest) -> None:
-    if req.out not in (None, "-") and Path(req.out).exists():
-        raise BreakglassError(f"{req.out} already exists; refusing to overwrite it (choose another --out)")
-    if req.out not in (None, "-") and not Path(req.out).parent.is_dir():
-        raise BreakglassError(f"cannot write {req.out}: its folder does not exist")
+    if req.out not in (None, "-"):
+        from ..system.files import check_target
+
+        check_target(Path(req.out), hint=OUT_HINT)
     if req.shows_on_terminal and not req.assume_yes and not sys.stdin.isatty():
         raise BreakglassError("no terminal to confirm on: use --out PATH, --out - or --verify-only")
     if req.type_in and not sys.stdin.isatty():
@@ -106,36 +123,47 @@ def _refuse_early(req: RecoveryRequest) -> None:
 
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
+    from ..scan.files import count_pages
     from ..scan.pages import scan_paths
 
-    for page in scan_paths(scans, dpi=dpi):
+    total = count_pages(scans)
+    progress = Progress()
+
+    def tick(stage: str, pages: int, codes: int) -> None:
+        if stage == "first look":
+            progress.update(lambda: f"read {pages:,}{f' of {total:,}' if total else ''} pages, {codes:,} QR code(s) found")
+        else:
+            progress.update(lambda: f"looking again, harder, at pages where codes were missed: {pages:,} done, "
+                                    f"{codes:,} QR code(s) found")
+
+    for page in scan_paths(scans, dpi=dpi, progress=tick):
         source = str(page.source) + (f" page {page.page}" if page.page else "")
         if not page.texts and not page.searched_hard:
-            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)")
+            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)",
+                kind="not searched further")
             continue
         if page.problem:
             collector.problems.append(f"{source}: {page.problem}")
-            say(f"  {source}: {page.problem}")
+            say(f"  {source}: {page.problem}", kind="problem: " + kind_of(page.problem))
             continue
         chunks = collector.add_qr_texts(page.texts, source)
         shares = sorted({(c.index, c.set_hex) for c in chunks})
         found = ", ".join(f"share {i}" for i, _ in shares) or "no breakglass QR code"
-        say(f"  {source}: {found}")
+        say(f"  {source}: {found}", kind="found: " + ("share" if shares else found))
+    if progress.shown:
+        progress.show(f"all {total or ''} pages read".replace("  ", " "))
 
 
-def _read_typed_file(source: str, collector: ShareCollector, say) -> None:
-    if source == "-":
-        text = sys.stdin.read()
-        name = "stdin"
-    else:
-        try:
-            text = Path(source).read_text(encoding="utf-8", errors="replace")
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
-            collector.problems.append(f"{source}: cannot read ({e.strerror or e})")
-            return
-        name = source
+def _read_typed_file(source: str) -> str:
+    from ..system.inputs import MAX_TYPED, read_input
+
+    return read_input(source, "typed text", MAX_TYPED, streams=True).decode("utf-8", errors="replace")
+
+
+def _add_typed_text(source: str, text: str, collector: ShareCollector, say) -> None:
+    name = "stdin" if source == "-" else source
     shares = collector.add_typed_text(text, name)
-    say(f"  {name}: {len(shares)} typed share(s)")
+    say(f"  {name}: {len(shares)} typed share(s)", kind=None)
 
 
 def _type_in(collector: ShareCollector, say) -> None:
@@ -180,7 +208,8 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None) -> str | None:
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None,
+             publish=None) -> str | None:
     if req.journal_path is None:
         return None
     from ..record.journal import append_event
@@ -196,41 +225,61 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
-        witness=req.witness, extra=extra, now=now,
+        witness=req.witness, extra=extra, now=now, publish=publish,
     )
     return entry.code
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say) -> None:
-    code_note = f"Journal event code (write it in the logbook): {event_code}" if event_code else None
+def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None, say) -> None:
+    def journal(publish=None) -> str | None:
+        return _journal(req, recovered, found, now, retired_by, publish)
+
     if req.verify_only:
-        if code_note:
-            say(code_note)
+        event_code = journal()
+        if event_code:
+            say(f"Journal event code (write it in the logbook): {event_code}")
         click.echo(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
         return
     if req.out == "-":
         from ..system.secretio import write_stdout
 
+        event_code = journal()
         write_stdout(recovered.credential)
     elif req.out:
-        from ..system.files import write_new_file
-
-        write_new_file(Path(req.out), recovered.credential)
+        event_code = _write_out(req, recovered.credential, journal)
         say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")
     else:
-        _show_on_terminal(req, recovered, say)
-    if code_note:
-        say(code_note)
+        event_code = journal()
+        _show_on_terminal(recovered, say)
+    if event_code:
+        say(f"Journal event code (write it in the logbook): {event_code}")
     say("The credential is now exposed: record this use in the logbook and rotate it"
         + (f" (breakglass checklist --journal {req.journal_path} --event {event_code} --out checklist.pdf)." if event_code else "."))
 
 
-def _show_on_terminal(req: RecoveryRequest, recovered: Recovered, say) -> None:
-    if not req.assume_yes and not click.confirm(
+def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:
+    """The credential file and the journal line appear together, or neither does."""
+    from ..system.files import PRIVATE, prepare
+
+    with prepare(Path(req.out), credential, PRIVATE, hint=OUT_HINT) as pending:
+        if req.journal_path is None:
+            pending.commit()
+            return None
+
+        def publish(entry) -> Callable[[], None]:
+            pending.commit()
+            return pending.undo
+
+        return journal(publish)
+
+
+def _confirmed(req: RecoveryRequest) -> bool:
+    return req.assume_yes or click.confirm(
         "Show the credential on this screen now? Anyone who can see the screen will see it", default=False, err=True
-    ):
-        say("Not shown. Run again with --out PATH to write it to a file instead.")
-        return
+    )
+
+
+def _show_on_terminal(recovered: Recovered, say) -> None:
     text = _printable(recovered.credential)
     if text is None:
         say("The credential is binary; shown as hex (use --out PATH for the exact bytes):")

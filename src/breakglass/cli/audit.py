@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import BreakglassError
 from ..system.clock import now_utc
 from .common import CONTEXT, say
 
@@ -39,8 +38,12 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
 
     from ..record.audit import Rules, format_report, parse_as_of, run_audit
 
-    if pdf_path is not None and pdf_path.exists():
-        raise BreakglassError(f"{pdf_path} already exists; refusing to overwrite it")
+    if pdf_path is not None:
+        from ..system.files import check_target
+        from ..system.interrupts import import_whole
+
+        check_target(pdf_path)
+        import_whole("reportlab.pdfgen.canvas")
     rules = Rules()
     if config_path is not None:
         from ..record.config import load_config
@@ -56,9 +59,9 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
             click.echo(line)
     if pdf_path is not None:
         from ..paper.audit_report import render_audit
-        from ..system.files import write_new_file
+        from ..system.files import DOCUMENT, write_new_file
 
-        write_new_file(pdf_path, render_audit(report, journal_path), mode=0o644)
+        write_new_file(pdf_path, render_audit(report, journal_path), DOCUMENT)
         say(f"Report written to {pdf_path}")
     if not report.clean:
         sys.exit(1)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..system import interrupts
 from ..system.clock import now_utc
 from .common import CONTEXT, dpi_option, paper_option, say
 
@@ -41,6 +42,7 @@ def split(threshold, shares, label, secret_file, out_dir, custodians, copies, pa
       breakglass split -k 3 -n 5 --label "AWS org root" --out sheets/ \\
           --custodian Alice --custodian Bob --custodian Carol --custodian Dan --custodian Erin
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.split import SplitPlan, run_split
 
     plan = SplitPlan.from_options(
@@ -80,6 +82,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
       breakglass recombine --out - scan1.jpg scan2.png | ...  (exact bytes to a pipe)
       breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.recover import RecoveryRequest, run_recovery
 
     if verify_only and out:
@@ -124,6 +127,7 @@ def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, thre
     Example:
       breakglass rotate --journal journal.jsonl --secret-file - --out new-sheets/ old-scans/
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.rotate import RotateRequest, run_rotate
 
     if not scans and not typed_files and not type_in:
@@ -149,6 +153,7 @@ def demo(out_dir):
     Example:
       breakglass demo --out /tmp/breakglass-demo
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.demo import fresh_folder, run_demo
 
     run_demo(out_dir or fresh_folder(Path("breakglass-demo")), now_utc(), say)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import BreakglassError
+from ..system.inputs import MAX_CSV, read_input
 from .journal import Entry, created_set, normalize_code, read_journal, verify_journal
 
 USE_EVENTS = ("drill", "release")
@@ -370,16 +371,35 @@ def check_provider_rotation(entries, sets, changes: list[datetime], rules: Rules
 # ---------------------------------------------------------------- helpers
 
 
+class _CsvReader(csv.DictReader):
+    """A DictReader whose damaged rows (a field over csv's 131,072-character limit, a NUL byte, an unclosed
+    quote) are one-line BreakglassErrors naming the file and row, not csv.Error."""
+
+    def __init__(self, text: str, path: Path, what: str):
+        super().__init__(io.StringIO(text))
+        self.path, self.what = path, what
+        try:
+            self.fieldnames = [f.strip().lower() for f in (self.fieldnames or [])]
+        except csv.Error as e:
+            raise self._error(e) from None
+
+    def _error(self, e: csv.Error) -> BreakglassError:
+        return BreakglassError(f"{self.what} {self.path} row {self.line_num}: not readable as CSV ({e})")
+
+    def __next__(self) -> dict:
+        try:
+            return super().__next__()
+        except csv.Error as e:
+            raise self._error(e) from None
+
+
 def _csv_reader(path: Path, what: str) -> csv.DictReader:
+    raw = read_input(path, what, MAX_CSV)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BreakglassError(f"{what} {path} does not exist") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BreakglassError(f"{what} {path} is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    reader.fieldnames = [f.strip().lower() for f in (reader.fieldnames or [])]
-    return reader
+    return _CsvReader(text, path, what)
 
 
 def _parse_time(text: str) -> datetime | None:

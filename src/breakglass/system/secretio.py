@@ -7,26 +7,17 @@ the threat model in docs/DESIGN.md says what that means.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import BreakglassError
+from .inputs import MAX_SECRET, read_input
 
 
 def read_secret(source: str | None, *, what: str = "credential") -> bytes:
     """Read exact bytes from a file or '-' (stdin); with no source, prompt twice without echo."""
-    if source == "-":
-        data = sys.stdin.buffer.read()
-    elif source:
-        try:
-            data = Path(source).read_bytes()
-        except FileNotFoundError:
-            raise BreakglassError(f"secret file {source} does not exist") from None
-        except IsADirectoryError:
-            raise BreakglassError(f"secret file {source} is a folder, not a file") from None
-        except PermissionError:
-            raise BreakglassError(f"secret file {source} cannot be read (permission denied)") from None
+    if source:  # a regular file, or '-' / a /dev/fd pipe (e.g. --secret-file <(pass show x)); nothing else
+        data = read_input(source, "secret file", MAX_SECRET, streams=True)
     else:
         data = _prompt_twice(what)
     if not data:
