@@ -50,6 +50,8 @@ class RecoveryRequest:
 def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
     _refuse_early(req)
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    if not found:
+        raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
     recovered = combine.recombine([f.share for f in found])
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
@@ -124,7 +126,7 @@ def _refuse_early(req: RecoveryRequest) -> None:
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
     from ..scan.files import count_pages
-    from ..scan.pages import scan_paths
+    from ..scan.pages import BLANK, scan_paths
 
     total = count_pages(scans)
     progress = Progress()
@@ -143,7 +145,8 @@ def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
                 kind="not searched further")
             continue
         if page.problem:
-            collector.problems.append(f"{source}: {page.problem}")
+            if page.problem != BLANK:  # an empty page is not a problem worth repeating in the summary
+                collector.problems.append(f"{source}: {page.problem}")
             say(f"  {source}: {page.problem}", kind="problem: " + kind_of(page.problem))
             continue
         chunks = collector.add_qr_texts(page.texts, source)
@@ -261,7 +264,11 @@ def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:
     """The credential file and the journal line appear together, or neither does."""
     from ..system.files import PRIVATE, prepare
 
-    with prepare(Path(req.out), credential, PRIVATE, hint=OUT_HINT) as pending:
+    try:
+        pending = prepare(Path(req.out), credential, PRIVATE, hint=OUT_HINT)
+    except BreakglassError as e:
+        raise BreakglassError(f"{e}; the credential was not written and nothing was recorded") from None
+    with pending:
         if req.journal_path is None:
             pending.commit()
             return None

@@ -152,7 +152,10 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
     if plan.scan_check:
         say("Reading every sheet back with every QR decoder...")
         checks, subsets = scanback.verify(rendered, result, credential)
-    event_code = _write_outputs(plan, result, rendered, now)
+    try:
+        event_code = _write_outputs(plan, result, rendered, now)
+    except BreakglassError as e:
+        raise BreakglassError(f"{e}; nothing was saved and nothing was recorded") from None
     _print_summary(plan, result, rendered, checks, subsets, event_code, say)
     return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
 

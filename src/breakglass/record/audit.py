@@ -384,7 +384,7 @@ class _CsvReader(csv.DictReader):
             raise self._error(e) from None
 
     def _error(self, e: csv.Error) -> BreakglassError:
-        return BreakglassError(f"{self.what} {self.path} row {self.line_num}: not readable as CSV ({e})")
+        return BreakglassError(f"{self.what} {self.path} near line {self.line_num + 1}: not readable as CSV ({e})")
 
     def __next__(self) -> dict:
         try:

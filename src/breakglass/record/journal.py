@@ -499,24 +499,43 @@ def append_event(
         raise BreakglassError(f"cannot create journal {path}: folder {path.parent} does not exist")
     fd, created = _open_for_append(path)
     try:
-        parsed = parse(_read_all(fd))
-        broken = parsed.bad or _chain_problem(parsed.entries)
-        if broken:
-            raise BreakglassError(broken_message(path, f"line {broken[0]} {broken[1]}"))
-        data = build_entry(parsed.entries[-1] if parsed.entries else None, event, **fields)
-        entry = Entry.from_data(data, len(parsed.entries) + 1)
-        line = (canonical(data) + "\n").encode("utf-8")
-        with interrupts.deferred():
-            undo = publish(entry) if publish else None
-            try:
-                _write_line(fd, path, line)
-            except BaseException:
-                if undo:
-                    undo()
-                raise
-            interrupts.keep(f"journal event {entry.code} in {path}")
+        entry = _append_locked(fd, path, event, fields, publish)
+    except BaseException:
+        if created:  # a journal this call created and could not write to: not left behind empty
+            _remove_if_empty(fd, path)
+        raise
     finally:
         os.close(fd)  # also releases the lock
     if created:
         files.fsync_folder(path.parent)
     return entry
+
+
+def _append_locked(fd: int, path: Path, event: str, fields: dict, publish) -> Entry:
+    parsed = parse(_read_all(fd))
+    broken = parsed.bad or _chain_problem(parsed.entries)
+    if broken:
+        raise BreakglassError(broken_message(path, f"line {broken[0]} {broken[1]}"))
+    data = build_entry(parsed.entries[-1] if parsed.entries else None, event, **fields)
+    entry = Entry.from_data(data, len(parsed.entries) + 1)
+    line = (canonical(data) + "\n").encode("utf-8")
+    with interrupts.deferred():
+        undo = publish(entry) if publish else None
+        try:
+            _write_line(fd, path, line)
+        except BaseException:
+            if undo:
+                undo()
+            raise
+        interrupts.keep(f"journal event {entry.code} in {path}")
+    return entry
+
+
+def _remove_if_empty(fd: int, path: Path) -> None:
+    with interrupts.deferred():
+        try:
+            here, there = os.fstat(fd), os.lstat(path)
+            if here.st_size == 0 and (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+                os.unlink(path)
+        except OSError:
+            pass

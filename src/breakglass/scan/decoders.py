@@ -148,12 +148,14 @@ def run_isolated(name: str, work: Callable[[], list[Symbol]], timeout: float) ->
     if not hasattr(os, "fork"):  # pragma: no cover - not on the supported platforms
         return work()
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with interrupts.deferred():  # Python's at-fork hooks would swallow an interrupt raised inside them
+        pid = os.fork()
+        if pid == 0:
+            interrupts.reset_in_child()  # the parent alone decides what an interrupt does; this child just dies
     if pid == 0:  # child: no exceptions, no cleanup handlers, no buffered output may escape
         status = 0
         try:
             os.close(read_fd)
-            interrupts.reset_in_child()  # the parent alone decides what an interrupt does; this child just dies
             if faulthandler.is_enabled():  # a crash here is reported by the parent in one line
                 faulthandler.disable()
             try:

@@ -12,6 +12,7 @@ A PDF page with nothing drawn on it is not rendered at all: `blank` says so.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import warnings
@@ -22,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ..system.inputs import MAX_SCAN, Refused, open_regular
-from .images import to_gray
+from .images import looks_blank, to_gray
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif"})
 PDF_EXTENSIONS = frozenset({".pdf"})
@@ -75,10 +76,25 @@ def _open_pdf(path: Path):
 
 
 def _is_empty_page(page) -> bool:
-    """Nothing drawn on it at all: no need to render 8 million white pixels to learn that."""
+    """Nothing that could be a QR code is drawn on it, told without rendering the page: no objects at all, or
+    only images (a scanner's PDF) that are each one flat colour. Rendering a scanned page at 300 dpi costs
+    ~160 ms; reading its image ~10 ms. Anything unusual is rendered and left to the decoders."""
+    import pypdfium2.raw as pdfium_c
+
     try:
-        return next(iter(page.get_objects(max_depth=1)), None) is None
-    except Exception:  # an odd page tree: render it and let the decoders look
+        objects = list(itertools.islice(page.get_objects(max_depth=1), 9))
+        if not objects:
+            return True
+        if len(objects) > 8 or any(o.type != pdfium_c.FPDF_PAGEOBJ_IMAGE for o in objects):
+            return False
+        for image in objects:
+            width, height = image.get_px_size()
+            if width * height > MAX_IMAGE_PIXELS:
+                return False
+            if not looks_blank(to_gray(image.get_bitmap(render=False).to_pil())):
+                return False
+        return True
+    except Exception:  # an odd image or page tree: render it and let the decoders look
         return False
 
 
@@ -133,7 +149,7 @@ def _pdf_pages(path: Path, dpi: int) -> Iterator[Page]:
     try:
         document = _open_pdf(path)
     except Refused as e:
-        yield Page(source, None, problem=e.why)
+        yield Page(source, None, problem=e.why.removeprefix("is "))
         return
     except Exception as e:  # pypdfium2.PdfiumError and friends: one line, never a traceback
         why = "the PDF is password-protected" if "password" in str(e).lower() else "damaged PDF: it could not be opened"
@@ -174,7 +190,7 @@ def _open_image(path: Path) -> tuple[Image.Image | None, str | None]:
     try:
         stream = open_regular(path, "scan", MAX_SCAN)
     except Refused as e:
-        return None, e.why
+        return None, e.why.removeprefix("is ")
     try:
         with warnings.catch_warnings():  # Pillow warns of large images; the limit below says it in one line
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -258,7 +274,7 @@ def _file_pages(path: Path, dpi: int) -> Iterator[Page]:
     try:
         pdf = _is_pdf(path)
     except Refused as e:
-        yield Page(str(path), None, problem=e.why)
+        yield Page(str(path), None, problem=e.why.removeprefix("is "))
         return
     except OSError as e:
         yield Page(str(path), None, problem=_os_problem(e))

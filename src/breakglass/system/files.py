@@ -71,7 +71,7 @@ def check_target(path: Path | str, force: bool = False, *, hint: str = "choose a
         raise cannot_write(path, e) from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
-            raise BreakglassError(f"{path} is a symbolic link; refusing to write through it ({hint})")
+            raise BreakglassError(f"{path} is a symbolic link; breakglass never writes through one (choose another name)")
         if stat.S_ISDIR(st.st_mode):
             raise BreakglassError(f"{path} is a folder, not a file name")
         if not stat.S_ISREG(st.st_mode):
@@ -151,7 +151,9 @@ class PendingFile:
         self._identity = identity
 
     @classmethod
-    def write(cls, target: Path, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None) -> PendingFile:
+    def write(cls, target: Path, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None,
+              shown_as: Path | None = None) -> PendingFile:
+        """Write `data` under a fresh temporary name beside `target`; errors name `shown_as` (default: target)."""
         target = Path(target)
         check_target(target, force, hint=hint or "choose another name or remove it")
         with interrupts.deferred():
@@ -164,7 +166,7 @@ class PendingFile:
             except OSError as e:
                 os.close(fd)
                 _remove(temp)
-                raise cannot_write(target, e) from None
+                raise cannot_write(shown_as or target, e) from None
             except BaseException:
                 os.close(fd)
                 _remove(temp)
@@ -305,7 +307,7 @@ class Staging:
         """Write one file into the staging folder, whole and flushed; it is moved in by commit()."""
         check_target(self.folder / name, hint=self.HINT)
         with interrupts.deferred():
-            pending = prepare(self.path / name, data, mode)
+            pending = PendingFile.write(self.path / name, data, mode, shown_as=self.folder / name)
             try:
                 pending.commit(announce=False)
             finally:
