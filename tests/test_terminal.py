@@ -148,3 +148,34 @@ def test_split_prompt_mismatch_writes_nothing(tmp_path):
     term.type("second")
     assert term.finish() == 1
     assert "differ" in term.output and not (tmp_path / "o").exists()
+
+
+def test_a_declined_reveal_records_nothing_and_a_shown_one_is_recorded_first(sheets, tmp_path):
+    journal = tmp_path / "journal.jsonl"
+    declined = Terminal("recombine", "--journal", journal, *pdfs(sheets)[:2])
+    declined.read_until("Show the credential on this screen now?")
+    assert not journal.exists()  # asked before anything is recorded
+    declined.type("n")
+    assert declined.finish() == 0
+    assert "nothing was recorded" in declined.output and not journal.exists()
+
+    accepted = Terminal("recombine", "--journal", journal, *pdfs(sheets)[:2])
+    accepted.read_until("Show the credential on this screen now?")
+    accepted.type("y")
+    assert accepted.finish() == 0
+    from breakglass.record.journal import read_journal
+
+    assert [e.event for e in read_journal(journal)] == ["release"]
+    assert accepted.output.index(read_journal(journal)[0].code) > accepted.output.index(SECRET.decode()) > 0
+
+
+def test_ctrl_c_at_the_reveal_question_is_one_line_and_records_nothing(sheets, tmp_path):
+    import signal
+
+    journal = tmp_path / "journal.jsonl"
+    term = Terminal("recombine", "--journal", journal, *pdfs(sheets)[:2])
+    term.read_until("Show the credential on this screen now?")
+    term.process.send_signal(signal.SIGINT)
+    assert term.finish() == 130
+    assert term.output.strip().splitlines()[-1] == "interrupted; nothing was written"
+    assert "Traceback" not in term.output and not journal.exists()

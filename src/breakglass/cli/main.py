@@ -78,7 +78,9 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except interrupts.Interrupted as e:
-        _fail(("\n" if sys.stderr.isatty() else "") + interrupted_line(e.signum), e.exit_code)
+        if sys.stderr.isatty():
+            click.echo("", err=True)  # after the ^C the terminal shows
+        _fail(interrupted_line(e.signum), e.exit_code)
     except click.exceptions.Abort:  # click's own end of a prompt (Ctrl-D, or Ctrl-C where click caught it)
         _fail(interrupted_line(None), 130)
     except click.ClickException as e:

@@ -88,14 +88,16 @@ def _temp_name(target: Path) -> Path:
     return target.with_name(f".{stem}.{secrets.token_hex(6)}.tmp")
 
 
-def _open_temp(target: Path) -> tuple[int, Path]:
+def _open_temp(target: Path, shown_as: Path) -> tuple[int, Path]:
     for _ in range(8):
         temp = _temp_name(target)
         try:
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), temp
         except FileExistsError:  # a name someone planted, or a 1-in-2^48 clash: take another
             continue
-    raise BreakglassError(f"cannot write {target}: could not create a temporary file beside it")
+        except OSError as e:
+            raise cannot_write(shown_as, e) from None
+    raise BreakglassError(f"cannot write {shown_as}: could not create a temporary file beside it")
 
 
 def _mode_for(mode: int) -> int:
@@ -156,23 +158,29 @@ class PendingFile:
         """Write `data` under a fresh temporary name beside `target`; errors name `shown_as` (default: target)."""
         target = Path(target)
         check_target(target, force, hint=hint or "choose another name or remove it")
-        with interrupts.deferred():
-            fd, temp = _open_temp(target)
-            try:
-                os.fchmod(fd, _mode_for(mode))
-                write_all(fd, data)
-                os.fsync(fd)
-                st = os.fstat(fd)
-            except OSError as e:
-                os.close(fd)
-                _remove(temp)
-                raise cannot_write(shown_as or target, e) from None
-            except BaseException:
-                os.close(fd)
-                _remove(temp)
-                raise
-            os.close(fd)
-        return cls(target, temp, (st.st_dev, st.st_ino), force=force, hint=hint)
+        pending = None
+        try:
+            with interrupts.deferred():
+                fd, temp = _open_temp(target, shown_as or target)
+                try:
+                    os.fchmod(fd, _mode_for(mode))
+                    write_all(fd, data)
+                    os.fsync(fd)
+                    st = os.fstat(fd)
+                except OSError as e:
+                    _remove(temp)
+                    raise cannot_write(shown_as or target, e) from None
+                except BaseException:
+                    _remove(temp)
+                    raise
+                finally:
+                    os.close(fd)
+                pending = cls(target, temp, (st.st_dev, st.st_ino), force=force, hint=hint)
+        except interrupts.Interrupted:  # held while writing, raised now: the caller never sees this file
+            if pending is not None:
+                pending.discard()
+            raise
+        return pending
 
     def commit(self, *, announce: bool = True) -> None:
         """Put the file in place: never over an existing file unless force; then the folder is fsynced."""
@@ -274,15 +282,19 @@ class Staging:
         self._created: list[Path] = []
 
     def __enter__(self) -> Staging:
-        with interrupts.deferred():
-            self._make_folder()
-            path = self.folder / f"{self.PREFIX}{secrets.token_hex(4)}"
-            try:
-                os.mkdir(path, 0o700)
-            except OSError as e:
-                self._remove_created()
-                raise cannot_write(path, e) from None
-            self.path = path
+        try:
+            with interrupts.deferred():
+                self._make_folder()
+                path = self.folder / f"{self.PREFIX}{secrets.token_hex(4)}"
+                try:
+                    os.mkdir(path, 0o700)
+                except OSError as e:
+                    self._remove_created()
+                    raise cannot_write(path, e) from None
+                self.path = path
+        except interrupts.Interrupted:  # held while the folders were made, raised now: take them away again
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def _make_folder(self) -> None:

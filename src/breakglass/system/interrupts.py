@@ -19,6 +19,8 @@ import contextlib
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
 HANDLED = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
@@ -47,6 +49,10 @@ class Interrupted(BaseException):
 
 _received: int | None = None  # the signal that made this run stop
 _retrying = False  # an Interrupted was swallowed (see _unraisable) and is to be raised again
+_seen = 0  # how many times the Python handler ran (see _nudge)
+_nudger: threading.Thread | None = None
+_poke: list[int] = []  # the write end of the wakeup pipe
+_settled = False
 _depth = 0  # how many deferred() blocks are open
 _pending: int | None = None  # a signal that arrived inside a deferred() block
 _fired = False  # Interrupted was raised once: later signals must not cut the clean-up that follows
@@ -54,7 +60,8 @@ _kept: list[str] = []
 
 
 def _handler(signum: int, frame) -> None:
-    global _pending, _fired, _received
+    global _pending, _fired, _received, _seen
+    _seen += 1
     if _fired:
         return
     if _depth:
@@ -89,12 +96,46 @@ def _unraisable(info) -> None:
         sys.__unraisablehook__(info)
 
 
+def _nudge(wakeup: int, main: int) -> None:
+    """A signal that lands just before the main thread blocks (in read() at a prompt, in flock()) interrupts
+    nothing: Python's C handler notes it, and the Python handler would only run once the call returns, which
+    may be never. Python writes every signal to the wakeup pipe; if the Python handler has not run 50 ms
+    later, the signal is sent again to the main thread, which is now blocked and is interrupted by it."""
+    while True:
+        try:
+            received = os.read(wakeup, 64)
+        except OSError:
+            return
+        if not received or _settled:  # the pipe was closed: the run is over
+            os.close(wakeup)
+            return
+        for signum in received:
+            if signum not in HANDLED:
+                continue
+            seen = _seen
+            time.sleep(0.05)
+            if _seen == seen:
+                try:
+                    signal.pthread_kill(main, signum)
+                except (OSError, ValueError):
+                    return
+
+
 def install() -> None:
     """Make SIGINT, SIGTERM and SIGHUP raise Interrupted (main thread only; idempotent)."""
+    global _nudger
     for signum in HANDLED:
         signal.signal(signum, _handler)
     signal.signal(signal.SIGALRM, _again)
     sys.unraisablehook = _unraisable
+    if _nudger is None:
+        wakeup, poke = os.pipe()
+        os.set_blocking(poke, False)
+        signal.set_wakeup_fd(poke, warn_on_full_buffer=False)
+        _poke.append(poke)
+        _nudger = threading.Thread(target=_nudge, args=(wakeup, threading.main_thread().ident), daemon=True,
+                                   name="breakglass-signals")
+        _nudger.start()
 
 
 def installed() -> bool:
@@ -127,6 +168,7 @@ def reset_in_child() -> None:
     global _pending, _fired, _retrying
     _pending, _fired, _retrying = None, True, False  # a signal the parent holds is the parent's to act on
     signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.set_wakeup_fd(-1)  # the nudging thread does not exist here
     for signum in HANDLED:
         signal.signal(signum, signal.SIG_DFL)
 
@@ -143,13 +185,21 @@ def settle() -> None:
     """From here on a signal changes nothing: the work is done or its failure reported. The signals are
     ignored at the OS level too, because Python puts back the default actions while it shuts down, and a
     signal then would kill the process with no word and the wrong exit status."""
-    global _fired, _retrying
-    _fired, _retrying = True, False
+    global _fired, _retrying, _settled
+    _fired, _retrying, _settled = True, False, True
     for signum in HANDLED:
         try:
             signal.signal(signum, signal.SIG_IGN)
         except (ValueError, OSError):  # not the main thread: nothing to ignore there
             pass
+    if _poke:  # let the nudging thread end, so that nothing runs while Python shuts down
+        try:
+            signal.set_wakeup_fd(-1)
+        except ValueError:
+            pass
+        os.close(_poke.pop())
+        if _nudger is not None:
+            _nudger.join(1)
 
 
 NATIVE_LIBRARIES = ("PIL.Image", "zxingcpp", "pypdfium2", "reportlab.pdfgen.canvas", "qrcode", "Crypto.Cipher.AES")
