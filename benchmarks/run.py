@@ -1,8 +1,11 @@
 """Benchmarks for breakglass: cost, density and scan robustness of the share sheets (issue 8).
 
     python benchmarks/run.py            full run (several minutes), writes docs/BENCHMARKS.md
-    python benchmarks/run.py --quick    under a minute on 2 cores, writes docs/BENCHMARKS.md
+    python benchmarks/run.py --quick    under a minute on 2 cores, writes docs/BENCHMARKS-quick.md beside it
     python benchmarks/run.py --smoke    a few seconds, prints the tables only (the test suite runs this)
+
+It measures the breakglass that Python imports: an installed package (pip, or the offline bundle) when there
+is one, else this checkout's src/. Outside a checkout the reports go to the current folder.
 
 Every table is printed as markdown and collected into the report. Wall time and peak memory of split and
 recombine are measured in a fresh interpreter per measurement (`--measure SPEC`, ru_maxrss: C libraries
@@ -37,7 +40,10 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # damage.py
-sys.path.insert(0, str(ROOT / "src"))
+try:
+    import breakglass  # noqa: F401  the installed package, if there is one
+except ImportError:
+    sys.path.insert(0, str(ROOT / "src"))  # a bare checkout
 
 from breakglass.format import combine, qrtext, scheme  # noqa: E402
 from breakglass.scan.decode import decode_image, decode_report  # noqa: E402
@@ -790,6 +796,13 @@ def version_of(dist: str) -> str:
         return "absent"
 
 
+def default_report(mode: str) -> Path:
+    """docs/BENCHMARKS.md for the full run in a checkout; a quick run's report beside it, never over it;
+    outside a checkout, the current folder."""
+    name = "BENCHMARKS.md" if mode == "full" else f"BENCHMARKS-{mode}.md"
+    return ROOT / "docs" / name if (ROOT / "pyproject.toml").exists() else Path.cwd() / name
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = parser.add_mutually_exclusive_group()
@@ -802,7 +815,9 @@ def main(argv: list[str] | None = None) -> int:
         run_measurement(json.loads(args.measure))
         return 0
     mode = MODES["smoke" if args.smoke else "quick" if args.quick else "full"]
-    out = args.out or (ROOT / "docs" / "BENCHMARKS.md" if mode.writes_report else None)
+    out = args.out or (default_report(mode.name) if mode.writes_report else None)
+    if mode.name != "full" and out is not None and out.resolve() == (ROOT / "docs" / "BENCHMARKS.md").resolve():
+        parser.error("only the full run writes docs/BENCHMARKS.md (the committed report); give --out another path")
     command = "python benchmarks/run.py" + ("".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:])))
     started = time.perf_counter()
     report = Report()

@@ -1,4 +1,6 @@
-"""Recombination refuses, clearly and by share number, whatever is wrong; and recovers around a cheater."""
+"""Format 1: recombination refuses, clearly and by share number, whatever is wrong; and recovers around a cheater.
+
+Format 2 has its own rules for cheaters (fingerprints): tests/test_combine2.py."""
 
 import hashlib
 from dataclasses import replace
@@ -15,7 +17,7 @@ SECRET = b"arn:aws:iam::123456789012:root / S3cr3t!"
 
 @pytest.fixture(scope="module")
 def set_a():
-    return scheme.split(SECRET, 3, 5)
+    return scheme.split(SECRET, 3, 5, version=1)
 
 
 def reparse(share: Share) -> Share:
@@ -88,7 +90,7 @@ def test_altered_ciphertext_in_one_share_is_named(set_a):
 
 
 def test_altered_k_in_header_fails_authentication():
-    result = scheme.split(SECRET, 3, 4)
+    result = scheme.split(SECRET, 3, 4, version=1)
     lowered = [reparse(replace(s, k=2)) for s in result.shares[:2]]
     with pytest.raises(BreakglassError, match="do not authenticate"):
         combine.recombine(lowered)
@@ -107,10 +109,10 @@ def test_index_above_n_is_refused(set_a):
         Share.from_bytes(replace(set_a.shares[0], index=6).to_bytes())
 
 
-def test_unsupported_version_is_named(set_a):
+def test_a_newer_version_is_named_as_such(set_a):
     raw = bytearray(set_a.shares[0].to_bytes())
-    raw[2] = 2
-    with pytest.raises(BreakglassError, match="format version 2"):
+    raw[2] = 3
+    with pytest.raises(BreakglassError, match=r"made by a newer version of breakglass \(format 3\)"):
         Share.from_bytes(bytes(raw))
 
 

@@ -1,5 +1,6 @@
 """The CLI explains itself: every command has a summary and an example, --help is fast, the reference is current."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,26 @@ def test_command_reference_is_up_to_date():
     )
 
 
+def test_man_page_is_generated_from_the_same_help():
+    page = commands_md.MAN_PAGE.read_text()
+    assert page == commands_md.render_man(), "share/man/man1/breakglass.1 is out of date: run python scripts/commands_md.py"
+    for name, _ in ALL:
+        assert f'.SS "{name}"' in page
+
+
+def test_man_page_renders_without_warnings():
+    groff = shutil.which("groff")
+    if groff is None:
+        pytest.skip("groff is not installed")
+    result = subprocess.run([groff, "-man", "-ww", "-Tutf8", "-z", str(commands_md.MAN_PAGE)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_man_page_is_installed_with_the_package():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"share/man/man1" = ["share/man/man1/breakglass.1"]' in pyproject
+
+
 def test_readme_names_every_command():
     readme = (ROOT / "README.md").read_text()
     for name, command in ALL:
@@ -45,5 +66,16 @@ def test_help_does_not_import_heavy_libraries():
 def test_version_and_usage_exit_codes():
     version = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "breakglass, version" in version.stdout
+    assert "package fingerprint" in version.stdout and "QR decoders: zxing-cpp" in version.stdout
     usage = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "split", "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_the_default_install_has_both_decoders_and_the_shaper():
+    """pyzbar and uharfbuzz are plain dependencies, not extras: `import pyzbar.pyzbar` works after any install."""
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {d.split(">")[0].split("=")[0].strip() for d in dependencies}
+    assert {"pyzbar", "uharfbuzz", "zxing-cpp", "reportlab"} <= names
+    subprocess.run([sys.executable, "-c", "import pyzbar.pyzbar, uharfbuzz"], check=True)

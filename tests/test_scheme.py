@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
 from breakglass.format.share import Share
+from breakglass.format.share2 import Share2
 
 credentials = st.binary(min_size=1, max_size=5000)
 
@@ -44,13 +45,14 @@ def test_every_single_byte_change_is_detected(credential, data):
         Share.from_bytes(bytes(raw))
 
 
-def test_every_position_of_a_share_is_covered_by_the_checksum():
-    raw = scheme.split(b"x" * 40, 2, 3).shares[1].to_bytes()
+@pytest.mark.parametrize("version,parse", [(1, Share.from_bytes), (2, Share2.from_bytes)])
+def test_every_position_of_a_share_is_covered_by_the_checksum(version, parse):
+    raw = scheme.split(b"x" * 40, 2, 3, version=version).shares[1].to_bytes()
     for position in range(len(raw)):
         changed = bytearray(raw)
         changed[position] ^= 0x01
         with pytest.raises(BreakglassError):
-            Share.from_bytes(bytes(changed))
+            parse(bytes(changed))
 
 
 def test_text_with_nul_bytes_and_unicode_round_trips():
@@ -86,7 +88,8 @@ def test_255_shares_can_be_made_and_any_two_recover():
 @pytest.mark.parametrize("length,bucket", [(1, 64), (60, 64), (61, 128), (1020, 1024), (1021, 2048), (2045, 3072)])
 def test_padding_buckets_hide_exact_length(length, bucket):
     assert scheme.padded_size(length) == bucket
-    assert len(scheme.split(b"a" * length, 2, 2).shares[0].ciphertext) == bucket
+    assert len(scheme.split(b"a" * length, 2, 2, version=1).shares[0].ciphertext) == bucket
+    assert scheme.split(b"a" * length, 2, 2).shares[0].length == bucket
 
 
 def test_share_size_does_not_reveal_length_within_a_bucket():

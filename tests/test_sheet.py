@@ -188,7 +188,8 @@ def test_the_credential_is_nowhere_in_the_pdf(which, request):
     credential = SHORT if which == "short" else LONG
     _, _, pdf = request.getfixturevalue(which)
     streams = pdf_streams(pdf)
-    assert len(streams) >= len(pypdfium2.PdfDocument(pdf)) and all(b" Tj" in s for s in streams)  # pages inflated
+    # Every page's content was inflated (the other streams are the embedded fonts and their ToUnicode maps).
+    assert sum(b" Tj" in s for s in streams) >= len(pypdfium2.PdfDocument(pdf))
     for blob in [pdf, *streams]:
         for form in leak_forms(credential):
             assert form not in blob
@@ -230,7 +231,7 @@ def test_text_layer_names_the_share_and_holds_the_typed_lines(which, extract, re
     flat = " ".join(text.split())
     for expected in [set_id_text(share.set_id), info.fingerprint, info.label, info.custodian.name, "any 3 recover it"]:
         assert expected in flat
-    assert typed.header_line(share) in flat
+    assert " ".join(typed.header_line(share).split()) in flat
     for line in typed.encode_lines(share):
         assert " ".join(line.split()) in flat
     pages_total = len(pypdfium2.PdfDocument(pdf))
@@ -258,7 +259,7 @@ def test_copies_are_named_on_the_sheet_and_in_the_codes():
     share, info, pdf = make(SHORT, copy=2, copies=3)
     flat = " ".join(text_pdfium(pdf).split())
     assert "copy 2 of 3" in flat
-    assert typed.header_line(share, 2) in flat
+    assert " ".join(typed.header_line(share, 2).split()) in flat
     assert {qrtext.parse_chunk(t).copy for t in zxing_texts(pages(pdf))} == {2}
 
 

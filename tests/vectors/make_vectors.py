@@ -1,4 +1,5 @@
-"""Generate tests/vectors/vectors.json: shares made with fixed randomness, so the format cannot drift.
+"""Generate tests/vectors/vectors.json (format 1; format 2: make_vectors2.py): shares made with fixed randomness,
+so the format cannot drift.
 
     python tests/vectors/make_vectors.py          # rewrite vectors.json
     python tests/vectors/make_vectors.py --check  # exit 1 if vectors.json differs from what the code makes now
@@ -56,11 +57,15 @@ def fixed_shamir_randomness(random_bytes):
         secret_sharing.rng = saved
 
 
-def seeded_split(credential: bytes, k: int, n: int, seed: str) -> scheme.SplitResult:
-    """scheme.split with all its randomness derived from `seed`: the same shares on every run."""
+def seeded_split(credential: bytes, k: int, n: int, seed: str, version: int = 1) -> scheme.SplitResult:
+    """scheme.split with all its randomness derived from `seed`: the same shares on every run.
+
+    Format 1 unless told: these are the format-1 vectors, and tests whose outcome depends on a share's exact
+    content were measured with format-1 shares.
+    """
     random_bytes = deterministic_random(seed)
     with fixed_shamir_randomness(random_bytes):
-        return scheme.split(credential, k, n, random_bytes=random_bytes)
+        return scheme.split(credential, k, n, version=version, random_bytes=random_bytes)
 
 
 def make_case(case: dict) -> dict:
@@ -85,15 +90,20 @@ def make_all() -> dict:
     return {"format": "breakglass share vectors", "version": 1, "qr_max_chars": QR_CHARS, "cases": [make_case(c) for c in CASES]}
 
 
-def main() -> int:
-    text = json.dumps(make_all(), indent=1) + "\n"
+def write_or_check(path: Path, document: dict) -> int:
+    """Rewrite `path`, or with --check exit 1 if it differs from `document` (shared by make_vectors2.py)."""
+    text = json.dumps(document, indent=1) + "\n"
     if "--check" in sys.argv:
-        same = VECTORS.read_text() == text
+        same = path.exists() and path.read_text() == text
         print("vectors match" if same else "vectors differ from the code")
         return 0 if same else 1
-    VECTORS.write_text(text)
-    print(f"wrote {VECTORS}")
+    path.write_text(text)
+    print(f"wrote {path}")
     return 0
+
+
+def main() -> int:
+    return write_or_check(VECTORS, make_all())
 
 
 if __name__ == "__main__":

@@ -72,6 +72,10 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     texts = [(source, _read_typed_file(source)) for source in typed_files]  # unreadable: refused before scanning
     lines = Collapsed(say)
     if scans:
+        from ..scan.decoders import missing_decoder_note
+
+        if missing_decoder_note():
+            say(f"note: {missing_decoder_note()}")
         _read_scans(scans, dpi, collector, lines)
     for source, text in texts:
         _add_typed_text(source, text, collector, lines)
@@ -171,18 +175,18 @@ def _add_typed_text(source: str, text: str, collector: ShareCollector, say) -> N
 
 def _type_in(collector: ShareCollector, say) -> None:
     """Ask for typed shares line by line, checking each line as it is typed."""
-    say("Type the share from its sheet: first the header line (it starts with BG1 SHARE), then each numbered line.")
+    say("Type the share from its sheet: first the header line (it starts with BG2 SHARE, or BG1 SHARE on older "
+        "sheets), then each numbered line.")
     while True:
         header = _ask_until_valid("header", typed.parse_header, say)
         lines: dict[int, str] = {}
         for number in range(1, header.lines + 1):
-            reading = _ask_until_valid(f"line {number:02d}", lambda text, n=number: typed.check_line(n, text), say)
+            reading = _ask_until_valid(f"line {number:02d}", lambda text, n=number: typed.check_line(n, text, header), say)
             if reading.note:
                 say(f"  {reading.note}")
             lines[number] = reading.data
         try:
-            share = typed.assemble(lines, header.lines, header.label)
-            typed.check_matches_header(share, header)
+            share = typed.assemble(lines, header)
         except BreakglassError as e:
             say(f"  {e}; this share was not accepted, type it again")
         else:

@@ -33,12 +33,15 @@ class RotateRequest:
     label: str | None
     custodians: tuple[str, ...]
     copies: int | None
-    paper: str
+    paper: str | None  # None: the config's, else a4
     config_path: Path | None
     operator: str | None
     witness: str | None
     dpi: int
     scan_check: bool
+    multi_line: bool = False  # type the new credential as several lines (secretio.read_secret)
+    strip_newline: bool = False  # drop one trailing newline of --secret-file
+    share_format: int = scheme.DEFAULT_FORMAT
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
@@ -62,7 +65,8 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
 
     from ..system.secretio import read_secret
 
-    new_credential = read_secret(req.secret_file, what="new credential")
+    new_credential = read_secret(req.secret_file, what="new credential", multi_line=req.multi_line,
+                                 strip_newline=req.strip_newline)
     if hmac.compare_digest(new_credential, old.credential):
         raise BreakglassError(
             "the new credential is the same as the old one: change the credential at the provider first, then rotate "
@@ -92,7 +96,7 @@ def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
         shares=req.shares if req.shares is not None else (None if req.config_path else old.n),
         label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check,
+        scan_check=req.scan_check, share_format=req.share_format,
     )
     old_sheets = extra.get("sheets")
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n

@@ -46,12 +46,13 @@ class SplitPlan:
     contact: str = ""
     config_path: Path | None = None
     replaces_set: str | None = None
+    share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check) -> SplitPlan:
+                     journal_path, operator, witness, scan_check, share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         config = None
         if config_path is not None:
@@ -70,9 +71,10 @@ class SplitPlan:
         witness = witness or (config.witness.name if config else None)
         sheets = _plan_sheets(n, custodians, copies, config)
         return cls(
-            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets), paper=paper, out_dir=out_dir,
+            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
+            paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
-            contact=config.contact if config else "", config_path=config_path,
+            contact=config.contact if config else "", config_path=config_path, share_format=share_format,
         )
 
     def copies_of(self, share: int) -> int:
@@ -105,6 +107,17 @@ class SplitPlan:
             from ..record.journal import require_intact
 
             require_intact(self.journal_path)
+        self.check_printable()
+
+    def printed_texts(self) -> list[str]:
+        """Everything of this plan that the sheets print besides the fixed wording."""
+        return [self.label, self.contact, *(part for s in self.sheets for part in (s.name, s.role, s.location))]
+
+    def check_printable(self) -> None:
+        """A name or label with a character no font has is refused now, not after the credential was typed."""
+        from ..paper.fonts import require_printable
+
+        require_printable(self.printed_texts())
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,7 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
     from ..paper import sheet
     from . import scanback
 
-    result = scheme.split(credential, plan.k, plan.n)
+    result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
     created = now.strftime("%Y-%m-%d")
     say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
     rendered = []
@@ -150,7 +163,11 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
         rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
     checks, subsets = [], 0
     if plan.scan_check:
+        from ..scan.decoders import missing_decoder_note
+
         say("Reading every sheet back with every QR decoder...")
+        if missing_decoder_note():
+            say(f"  note: {missing_decoder_note()}")
         checks, subsets = scanback.verify(rendered, result, credential)
     try:
         event_code = _write_outputs(plan, result, rendered, now)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..system.clock import now_utc
-from .common import CONTEXT, say
+from .common import CONTEXT, font_option, say, use_fonts
 
 # --- audit ---------------------------------------------------------------------------------------------------
 
@@ -22,7 +22,8 @@ from .common import CONTEXT, say
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit as of this date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a PDF for the audit file.")
-def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as_json, pdf_path):
+@font_option
+def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as_json, pdf_path, font_paths):
     """Check the journal, the logbook transcription and provider records; exit 1 with findings.
 
     \b
@@ -44,6 +45,7 @@ def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as
 
         check_target(pdf_path)
         import_whole("reportlab.pdfgen.canvas")
+    use_fonts(font_paths)
     rules = Rules()
     if config_path is not None:
         from ..record.config import load_config

@@ -12,7 +12,17 @@ import click
 
 from ..system import interrupts
 from ..system.clock import now_utc
-from .common import CONTEXT, dpi_option, paper_option, say
+from .common import (
+    CONTEXT,
+    dpi_option,
+    font_option,
+    format_option,
+    multi_line_option,
+    paper_option,
+    say,
+    strip_newline_option,
+    use_fonts,
+)
 
 # --- split ---------------------------------------------------------------------------------------------------
 
@@ -21,17 +31,21 @@ from .common import CONTEXT, dpi_option, paper_option, say
 @click.option("-k", "--threshold", type=int, help="Shares needed to recover (2..n). From --config if not given.")
 @click.option("-n", "--shares", type=int, help="Shares to make (k..255). From --config if not given.")
 @click.option("--label", help="What the credential is, printed on every sheet, e.g. 'AWS org root'.")
-@click.option("--secret-file", metavar="PATH|-", help="Read the credential from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--secret-file", metavar="PATH|-", help="Read the credential from a file, or '-' for stdin (typed without echo at a terminal, until Ctrl-D on an empty line). Default: prompt without echo.")
+@multi_line_option
+@strip_newline_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the sheets and manifest.json (created if missing; nothing in it is overwritten).")
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="Custodian of share 1, 2, ... in order (repeat). Overrides --config.")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
 @click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
 @click.option("--witness", help="Who witnesses it (recorded in the journal).")
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
-def split(threshold, shares, label, secret_file, out_dir, custodians, copies, paper, config_path, journal_path, operator, witness, no_scan_check):
+@font_option
+def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, no_scan_check, font_paths):
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
@@ -45,15 +59,16 @@ def split(threshold, shares, label, secret_file, out_dir, custodians, copies, pa
     interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.split import SplitPlan, run_split
 
+    use_fonts(font_paths)
     plan = SplitPlan.from_options(
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
-        paper=paper.lower(), config_path=config_path, out_dir=out_dir, journal_path=journal_path,
-        operator=operator, witness=witness, scan_check=not no_scan_check,
+        paper=paper, config_path=config_path, out_dir=out_dir, journal_path=journal_path,
+        operator=operator, witness=witness, scan_check=not no_scan_check, share_format=int(share_format),
     )
     plan.check_before_secret()
     from ..system.secretio import read_secret
 
-    credential = read_secret(secret_file)
+    credential = read_secret(secret_file, multi_line=multi_line, strip_newline=strip_newline)
     run_split(plan, credential, now_utc(), say)
 
 
@@ -103,7 +118,9 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @click.command(context_settings=CONTEXT)
 @click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal; the rotation is recorded in it.")
-@click.option("--secret-file", metavar="PATH|-", help="The NEW credential, from a file or '-' (stdin). Default: prompt without echo.")
+@click.option("--secret-file", metavar="PATH|-", help="The NEW credential, from a file, or '-' for stdin (typed without echo at a terminal, until Ctrl-D on an empty line). Default: prompt without echo.")
+@multi_line_option
+@strip_newline_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new set's sheets.")
 @click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable).")
 @click.option("--type-in", is_flag=True, help="Type old shares line by line.")
@@ -113,12 +130,14 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
 @paper_option
+@format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
 @click.option("--operator", help="Who runs the rotation (recorded in the journal).")
 @click.option("--witness", help="Who witnesses it (recorded in the journal).")
 @dpi_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
-def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, config_path, operator, witness, dpi, no_scan_check):
+@font_option
+def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, dpi, no_scan_check, font_paths):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
 
     Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
@@ -132,11 +151,12 @@ def rotate(scans, journal_path, secret_file, out_dir, typed_files, type_in, thre
 
     if not scans and not typed_files and not type_in:
         raise click.UsageError("give scans of k old sheets (images, PDFs, folders), --typed FILE or --type-in")
+    use_fonts(font_paths)
     run_rotate(RotateRequest(
-        journal_path=journal_path, secret_file=secret_file, out_dir=out_dir, scans=list(scans),
+        journal_path=journal_path, secret_file=secret_file, multi_line=multi_line, strip_newline=strip_newline, out_dir=out_dir, scans=list(scans),
         typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
-        custodians=custodians, copies=copies, paper=paper.lower(), config_path=config_path, operator=operator,
-        witness=witness, dpi=dpi, scan_check=not no_scan_check,
+        custodians=custodians, copies=copies, paper=paper, config_path=config_path, operator=operator,
+        witness=witness, dpi=dpi, scan_check=not no_scan_check, share_format=int(share_format),
     ), now_utc(), say)
 
 

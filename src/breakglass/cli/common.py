@@ -1,5 +1,7 @@
 """What every command shares: context settings, options declared once, and where progress is printed."""
 
+from pathlib import Path
+
 import click
 
 from ..system.output import one_line
@@ -7,12 +9,46 @@ from ..system.output import one_line
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 paper_option = click.option(
-    "--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True,
-    help="Paper size (the layout prints whole on either).",
+    "--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
+    help="Paper size (the layout prints whole on either). Default: the config's `paper`, else a4.",
+)
+
+
+def chosen_paper(option: str | None, config) -> str:
+    """--paper, else the ceremony config's paper, else a4."""
+    return (option or (config.paper if config is not None else None) or "a4").lower()
+
+
+format_option = click.option(
+    "--format", "share_format", type=click.Choice(["1", "2"]), default="2", show_default=True,
+    help="Share format: 2 prints short shares (about 1/k of the credential each, codes that stand in for each "
+    "other); 1 prints what breakglass releases before format 2 read. Every release reads both.",
 )
 dpi_option = click.option(
     "--dpi", type=click.IntRange(50, 600), default=200, show_default=True, help="Resolution for rasterizing PDF scans.",
 )
+
+font_option = click.option(
+    "--font", "font_paths", multiple=True, metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+    help="A TrueType (.ttf) font for characters the bundled fonts lack, e.g. a name in another script (repeatable).",
+)
+
+multi_line_option = click.option(
+    "--multi-line", "--multiline", "multi_line", is_flag=True,
+    help="Type a credential of several lines at the prompt (a PEM key): end it with Ctrl-D on an empty line.",
+)
+strip_newline_option = click.option(
+    "--strip-newline", is_flag=True,
+    help="Drop one newline at the end of --secret-file (by default every byte is kept, a final newline too).",
+)
+
+
+def use_fonts(paths: tuple[Path, ...]) -> None:
+    """Add the --font fonts after the bundled ones (loading the paper layer only when fonts are given)."""
+    if paths:
+        from ..paper.fonts import add_fonts
+
+        add_fonts(paths)
 
 
 def say(message: str = "") -> None:

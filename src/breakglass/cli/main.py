@@ -18,7 +18,7 @@ from .. import __version__
 from ..errors import BreakglassError
 from ..system import interrupts
 from ..system.output import one_line
-from . import audit, ceremonies, records
+from . import audit, ceremonies, manifest, records
 from .common import CONTEXT
 
 EXIT_CODES = (
@@ -31,8 +31,24 @@ EXIT_CODES = (
 )
 
 
+def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version: the version, the package fingerprint printed on every sheet, and the QR decoders in use."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..scan.decoders import decoder_versions, missing_decoder_note
+    from ..system.package import fingerprint
+
+    click.echo(f"breakglass, version {__version__}")
+    click.echo(f"package fingerprint {fingerprint()} (the sheets and the logbook cover print the one that made them)")
+    click.echo(f"QR decoders: {', '.join(decoder_versions()) or 'none'}")
+    if missing_decoder_note():
+        click.echo(f"note: {missing_decoder_note()}")
+    ctx.exit()
+
+
 @click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="breakglass")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
+              help="Show the version, the package fingerprint and the QR decoders in use, and exit.")
 def cli() -> None:
     """breakglass: a break-glass credential on paper, split k-of-n between custodians, recovered offline.
 
@@ -49,7 +65,7 @@ def cli() -> None:
 
 
 for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, audit.audit, ceremonies.demo,
-                records.journal, records.logbook, records.checklist, records.destroy):
+                records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
     cli.add_command(command)
 
 

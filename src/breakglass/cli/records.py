@@ -6,6 +6,8 @@ one line with exit status 1.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
@@ -13,7 +15,7 @@ import click
 from ..errors import BreakglassError
 from ..system import interrupts
 from ..system.clock import now_utc
-from .common import CONTEXT, paper_option
+from .common import CONTEXT, chosen_paper, font_option, paper_option, use_fonts
 
 
 @click.group(context_settings=CONTEXT)
@@ -24,13 +26,15 @@ def journal() -> None:
     Examples:
       breakglass journal verify journal.jsonl --head K7Q2-9XMB
       breakglass journal show journal.jsonl
+      breakglass journal show --json journal.jsonl
     """
 
 
 @journal.command("verify", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--head", metavar="CODE", help="The last event code written in the paper logbook; the journal must end there.")
-def verify(path: Path, head: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (ok, entries, head_code, head_checked, problem, line); exit status as without.")
+def verify(path: Path, head: str | None, as_json: bool) -> None:
     """Check the journal's hash chain, and with --head that nothing was cut from its end.
 
     Prints the number of entries and the head code (the last event's code) and exits 0 if the journal is
@@ -45,6 +49,14 @@ def verify(path: Path, head: str | None) -> None:
     from ..record.journal import REPAIR_HINT, verify_journal
 
     result = verify_journal(path, head)
+    if as_json:
+        click.echo(json.dumps({
+            "journal": str(path), "ok": result.ok, "entries": result.count, "head_code": result.head_code,
+            "head_checked": head is not None and result.ok, "problem": result.problem, "line": result.line,
+        }, indent=2, ensure_ascii=False))
+        if not result.ok:
+            sys.exit(1)
+        return
     if not result.ok:
         hint = f"; {REPAIR_HINT.format(path=path)}" if result.repairable else ""
         raise BreakglassError(f"journal {path}: {result.problem}{hint}")
@@ -60,7 +72,8 @@ def verify(path: Path, head: str | None) -> None:
 
 @journal.command("show", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def show(path: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON list: each as stored in the journal, with its event code added as \"code\".")
+def show(path: Path, as_json: bool) -> None:
     """List the journal's events as a table (it is not verified: use `journal verify` for that).
 
     \b
@@ -70,6 +83,9 @@ def show(path: Path) -> None:
     from ..record.journal import read_journal
 
     entries = read_journal(path)
+    if as_json:
+        click.echo(json.dumps([{**e.data, "code": e.code} for e in entries], indent=2, ensure_ascii=False))
+        return
     if not entries:
         raise BreakglassError(f"journal {path} is empty (it holds no event)")
     click.echo(format_table(entries))
@@ -145,7 +161,9 @@ def format_table(entries) -> str:
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+@font_option
+def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str | None, out: Path, force: bool,
+            font_paths: tuple[Path, ...]) -> None:
     """Print the paper ceremony record for a set of shares, pre-filled from what the split recorded.
 
     \b
@@ -164,6 +182,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     from ..record.journal import read_journal, verify_journal
 
     _check_out(out, force)  # before any work
+    use_fonts(font_paths)
     manifest = manifest_mod.load(manifest_path)
     config = load_config(config_path) if config_path else None
     entries = None
@@ -173,7 +192,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
             raise BreakglassError(f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code")
         entries = read_journal(journal_path)
     data = gather(manifest, config, entries)
-    pdf = render_logbook(data, paper.lower())
+    pdf = render_logbook(data, chosen_paper(paper, config))
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
@@ -215,7 +234,9 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str, out: Path, force: bool) -> None:
+@font_option
+def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
+              font_paths: tuple[Path, ...]) -> None:
     """Print the after-use (rotation) checklist for a release or drill.
 
     Steps with time and initials columns: classify and review the use, revoke, rotate at the provider, run
@@ -240,6 +261,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     if not journal_path.exists():
         raise BreakglassError(f"journal {journal_path} does not exist")
     require_intact(journal_path)
+    use_fonts(font_paths)
     entry = find_event(journal_path, code)
     config = load_config(config_path) if config_path else None
     origin = set_origin(read_journal(journal_path), entry.set)
@@ -248,7 +270,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
         holders = []
     holders = [h for h in holders if isinstance(h, dict) and "share" in h]
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
-    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=paper.lower())
+    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config))
     _write_out(out, pdf, force)
     click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
 

@@ -1,72 +1,59 @@
 """Recombination that never returns a wrong credential: group shares by set, pick the set that can be
 recovered, find k shares that authenticate together, and name every share that does not fit.
+
+A pile may mix format-1 and format-2 sheets; each set is judged on its own, by the rules of its format
+(format 2's in combine2.py; docs/FORMAT.md 8).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
 from . import scheme
+from .combine2 import recombine_short
+from .outcome import Recovered, numbers, shares_word
 from .share import Share, set_id_text
+from .share2 import Share2
+
+__all__ = ["Recovered", "numbers", "recombine", "shares_word"]
+AnyShare = Share | Share2
 
 # Enough to find one or two altered shares among 20; beyond this the person must remove suspects by hand.
 MAX_SUBSETS = 20_000
 
 
-@dataclass(frozen=True)
-class Recovered:
-    credential: bytes
-    set_id: bytes
-    fingerprint: str
-    k: int
-    n: int
-    used: tuple[int, ...]
-    present: tuple[int, ...]
-    misfits: tuple[int, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+def distinct_by_set(shares: list[AnyShare]) -> dict[bytes, dict[int, list[AnyShare]]]:
+    """Group by set and share number, dropping exact duplicates (copies of one sheet).
 
-    @property
-    def set_text(self) -> str:
-        return set_id_text(self.set_id)
-
-    @property
-    def missing(self) -> tuple[int, ...]:
-        return tuple(i for i in range(1, self.n + 1) if i not in self.present)
-
-
-def numbers(indexes) -> str:
-    """'1', '1 and 4', '1, 2 and 4' — how messages list share numbers."""
-    items = [str(i) for i in sorted(indexes)]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def shares_word(count: int) -> str:
-    return "share" if count == 1 else "shares"
-
-
-def distinct_by_set(shares: list[Share]) -> dict[bytes, dict[int, Share]]:
-    """Group by set and drop exact duplicates (copies of one sheet); two *different* shares with one number is an error."""
-    groups: dict[bytes, dict[int, Share]] = defaultdict(dict)
+    Format 2: two *different* shares with one number are both kept, and the fingerprints decide which is
+    genuine. Format 1 has no fingerprints: two different shares with one number is an error.
+    """
+    groups: dict[bytes, dict[int, list[AnyShare]]] = defaultdict(dict)
     for share in shares:
-        seen = groups[share.set_id].setdefault(share.index, share)
-        if seen != share:
+        group = groups[share.set_id]
+        seen = group.setdefault(share.index, [share])
+        if share in seen:
+            continue
+        if share.version == 1 or any(s.version != share.version for s in seen):
             raise BreakglassError(
                 f"two different shares both say they are {share.name}: at least one is altered or forged; "
                 "remove the one that does not belong"
             )
+        seen.append(share)
     return dict(groups)
 
 
-def _required(group: dict[int, Share]) -> int:
-    return Counter(s.k for s in group.values()).most_common(1)[0][0]
+def _required(group: dict[int, list[AnyShare]]) -> int:
+    return Counter(s.k for candidates in group.values() for s in candidates).most_common(1)[0][0]
 
 
-def choose_set(groups: dict[bytes, dict[int, Share]]) -> tuple[bytes, list[str]]:
+def _versions(group: dict[int, list[AnyShare]]) -> set[int]:
+    return {s.version for candidates in group.values() for s in candidates}
+
+
+def choose_set(groups: dict[bytes, dict[int, list[AnyShare]]]) -> tuple[bytes, list[str]]:
     """The one set that has enough shares; warnings name the shares of other sets that are ignored."""
     if not groups:
         raise BreakglassError("no shares were given")
@@ -74,7 +61,7 @@ def choose_set(groups: dict[bytes, dict[int, Share]]) -> tuple[bytes, list[str]]
     if len(groups) == 1 and not complete:
         (sid, group), = groups.items()
         k = _required(group)
-        n = next(iter(group.values())).n
+        n = max(s.n for candidates in group.values() for s in candidates)
         absent = [i for i in range(1, n + 1) if i not in group]
         raise BreakglassError(
             f"need {k} shares, have {len(group)}: {shares_word(len(group))} {numbers(group)} "
@@ -97,11 +84,15 @@ def choose_set(groups: dict[bytes, dict[int, Share]]) -> tuple[bytes, list[str]]
     return chosen, warnings
 
 
-def recombine(shares: list[Share]) -> Recovered:
+def recombine(shares: list[AnyShare]) -> Recovered:
     groups = distinct_by_set(shares)
     set_id, warnings = choose_set(groups)
-    group = groups[set_id]
-    k = _required(group)
+    if _versions(groups[set_id]) == {2}:
+        return _recombine_format2(groups[set_id], set_id, warnings)
+    if _versions(groups[set_id]) != {1}:
+        raise BreakglassError(f"set {set_id_text(set_id)} has shares of format 1 and of format 2: some are forged")
+    group = {index: candidates[0] for index, candidates in groups[set_id].items()}
+    k = _required(groups[set_id])
     credential, data_key, used = _authenticating_subset(group, k)
     misfits = tuple(i for i in sorted(group) if i not in used and not _fits(group[i], group, used, data_key))
     if misfits:
@@ -122,6 +113,15 @@ def recombine(shares: list[Share]) -> Recovered:
         present=tuple(sorted(group)),
         misfits=misfits,
         warnings=tuple(warnings),
+    )
+
+
+def _recombine_format2(group: dict[int, list[AnyShare]], set_id: bytes, warnings: list[str]) -> Recovered:
+    outcome = recombine_short([s for candidates in group.values() for s in candidates])
+    return Recovered(
+        credential=outcome.credential, set_id=set_id, fingerprint=scheme.fingerprint(outcome.data_key, set_id),
+        k=outcome.k, n=outcome.n, used=outcome.used, present=tuple(sorted(group)), misfits=outcome.misfits,
+        warnings=tuple(warnings) + outcome.warnings, version=2,
     )
 
 

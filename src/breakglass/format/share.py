@@ -28,6 +28,7 @@ from ..errors import BreakglassError
 
 MAGIC = b"BG"
 VERSION = 1
+NEWEST_VERSION = 2  # the newest format this breakglass reads; anything above was made by a later release
 SET_ID_SIZE = 8
 KEY_SHARE_SIZE = 32
 NONCE_SIZE = 12
@@ -57,6 +58,16 @@ def parse_set_id_text(text: str) -> bytes:
     if len(raw) != SET_ID_SIZE:
         raise BreakglassError(f"'{text}' is not a set id (16 hex digits, e.g. 1A2B-3C4D-5E6F-7081)")
     return raw
+
+
+def version_problem(version: int) -> str:
+    """Why a share of this format version cannot be read here: the foreign/newer-version rule of FORMAT.md."""
+    if version > NEWEST_VERSION:
+        return (f"this share was made by a newer version of breakglass (format {version}); "
+                f"this breakglass reads formats 1 to {NEWEST_VERSION}: use a newer breakglass")
+    if version in (1, 2):
+        return f"internal error: a format-{version} share was given to the wrong parser"
+    return f"share says format version {version}, which no breakglass ever made: the share is damaged"
 
 
 def check_threshold(k: int, n: int) -> None:
@@ -123,13 +134,10 @@ class Share:
         if len(data) < 3 or data[:2] != MAGIC:
             raise BreakglassError("not a breakglass share (it does not start with the 'BG' marker)")
         if data[2] != VERSION:
-            raise BreakglassError(
-                f"share uses format version {data[2]}; this breakglass reads version {VERSION} "
-                "(use the breakglass release that made it, or the share is damaged)"
-            )
+            raise BreakglassError(version_problem(data[2]))
         if len(data) < OVERHEAD + MIN_CIPHERTEXT:
             raise BreakglassError(f"share is truncated: {len(data)} bytes, a share has at least {OVERHEAD + MIN_CIPHERTEXT}")
-        label = _label(data)
+        label = label_of(data)
         body, check = data[:-CHECKSUM_SIZE], data[-CHECKSUM_SIZE:]
         if checksum(body) != check:
             raise BreakglassError(f"{label}: checksum mismatch, the share is damaged or mistyped")
@@ -138,23 +146,28 @@ class Share:
             raise BreakglassError(f"{label}: length field says {length} bytes of ciphertext, found {len(data) - OVERHEAD}")
         if not MIN_CIPHERTEXT <= length <= MAX_CIPHERTEXT:
             raise BreakglassError(f"{label}: ciphertext length {length} is outside {MIN_CIPHERTEXT}..{MAX_CIPHERTEXT}")
-        try:
-            check_threshold(k, n)
-        except BreakglassError as e:
-            raise BreakglassError(f"{label}: invalid header, {e}") from None
-        if not 1 <= index <= n:
-            # Index 0 is the secret itself in Shamir's scheme: a forged (0, y) share would make combine return y.
-            raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
+        check_header(label, k, n, index)
         ciphertext = data[HEADER_SIZE : HEADER_SIZE + length]
         tag = data[HEADER_SIZE + length : HEADER_SIZE + length + TAG_SIZE]
         return cls(set_id, k, n, index, key_share, nonce, ciphertext, tag, version)
+
+
+def check_header(label: str, k: int, n: int, index: int) -> None:
+    """The header rules both formats share: 2 <= k <= n <= 255 and 1 <= index <= n."""
+    try:
+        check_threshold(k, n)
+    except BreakglassError as e:
+        raise BreakglassError(f"{label}: invalid header, {e}") from None
+    if not 1 <= index <= n:
+        # Index 0 is the secret itself in Shamir's scheme: a forged (0, y) share would make combine return y.
+        raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
 
 
 def checksum(body: bytes) -> bytes:
     return hashlib.sha256(body).digest()[:CHECKSUM_SIZE]
 
 
-def _label(data: bytes) -> str:
+def label_of(data: bytes) -> str:
     """Best-effort name for a share that may be damaged: header fields are only a hint until the checksum holds."""
     if len(data) >= 14:
         return f"share {data[13]} of set {set_id_text(data[3:11])}"

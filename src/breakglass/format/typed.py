@@ -1,12 +1,14 @@
 """The typed fallback: a share as numbered lines of Crockford base32 a person can type when no scanner works.
 
-    BG1 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 10
-    01  ABCD EFGH JKMN PQRS TVWX YZ01  K7Q2
+    BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17 R2QW
+    01  ABCD EFGH JKMN PQRS TVWX YZ01 2345 6789  K7Q2
     ...
 
-Each line carries 24 data characters (15 bytes) in groups of four, then a 4-character check over its number
-and data, so a typo is pinned to its line, and a single wrong or swapped character is corrected when exactly
-one correction makes the line check. The share's own checksum (share.py) covers the whole; GCM covers the set.
+Each line carries its data characters in groups of four (format 2: 32 characters, 20 bytes; format 1: 24, 15
+bytes), then a 4-character check, so a typo is pinned to its line, and a single wrong or swapped character is
+corrected when exactly one correction makes the line check. Format 2's line check also covers the set and
+share number, and its header line has a check of its own. The share's checksum covers the whole share; GCM
+covers the set. docs/FORMAT.md 4 and 7.8 are the specification.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
 from . import encoding
-from .share import Share, set_id_text
+from .share import NEWEST_VERSION, Share, set_id_text, version_problem
+from .share2 import Share2
 
-CHARS_PER_LINE = 24
+CHARS_PER_LINE = {1: 24, 2: 32}  # 15 and 20 bytes: a whole number of bytes in every full line
 GROUP = 4
 CHECK_CHARS = 4
+_SET = r"([0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4})"
 _HEADER = re.compile(
-    r"BG1\s+SHARE\s+(\d{1,3})\s+OF\s+(\d{1,3})\s+SET\s+([0-9A-F]{4}-?[0-9A-F]{4}-?[0-9A-F]{4}-?[0-9A-F]{4})"
-    r"(?:\s+COPY\s+(\d{1,3}))?\s+LINES\s+(\d{1,4})",
+    rf"BG([0-9]{{1,3}})\s+SHARE\s+(\d{{1,3}})\s+OF\s+(\d{{1,3}})\s+SET\s+{_SET}"
+    r"(?:\s+COPY\s+(\d{1,3}))?\s+LINES\s+(\d{1,4})(?:\s+([0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z])\b)?",
     re.IGNORECASE,
 )
 _LINE_START = re.compile(r"(\d{1,4})(?:\s*[.:)|])?")
@@ -49,32 +53,103 @@ def _numbered(row: str) -> tuple[int, str] | None:
     return int(m.group(1)), body
 
 
-def line_check(number: int, data: str) -> str:
-    digest = hashlib.sha256(f"BG1 {number} {data}".encode("ascii")).digest()
-    return encoding.crockford_encode(digest[:3])[:CHECK_CHARS]  # the first 20 bits
+def _check(text: str) -> str:
+    """The first 20 bits of SHA-256 over the ASCII text, as 4 Crockford characters."""
+    return encoding.crockford_encode(hashlib.sha256(text.encode("ascii")).digest()[:3])[:CHECK_CHARS]
 
 
-def header_line(share: Share, copy: int = 1) -> str:
-    lines = len(data_lines(share))
-    return f"BG1 SHARE {share.index} OF {share.n} SET {set_id_text(share.set_id)} COPY {copy} LINES {lines}"
+def line_check(number: int, data: str, header: Header | None = None) -> str:
+    """The check of one line: format 1 over 'BG1 <line> <data>'; format 2 over 'BG2 <set> <share> <line> <data>'."""
+    if header is None or header.version == 1:
+        return _check(f"BG1 {number} {data}")
+    return _check(f"BG2 {header.set_hex} {header.index} {number} {data}")
 
 
-def data_lines(share: Share) -> list[str]:
+def header_of(share: Share | Share2, copy: int = 1) -> Header:
+    return Header(share.version, share.index, share.n, set_id_text(share.set_id), copy, len(data_lines(share)))
+
+
+def header_line(share: Share | Share2, copy: int = 1) -> str:
+    return header_of(share, copy).text()
+
+
+def data_lines(share: Share | Share2) -> list[str]:
     text = encoding.crockford_encode(share.to_bytes())
-    return [text[i : i + CHARS_PER_LINE] for i in range(0, len(text), CHARS_PER_LINE)]
+    width = CHARS_PER_LINE[share.version]
+    return [text[i : i + width] for i in range(0, len(text), width)]
 
 
-def encode_lines(share: Share) -> list[str]:
+def encode_lines(share: Share | Share2) -> list[str]:
     """The numbered lines, as printed under the header."""
     lines = data_lines(share)
+    header = header_of(share)
     width = max(2, len(str(len(lines))))
     return [
-        f"{i:0{width}d}  {encoding.group(d, GROUP, ' ')}  {line_check(i, d)}" for i, d in enumerate(lines, start=1)
+        f"{i:0{width}d}  {encoding.group(d, GROUP, ' ')}  {line_check(i, d, header)}"
+        for i, d in enumerate(lines, start=1)
     ]
 
 
-def encode(share: Share, copy: int = 1) -> str:
+def encode(share: Share | Share2, copy: int = 1) -> str:
     return "\n".join([header_line(share, copy), *encode_lines(share)]) + "\n"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A typed block's header line: which share, how many lines follow, and (format 2) its own check."""
+
+    version: int
+    index: int
+    n: int
+    set_text: str
+    copy: int
+    lines: int
+
+    @property
+    def set_hex(self) -> str:
+        return self.set_text.replace("-", "")
+
+    @property
+    def label(self) -> str:
+        return f"typed share {self.index} of set {self.set_text}"
+
+    def canonical(self) -> str:
+        """What the format-2 header check is computed over: single spaces, the set id without hyphens."""
+        return f"BG2 SHARE {self.index} OF {self.n} SET {self.set_hex} COPY {self.copy} LINES {self.lines}"
+
+    def text(self) -> str:
+        body = f"SHARE {self.index} OF {self.n} SET {self.set_text} COPY {self.copy} LINES {self.lines}"
+        if self.version == 1:
+            return f"BG1 {body}"
+        return f"BG2 {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
+
+
+def parse_header(text: str) -> Header:
+    m = _HEADER.search(text)
+    if not m:
+        raise BreakglassError(
+            "that is not a header line: it looks like 'BG2 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 17 R2QW'"
+        )
+    return _header(m)
+
+
+def _header(m: re.Match) -> Header:
+    version = int(m.group(1))
+    if version > NEWEST_VERSION:
+        raise BreakglassError(version_problem(version).replace("this share", "this typed share"))
+    if version not in (1, 2):
+        raise BreakglassError(f"'BG{version} SHARE' is not a header breakglass prints: check the first characters")
+    set_text = encoding.group(re.sub(r"[- ]", "", m.group(4)).upper(), 4)
+    header = Header(version, int(m.group(2)), int(m.group(3)), set_text, int(m.group(5) or 1), int(m.group(6)))
+    if version == 2:
+        typed_check = encoding.crockford_normalize(m.group(7) or "")
+        if not typed_check:
+            raise BreakglassError("the header line ends with a 4-character check after LINES: type it too")
+        if typed_check != _check(header.canonical()):
+            raise BreakglassError("the header line does not match its check: retype the header line")
+    if header.lines < 1 or header.index < 1:
+        raise BreakglassError("the header line says share 0 or 0 lines: retype the header line")
+    return header
 
 
 @dataclass
@@ -85,29 +160,30 @@ class LineReading:
     note: str | None = None
 
 
-def check_line(number: int, typed: str, *, correct: bool = True) -> LineReading:
+def check_line(number: int, typed: str, header: Header | None = None, *, correct: bool = True) -> LineReading:
     """Check one typed line: data and check, with or without spaces, with or without its printed line number.
     correct=False skips the search for a single typo (when a text has already had MAX_CORRECTIONS searches).
 
-    Raises BreakglassError naming the line when it cannot be read or corrected.
+    Format-2 lines need their block's header (their check covers the set and share number); without a header
+    a line is read as format 1. Raises BreakglassError naming the line when it cannot be read or corrected.
     """
     if len(typed) > MAX_ROW:
         raise BreakglassError(f"line {number:02d} is far too long to be a typed line")
-    first, _, rest = typed.strip().partition(" ")
-    if rest.strip() and first.rstrip(".:)").isdigit() and int(first.rstrip(".:)")) == number:
+    first, rest = (typed.split(None, 1) + ["", ""])[:2]
+    if rest.strip() and first.rstrip(".:)|").isdigit() and int(first.rstrip(".:)|")) == number:
         # People copy the whole printed line. Try it without the number first; if that does not check, the
         # number may be data (a short last line), so fall back to the line as typed.
         try:
-            return _check_line(number, rest, correct)
+            return _check_line(number, rest, header, correct)
         except BreakglassError as without_number:
             try:
-                return _check_line(number, typed, correct)
+                return _check_line(number, typed, header, correct)
             except BreakglassError:
                 raise without_number from None
-    return _check_line(number, typed, correct)
+    return _check_line(number, typed, header, correct)
 
 
-def _check_line(number: int, typed: str, correct: bool = True) -> LineReading:
+def _check_line(number: int, typed: str, header: Header | None, correct: bool = True) -> LineReading:
     text = encoding.crockford_normalize(typed)
     if len(text) <= CHECK_CHARS:
         raise BreakglassError(f"line {number:02d} is too short: type the groups and the check at the end")
@@ -115,23 +191,29 @@ def _check_line(number: int, typed: str, correct: bool = True) -> LineReading:
     if bad:
         raise BreakglassError(f"line {number:02d} has characters that are never printed: {' '.join(bad)}")
     data, check = text[:-CHECK_CHARS], text[-CHECK_CHARS:]
-    if len(data) > CHARS_PER_LINE:
-        raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, at most {CHARS_PER_LINE}")
-    if line_check(number, data) == check:
+    width = CHARS_PER_LINE[header.version if header else 1]
+    if len(data) > width:
+        raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, at most {width}")
+    if line_check(number, data, header) == check:
+        if header and header.version == 2 and number < header.lines and len(data) != width:
+            raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected")
         return LineReading(data)
-    fixes = _single_corrections(number, text) if correct else []
+    fixes = _single_corrections(number, text, header) if correct else []
     if len(fixes) == 1:
         fixed, where = fixes[0]
         return LineReading(fixed[:-CHECK_CHARS], f"line {number:02d}: corrected a typo ({where}); check the sheet")
+    if header and header.version == 2 and number < header.lines and len(data) < width:
+        raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected: "
+                              f"retype line {number:02d}")
     raise BreakglassError(f"line {number:02d} does not match its check: retype line {number:02d}")
 
 
-def _single_corrections(number: int, text: str) -> list[tuple[str, str]]:
+def _single_corrections(number: int, text: str, header: Header | None) -> list[tuple[str, str]]:
     """Every line that differs from `text` by one character or one swap of neighbours and passes its check."""
     found: dict[str, str] = {}
 
     def consider(candidate: str, where: str) -> None:
-        if line_check(number, candidate[:-CHECK_CHARS]) == candidate[-CHECK_CHARS:]:
+        if line_check(number, candidate[:-CHECK_CHARS], header) == candidate[-CHECK_CHARS:]:
             found.setdefault(candidate, where)
 
     for pos, old in enumerate(text):
@@ -156,52 +238,30 @@ def _missing_text(present: Iterable[int], count: int) -> str:
     return shown + (f" and {len(ranges) - 5} more ranges" if len(ranges) > 5 else "")
 
 
-def assemble(lines: dict[int, str], count: int, label: str) -> Share:
+def assemble(lines: dict[int, str], header: Header) -> Share | Share2:
+    """The share that a block's checked lines spell, refused unless it is the share its header names."""
+    count = header.lines
     if len(lines) < count or any(not 1 <= n <= count for n in lines):
-        raise BreakglassError(f"{label}: line(s) {_missing_text([n for n in lines if 1 <= n <= count], count)} missing")
+        missing = _missing_text([n for n in lines if 1 <= n <= count], count)
+        raise BreakglassError(f"{header.label}: line(s) {missing} missing")
     text = "".join(lines[n] for n in range(1, count + 1))
     try:
         raw = encoding.crockford_decode(text, len(text) * 5 // 8)
     except ValueError as e:
-        raise BreakglassError(f"{label}: {e}") from None
-    return Share.from_bytes(raw)
-
-
-@dataclass(frozen=True)
-class Header:
-    index: int
-    n: int
-    set_text: str
-    copy: int
-    lines: int
-
-    @property
-    def label(self) -> str:
-        return f"typed share {self.index} of set {self.set_text}"
-
-
-def parse_header(text: str) -> Header:
-    m = _HEADER.search(text)
-    if not m:
-        raise BreakglassError("that is not a header line: it looks like 'BG1 SHARE 3 OF 5 SET 1A2B-3C4D-5E6F-7081 COPY 1 LINES 10'")
-    return _header(m)
-
-
-def _header(m: re.Match) -> Header:
-    set_text = encoding.group(m.group(3).upper().replace("-", ""), 4)
-    return Header(int(m.group(1)), int(m.group(2)), set_text, int(m.group(4) or 1), int(m.group(5)))
-
-
-def check_matches_header(share: Share, header: Header) -> None:
+        raise BreakglassError(f"{header.label}: {e}") from None
+    if len(raw) >= 3 and raw[2] != header.version:
+        raise BreakglassError(f"{header.label}: the header says format {header.version}, the lines format {raw[2]}")
+    share = Share2.from_bytes(raw) if header.version == 2 else Share.from_bytes(raw)
     if set_id_text(share.set_id) != header.set_text or share.index != header.index:
         raise BreakglassError(f"{header.label}: the header line does not match the share typed below it")
+    return share
 
 
 @dataclass
 class TypedReading:
     """What a typed text yielded: shares, one-line problems (each skipped), and notes on corrected typos."""
 
-    shares: list[Share] = field(default_factory=list)
+    shares: list[Share | Share2] = field(default_factory=list)
     copies: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -210,27 +270,27 @@ class TypedReading:
 def read_text(text: str) -> TypedReading:
     """Find every typed share in `text`, which may be surrounded by other text (e.g. `pdftotext` of a sheet).
 
-    A block starts at a 'BG1 SHARE ... LINES n' header and takes the numbered lines that follow. Lines that do
-    not look like share lines are skipped, so page headers between pages do not interrupt a block. The work is
-    linear in the text's length: rows longer than MAX_ROW are skipped, each line number gets at most
-    MAX_VARIANTS tries, and at most MAX_CORRECTIONS lines are searched for a typo.
+    A block starts at a 'BG2 SHARE ... LINES n' (or 'BG1 SHARE ...') header and takes the numbered lines that
+    follow, in any order and in any number of columns. Lines that do not look like share lines are skipped, so
+    page headers between pages do not interrupt a block. The work is linear in the text's length: rows longer
+    than MAX_ROW are skipped, each line number gets at most MAX_VARIANTS tries, and at most MAX_CORRECTIONS
+    lines are searched for a typo.
     """
     result = TypedReading()
     rows = [row for row in text.splitlines() if len(row) <= MAX_ROW]
-    headers = [(i, m) for i, row in enumerate(rows) if "BG1" in row.upper() and (m := _HEADER.search(row))]
+    headers = [(i, m) for i, row in enumerate(rows) if "BG" in row.upper() and (m := _HEADER.search(row))]
     if not headers:
         if any(_numbered(r) for r in rows):
-            result.problems.append("typed text has no 'BG1 SHARE ... LINES n' header line: copy it from the sheet too")
+            result.problems.append("typed text has no 'BG2 SHARE ... LINES n' header line: copy it from the sheet too")
         else:
             result.problems.append("no typed share found")
         return result
     budget = [MAX_CORRECTIONS]
     for h, (start, m) in enumerate(headers):
         end = headers[h + 1][0] if h + 1 < len(headers) else len(rows)
-        header = _header(m)
         try:
-            share, notes = _read_block(rows[start + 1 : end], header.lines, header.label, budget)
-            check_matches_header(share, header)
+            header = _header(m)
+            share, notes = _read_block(rows[start + 1 : end], header, budget)
         except BreakglassError as e:
             result.problems.append(str(e))
             continue
@@ -240,13 +300,13 @@ def read_text(text: str) -> TypedReading:
     return result
 
 
-def _read_block(rows: list[str], count: int, label: str, budget: list[int]) -> tuple[Share, list[str]]:
+def _read_block(rows: list[str], header: Header, budget: list[int]) -> tuple[Share | Share2, list[str]]:
     candidates: dict[int, list[str]] = {}
     for row in rows:
         # `pdftotext -layout` puts two columns of lines on one row, far apart: try each wide-spaced part too.
         for part in [row, *re.split(r"\s{3,}", row.strip())]:
             found = _numbered(part)
-            if found and 1 <= found[0] <= count:
+            if found and 1 <= found[0] <= header.lines:
                 variants = candidates.setdefault(found[0], [])
                 if len(variants) < MAX_VARIANTS and found[1] not in variants:
                     variants.append(found[1])
@@ -256,7 +316,7 @@ def _read_block(rows: list[str], count: int, label: str, budget: list[int]) -> t
         errors = []
         for typed in typed_variants:  # other numbered text may share a line number; the one that checks wins
             try:
-                reading = check_line(number, typed, correct=budget[0] > 0)
+                reading = check_line(number, typed, header, correct=budget[0] > 0)
             except BreakglassError as e:
                 budget[0] -= 1
                 errors.append(str(e))
@@ -266,5 +326,5 @@ def _read_block(rows: list[str], count: int, label: str, budget: list[int]) -> t
                 notes.append(reading.note)
             break
         else:
-            raise BreakglassError(f"{label}: {errors[0]}")
-    return assemble(lines, count, label), notes
+            raise BreakglassError(f"{header.label}: {errors[0]}")
+    return assemble(lines, header), notes

@@ -56,11 +56,7 @@ def render_audit(report: AuditReport, journal_path: Path, paper: str = "a4") -> 
         _signature(p)
 
     return pdfkit.render(paper, f"{TITLE} {report.as_of}",
-                         lambda canvas, area, total: _Page(canvas, area, furniture, total), draw)
-
-
-class _Page(pdfkit.Page):
-    break_long_words = True  # journal paths and long codes are shown whole
+                         lambda canvas, area, total: pdfkit.Page(canvas, area, furniture, total), draw)
 
 
 def _verdict(p: pdfkit.Page, report: AuditReport) -> None:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-MONO = "Courier"
-MONO_BOLD = "Courier-Bold"
+from . import text
+from .fonts import BOLD, FONT, MONO, MONO_BOLD
+from .markup import Paragraph
+
+__all__ = ["BOLD", "FONT", "MONO", "MONO_BOLD"]  # re-exported for sheet.py with the rest of the vocabulary
 INK = (0, 0, 0)
 MUTED = (0.35, 0.35, 0.35)  # labels and captions: present, but quieter than what they label
 RULE = (0.55, 0.55, 0.55)
@@ -30,7 +27,8 @@ INSET = 1.0  # points; more than half the widest line (1 pt), so strokes on the 
 GUTTER = 8 * mm  # between side-by-side blocks
 SECTION_GAP = 5 * mm  # between stacked blocks
 MAX_EXTRA_GAP = 6 * mm  # what a page with room to spare adds to each gap
-BODY_STYLE = ParagraphStyle("body", fontName=FONT, fontSize=7.6, leading=9.8, alignment=TA_LEFT, textColor=INK)
+BODY_SIZE = 7.2  # DejaVu Sans is wider and taller than Helvetica: 7.2 pt reads like 7.6 did
+BODY_LEADING = 9.4
 HEADING_SIZE = 8.6
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for; kept free of ink
 
@@ -57,13 +55,14 @@ class Flow(Protocol):
 class Para:
     """Wrapped text with simple markup (<b>, <i>, <font>), e.g. a paragraph of instructions."""
 
-    def __init__(self, width: float, markup: str, style: ParagraphStyle = BODY_STYLE):
-        self.paragraph = Paragraph(markup, style)
+    def __init__(self, width: float, markup: str, size: float = BODY_SIZE, leading: float = BODY_LEADING):
+        self.paragraph = Paragraph(markup, width, size, leading)
         self.width = width
-        _, self.height = self.paragraph.wrap(width, 10_000)
+        self.height = self.paragraph.height
 
     def draw(self, c: Canvas, left: float, top: float) -> None:
-        self.paragraph.drawOn(c, left, top - self.height)
+        c.setFillColorRGB(*INK)
+        self.paragraph.draw(c, left, top)
 
 
 class Heading:
@@ -200,7 +199,7 @@ class ScaleBar:
 
     def __init__(self, label: str):
         self.label = label
-        self.width = max(self.LENGTH, stringWidth(label, FONT, 6.6))
+        self.width = max(self.LENGTH, text.width(label, FONT, 6.6))
 
     def draw(self, c: Canvas, left: float, top: float) -> None:
         bar_h = 2.2 * mm
@@ -293,15 +292,10 @@ def draw_modules(c: Canvas, matrix: list[list[bool]], left: float, top: float, m
 # --- text helpers ------------------------------------------------------------------------------------------
 
 
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    from reportlab.lib.utils import simpleSplit
-
-    return simpleSplit(text, font, size, width) if text.strip() else []
+def wrap(value: str, font: str, size: float, width: float) -> list[str]:
+    return text.wrap(value, font, size, width)
 
 
-def fitting_size(text: str, font: str, size: float, width: float, smallest: float = 5.5) -> float:
-    """`size`, or smaller so that `text` fits `width` (never below `smallest`)."""
-    natural = stringWidth(text, font, size)
-    if natural <= width or natural == 0:
-        return size
-    return max(smallest, size * width / natural)
+def fitting_size(value: str, font: str, size: float, width: float, smallest: float = 5.5) -> float:
+    """`size`, or smaller so that `value` fits `width` (never below `smallest`)."""
+    return text.fitting_size(value, font, size, width, smallest)

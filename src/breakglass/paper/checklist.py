@@ -44,8 +44,6 @@ def _holders(holders: list[dict]) -> list[Holder]:
 
 
 class _Page(pdfkit.Page):
-    break_long_words = True
-
     def __init__(self, canvas, area: sizes.SafeArea, words: dict, values: dict, total: int | None):
         self.words = words
         self.values = values

@@ -21,6 +21,7 @@ from .. import __version__
 from ..errors import BreakglassError
 from ..record.config import CeremonyConfig
 from ..record.journal import Entry
+from ..system.package import fingerprint as package_fingerprint
 from . import pdfkit, sizes, wording
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
 
@@ -141,6 +142,7 @@ class LogbookData:
     scope: str
     created: str
     tool_version: str
+    package: str  # the package fingerprint of the breakglass that made the set (system/package.py)
     event_code: str | None
     head_code: str | None
     sheets: tuple[CustodySheet, ...]
@@ -151,6 +153,7 @@ class LogbookData:
     contact: str
     place: str
     replaces_set: str | None
+    release_pages: int | None = None  # from the config; None: as templates/logbook.toml says
 
     @property
     def ceremony_id(self) -> str:
@@ -204,6 +207,7 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
         scope=config.scope if config else "",
         created=_text(manifest, "created"),
         tool_version=_text(manifest, "tool_version") or __version__,
+        package=_text(manifest, "package") or package_fingerprint(),
         event_code=event_code,
         head_code=head_code,
         sheets=sheets,
@@ -214,6 +218,7 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
         contact=config.contact if config else "",
         place=config.place if config else "",
         replaces_set=_text(manifest, "replaces_set") or None,
+        release_pages=config.logbook_release_pages if config else None,
     )
 
 
@@ -253,7 +258,7 @@ class _Page(pdfkit.Page):
         d = self.data
         return {
             "set_id": d.set_id, "label": d.label, "fingerprint": d.fingerprint, "k": d.k, "n": d.n,
-            "k_minus_1": d.k - 1, "contact": d.contact or "the contact named in the ceremony configuration",
+            "k_minus_1": d.k - 1, "tool_version": d.tool_version, "package": d.package, "contact": d.contact or "the contact named in the ceremony configuration",
             "rotation_deadline_days": d.rotation_deadline_days if d.rotation_deadline_days is not None else "__",
             "drill_interval_days": d.drill_interval_days if d.drill_interval_days is not None else "__",
             **more,
@@ -295,7 +300,7 @@ def _cover(p: _Page) -> None:
         (w["threshold"], p.w("cover", "threshold_value"), *plain),
         (w["created"], d.created.replace("T", " ").replace("Z", " UTC"), *plain),
         (w["event_code"], d.event_code or "", MONO_BOLD, 12),
-        (w["tool_version"], f"breakglass {d.tool_version}", *plain),
+        (w["tool_version"], p.w("cover", "tool_version_value"), *plain),
         (w["script_version"], str(p.words.get("script_version", "")), *plain),
     ]
     if d.replaces_set:
@@ -380,7 +385,7 @@ def _exceptions(p: _Page) -> None:
 
 def _release(p: _Page) -> None:
     d, w = p.data, p.words["release"]
-    for _ in range(int(w.get("pages", 1))):
+    for _ in range(d.release_pages or int(w.get("pages", 1))):
         p.new_page()
         p.title(p.w("release", "title"))
         p.paragraph(p.w("release", "intro"), size=8.5)

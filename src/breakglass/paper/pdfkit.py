@@ -13,17 +13,16 @@ draws a label followed by a rule to write on (text is the label).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-
-from reportlab.lib.utils import simpleSplit
 
 from . import sizes
+from .fonts import BOLD, FONT, MONO, MONO_BOLD
+from .text import fit as fit_text
+from .text import fitting_size
+from .text import wrap as wrap_text
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-MONO = "Courier"
-MONO_BOLD = "Courier-Bold"
+__all__ = ["BOLD", "FONT", "MONO", "MONO_BOLD"]  # re-exported: the printed forms import the styles from here
 INK = (0.0, 0.0, 0.0)
 GREY = (0.35, 0.35, 0.35)
 RULE = (0.55, 0.55, 0.55)
@@ -51,8 +50,6 @@ class Furniture:
 
 class Page:
     """Drawing on the canvas, with a cursor `y` moving down the content area of the current page."""
-
-    break_long_words = False  # True: a word wider than its box is split across lines; False: it is cut short
 
     def __init__(self, canvas, area: sizes.SafeArea, furniture: Furniture | None, total: int | None):
         self.c = canvas
@@ -88,11 +85,9 @@ class Page:
         c.setLineWidth(0.6)
         c.setFillColorRGB(*GREY)
         c.setFont(FONT, 7.5)
-        left = f.header_left
-        right = self.fit(f.header_right, FONT, 7.5, a.width - c.stringWidth(left, FONT, 7.5) - 20)
-        c.drawString(a.left, a.top - 8, left)
-        c.drawRightString(a.right, a.top - 8, right)
-        c.line(a.left, a.top - 12, a.right, a.top - 12)
+        c.drawString(a.left, a.top - 8, f.header_left)
+        rule = self._header_right(f.header_right, a.width - c.stringWidth(f.header_left, FONT, 7.5) - 20)
+        c.line(a.left, rule, a.right, rule)
         c.line(a.left, a.bottom + 12, a.right, a.bottom + 12)
         pages = self.total if self.total is not None else 0
         page_text = f.page_label(self.page, pages)
@@ -102,6 +97,20 @@ class Page:
         c.drawString(a.left, a.bottom + 3, footer)
         c.setFillColorRGB(*INK)
         c.setStrokeColorRGB(*INK)
+
+    def _header_right(self, value: str, room: float) -> float:
+        """The header's right text (a label, which may be long): shrunk to 6 pt, then on two lines; returns
+        the height of the rule under the header."""
+        c, a = self.c, self.area
+        size = fitting_size(value, FONT, 7.5, room, smallest=6)
+        lines = wrap_text(value, FONT, size, room) or [""]
+        if len(lines) > 2:
+            lines = [lines[0], self.fit(" ".join(lines[1:]), FONT, size, room)]
+        c.setFont(FONT, size)
+        for i, line in enumerate(lines):
+            c.drawRightString(a.right, a.top - 8 - i * (size + 1.5), line)
+        c.setFont(FONT, 7.5)
+        return a.top - 12 - (len(lines) - 1) * (size + 1.5)
 
     def need(self, height: float) -> bool:
         """Start a new page if `height` does not fit; True if it did."""
@@ -128,31 +137,15 @@ class Page:
         self.y -= subtitle_size * 2.2
 
     def fit(self, text: str, font: str, size: float, width: float) -> str:
-        if self.c.stringWidth(text, font, size) <= width:
-            return text
-        while text and self.c.stringWidth(text + "...", font, size) > width:
-            text = text[:-1]
-        return text + "..."
+        return fit_text(text, font, size, width)
 
-    def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
+    def wrap(self, value: str, font: str, size: float, width: float) -> list[str]:
+        """Lines no wider than `width`; a word too long for it (a path, a name in a script without spaces) is
+        broken across lines rather than cut short. Line breaks are kept; an empty text is one empty line."""
         lines: list[str] = []
-        for para in text.split("\n"):
-            lines += simpleSplit(para, font, size, width) or [""]
-        if self.break_long_words:
-            lines = [piece for line in lines for piece in self._break(line, font, size, width)]
-        # A word longer than the width (e.g. a long path) is cut rather than drawn past the edge.
-        return [self.fit(line, font, size, width) for line in lines]
-
-    def _break(self, line: str, font: str, size: float, width: float) -> list[str]:
-        """A line too wide (a long path or id with no space) cut into pieces that fit."""
-        pieces = []
-        while self.c.stringWidth(line, font, size) > width and len(line) > 1:
-            cut = len(line) - 1
-            while cut > 1 and self.c.stringWidth(line[:cut], font, size) > width:
-                cut -= 1
-            pieces.append(line[:cut])
-            line = line[cut:]
-        return [*pieces, line]
+        for para in value.split("\n"):
+            lines += wrap_text(para, font, size, width) or [""]
+        return lines
 
     def title(self, text: str, size: float = 15) -> None:
         self.need(size + 30)
@@ -297,8 +290,15 @@ class Page:
             elif font == LINE:
                 out.append((text, LINE, sz, sz * 2.0))
             elif text:
-                out += [(line, font, sz, sz * 1.25) for line in self.wrap(text, font, sz, inner)]
+                out += [(line, font, size_, size_ * 1.25) for line, size_ in self._cell_lines(text, font, sz, inner)]
         return out
+
+    def _cell_lines(self, value: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
+        """A cell's text as (line, size): a text that fits one line at up to a fifth smaller (a name) is
+        shrunk to stay whole, so it reads and extracts as one line; anything longer wraps at `size`."""
+        if "\n" not in value and self.c.stringWidth(value, font, size * 0.8) <= width:
+            return [(value, fitting_size(value, font, size, width, smallest=size * 0.8))]
+        return [(line, size) for line in self.wrap(value, font, size, width)]
 
     def _draw_cell_line(self, x: float, top: float, w: float, item, font: str, sz: float) -> None:
         c = self.c

@@ -25,10 +25,11 @@ from xml.sax.saxutils import escape
 import qrcode
 import qrcode.util
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from .. import __version__
 from ..format import qrtext, typed
+from ..system.package import fingerprint as package_fingerprint
 from ..format.share import Share, set_id_text
 from . import sizes, wording
 from .blocks import (
@@ -59,6 +60,7 @@ from .blocks import (
     stack_blocks,
     wrap,
 )
+from .text import width as text_width
 
 # H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
 # (docs/BENCHMARKS.md, "Sheet parameters") showed a stain over 20% of one code losing half the shares of a
@@ -83,7 +85,7 @@ DUPLICATED_UP_TO = 32
 
 TYPED_SIZE = 8.5
 TYPED_LEADING = 10.4
-TYPED_LINE_WIDTH = stringWidth("0" * 38, "Courier", TYPED_SIZE)  # "001 " + 6 groups of 4 + " " + check
+TYPED_LINE = "0" * 38  # "001 " + 6 groups of 4 + " " + check: as wide as a typed line
 TYPED_COLUMNS_LONG = 2  # long shares: two columns of typed lines (a 38-character line is 69 mm of 89)
 
 
@@ -116,7 +118,8 @@ class SheetInfo:
 
 
 def qr_texts(share: Share, copy: int = 1) -> list[str]:
-    return qrtext.encode(share, QR_MAX_CHARS, copy)
+    # Format 2's header is up to 10 characters longer: the same code size holds 16 fewer payload characters.
+    return qrtext.encode(share, QR_MAX_CHARS if share.version == 1 else QR_MAX_CHARS - 16, copy)
 
 
 def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
@@ -133,10 +136,11 @@ def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
     body = one_code_body if len(texts) == 1 else several_codes_body
     items = body(area.width, share, info, words, texts)
     first_header = FirstHeader(area.width, share, info, words)
-    pages = paginate(items, area.height - first_header.height, area.height - ContinuedHeader.HEIGHT)
+    continued = ContinuedHeader(area.width, words)
+    pages = paginate(items, area.height - first_header.height, area.height - continued.height)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
     for number, blocks in enumerate(pages, start=1):
-        header = first_header if number == 1 else ContinuedHeader(area.width, words)
+        header = first_header if number == 1 else continued
         header.draw(c, area.left, area.top, words.page_text(number, len(pages)))
         stack_blocks(c, blocks, area.left, area.top - header.height, area.height - header.height)
         c.showPage()
@@ -182,6 +186,9 @@ class Words:
             "contact": info.contact,
             "count": len(qr_texts(share, info.copy)),
             "lines": len(typed.encode_lines(share)),
+            "version": share.version,
+            "tool_version": __version__,
+            "package": package_fingerprint(),
         }
 
     def plain(self, template: str, **extra) -> str:
@@ -219,7 +226,7 @@ class TypedPiece:
 
 
 def draw_typed_column(c: Canvas, lines: list[str], left: float, top: float, width: float, first: int) -> None:
-    band = min(width, TYPED_LINE_WIDTH + 3 * mm)
+    band = min(width, c.stringWidth(TYPED_LINE, MONO, TYPED_SIZE) + 3 * mm)
     for i, line in enumerate(lines):
         baseline = top - (i + 1) * TYPED_LEADING + 3
         if (first + i) % 2 == 0:
@@ -288,8 +295,7 @@ class FirstHeader:
     """Label, share and threshold, then set id, fingerprint, date and custodian, over a firm rule."""
 
     KICKER = 5 * mm  # the small title line with the page number
-    LABEL_SIZE = 15.0
-    LABEL_LEADING = 17.0
+    LEADING = 17 / 15  # of the label's size
     SHARE_LINE = 6.4 * mm
     DETAIL_LABEL = 3.2 * mm
     DETAIL_LEADING = 11.0
@@ -301,7 +307,7 @@ class FirstHeader:
     def __init__(self, width: float, share: Share, info: SheetInfo, words: Words):
         h = words.t["header"]
         self.width, self.words = width, words
-        self.label_lines = wrap(info.label, BOLD, self.LABEL_SIZE, width) or [""]
+        self.label_size, self.label_lines = label_lines(info.label, width)
         self.share_line = words.plain(h["share_line"]) + (words.plain(h["copy_suffix"]) if info.copies > 1 else "")
         self.details = [
             (words.plain(h["set_id"]), set_id_text(share.set_id), MONO_BOLD),
@@ -310,9 +316,9 @@ class FirstHeader:
         ]
         self.custodian_label = words.plain(h["custodian"])
         self.custodian_x = sum(self.DETAIL_COLUMNS) * width
-        self.custodian_size, self.custodian_lines = fitting_lines(info.custodian.text(), width - self.custodian_x)
+        self.custodian_size, self.custodian_lines = custodian_lines(info.custodian, width - self.custodian_x)
         self.height = (
-            self.KICKER + len(self.label_lines) * self.LABEL_LEADING + self.SHARE_LINE + self.DETAIL_LABEL
+            self.KICKER + len(self.label_lines) * self.label_size * self.LEADING + self.SHARE_LINE + self.DETAIL_LABEL
             + max(1, len(self.custodian_lines)) * self.DETAIL_LEADING + self.BOTTOM + self.AFTER_RULE
         )
 
@@ -322,12 +328,15 @@ class FirstHeader:
         c.drawString(left, top - 6.6, self.words.plain(self.words.t["header"]["kicker"]))
         c.setFont(FONT, 7.5)
         c.drawRightString(left + self.width, top - 6.6, page_text)
+        tool_right = left + self.width - c.stringWidth(page_text, FONT, 7.5) - 6 * mm
+        c.setFont(FONT, 6.6)
+        c.drawRightString(tool_right, top - 6.6, self.words.plain(self.words.t["header"]["tool"]))
         y = top - self.KICKER
         c.setFillColorRGB(*INK)
-        c.setFont(BOLD, self.LABEL_SIZE)
+        c.setFont(BOLD, self.label_size)
         for line in self.label_lines:
-            c.drawString(left, y - self.LABEL_SIZE * 0.85, line)
-            y -= self.LABEL_LEADING
+            c.drawString(left, y - self.label_size * 0.85, line)
+            y -= self.label_size * self.LEADING
         c.setFont(FONT, 10.5)
         c.drawString(left, y - 10.5 * 0.85, self.share_line)
         y -= self.SHARE_LINE
@@ -370,36 +379,61 @@ class FirstHeader:
             c.drawString(x, baseline - i * self.DETAIL_LEADING, line)
 
 
-def fitting_lines(text: str, width: float) -> tuple[float, list[str]]:
-    """A size and the wrapped lines of `text`: 9 pt on up to two lines, else smaller on as many as it takes."""
-    lines = wrap(text, FONT, 9, width)
-    if len(lines) <= 2:
-        return 9, lines
-    return 7.5, wrap(text, FONT, 7.5, width)
+def label_lines(label: str, width: float) -> tuple[float, list[str]]:
+    """The label large: 15 pt on up to two lines, else smaller (12, then 10 pt on as many as it takes)."""
+    for size in (15.0, 12.0, 10.0):
+        lines = wrap(label, BOLD, size, width) or [""]
+        if len(lines) <= 2:
+            break
+    return size, lines
+
+
+def custodian_lines(custodian: Custodian, width: float) -> tuple[float, list[str]]:
+    """A size and the lines for the custodian: the name on its own line(s), then role and location.
+
+    9 pt when it all fits on two lines, else 7.5 pt on as many as it takes. The name stands alone on its line
+    so that text extractors read a right-to-left name in its own order, not mixed with the words after it."""
+    name = custodian.name.strip()
+    rest = ", ".join(part.strip() for part in (custodian.role, custodian.location) if part.strip())
+    if not name:
+        name, rest = rest, ""
+    for size in (9.0, 7.5):
+        lines = wrap(name, FONT, size, width) + wrap(rest, FONT, size, width)
+        if len(lines) <= 2:
+            break
+    return size, lines
 
 
 class ContinuedHeader:
-    """One line on every later page, so a loose page still says whose share it is."""
+    """One line on every later page, so a loose page still says whose share it is; a long label makes it
+    smaller, down to 6.5 pt, and then two or more lines."""
 
-    HEIGHT = 9 * mm
+    SIZE = 8.5
+    SMALLEST = 6.5
+    RULE_BELOW = 6.2  # points from the last baseline down to the rule
+    AFTER_RULE = 3.8 * mm
 
     def __init__(self, width: float, words: Words):
         self.width, self.words = width, words
-        self.height = self.HEIGHT
+        text = words.plain(words.t["header"]["continued"])
+        room = width - text_width(words.page_text(999, 999), FONT, 7.5) - 6 * mm
+        self.size = fitting_size(text, BOLD, self.SIZE, room, smallest=self.SMALLEST)
+        self.lines = wrap(text, BOLD, self.size, room) or [""]
+        self.leading = self.size * 1.2
+        self.height = self.SIZE + (len(self.lines) - 1) * self.leading + self.RULE_BELOW + self.AFTER_RULE
 
     def draw(self, c: Canvas, left: float, top: float, page_text: str) -> None:
-        page_width = stringWidth(page_text, FONT, 7.5)
-        text = self.words.plain(self.words.t["header"]["continued"])
         c.setFillColorRGB(*INK)
-        size = fitting_size(text, BOLD, 8.5, self.width - page_width - 6 * mm)
-        c.setFont(BOLD, size)
-        c.drawString(left, top - 8.5, text)
+        c.setFont(BOLD, self.size)
+        for i, line in enumerate(self.lines):
+            c.drawString(left, top - self.SIZE - i * self.leading, line)
         c.setFillColorRGB(*MUTED)
         c.setFont(FONT, 7.5)
-        c.drawRightString(left + self.width, top - 8.5, page_text)
+        c.drawRightString(left + self.width, top - self.SIZE, page_text)
         c.setStrokeColorRGB(*INK)
         c.setLineWidth(1.0)
-        c.line(left, top - 5.2 * mm, left + self.width, top - 5.2 * mm)
+        rule = top - self.height + self.AFTER_RULE
+        c.line(left, rule, left + self.width, rule)
 
 
 # --- the two page bodies -----------------------------------------------------------------------------------
@@ -493,7 +527,7 @@ def recovery_and_format_row(width: float, words: Words) -> Row:
             Mono(half, words.plain(r["typed"])),
         ],
     )
-    f = words.t["format"]
+    f = words.t["format2" if words.values["version"] == 2 else "format"]
     fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
     return Row(width, [recovery, fmt])
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
+
+from . import fonts
+from .text import TextCanvas
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 COMMON_WIDTH = 210 * mm
@@ -53,10 +55,14 @@ def safe_area(paper: str) -> SafeArea:
     return SafeArea(left, bottom, COMMON_WIDTH - 2 * MARGIN, COMMON_HEIGHT - 2 * MARGIN)
 
 
-def new_canvas(paper: str, title: str) -> tuple[rl_canvas.Canvas, io.BytesIO]:
-    """A canvas writing to memory, with fixed timestamps and document id (invariant) and a neutral producer."""
+def new_canvas(paper: str, title: str) -> tuple[TextCanvas, io.BytesIO]:
+    """A canvas writing to memory, with fixed timestamps and document id (invariant) and a neutral producer.
+
+    Its text goes through paper.text (embedded fonts, any script); it starts in the bundled sans font, so no
+    unembedded standard font is ever named in the PDF."""
+    fonts.register_bundled()
     buffer = io.BytesIO()
-    c = rl_canvas.Canvas(buffer, pagesize=page_size(paper), invariant=1, pageCompression=1)
+    c = TextCanvas(buffer, pagesize=page_size(paper), invariant=1, pageCompression=1, initialFontName=fonts.FONT)
     c.setTitle(title)
     c.setAuthor("")
     c.setSubject("")

@@ -55,6 +55,8 @@ class CeremonyConfig:
     contact: str
     place: str = ""
     path: str = ""
+    paper: str | None = None  # "a4" or "letter"; None: the commands' default (a4) or their --paper
+    logbook_release_pages: int | None = None  # None: as many as templates/logbook.toml says
 
     def share_of(self, custodian: Person) -> int:
         """The share number a custodian holds: their `share`, or the lowest number nobody claimed, in file order."""
@@ -103,6 +105,8 @@ _TOP_KEYS = {
     "witness": (dict, str),
     "auditor": (dict, str),
     "custodians": list,
+    "paper": str,
+    "logbook_release_pages": int,
 }
 _REQUIRED = ["label", "scope", "k", "n", "custodians", "administrator", "witness", "auditor", "permitted_uses", "contact"]
 _PERSON_KEYS = {"name": str, "role": str, "location": str}
@@ -110,6 +114,8 @@ _CUSTODIAN_KEYS = {**_PERSON_KEYS, "share": int, "copies": int}
 _DEFAULT_ROLES = {"administrator": "Ceremony administrator", "witness": "Witness", "auditor": "Auditor"}
 DEFAULT_ROTATION_DEADLINE_DAYS = 7
 DEFAULT_DRILL_INTERVAL_DAYS = 90
+PAPER_SIZES = ("a4", "letter")
+MAX_RELEASE_PAGES = 50
 
 _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true/false", float: "a number"}
 
@@ -186,6 +192,18 @@ class _Checker:
             share,
             copies,
         )
+
+    def paper(self, key: str, value: object) -> str:
+        text = str(self.typed(key, value, str)).strip().lower()
+        if text not in PAPER_SIZES:
+            raise self.fail(key, f"must be one of {', '.join(PAPER_SIZES)} (got {value!r})")
+        return text
+
+    def count(self, key: str, value: object, low: int, high: int) -> int:
+        value = self.typed(key, value, int)
+        if not low <= value <= high:
+            raise self.fail(key, f"must be from {low} to {high} (got {value})")
+        return value
 
     def days(self, key: str, value: object, low: int, high: int) -> int:
         value = self.typed(key, value, int)
@@ -272,4 +290,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
         contact=c.text("contact", data["contact"]),
         place=c.text("place", data.get("place", ""), required=False),
         path=where,
+        paper=c.paper("paper", data["paper"]) if "paper" in data else None,
+        logbook_release_pages=c.count("logbook_release_pages", data["logbook_release_pages"], 1, MAX_RELEASE_PAGES)
+        if "logbook_release_pages" in data else None,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BreakglassError
 from ..system.inputs import MAX_MANIFEST, read_input
+from ..system.package import fingerprint as package_fingerprint
 
 FORMAT = "breakglass-manifest"
 VERSION = 1
@@ -25,6 +26,7 @@ def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created:
         "label": label,
         "created": created,
         "tool_version": __version__,
+        "package": package_fingerprint(),
         "custodians": custodians,
         "sheets": sheets,
         "event_code": event_code,

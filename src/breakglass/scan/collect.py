@@ -1,7 +1,9 @@
 """Gather shares from whatever the incident lead has: QR texts from scans, typed text; keep where each came from.
 
 A share may arrive as several QR chunks across pages and files, as duplicate codes on one sheet, as several
-printed copies, or typed. Everything that cannot be used becomes one line in `problems`, and the rest goes on.
+printed copies, or typed; in format 1 or format 2. A format-2 share is rebuilt from any large enough subset of
+its codes, whichever copy they were printed on. Everything that cannot be used becomes one line in `problems`,
+and the rest goes on. Two different shares with one number are both kept: recombination decides.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
-from ..format import qrtext, typed
+from ..format import qrtext, qrtext2, typed
 from ..format.share import Share, set_id_text
+from ..format.share2 import Share2
+
+AnyChunk = qrtext.Chunk | qrtext2.Chunk2
 
 
 @dataclass
 class FoundShare:
-    share: Share
+    share: Share | Share2
     sources: list[str] = field(default_factory=list)
     copies: set[int] = field(default_factory=set)
 
@@ -29,26 +34,29 @@ class FoundShare:
 class ShareCollector:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    _chunks: dict[tuple[str, int], list[qrtext.Chunk]] = field(default_factory=lambda: defaultdict(list))
-    _chunk_sources: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    _chunks: dict[tuple, list[AnyChunk]] = field(default_factory=lambda: defaultdict(list))
+    _chunk_sources: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))
     _typed: list[FoundShare] = field(default_factory=list)
 
-    def add_qr_texts(self, texts: list[str], source: str) -> list[qrtext.Chunk]:
-        """Parse the QR texts read from one page; foreign codes are noted once per page, not fatal."""
-        chunks, foreign = [], 0
+    def add_qr_texts(self, texts: list[str], source: str) -> list[AnyChunk]:
+        """Parse the QR texts read from one page; foreign codes are noted once per page, not fatal, and so is
+        each distinct problem (a page of codes from a newer breakglass gives one line, not one per code)."""
+        chunks, foreign, page_problems = [], 0, []
         for text in texts:
             try:
                 chunk = qrtext.parse_chunk(text)
             except BreakglassError as e:
-                if qrtext.is_breakglass(text.strip()):
-                    self.problems.append(f"{source}: {e}")
-                else:
+                if not qrtext.is_breakglass(text):
                     foreign += 1
+                elif str(e) not in page_problems:
+                    page_problems.append(str(e))
                 continue
             chunks.append(chunk)
-            self._chunks[chunk.share_key].append(chunk)
-            if source not in self._chunk_sources[chunk.share_key]:
-                self._chunk_sources[chunk.share_key].append(source)
+            key = (chunk.version, *chunk.share_key)
+            self._chunks[key].append(chunk)
+            if source not in self._chunk_sources[key]:
+                self._chunk_sources[key].append(source)
+        self.problems.extend(f"{source}: {p}" for p in page_problems)
         if foreign:
             self.problems.append(f"{source}: {foreign} QR code(s) that are not breakglass shares, skipped")
         return chunks
@@ -61,7 +69,7 @@ class ShareCollector:
             self._typed.append(FoundShare(share, [f"{source} (typed)"], {copy}))
         return reading.shares
 
-    def add_typed_share(self, share: Share, copy: int, source: str) -> None:
+    def add_typed_share(self, share: Share | Share2, copy: int, source: str) -> None:
         self._typed.append(FoundShare(share, [source], {copy}))
 
     def shares(self) -> list[FoundShare]:
@@ -77,12 +85,18 @@ class ShareCollector:
                 merged[raw] = found
 
         for key, chunks in self._chunks.items():
+            sources = ", ".join(self._chunk_sources[key])
             try:
-                share = qrtext.assemble(chunks)
+                if chunks[0].version == 2:
+                    rebuilt, problems = qrtext2.assemble_all(chunks)
+                else:
+                    rebuilt, problems = [qrtext.assemble(chunks)], []
             except BreakglassError as e:
-                self.problems.append(f"{', '.join(self._chunk_sources[key])}: {e}")
-                continue
-            merge(FoundShare(share, list(self._chunk_sources[key]), {c.copy for c in chunks}))
+                rebuilt, problems = [], [str(e)]
+            if not rebuilt:
+                self.problems.extend(f"{sources}: {p}" for p in problems)
+            for share in rebuilt:
+                merge(FoundShare(share, list(self._chunk_sources[key]), {c.copy for c in chunks}))
         for found in self._typed:
             merge(found)
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))

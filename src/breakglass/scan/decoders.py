@@ -81,6 +81,29 @@ def available_decoders() -> list[str]:
     return names
 
 
+ZBAR_MISSING = "the zbar QR decoder is not available here (install the system library libzbar0: apt-get install libzbar0); zxing-cpp reads alone"
+
+
+def missing_decoder_note() -> str | None:
+    """One line to show when a ceremony reads codes with fewer decoders than breakglass is built for."""
+    return None if _zbar() is not None else ZBAR_MISSING
+
+
+def decoder_versions() -> list[str]:
+    """The decoders usable here with their package versions, e.g. ["zxing-cpp 3.1.1", "zbar (pyzbar 0.1.9)"]."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    def version_of(package: str) -> str:
+        try:
+            return package_version(package)
+        except PackageNotFoundError:
+            return "?"
+
+    names = {ZXING: f"zxing-cpp {version_of('zxing-cpp')}", ZBAR: f"zbar (pyzbar {version_of('pyzbar')})"}
+    return [names[name] for name in available_decoders()]
+
+
 @dataclass
 class Symbol:
     """One QR code as a decoder reported it: its text (None if seen but not decodable), centre and size."""
