@@ -17,7 +17,7 @@ from typing import Callable
 from PIL import Image, ImageFilter
 
 from ..errors import BreakglassError
-from ..system.files import DOCUMENT, PRIVATE, write_new_file
+from ..system.files import DOCUMENT, PRIVATE, NewFolder, write_new_file
 
 DEMO_CREDENTIAL = b"DEMO-ONLY root password: Tr0ub4dor&3-not-a-real-credential"
 DEMO_NEW_CREDENTIAL = b"DEMO-ONLY rotated root password: correct-horse-battery-staple-not-real"
@@ -25,11 +25,14 @@ OPERATOR, WITNESS = "Alice Moreau", "Bongani Dlamini"
 
 
 def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
+    """The whole demo in `out` (new or empty), or, if anything fails or Ctrl-C is pressed, nothing there."""
+    with NewFolder(out):
+        _run_demo(out, now, say)
+
+
+def _run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     from ..record import config as config_module
 
-    if out.exists() and any(out.iterdir()):
-        raise BreakglassError(f"{out} is not empty; choose a new folder for the demo (--out DIR)")
-    out.mkdir(parents=True, exist_ok=True)
     example = out / "ceremony.toml"
     write_new_file(example, resources.files("breakglass.ceremony").joinpath("example.toml").read_bytes(), DOCUMENT)
     config = config_module.load_config(example)
@@ -117,7 +120,7 @@ def _photos(sheets: list[Path], folder: Path) -> list[Path]:
     """Each sheet as a phone would see it: a little rotated, a little blurred, JPEG-compressed."""
     from ..scan.files import rasterize_pdf
 
-    folder.mkdir(exist_ok=True)
+    folder.mkdir()  # inside the demo's own new folder
     photos = []
     for i, sheet in enumerate(sheets):
         for page_number, page in enumerate(rasterize_pdf(sheet.read_bytes(), dpi=150), start=1):

@@ -49,7 +49,8 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
-    written; if any check fails, nothing is saved.
+    written; if any check fails, nothing is saved. The sheets, the manifest and the journal entry appear
+    together or not at all: a full disk or Ctrl-C leaves nothing half-made.
 
     \b
     Example:

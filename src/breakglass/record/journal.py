@@ -527,7 +527,7 @@ def _append_locked(fd: int, path: Path, event: str, fields: dict, publish) -> En
             if undo:
                 undo()
             raise
-        interrupts.keep(f"journal event {entry.code} in {path}")
+        interrupts.keep(f"{path} (journal event {entry.code})")
     return entry
 
 

@@ -234,6 +234,7 @@ class PendingFile:
             if (st.st_dev, st.st_ino) == self._identity:
                 _remove(self.target)
                 fsync_folder(self.target.parent)
+                interrupts.forget(str(self.target))
             self.placed = False
 
     def discard(self) -> None:
@@ -364,6 +365,45 @@ class Staging:
             except OSError:
                 break
         self._created = []
+
+
+class NewFolder:
+    """A folder that is new or empty, filled by the block, and emptied again (removed, if it was made here)
+    should the block fail or be interrupted: the demo leaves a whole demo or nothing."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.created = False
+
+    def __enter__(self) -> Path:
+        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+            raise BreakglassError(f"{self.folder} exists and is not a folder")
+        if self.folder.exists() and any(self.folder.iterdir()):
+            raise BreakglassError(f"{self.folder} is not empty; choose a new folder")
+        with interrupts.deferred():
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise BreakglassError(f"cannot create folder {self.folder}: {reason(e)}") from None
+            self.created = True
+        return self.folder
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            return
+        import shutil
+
+        with interrupts.deferred():
+            for entry in list(self.folder.iterdir()) if self.folder.is_dir() else []:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    _remove(entry)
+            try:
+                self.folder.rmdir()
+            except OSError:
+                pass
+            interrupts.forget(str(self.folder))
 
 
 def leftover_staging(folder: Path) -> list[Path]:

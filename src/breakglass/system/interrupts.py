@@ -177,6 +177,11 @@ def keep(what: str) -> None:
     _kept.append(what)
 
 
+def forget(prefix: str) -> None:
+    """What was noted as kept under `prefix` was taken away again (a ceremony rolled back)."""
+    _kept[:] = [k for k in _kept if not k.startswith(prefix)]
+
+
 def kept() -> list[str]:
     return list(_kept)
 
