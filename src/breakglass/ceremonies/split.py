@@ -89,7 +89,9 @@ class SplitPlan:
         """Refuse early, before anyone types the credential: clashing files, a broken journal, bad folders."""
         from ..system.files import leftover_staging
 
-        if self.out_dir.is_symlink() or (self.out_dir.exists() and not self.out_dir.is_dir()):
+        if self.out_dir.is_symlink():
+            raise BreakglassError(f"{self.out_dir} is a symbolic link; give the folder itself (breakglass never writes through a link)")
+        if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BreakglassError(f"{self.out_dir} exists and is not a folder")
         leftovers = leftover_staging(self.out_dir)
         if leftovers:

@@ -7,6 +7,7 @@ never through a symbolic link.
                                          then PendingFile.commit() puts it in place (the journal uses this to
                                          put a file in place and record it as one step)
     Staging(folder)                      several files written into a hidden folder, moved in together
+    NewFolder(folder)                    a new or empty folder filled by a block, emptied again if it fails
 
 How one file is written (docs/DESIGN.md, "Nothing lost"): a fresh temporary name in the target's folder,
 opened O_CREAT|O_EXCL|O_NOFOLLOW (so a planted file or link at that name is never written through), its mode
@@ -141,10 +142,15 @@ def _remove(path: Path) -> None:
         pass  # nothing more can be done; the name starts with '.' and ends in .tmp
 
 
+def _identity(st: os.stat_result) -> tuple:
+    """What tells our file from another later put at the same name (an inode number alone may be reused)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 class PendingFile:
     """Data written in full and flushed under a temporary name beside `target`; commit() puts it in place."""
 
-    def __init__(self, target: Path, temp: Path, identity: tuple[int, int], *, force: bool = False, hint: str | None = None):
+    def __init__(self, target: Path, temp: Path, identity: tuple, *, force: bool = False, hint: str | None = None):
         self.target = Path(target)
         self.temp: Path | None = temp
         self.force = force
@@ -175,7 +181,7 @@ class PendingFile:
                     raise
                 finally:
                     os.close(fd)
-                pending = cls(target, temp, (st.st_dev, st.st_ino), force=force, hint=hint)
+                pending = cls(target, temp, _identity(st), force=force, hint=hint)
         except interrupts.Interrupted:  # held while writing, raised now: the caller never sees this file
             if pending is not None:
                 pending.discard()
@@ -231,7 +237,7 @@ class PendingFile:
                 st = os.lstat(self.target)
             except OSError:
                 return
-            if (st.st_dev, st.st_ino) == self._identity:
+            if _identity(st) == self._identity:
                 _remove(self.target)
                 fsync_folder(self.target.parent)
                 interrupts.forget(str(self.target))
@@ -313,6 +319,8 @@ class Staging:
                 self._remove_created()
                 raise BreakglassError(f"cannot create folder {folder}: {reason(e)}") from None
             self._created.append(folder)
+        if self.folder.is_symlink():
+            raise BreakglassError(f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)")
         if not self.folder.is_dir():
             raise BreakglassError(f"{self.folder} exists and is not a folder")
 
@@ -376,7 +384,9 @@ class NewFolder:
         self.created = False
 
     def __enter__(self) -> Path:
-        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+        if self.folder.is_symlink():
+            raise BreakglassError(f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)")
+        if self.folder.exists() and not self.folder.is_dir():
             raise BreakglassError(f"{self.folder} exists and is not a folder")
         if self.folder.exists() and any(self.folder.iterdir()):
             raise BreakglassError(f"{self.folder} is not empty; choose a new folder")
