@@ -85,7 +85,7 @@ def test_text_layer_is_prefilled(pdfs, ceremony):
     # Every step of the template is printed, in order.
     positions = [text.find(item["title"]) for item in wording.load("checklist")["steps"]["items"]]
     assert -1 not in positions and positions == sorted(positions)
-    assert "breakglass rotate --journal JOURNAL --secret-file - --out DIR OLD_SCANS..." in text
+    assert "breakglass rotate --journal JOURNAL --operator NAME --witness NAME --secret-file - --out DIR" in " ".join(text.split())
 
 
 def test_default_deadline_without_config(pdfs):
@@ -115,6 +115,20 @@ def test_drill_note_and_empty_holders(ceremony):
     text = pdf_text(pdf)
     assert NEW_SET in text and ceremony["drill"].code in text and "drill" in text
     assert "does not list this set's sheets" in text
+
+
+def test_a_drill_has_no_rotation_deadline(ceremony):
+    drill = ceremony["drill"]
+    text = " ".join(pdf_text(render_checklist(drill, config=ceremony["config"], holders=[], label="")).split())
+    deadline = (drill.when + timedelta(days=ceremony["config"].rotation_deadline_days)).strftime("%Y-%m-%d %H:%M")
+    assert deadline not in text and "none: a drill reveals nothing" in text
+
+
+def test_a_release_names_the_sheets_the_rotation_needs_and_their_holders(pdfs):
+    text = " ".join(pdf_text(pdfs["a4"]).split())
+    assert ("Sheets to bring: shares 1 (Dana Kowalski), 2 (Emeka Okafor), 4 (Gustavo Pereira), read at this release; "
+            "for each of them who cannot come, add any 1 of shares 3 (Farah Haddad or Farah Haddad (safe)), 5") in text
+    assert "reseal each old sheet scanned in a new bag" in text
 
 
 def test_only_release_or_drill(ceremony):

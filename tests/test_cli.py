@@ -37,6 +37,7 @@ def sheets(tmp_path_factory) -> Path:
     result = run(
         "split", "-k", "3", "-n", "5", "--label", "Test tenant root", "--secret-file", secret_file, "--out", out,
         "--custodian", "Alice Able", "--custodian", "Bob Baker", "--journal", base / "journal.jsonl",
+        "--operator", "Ola Operator", "--witness", "Wes Witness",
     )
     assert result.returncode == 0, text(result)
     return out

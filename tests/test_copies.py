@@ -18,7 +18,7 @@ def two_copies(tmp_path_factory):
     (base / "s").write_bytes(SECRET)
     result = run("split", "-k", "2", "-n", "3", "--copies", "2", "--label", "Copies", "--secret-file", base / "s",
                  "--out", base / "sheets", "--journal", base / "j.jsonl", "--custodian", "Alice", "--custodian", "Bob",
-                 "--custodian", "Carol")
+                 "--custodian", "Carol", "--operator", "Ann", "--witness", "Wim")
     assert result.returncode == 0, text(result)
     return base, text(result)
 
@@ -76,8 +76,8 @@ def test_audit_flags_a_holder_with_k_distinct_shares(tmp_path):
     (tmp_path / "s").write_bytes(SECRET)
     result = run("split", "-k", "2", "-n", "3", "--label", "L", "--secret-file", tmp_path / "s", "--out", tmp_path / "o",
                  "--journal", tmp_path / "j.jsonl", "--custodian", "Alice", "--custodian", "alice", "--custodian", "Bob",
-                 "--no-scan-check")
+                 "--no-scan-check", "--operator", "Ann", "--witness", "Wim")
     assert result.returncode == 0, text(result)
     audit = run("audit", "--journal", tmp_path / "j.jsonl")
     assert audit.returncode == 1
-    assert "one holder (alice) holds 2 distinct shares, k is 2" in text(audit)
+    assert "one holder (Alice) holds 2 distinct shares, k is 2" in text(audit)

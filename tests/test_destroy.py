@@ -62,25 +62,43 @@ def test_without_bags_and_fingerprint_of_rotated_set(journal):
     assert "not been retired" in result.output  # a warning, not a failure
 
 
-def test_unknown_set_has_empty_fingerprint(journal):
-    result = destroy(journal, "--set", "0000-0000-0000-0001", "--sheet", "1", "--operator", "Carol", "--witness", "Dan")
+def test_solo_destruction_is_recorded_with_its_reason(journal):
+    result = destroy(journal, "--set", SET, "--sheet", "3", "--operator", "Carol", "--solo", "witness taken ill")
     assert result.exit_code == 0, result.output
-    assert read_journal(journal)[-1].fingerprint == ""
-    assert "no split or rotate event" in result.output
+    entry = read_journal(journal)[-1]
+    assert entry.witness is None and entry.extra["solo"] == "witness taken ill"
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--sheet", "1", "--operator", "Carol", "--witness", " carol "], "witness must be someone other"),
+    (["--sheet", "1", "--operator", "Carol", "--witness", " carol "], "the witness ( carol ) is the operator"),
+    (["--sheet", "1", "--operator", "Carol"], "give --witness NAME"),
+    (["--sheet", "6", "--operator", "Carol", "--witness", "Dan"], "sheet(s) 6.1 of set 1A2B-3C4D-5E6F-7081 were never printed"),
+    (["--sheet", "1.2", "--operator", "Carol", "--witness", "Dan"], "sheet(s) 1.2 of set"),
+    (["--set", "0000-0000-0000-0001", "--sheet", "1", "--operator", "Carol", "--witness", "Dan"], "was never made in journal"),
     (["--sheet", "1", "--sheet", "2", "--bag", "TB-1", "--operator", "Carol", "--witness", "Dan"], "1 --bag serial(s) for 2"),
     (["--sheet", "1", "--sheet", "1.1", "--operator", "Carol", "--witness", "Dan"], "given twice"),
     (["--sheet", "x.2", "--operator", "Carol", "--witness", "Dan"], "is not SHARE or SHARE.COPY"),
 ])
 def test_refusals_leave_the_journal_alone(journal, args, message):
     before = journal.read_bytes()
-    result = destroy(journal, "--set", SET, *args)
+    result = destroy(journal, *([] if "--set" in args else ["--set", SET]), *args)
     assert result.exit_code != 0
     assert isinstance(result.exception, BreakglassError) and message in str(result.exception)
     assert journal.read_bytes() == before
+
+
+def test_a_sheet_is_destroyed_once(journal):
+    assert destroy(journal, "--set", SET, "--sheet", "2.2", "--operator", "Carol", "--witness", "Dan").exit_code == 0
+    before = journal.read_bytes()
+    again = destroy(journal, "--set", SET, "--sheet", "2.2", "--operator", "Carol", "--witness", "Dan")
+    assert again.exit_code != 0 and "already recorded destroyed" in str(again.exception)
+    assert journal.read_bytes() == before
+
+
+def test_a_mistyped_journal_is_an_error_not_a_new_journal(tmp_path):
+    result = destroy(tmp_path / "jornal.jsonl", "--set", SET, "--sheet", "1", "--operator", "Carol", "--witness", "Dan")
+    assert result.exit_code != 0 and "does not exist" in str(result.exception)
+    assert not (tmp_path / "jornal.jsonl").exists()
 
 
 def test_require_intact(journal, tmp_path):

@@ -19,6 +19,7 @@ from breakglass.record.journal import read_journal, verify_journal
 
 TESTS = Path(__file__).resolve().parent
 SECRET = b"fault-injection credential \x00\x01"
+PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
 
 
 def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) -> tuple[subprocess.CompletedProcess, int]:
@@ -75,7 +76,7 @@ def test_split_is_all_or_nothing_at_every_write_point(tmp_path, secret_file):
         work.mkdir()
         journal = work / "journal.jsonl"
         result, points = shim(point, kind, "split", "-k", "2", "-n", "2", "--label", "Faults", "--secret-file",
-                              secret_file, "--out", "sheets", "--journal", journal, "--no-scan-check", cwd=work)
+                              secret_file, "--out", "sheets", "--journal", journal, *PEOPLE, "--no-scan-check", cwd=work)
         last = one_line_outcome(result, kind)
         assert not leftovers(work), (point, kind, leftovers(work))
         sheets = sorted((work / "sheets").glob("*.pdf")) if (work / "sheets").exists() else []
@@ -108,7 +109,7 @@ def set_of_two(tmp_path_factory, secret_file) -> Path:
     result = subprocess.run(
         [sys.executable, "-c", "from breakglass.__main__ import main; main()", "split", "-k", "2", "-n", "2",
          "--label", "Faults", "--secret-file", str(secret_file), "--out", str(base / "sheets"), "--journal",
-         str(base / "journal.jsonl"), "--no-scan-check"], capture_output=True, timeout=300,
+         str(base / "journal.jsonl"), *PEOPLE, "--no-scan-check"], capture_output=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
     return base
@@ -122,7 +123,7 @@ def test_recombine_out_and_its_journal_line_appear_together_or_not_at_all(tmp_pa
         journal = work / "journal.jsonl"
         shutil.copy(set_of_two / "journal.jsonl", journal)
         result, points = shim(point, kind, "recombine", "--out", "credential.bin", "--journal", journal,
-                              "--operator", "Ann", "--witness", "Ben", *sheets, cwd=work)
+                              *PEOPLE, "--incident", "INC-1", "--reason", "fault test", *sheets, cwd=work)
         last = one_line_outcome(result, kind)
         assert not leftovers(work), (point, kind, leftovers(work))
         released = [e for e in read_journal(journal) if e.event == "release"]

@@ -119,16 +119,18 @@ def test_ceremony_scripts_match_their_source(name):
 
 
 def test_scripts_use_the_real_commands():
+    """tests/test_ceremony_scripts.py runs every one of them; here, that each ceremony's key command is there."""
     text = "\n".join(script_markdown(load_script(name)) for name in SCRIPT_NAMES)
     for command in [
-        "breakglass split --config ceremony/example.toml --out DIR --journal JOURNAL",
-        "breakglass recombine --journal JOURNAL --verify-only SCANS...",
-        "breakglass recombine --journal JOURNAL SCANS...",
-        "breakglass rotate --journal JOURNAL --secret-file - --out DIR OLD_SCANS...",
+        "breakglass split --config CONFIG --out DIR --journal JOURNAL",
+        "breakglass recombine --journal JOURNAL --verify-only --operator OPERATOR --witness WITNESS SCANS...",
+        "breakglass recombine --journal JOURNAL --operator OPERATOR --witness WITNESS --incident INCIDENT --reason REASON SCANS...",
+        "breakglass rotate --journal JOURNAL --operator OPERATOR --witness WITNESS --secret-file - --out DIR OLD_SCANS...",
+        "breakglass destroy --journal JOURNAL --set OLD_SET --sheet SHARE.COPY --bag SERIAL ... --operator OPERATOR --witness WITNESS",
         "breakglass journal verify JOURNAL --head CODE",
-        "breakglass logbook --manifest DIR/manifest.json --journal JOURNAL --config ceremony/example.toml --out logbook.pdf",
-        "breakglass checklist --journal JOURNAL --event CODE --out FILE",
-        "breakglass audit --journal JOURNAL --logbook CSV",
+        "breakglass logbook --manifest DIR/manifest.json --journal JOURNAL --config CONFIG --out logbook.pdf",
+        "breakglass checklist --journal JOURNAL --event CODE --config CONFIG --out FILE",
+        "breakglass audit --journal JOURNAL --head CODE --logbook CSV --rotations EVIDENCE --config CONFIG",
     ]:
         assert command in text, command
 

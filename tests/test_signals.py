@@ -17,6 +17,7 @@ from breakglass.record.journal import read_journal, verify_journal
 from test_cli import pdfs
 
 SECRET = b"signal-test credential"
+PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
 
 # Sent from inside the process at the moment named, through a hook the test installs (the code is unchanged).
 AIMS = {
@@ -75,7 +76,7 @@ def sheets(tmp_path_factory) -> Path:
     (base / "secret").write_bytes(SECRET)
     result = subprocess.run(
         [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Signals", "--secret-file",
-         base / "secret", "--out", base / "sheets", "--journal", base / "journal.jsonl", "--no-scan-check"],
+         base / "secret", "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check"],
         capture_output=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
@@ -86,7 +87,7 @@ def sheets(tmp_path_factory) -> Path:
 def test_signal_while_a_native_library_loads(sheets, tmp_path, sig):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((sheets / "journal.jsonl").read_bytes())
-    result = run_aimed("native import", sig, "recombine", "--verify-only", "--journal", journal,
+    result = run_aimed("native import", sig, "recombine", "--verify-only", "--journal", journal, *PEOPLE,
                        *pdfs(sheets / "sheets")[:2], cwd=tmp_path)
     assert assert_one_line(result, sig).endswith("nothing was written")
     assert journal.read_bytes() == (sheets / "journal.jsonl").read_bytes()
@@ -96,7 +97,8 @@ def test_signal_while_a_native_library_loads(sheets, tmp_path, sig):
 def test_signal_while_decoding_records_nothing(sheets, tmp_path, sig):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((sheets / "journal.jsonl").read_bytes())
-    result = run_aimed("decoding", sig, "recombine", "--out", "credential", "--journal", journal,
+    result = run_aimed("decoding", sig, "recombine", "--out", "credential", "--journal", journal, *PEOPLE,
+                       "--incident", "INC-1", "--reason", "signal test",
                        *pdfs(sheets / "sheets")[:2], cwd=tmp_path)
     assert assert_one_line(result, sig).endswith("nothing was written")
     assert not (tmp_path / "credential").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["journal.jsonl"]
@@ -133,7 +135,7 @@ def test_signals_at_random_moments_of_a_split(tmp_path, sheets):
         sig = (signal.SIGINT, signal.SIGTERM)[run % 2]
         process = subprocess.Popen(
             [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Signals", "--secret-file",
-             sheets / "secret", "--out", work / "out", "--journal", work / "journal.jsonl"],
+             sheets / "secret", "--out", work / "out", "--journal", work / "journal.jsonl", *PEOPLE],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         time.sleep(rng.uniform(0.3, 1.2))

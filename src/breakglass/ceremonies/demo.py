@@ -165,7 +165,8 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
 
     entry = find_event(journal, code)
     origin = set_origin(read_journal(journal), entry.set)
-    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""))
+    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""),
+                           k=origin.extra.get("k"))
     write_new_file(out / "checklist.pdf", pdf, DOCUMENT)
     say(f"  wrote {out / 'checklist.pdf'}")
 
@@ -194,19 +195,43 @@ def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
 
 
 def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
-    from ..record.audit import LOGBOOK_COLUMNS, Rules, format_report, run_audit
+    from ..record.audit import Rules, format_report, run_audit
     from ..record.journal import read_journal
 
-    transcription = io.StringIO()
-    writer = csv.writer(transcription)
-    writer.writerow(LOGBOOK_COLUMNS)
-    for e in read_journal(journal):
-        writer.writerow([e.code, e.time[:10], e.event, e.set, ";".join(map(str, e.shares)), e.operator or "",
-                         e.witness or "", "", "", "", "", "transcribed by the demo"])
-    write_new_file(out / "logbook.csv", transcription.getvalue().encode("utf-8"), DOCUMENT)
+    entries = read_journal(journal)
+    write_new_file(out / "logbook.csv", transcribe(entries).encode("utf-8"), DOCUMENT)
+    rotate = next(e for e in entries if e.event == "rotate")
+    changed = (rotate.when - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_new_file(out / "rotation-record.csv", (
+        "system,credential,rotated_at,by,evidence\n"
+        f"DEMO provider,root password,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary)\n").encode("utf-8"), DOCUMENT)
     report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
-                       logbook_csv=out / "logbook.csv")
+                       head=entries[-1].code, logbook_csv=out / "logbook.csv", rotations=[out / "rotation-record.csv"])
     for line in format_report(report):
         say(f"  {line}")
     if not report.clean:
         raise BreakglassError("the demo's own audit found problems; this is a bug in breakglass")
+
+
+def transcribe(entries) -> str:
+    """The paper logbook as an auditor would transcribe it, one row per journal event (the demo's people wrote
+    everything the tool showed): templates/logbook-transcription.csv's columns."""
+    from ..record.sets import SetHistory, destroyed_sheets
+    from ..record.transcription import LOGBOOK_COLUMNS
+
+    sets = SetHistory(entries)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, LOGBOOK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for e in entries:
+        holders = sets.sheets(e.set)
+        present = sorted({h for (share, _c), h in holders.items() if h and (e.event == "split" or share in e.shares)})
+        writer.writerow({
+            "event_code": e.code, "date": e.time[:10], "time": e.time[11:16], "event": e.event, "set_id": e.set,
+            "new_set_id": e.extra.get("new_set", ""), "shares": ";".join(map(str, e.shares)),
+            "sheets_destroyed": ";".join(f"{s}.{c}" for s, c in destroyed_sheets(e)), "operator": e.operator or "",
+            "witness": e.witness or "", "incident": e.extra.get("incident", ""), "reason": e.extra.get("reason", ""),
+            "custodians": ";".join(present) if e.event in ("split", "drill", "release", "rotate") else "",
+            "notes": "transcribed by the demo",
+        })
+    return text.getvalue()

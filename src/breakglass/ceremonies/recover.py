@@ -1,13 +1,17 @@
 """Recombination for the incident lead: collect shares from every input, recover, journal, then reveal.
 
-Refusals come before work (an --out file that exists, a broken journal, no terminal to confirm on, a typed
-file that cannot be read), so nobody scans ten pages to be told the output name was taken. The journal
-records only what happened, and no reveal goes unrecorded (docs/DESIGN.md, "Nothing lost"):
+Refusals come before work (an --out file that exists, a journal that is missing or broken, one person as
+operator and witness, no terminal to confirm on, a typed file that cannot be read), so nobody scans ten pages
+to be told the output name was taken. The journal records only what happened, and no reveal goes unrecorded
+(docs/DESIGN.md, "Nothing lost"):
 - on the terminal: the person confirms first; a "no" records nothing; then the release is journalled, then
   the credential is shown;
 - with --out PATH: the credential is written in full under a temporary name, then moved into place under the
   journal's lock together with the journal line (if the line cannot be written, the file is taken back);
 - with --out - and --verify-only: the event is journalled, then the bytes or the OK are printed.
+
+Which set: given sheets of several sets, the journal says which one is current; sheets of retired sets are
+named and left out, and a retired set alone is refused unless --allow-retired REASON (recorded as such).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import click
 from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
+from ..format.share import set_id_text
 from ..scan.collect import FoundShare, ShareCollector, describe
 from ..system.output import Collapsed, Progress, kind_of
 
@@ -41,6 +46,8 @@ class RecoveryRequest:
     reason: str | None
     dpi: int = 200
     assume_yes: bool = False
+    solo: str | None = None
+    allow_retired: str | None = None
 
     @property
     def shows_on_terminal(self) -> bool:
@@ -52,12 +59,17 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
     if not found:
         raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
+    found = choose_set(found, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
     if retired_by:
         say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
-            "destroyed. This use is recorded as a use of a retired set; report it.")
+            f"destroyed. Recombined because --allow-retired was given ({req.allow_retired}); this is recorded and "
+            "the audit reports it.")
+    elif req.journal_path is None:
+        say(f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
+            "is the current set or a retired one.")
     if req.shows_on_terminal and not _confirmed(req):
         say("Not shown, and nothing was recorded. Run again with --out PATH to write it to a file instead.")
         return recovered
@@ -96,6 +108,54 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     return found
 
 
+def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired: str | None, say) -> list[FoundShare]:
+    """The shares of the set to recombine: with a journal, the current set; sheets of retired sets and of sets this
+    journal never made are named and left out. A retired set alone is refused unless allow_retired gives a reason.
+    Without a journal, every share goes on and recombination uses the one set with enough shares."""
+    sets = sorted({set_id_text(f.share.set_id) for f in found})
+    if journal_path is None or not found:
+        return found
+    from ..record.journal import read_journal
+    from ..record.sets import CURRENT, RETIRED, SetHistory
+
+    history = SetHistory(read_journal(journal_path))
+    by_status: dict[str, list[str]] = {CURRENT: [], RETIRED: [], "unknown": []}
+    for s in sets:
+        by_status.setdefault(history.status(s), []).append(s)
+
+    def shares_of(chosen: list[str]) -> list[FoundShare]:
+        return [f for f in found if set_id_text(f.share.set_id) in chosen]
+
+    for s in by_status["unknown"]:
+        say(f"  ignored {_count(shares_of([s]))} of set {s}: journal {journal_path} never made this set "
+            "(another credential's sheets, or another journal)")
+    if by_status[CURRENT]:
+        for s in by_status[RETIRED]:
+            rotation = history.retired[s]
+            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by rotation {rotation.code} on "
+                f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
+        if allow_retired:
+            say("  note: --allow-retired is not needed: the current set is used")
+        return shares_of(by_status[CURRENT])
+    if by_status[RETIRED]:
+        if allow_retired:
+            return shares_of(by_status[RETIRED])
+        names = "; ".join(f"set {s}, retired by rotation {history.retired[s].code} on {history.retired[s].time[:10]}"
+                          for s in by_status[RETIRED])
+        current = ", ".join(history.current()) or "none"
+        raise BreakglassError(
+            f"these sheets belong to a retired set ({names}); the current set is {current}. Do not use them: destroy "
+            "them under witness and report them. Only to examine them (forensics), give --allow-retired REASON, "
+            "which is recorded and reported by the audit"
+        )
+    raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
+                          "give the journal of this credential")
+
+
+def _count(shares: list[FoundShare]) -> str:
+    return f"{len(shares)} share{'s' if len(shares) != 1 else ''}"
+
+
 def retirement(journal_path: Path | None, set_text: str) -> str | None:
     """The event code of the rotation that retired this set, if the journal has one."""
     if journal_path is None or not journal_path.exists():
@@ -112,6 +172,15 @@ OUT_HINT = "choose another --out"
 
 
 def _refuse_early(req: RecoveryRequest) -> None:
+    from ..record.people import check_two_people
+
+    check_two_people(req.operator, req.witness, req.solo, journalled=req.journal_path is not None)
+    if req.journal_path is not None and not req.verify_only:
+        missing = [flag for flag, value in (("--incident", req.incident), ("--reason", req.reason)) if not (value or "").strip()]
+        if missing:
+            raise BreakglassError(f"a release is recorded with its incident and reason: give {' and '.join(missing)}")
+    if req.allow_retired is not None and (req.journal_path is None or not req.allow_retired.strip()):
+        raise BreakglassError("--allow-retired needs a reason and --journal (which says whether a set is retired)")
     if req.out not in (None, "-"):
         from ..system.files import check_target
 
@@ -123,9 +192,9 @@ def _refuse_early(req: RecoveryRequest) -> None:
     if "-" in req.typed_files and req.type_in:
         raise BreakglassError("--typed - and --type-in both read the terminal; use one")
     if req.journal_path is not None:
-        from ..record.journal import require_intact
+        from ..record.journal import require_journal
 
-        require_intact(req.journal_path)
+        require_journal(req.journal_path)
 
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
@@ -219,7 +288,7 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
              publish=None) -> str | None:
     if req.journal_path is None:
         return None
-    from ..record.journal import append_event
+    from ..record.journal import append_event, stamped
 
     copies = sorted([f.share.index, c] for f in found if f.share.set_id == recovered.set_id for c in sorted(f.copies))
     extra = {"used": list(recovered.used), "copies": copies}
@@ -229,12 +298,15 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         extra["reason"] = req.reason
     if retired_by:
         extra["retired_by"] = retired_by
+        extra["allowed_retired"] = req.allow_retired
+    if req.solo:
+        extra["solo"] = req.solo
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
         witness=req.witness, extra=extra, now=now, publish=publish,
     )
-    return entry.code
+    return stamped(entry)
 
 
 def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None, say) -> None:
@@ -244,7 +316,7 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     if req.verify_only:
         event_code = journal()
         if event_code:
-            say(f"Journal event code (write it in the logbook): {event_code}")
+            say(f"Journal event code (write it in the logbook, with its time): {event_code}")
         click.echo(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
         return
     if req.out == "-":
@@ -259,9 +331,15 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         event_code = journal()
         _show_on_terminal(recovered, say)
     if event_code:
-        say(f"Journal event code (write it in the logbook): {event_code}")
+        say(f"Journal event code (write it in the logbook, with its time): {event_code}")
+    if retired_by:
+        say(f"This set was retired by rotation {retired_by}: its credential should no longer work at the provider. If it "
+            "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
+            "(breakglass destroy) and report this use to the contact.")
+        return
+    code = event_code.split()[0] if event_code else None
     say("The credential is now exposed: record this use in the logbook and rotate it"
-        + (f" (breakglass checklist --journal {req.journal_path} --event {event_code} --out checklist.pdf)." if event_code else "."))
+        + (f" (breakglass checklist --journal {req.journal_path} --event {code} --out checklist.pdf)." if code else "."))
 
 
 def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:

@@ -16,7 +16,7 @@ from typing import Callable
 from ..errors import BreakglassError
 from ..format import combine, scheme
 from ..format.share import set_id_text
-from .recover import gather_shares, retirement
+from .recover import choose_set, gather_shares, retirement
 from .split import PlannedSheet, SplitPlan, run_split, sheets_record
 
 
@@ -41,17 +41,18 @@ class RotateRequest:
     scan_check: bool
     multi_line: bool = False  # type the new credential as several lines (secretio.read_secret)
     strip_newline: bool = False  # drop one trailing newline of --secret-file
+    solo: str | None = None
     share_format: int = scheme.DEFAULT_FORMAT
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
-    from ..record.journal import read_journal, require_intact, set_origin
+    from ..record.journal import read_journal, require_journal, set_origin
 
-    if not req.journal_path.exists():
-        raise BreakglassError(f"journal {req.journal_path} does not exist: rotation must be recorded in the set's journal")
-    require_intact(req.journal_path)
+    require_journal(req.journal_path)
+    _check_people(req)
     say("Recovering the old set...")
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    found = choose_set(found, req.journal_path, None, say)
     old = combine.recombine([f.share for f in found])
     for warning in old.warnings:
         say(f"WARNING: {warning}")
@@ -83,8 +84,38 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     plan.journal_entry = rotate_entry
     plan.replaces_set = old.set_text
     outcome = run_split(plan, new_credential, now, say)
-    say(f"Old set {old.set_text} is now RETIRED. Destroy every sheet of it under witness and record each in the logbook.")
+    say(f"The rotate event {outcome['event_code']} names the retired set {old.set_text} (write that set id with the code "
+        f"on the old logbook's record page) and the new set {outcome['set_id']} (on the new logbook's cover).")
+    say(f"Old set {old.set_text} is now RETIRED. Reseal the old sheets you scanned in new bags; destroy every sheet of "
+        "it under witness (breakglass destroy) and record each in the logbook.")
     return outcome
+
+
+def _check_people(req: RotateRequest) -> None:
+    """Before any scanning: two people (named, or from the config as for split), or a recorded --solo reason."""
+    from ..record.people import check_two_people
+
+    operator, witness = req.operator, req.witness
+    if req.config_path is not None and not (operator and witness):
+        from ..record.config import load_config
+
+        config = load_config(req.config_path)
+        operator, witness = operator or config.administrator.name, witness or config.witness.name
+    check_two_people(operator, witness, req.solo, journalled=True)
+
+
+def _recorded_sheets(listed: object, n: int) -> list[PlannedSheet]:
+    """The sheets and holders the journal recorded for the old set, if they are a whole, well-formed list (a
+    hand-made journal may hold anything there: then the new set gets one unnamed sheet per share)."""
+    if not isinstance(listed, list):
+        return []
+    sheets = []
+    for s in listed:
+        share, copy = (s.get("share"), s.get("copy", 1)) if isinstance(s, dict) else (None, None)
+        if type(share) is not int or type(copy) is not int or not 1 <= share <= n or not 1 <= copy <= 9:
+            return []
+        sheets.append(PlannedSheet(share, copy, str(s.get("holder") or "")))
+    return sheets if {s.share for s in sheets} == set(range(1, n + 1)) else []
 
 
 def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
@@ -96,11 +127,11 @@ def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
         shares=req.shares if req.shares is not None else (None if req.config_path else old.n),
         label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check, share_format=req.share_format,
+        scan_check=req.scan_check, solo=req.solo, share_format=req.share_format,
     )
-    old_sheets = extra.get("sheets")
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n
-    if keep_holders and isinstance(old_sheets, list) and old_sheets:
-        plan.sheets = [PlannedSheet(int(s["share"]), int(s["copy"]), s.get("holder") or "") for s in old_sheets]
+    old_sheets = _recorded_sheets(extra.get("sheets"), plan.n)
+    if keep_holders and old_sheets:
+        plan.sheets = old_sheets
         plan.copies = max(s.copy for s in plan.sheets)
     return plan

@@ -46,13 +46,15 @@ class SplitPlan:
     contact: str = ""
     config_path: Path | None = None
     replaces_set: str | None = None
+    solo: str | None = None  # why there is no second person (journalled; the audit reports it)
     share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check, share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
+                     journal_path, operator, witness, scan_check, solo=None,
+                     share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         config = None
         if config_path is not None:
@@ -74,7 +76,8 @@ class SplitPlan:
             k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
             paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
-            contact=config.contact if config else "", config_path=config_path, share_format=share_format,
+            contact=config.contact if config else "", config_path=config_path, solo=solo,
+            share_format=share_format,
         )
 
     def copies_of(self, share: int) -> int:
@@ -86,9 +89,12 @@ class SplitPlan:
         return [sheet_filename(self.label, _IndexOnly(s.share, self.n), s.copy, self.copies_of(s.share)) for s in self.sheets]
 
     def check_before_secret(self) -> None:
-        """Refuse early, before anyone types the credential: clashing files, a broken journal, bad folders."""
+        """Refuse early, before anyone types the credential: one person as operator and witness, clashing files,
+        a broken journal, bad folders, a staging folder left by a split that was cut off."""
+        from ..record.people import check_two_people
         from ..system.files import leftover_staging
 
+        check_two_people(self.operator, self.witness, self.solo, journalled=self.journal_path is not None)
         if self.out_dir.is_symlink():
             raise BreakglassError(f"{self.out_dir} is a symbolic link; give the folder itself (breakglass never writes through a link)")
         if self.out_dir.exists() and not self.out_dir.is_dir():
@@ -175,7 +181,7 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
         event_code = _write_outputs(plan, result, rendered, now)
     except BreakglassError as e:
         raise BreakglassError(f"{e}; nothing was saved and nothing was recorded") from None
-    _print_summary(plan, result, rendered, checks, subsets, event_code, say)
+    _print_summary(plan, result, rendered, checks, subsets, event_code, say, now)
     return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
 
 
@@ -209,6 +215,8 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
             return staging.undo
 
         fields = (plan.journal_entry or _split_entry)(plan, result)
+        if plan.solo:
+            fields["extra"]["solo"] = plan.solo
         entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, publish=publish,
                              **fields)
         return entry.code
@@ -227,7 +235,7 @@ def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
     }
 
 
-def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> None:
+def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:
     say("")
     say(f"  Credential:   {plan.label}")
     say(f"  Set id:       {set_id_text(result.set_id)}")
@@ -245,6 +253,6 @@ def _print_summary(plan, result, rendered, checks, subsets, event_code, say) -> 
     else:
         say("  WARNING: the sheets were not read back (--no-scan-check); check them before the ceremony ends")
     if event_code:
-        say(f"  Journal event code (write it in the logbook): {event_code}")
+        say(f"  Journal event code (write it in the logbook, with its time): {event_code} at {now:%Y-%m-%d %H:%M} UTC")
     say("")
     say("Hand out the sheets, one per custodian; read the set id and fingerprint aloud and compare with the sheets.")

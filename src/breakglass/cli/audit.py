@@ -1,4 +1,8 @@
-"""`breakglass audit`: the auditor's command, a thin shell over breakglass.record.audit."""
+"""`breakglass audit`: the auditor's command, a thin shell over breakglass.record.audit.
+
+Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, the journal chain broken, or
+a usage error). Every error in this command is about what the auditor gave it, so all of them exit 2.
+"""
 
 from __future__ import annotations
 
@@ -7,63 +11,99 @@ from pathlib import Path
 
 import click
 
+from ..errors import BreakglassError
 from ..system.clock import now_utc
-from .common import CONTEXT, font_option, say, use_fonts
+from .common import CONTEXT, chosen_paper, font_option, paper_option, say, use_fonts
 
 # --- audit ---------------------------------------------------------------------------------------------------
 
 
 @click.command(context_settings=CONTEXT)
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal to audit.")
-@click.option("--head", help="The last event code written in the paper logbook (detects a dropped tail).")
+@click.option("--head", metavar="CODE", help="The last event code written in the paper logbooks (detects a journal cut short).")
 @click.option("--logbook", "logbook_csv", type=click.Path(dir_okay=False, path_type=Path), help="Transcription of the paper logbook (CSV; templates/logbook-transcription.csv).")
-@click.option("--rotations", "rotations_csv", type=click.Path(dir_okay=False, path_type=Path), help="Provider records: CSV credential,changed_at, or an AWS IAM credential report.")
+@click.option("--rotations", "rotations", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Provider evidence (repeat): AWS IAM credential report, CloudTrail JSON, or a rotation record CSV (system,credential,rotated_at,by,evidence).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline and drill interval.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit as of this date (default: today).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit up to the end of this day, UTC (default: now). Later events are outside the window.")
+@click.option("--time-tolerance", type=click.IntRange(0, 1440), default=30, show_default=True, metavar="MINUTES", help="How far a time in the logbook may be from the journal's.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a PDF for the audit file.")
+@paper_option
 @font_option
-def audit(journal_path, head, logbook_csv, rotations_csv, config_path, as_of, as_json, pdf_path, font_paths):
-    """Check the journal, the logbook transcription and provider records; exit 1 with findings.
+def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, as_json, pdf_path, paper, font_paths):
+    """Check the journal, the logbook transcription and provider evidence; say what was read and every finding.
 
     \b
-    Checks: journal chain intact; every release rotated within the deadline; no use of a retired set;
-    drills at least every interval; witness is not the operator; >= k distinct custodians per use;
-    every journal event in the logbook and vice versa; bag serials sealed once, opened once.
+    The report lists its inputs (path, size, SHA-256), the window, every rule (pass, fail, not
+    checked) and the findings: journal chain and head code; time order; operator and witness two
+    people; releases with incident and reason, rotated in time and confirmed at the provider; no use
+    of a retired set; drills in time; no one holding k shares; retired sheets destroyed; no sheet
+    that never existed; a logbook row for every event and the reverse, every field agreeing;
+    custodians; bag serials. docs/AUDIT.md lists every rule.
+
+    \b
+    Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, or the
+    journal chain broken: the report still shows where).
 
     \b
     Example:
-      breakglass audit --journal journal.jsonl --logbook logbook.csv --config ceremony/example.toml
+      breakglass audit --journal journal.jsonl --head K7Q2-9XMB --logbook logbook.csv \\
+          --rotations cloudtrail.json --rotations credential-report.csv \\
+          --config ceremony.toml --pdf audit.pdf
     """
-    import json as json_module
-
-    from ..record.audit import Rules, format_report, parse_as_of, run_audit
-
-    if pdf_path is not None:
-        from ..system.files import check_target
-        from ..system.interrupts import import_whole
-
-        check_target(pdf_path)
-        import_whole("reportlab.pdfgen.canvas")
     use_fonts(font_paths)
-    rules = Rules()
-    if config_path is not None:
-        from ..record.config import load_config
-
-        config = load_config(config_path)
-        rules = Rules(config.rotation_deadline_days, config.drill_interval_days)
-    report = run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else now_utc(), head=head,
-                       logbook_csv=logbook_csv, rotations_csv=rotations_csv)
+    try:
+        report = _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, pdf_path)
+    except BreakglassError as e:
+        click.echo(f"error: cannot audit: {e}", err=True)
+        sys.exit(2)
     if as_json:
-        click.echo(json_module.dumps(report.to_json(), indent=2))
+        import json
+
+        click.echo(json.dumps(report.to_json(), indent=2))
     else:
+        from ..record.audit import format_report
+
         for line in format_report(report):
             click.echo(line)
     if pdf_path is not None:
         from ..paper.audit_report import render_audit
         from ..system.files import DOCUMENT, write_new_file
 
-        write_new_file(pdf_path, render_audit(report, journal_path), DOCUMENT)
+        try:
+            write_new_file(pdf_path, render_audit(report, chosen_paper(paper, _config(config_path))), DOCUMENT)
+        except BreakglassError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
         say(f"Report written to {pdf_path}")
-    if not report.clean:
-        sys.exit(1)
+    sys.exit(report.exit_code)
+
+
+def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, pdf_path):
+    from ..record.audit import Rules, parse_as_of, run_audit
+    from ..record.journal import normalize_code
+
+    if pdf_path is not None:  # refused before any work: a link, a folder, a device, an existing file
+        from ..system.files import check_target
+        from ..system.interrupts import import_whole
+
+        check_target(pdf_path)
+        import_whole("reportlab.pdfgen.canvas")
+    rules = Rules(time_tolerance_minutes=time_tolerance)
+    if config_path is not None:
+        from ..record.config import load_config
+
+        config = load_config(config_path)
+        rules = Rules(config.rotation_deadline_days, config.drill_interval_days, time_tolerance)
+    return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else now_utc(),
+                     head=normalize_code(head) if head else None, logbook_csv=logbook_csv, rotations=rotations,
+                     config_path=config_path)
+
+
+def _config(config_path):
+    """The ceremony config, for its paper size (already read once by _run, so it loads)."""
+    if config_path is None:
+        return None
+    from ..record.config import load_config
+
+    return load_config(config_path)

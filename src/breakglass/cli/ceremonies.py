@@ -20,6 +20,7 @@ from .common import (
     multi_line_option,
     paper_option,
     say,
+    solo_option,
     strip_newline_option,
     use_fonts,
 )
@@ -40,12 +41,13 @@ from .common import (
 @paper_option
 @format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
-@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal.")
-@click.option("--operator", help="Who runs the ceremony (recorded in the journal).")
-@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal (created if it does not exist).")
+@click.option("--operator", help="Who runs the ceremony (journalled; default: the config's administrator).")
+@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@solo_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
 @font_option
-def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, no_scan_check, font_paths):
+def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, solo, no_scan_check, font_paths):
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
@@ -64,7 +66,7 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
     plan = SplitPlan.from_options(
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
         paper=paper, config_path=config_path, out_dir=out_dir, journal_path=journal_path,
-        operator=operator, witness=witness, scan_check=not no_scan_check, share_format=int(share_format),
+        operator=operator, witness=witness, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
     )
     plan.check_before_secret()
     from ..system.secretio import read_secret
@@ -82,20 +84,28 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
 @click.option("--type-in", is_flag=True, help="Type shares line by line; each line is checked as you type it.")
 @click.option("--out", "out", metavar="PATH|-", help="Write the credential to a new 0600 file, or '-' for exactly its bytes on stdout.")
 @click.option("--verify-only", is_flag=True, help="Drill: recombine and authenticate, print the fingerprint and OK, never reveal the credential.")
-@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'drill' or 'release' event to this journal.")
-@click.option("--operator", help="Who recombines (recorded in the journal).")
-@click.option("--witness", help="Who witnesses (recorded in the journal).")
-@click.option("--incident", help="Incident or ticket id (recorded in the journal).")
-@click.option("--reason", help="Why the credential is needed (recorded in the journal).")
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="The set's journal (must exist): a 'drill' or 'release' event is appended; it also says which set is current.")
+@click.option("--operator", help="Who recombines (required with --journal).")
+@click.option("--witness", help="Who witnesses, not the operator (required with --journal).")
+@solo_option
+@click.option("--incident", help="Incident or ticket id (required for a journalled release).")
+@click.option("--reason", help="Why the credential is needed (required for a journalled release).")
+@click.option("--allow-retired", metavar="REASON", help="Recombine a set a rotation retired (forensics only); the reason is journalled and the audit reports it.")
 @dpi_option
 @click.option("--yes", "assume_yes", is_flag=True, help="Show the credential without asking (when it is shown on the terminal).")
-def recombine(scans, typed_files, type_in, out, verify_only, journal_path, operator, witness, incident, reason, dpi, assume_yes):
+def recombine(scans, typed_files, type_in, out, verify_only, journal_path, operator, witness, solo, incident, reason, allow_retired, dpi, assume_yes):
     """Recover the credential from any k sheets: scans, photos, PDFs, folders or typed text, in any order.
+
+    With --journal, sheets of several sets may be mixed: the current set is used and sheets of retired sets are
+    named and ignored; a retired set alone is refused (unless --allow-retired REASON).
 
     \b
     Examples:
-      breakglass recombine --verify-only scans/               (drill: prove the set works, reveal nothing)
-      breakglass recombine --out - scan1.jpg scan2.png | ...  (exact bytes to a pipe)
+      breakglass recombine --verify-only --journal journal.jsonl \\
+          --operator "Ana" --witness "Ben" scans/                  (a drill: reveals nothing)
+      breakglass recombine --journal journal.jsonl --operator "Ana" --witness "Ben" \\
+          --incident INC-42 --reason "SSO outage" scans/           (a release)
+      breakglass recombine --out - scan1.jpg scan2.png | ...      (exact bytes, nothing recorded)
       breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
     """
     interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
@@ -108,7 +118,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
     request = RecoveryRequest(
         scans=list(scans), typed_files=list(typed_files), type_in=type_in, out=out, verify_only=verify_only,
         journal_path=journal_path, operator=operator, witness=witness, incident=incident, reason=reason,
-        dpi=dpi, assume_yes=assume_yes,
+        dpi=dpi, assume_yes=assume_yes, solo=solo, allow_retired=allow_retired,
     )
     run_recovery(request, now_utc(), say)
 
@@ -133,19 +143,22 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @paper_option
 @format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
-@click.option("--operator", help="Who runs the rotation (recorded in the journal).")
-@click.option("--witness", help="Who witnesses it (recorded in the journal).")
+@click.option("--operator", help="Who runs the rotation (journalled; default: the config's administrator).")
+@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@solo_option
 @dpi_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
 @font_option
-def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, dpi, no_scan_check, font_paths):
+def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, solo, dpi, no_scan_check, font_paths):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
 
     Refuses if the new credential equals the old one. The old set is retired: its sheets must be destroyed.
+    The journal's rotate event names the old (retired) set, and the new set as new_set.
 
     \b
     Example:
-      breakglass rotate --journal journal.jsonl --secret-file - --out new-sheets/ old-scans/
+      breakglass rotate --journal journal.jsonl --operator "Ana" --witness "Ben" --secret-file - \\
+          --out new-sheets/ old-scans/
     """
     interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.rotate import RotateRequest, run_rotate
@@ -157,7 +170,7 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
         journal_path=journal_path, secret_file=secret_file, multi_line=multi_line, strip_newline=strip_newline, out_dir=out_dir, scans=list(scans),
         typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
         custodians=custodians, copies=copies, paper=paper, config_path=config_path, operator=operator,
-        witness=witness, dpi=dpi, scan_check=not no_scan_check, share_format=int(share_format),
+        witness=witness, dpi=dpi, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
     ), now_utc(), say)
 
 

@@ -50,6 +50,12 @@ def use_fonts(paths: tuple[Path, ...]) -> None:
 
         add_fonts(paths)
 
+solo_option = click.option(
+    "--solo", metavar="REASON",
+    help="Only one person is there: run without a witness (or with the operator as witness). The reason is "
+    "journalled and the audit reports it.",
+)
+
 
 def say(message: str = "") -> None:
     """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential.

@@ -15,7 +15,7 @@ import click
 from ..errors import BreakglassError
 from ..system import interrupts
 from ..system.clock import now_utc
-from .common import CONTEXT, chosen_paper, font_option, paper_option, use_fonts
+from .common import CONTEXT, chosen_paper, font_option, paper_option, solo_option, use_fonts
 
 
 @click.group(context_settings=CONTEXT)
@@ -270,7 +270,8 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
         holders = []
     holders = [h for h in holders if isinstance(h, dict) and "share" in h]
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
-    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config))
+    k = origin.extra.get("k") if origin is not None and isinstance(origin.extra.get("k"), int) else None
+    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k)
     _write_out(out, pdf, force)
     click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
 
@@ -287,16 +288,20 @@ def _parse_sheet(text: str) -> tuple[int, int]:
 
 
 @click.command("destroy", context_settings=CONTEXT)
-@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal to record the destruction in.")
+@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal (must exist); the destruction is recorded in it.")
 @click.option("--set", "set_id", required=True, metavar="SET_ID", help="The set the sheets belong to (normally retired by a rotation).")
 @click.option("--sheet", "sheets", required=True, multiple=True, metavar="SHARE[.COPY]", help="A sheet destroyed: share number, and copy if not 1 (repeat).")
 @click.option("--bag", "bags", multiple=True, metavar="SERIAL", help="Bag serial each sheet came from, in the order of --sheet (repeat; as many as --sheet).")
 @click.option("--operator", required=True, metavar="NAME", help="Who destroyed the sheets.")
-@click.option("--witness", required=True, metavar="NAME", help="Who witnessed it (not the operator).")
-def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tuple[str, ...], operator: str, witness: str) -> None:
+@click.option("--witness", metavar="NAME", help="Who witnessed it (not the operator; required unless --solo).")
+@solo_option
+def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tuple[str, ...], operator: str, witness: str | None,
+            solo: str | None) -> None:
     """Record the witnessed destruction of old sheets in the journal.
 
-    Prints the event code of the 'destroy' event it appends.
+    Prints the event code (and time) of the 'destroy' event it appends. Refused, with nothing recorded: a set
+    this journal never made, a sheet that was never printed (e.g. sheet 6 of a 5-share set), a sheet already
+    recorded destroyed, or the same person as operator and witness.
 
     \b
     Example (share 1, and both copies of share 2):
@@ -304,14 +309,15 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
           --sheet 1 --sheet 2.1 --sheet 2.2 --bag TB-1001 --bag TB-1002 --bag TB-1003 \\
           --operator "Alice Moreau" --witness "Bongani Dlamini"
 
-    Write the printed event code on the logbook's destruction page. Destroying sheets of a set that was not
-    retired by a rotation is allowed but unusual: a warning is printed.
+    Write the printed event code and time on the logbook's destruction page. Destroying sheets of a set that
+    was not retired by a rotation is allowed but unusual: a warning is printed.
     """
     from ..format.share import parse_set_id_text, set_id_text
-    from ..record.journal import append_event, read_journal, require_intact, set_origin
+    from ..record.journal import append_event, read_journal, require_journal, set_origin, stamped
+    from ..record.people import check_two_people
+    from ..record.sets import SetHistory
 
-    if operator.strip().casefold() == witness.strip().casefold():
-        raise BreakglassError("the witness must be someone other than the operator")
+    check_two_people(operator, witness, solo, journalled=True)
     set_text = set_id_text(parse_set_id_text(set_id))
     parsed = [_parse_sheet(s) for s in sheets]
     seen: set[tuple[int, int]] = set()
@@ -323,18 +329,16 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         raise BreakglassError(f"{len(bags)} --bag serial(s) for {len(parsed)} --sheet(s): give one bag per sheet, in the same order, or none")
     if any(not b.strip() for b in bags):
         raise BreakglassError("--bag serials cannot be empty")
-    require_intact(journal_path)
-    entries = read_journal(journal_path) if journal_path.exists() else []
+    require_journal(journal_path)
+    entries = read_journal(journal_path)
+    history = SetHistory(entries)
     origin = set_origin(entries, set_text)
     warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
     if origin is None:
-        warn(f"set {set_text} has no split or rotate event in {journal_path}: recording the destruction anyway")
-    else:
-        known = {(int(s["share"]), int(s.get("copy", 1))) for s in origin.extra.get("sheets", []) if isinstance(s, dict) and "share" in s}
-        unknown = [f"{s}.{c}" for s, c in parsed if known and (s, c) not in known]
-        if unknown:
-            warn(f"sheet(s) {', '.join(unknown)} are not among the sheets recorded for set {set_text}")
-    if not any(e.event == "rotate" and e.set == set_text for e in entries):
+        raise BreakglassError(f"set {set_text} was never made in journal {journal_path} (no split or rotation of it): "
+                              "check the set id on the sheets; nothing was recorded")
+    _refuse_unknown_sheets(history, set_text, parsed, warn)
+    if set_text not in history.retired:
         warn(f"set {set_text} has not been retired by a rotation: destroying sheets of a live set is unusual")
     records = []
     for i, (share, copy) in enumerate(parsed):
@@ -342,11 +346,29 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         if bags:
             record["bag"] = bags[i].strip()
         records.append(record)
+    extra: dict = {"sheets": records}
+    if solo:
+        extra["solo"] = solo
     entry = append_event(
         journal_path, "destroy", set_id=set_text, shares=sorted({s for s, _ in parsed}),
         fingerprint=_origin_fingerprint(origin), operator=operator, witness=witness,
-        extra={"sheets": records}, now=now_utc(),
+        extra=extra, now=now_utc(),
     )
     listed = ", ".join(f"{s}.{c}" for s, c in parsed)
     click.echo(f"Recorded destruction of {len(parsed)} sheet(s) of set {set_text} ({listed}).")
-    click.echo(f"Event code: {entry.code}  (write it on the logbook's destruction page)")
+    click.echo(f"Event code: {stamped(entry)}  (write it, with its time, on the logbook's destruction page)")
+
+
+def _refuse_unknown_sheets(history, set_text: str, parsed: list[tuple[int, int]], warn) -> None:
+    """Only sheets that were printed, and not already destroyed, can be destroyed now."""
+    unknown = [f"{s}.{c}" for s, c in parsed if history.sheet_exists(set_text, s, c) is False]
+    if unknown:
+        printed = ", ".join(f"{s}.{c}" for s, c in sorted(history.sheets(set_text))) or f"shares 1 to {history.n(set_text)}"
+        raise BreakglassError(f"sheet(s) {', '.join(unknown)} of set {set_text} were never printed (printed: {printed}); "
+                              "nothing was recorded")
+    gone = history.destroyed.get(set_text, {})
+    again = [f"{s}.{c} (by {gone[(s, c)].code})" for s, c in parsed if (s, c) in gone]
+    if again:
+        raise BreakglassError(f"sheet(s) {', '.join(again)} of set {set_text} were already recorded destroyed; nothing was recorded")
+    if any(history.sheet_exists(set_text, s, c) is None for s, c in parsed):
+        warn(f"the journal does not list the sheets of set {set_text}: the sheet numbers could not be checked")

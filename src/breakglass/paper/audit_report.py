@@ -1,16 +1,16 @@
 """The audit report as a PDF for the audit file (`breakglass audit --pdf FILE`).
 
-Title, the journal audited, as-of date, entry count and head code, the verdict (CLEAN or N findings), a table
-of findings (event code, check, message; long messages wrap), the notes, and lines for the auditor to sign.
-Paper rules as for the logbook: everything inside paper.safe_area, so it prints whole on A4 and Letter.
+Title; the window and the journal (entries, head code, the code from paper); the verdict (CLEAN, N findings,
+or CANNOT AUDIT); what was read (each input's role, path, kind, size and SHA-256, so the report can be tied to
+the exact files); every rule with pass, fail or not checked (and why not); the findings (where, rule, message,
+wrapped); the notes; lines for the auditor to sign. Everything inside paper.safe_area, on A4 and Letter.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import __version__
-from ..record.audit import AuditReport
+from ..record.audit import CANNOT_AUDIT, AuditReport
+from ..record.findings import FAIL, NOT_CHECKED
 from . import pdfkit
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
 
@@ -19,34 +19,35 @@ GREEN = (0.05, 0.45, 0.2)
 RED = (0.7, 0.08, 0.08)
 
 
-def render_audit(report: AuditReport, journal_path: Path, paper: str = "a4") -> bytes:
+def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
     """The report as PDF bytes."""
     head = report.head_code or "-"
     furniture = pdfkit.Furniture(
         header_left=f"breakglass audit  ·  as of {report.as_of or '-'}",
         header_right=f"journal head {head}",
-        footer_left=f"breakglass {__version__}. Each finding names the event code to look up in the journal and the paper logbook.",
+        footer_left=f"breakglass {__version__}. Each finding names the event code or logbook row to look up.",
         page_label=lambda page, pages: f"page {page} of {pages}",
     )
 
     def draw(p: pdfkit.Page) -> None:
         p.new_page()
-        c = p.c
-        c.setFont(BOLD, 20)
-        c.drawString(p.left, p.y - 20, TITLE)
+        p.c.setFont(BOLD, 20)
+        p.c.drawString(p.left, p.y - 20, TITLE)
         p.y -= 34
         p.key_values([
-            ("Journal", str(journal_path), MONO, 9.5),
-            ("As of", report.as_of or "-", FONT, 10),
-            ("Entries", str(report.entries), FONT, 10),
+            ("Window", f"{report.window_start or '(no entries)'}  to  {report.as_of or '-'}", FONT, 10),
+            ("Journal entries", f"{report.entries} ({report.audited} inside the window)", FONT, 10),
             ("Head code", head, MONO_BOLD, 12),
+            ("Code on paper", report.head_given or "not given (--head)", MONO if report.head_given else FONT, 10),
         ], label_width=100)
         p.y -= 14
         _verdict(p, report)
+        _inputs(p, report)
+        _rules(p, report)
         if report.findings:
             p.heading("Findings", size=13, space=60)
-            rows = [[[(f.code, MONO_BOLD, 8.5)], f.check, f.message] for f in report.findings]
-            p.table([("Code", 0.16), ("Check", 0.13), ("Finding", 0.71)], rows, min_height=18, size=8.5,
+            rows = [[[(f.where, MONO_BOLD, 8.5)], f.rule, f.message] for f in report.findings]
+            p.table([("Where", 0.13), ("Rule", 0.15), ("Finding", 0.72)], rows, min_height=18, size=8.5,
                     continued="Findings (continued)", shade_rows={i for i in range(len(rows)) if i % 2})
             p.y -= 14
         if report.notes:
@@ -70,19 +71,46 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
     c.setFillColorRGB(*color)
     c.setFont(BOLD, 16)
     count = len(report.findings)
-    verdict = "CLEAN" if report.clean else f"{count} finding{'s' if count != 1 else ''}"
+    if report.verdict == CANNOT_AUDIT:
+        verdict, explain = "CANNOT AUDIT", "The journal's chain is broken: no rule after it was applied. Find out why first."
+    elif report.clean:
+        skipped = ", ".join(r.id for r in report.not_checked)
+        verdict = "CLEAN"
+        explain = "No rule that was applied found a lapse." + (f" Not checked: {skipped}." if skipped else "")
+    else:
+        verdict = f"{count} finding{'s' if count != 1 else ''}"
+        explain = "Each finding below is one lapse to explain or fix; the audit exits 1 until none remain."
     c.drawString(p.left + 12, p.y - 25, verdict)
     c.setFillColorRGB(*GREY)
     c.setFont(FONT, 8.5)
-    explain = ("No rule was broken: the journal chain is intact and every check passed."
-               if report.clean else "Each finding below is one lapse to explain or fix; the audit exits 1 until none remain.")
     x = p.left + 24 + c.stringWidth(verdict, BOLD, 16)
     lines = p.wrap(explain, FONT, 8.5, p.right - x - 10)
-    for i, line in enumerate(lines[:2]):
-        c.drawString(x, p.y - 17 - i * 10.5 - (5 if len(lines) == 1 else 0), line)
+    for i, line in enumerate(lines[:3]):
+        c.drawString(x, p.y - 13 - i * 10 - (5 if len(lines) == 1 else 0), line)
     c.setFillColorRGB(*INK)
     c.setStrokeColorRGB(*INK)
     p.y -= height + 16
+
+
+def _inputs(p: pdfkit.Page, report: AuditReport) -> None:
+    p.heading("What was read", size=13, space=60)
+    rows = [[[(i.role, BOLD, 8.5)], [(str(i.path), MONO, 7.5), (i.kind, FONT, 7.5), (f"SHA-256 {i.sha256}", MONO, 7)],
+             str(i.size)] for i in report.inputs]
+    p.table([("Input", 0.12), ("File, what it was read as, and its SHA-256", 0.74), ("Bytes", 0.14)], rows,
+            min_height=18, size=8, continued="What was read (continued)")
+    p.y -= 14
+
+
+def _rules(p: pdfkit.Page, report: AuditReport) -> None:
+    p.heading("Rules applied", size=13, space=60)
+    rows = []
+    for r in report.rules:
+        status = r.status.upper() + (f" ({r.findings})" if r.status == FAIL else "")
+        detail = [(r.title, FONT, 7.8)] + ([(f"not checked: {r.why_not}", FONT, 7.3)] if r.status == NOT_CHECKED else [])
+        rows.append([[(r.id, MONO_BOLD, 8)], detail, [(status, BOLD, 8)]])
+    p.table([("Rule", 0.18), ("What it checks", 0.64), ("Result", 0.18)], rows, min_height=16, size=8,
+            continued="Rules applied (continued)")
+    p.y -= 14
 
 
 def _signature(p: pdfkit.Page) -> None:

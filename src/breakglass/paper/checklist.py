@@ -81,9 +81,10 @@ def _when(moment) -> str:
 
 
 def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: list[dict], label: str,
-                     paper: str = "a4") -> bytes:
+                     paper: str = "a4", k: int | None = None) -> bytes:
     """The checklist PDF for one release or drill event. `holders` lists the sheets of the event's set as
-    recorded when the set was made ({"share", "copy", "holder"} each; may be empty)."""
+    recorded when the set was made ({"share", "copy", "holder"} each; may be empty); `k` is the set's threshold
+    (from its split), to name the sheets the rotation needs."""
     if entry.event not in CHECKLIST_EVENTS:
         raise BreakglassError(
             f"event {entry.code} is a {entry.event}, not a release or drill: give the code of the release or drill "
@@ -100,7 +101,8 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
         "deadline": _when(when + timedelta(days=deadline_days)), "rotation_deadline_days": deadline_days,
         "drill_interval_days": drill_days, "next_drill_due": (when + timedelta(days=drill_days)).strftime("%Y-%m-%d"),
         "contact": (config.contact if config and config.contact else "the security contact"),
-        "k": config.k if config else "k",
+        "k": k or (config.k if config else "k"),
+        "rotation_sheets": rotation_sheets(entry, sheets, k or (config.k if config else None)),
     }
 
     def draw(p: _Page) -> None:
@@ -111,6 +113,26 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
 
     title = f"After-use checklist {entry.code} set {entry.set}"
     return pdfkit.render(paper, title, lambda canvas, area, total: _Page(canvas, area, words, values, total), draw)
+
+
+def rotation_sheets(entry: Entry, sheets: list[Holder], k: int | None) -> str:
+    """Which old sheets to bring to the rotation: the ones this use read (their custodians have just handled
+    them), and, should one of them not come, which others can stand in, with their holders."""
+    if not sheets:
+        return "any k sheets of distinct shares of the old set (the journal does not list their holders)"
+    recorded = entry.extra.get("used")
+    used = [s for s in recorded if type(s) is int] if isinstance(recorded, list) else []
+    used = used or list(entry.shares)
+
+    def named(share: int) -> str:
+        people = sorted({h.holder for h in sheets if h.share == share and h.holder})
+        return f"{share} ({' or '.join(people)})" if people else str(share)
+
+    others = sorted({h.share for h in sheets} - set(used))
+    text = f"shares {', '.join(named(s) for s in used)}, read at this {entry.event}"
+    if others:
+        text += f"; for each of them who cannot come, add any 1 of shares {', '.join(named(s) for s in others)}"
+    return text + (f" (any {k} distinct shares will do)" if k else "")
 
 
 def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
@@ -129,9 +151,12 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
     ]
     if incident:
         rows.append((p.w("summary", "incident"), incident, FONT, 9.5))
-    rows.append((p.w("summary", "deadline"), p.w("summary", "deadline_value"), BOLD, 12))
-    if config is None:
-        rows.append(("", p.w("summary", "deadline_default"), FONT, 8))
+    if entry.event == "drill":  # nothing was revealed: no rotation is due
+        rows.append((p.w("summary", "deadline"), p.w("summary", "deadline_drill"), FONT, 9.5))
+    else:
+        rows.append((p.w("summary", "deadline"), p.w("summary", "deadline_value"), BOLD, 12))
+        if config is None:
+            rows.append(("", p.w("summary", "deadline_default"), FONT, 8))
     rows.append((p.w("summary", "drill"), p.w("summary", "drill_value"), FONT, 9.5))
     if config is not None and config.contact:
         rows.append((p.w("summary", "contact"), config.contact, FONT, 9))

@@ -24,99 +24,9 @@ from ..record.journal import Entry
 from ..system.package import fingerprint as package_fingerprint
 from . import pdfkit, sizes, wording
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
+from .scripts import SCRIPT_NAMES, load_script, script_markdown, write_scripts
 
-SCRIPT_NAMES = ("split", "release", "drill", "rotation", "destruction")
-
-
-# ---------------------------------------------------------------- scripts (templates/logbook.toml)
-
-
-@dataclass(frozen=True)
-class Step:
-    number: int
-    who: str
-    text: str
-    command: str = ""
-
-
-@dataclass(frozen=True)
-class Script:
-    name: str
-    file: str
-    title: str
-    purpose: str
-    roles: tuple[str, ...]
-    before: tuple[str, ...]
-    steps: tuple[Step, ...]
-    after: tuple[str, ...]
-
-
-def load_script(name: str) -> Script:
-    """A ceremony script from templates/logbook.toml."""
-    words = wording.load("logbook")
-    try:
-        raw = words["scripts"][name]
-        steps = tuple(
-            Step(i, s["who"], s["text"], s.get("command", "")) for i, s in enumerate(raw["steps"], 1)
-        )
-        return Script(
-            name, raw["file"], raw["title"], raw["purpose"], tuple(raw.get("roles", ())),
-            tuple(raw.get("before", ())), steps, tuple(raw.get("after", ())),
-        )
-    except (KeyError, TypeError) as e:
-        raise BreakglassError(f"templates/logbook.toml: script '{name}' is incomplete (missing {e})") from None
-
-
-def script_markdown(script: Script) -> str:
-    """The script as a Markdown document (what ceremony/<file> holds)."""
-    words = wording.load("logbook")
-    out = [
-        f"# {script.title}",
-        "",
-        "<!-- Generated from templates/logbook.toml by `python -m breakglass.paper.logbook --write-scripts ceremony`."
-        " Edit the TOML, then regenerate; the paper logbook prints the same steps. -->",
-        "",
-        script.purpose,
-        "",
-        f"Script version {words.get('script_version', '')}. Placeholders in commands: JOURNAL is the journal file,"
-        " DIR the folder for new sheets, SCANS/OLD_SCANS the scanned sheets, CODE the last event code written in"
-        " the paper logbook, CSV the logbook transcription given to the audit.",
-        "",
-        "## Roles",
-        "",
-        *[f"- {r}" for r in script.roles],
-        "",
-        "## Before you start",
-        "",
-        *[f"- {b}" for b in script.before],
-        "",
-        "## Steps",
-        "",
-        "Done in this order. The witness notes the time and initials each step in the logbook.",
-        "",
-    ]
-    for step in script.steps:
-        out.append(f"{step.number}. **{step.who}**: {step.text}")
-        if step.command:
-            pad = " " * len(f"{step.number}. ")  # inside the list item, however many digits
-            out += ["", f"{pad}```", f"{pad}{step.command}", f"{pad}```", ""]
-    if out[-1] == "":
-        out.pop()
-    out += ["", "## Notes", "", *[f"- {a}" for a in script.after], ""]
-    return "\n".join(out)
-
-
-def write_scripts(folder: Path) -> list[Path]:
-    from ..system.files import DOCUMENT, write_new_file
-
-    written = []
-    for name in SCRIPT_NAMES:
-        script = load_script(name)
-        path = folder / script.file
-        write_new_file(path, script_markdown(script).encode("utf-8"), DOCUMENT, force=True)
-        written.append(path)
-    return written
-
+__all__ = ["SCRIPT_NAMES", "gather", "load_script", "render_logbook", "script_markdown", "write_scripts"]
 
 # ---------------------------------------------------------------- inputs
 
@@ -349,6 +259,8 @@ def _script(p: _Page) -> None:
         paras = [(step.text, FONT, 8.5)]
         if step.command:
             paras.append((step.command, MONO, 7.5))
+        if step.code:
+            paras.append((f"Event code: {step.code}", BOLD, 7.5))
         rows.append([str(step.number), [(step.who, BOLD, 8.5)], paras, "", ""])
     p.table(columns, rows, min_height=26, continued=p.w("script", "title", title=script.title))
 
@@ -358,6 +270,7 @@ def _custody(p: _Page) -> None:
     p.new_page()
     p.title(p.w("custody", "title"))
     p.paragraph(p.w("custody", "intro"))
+    _code_record(p, "custody", "record")
     cols = p.w("custody", "columns")
     columns = list(zip(cols, [0.08, 0.07, 0.27, 0.17, 0.11, 0.30], strict=True))
     rows = []
@@ -369,6 +282,7 @@ def _custody(p: _Page) -> None:
         rows.append([[(str(s.share), BOLD, 11)], str(s.copy), who, "", "[ ]", ""])
     p.table(columns, rows, min_height=34, continued=p.w("custody", "title"))
     p.y -= 10
+    _code_record(p, "custody", "readback")
     p.paragraph(p.w("custody", "acknowledgement"), size=8, color=GREY)
 
 
@@ -402,7 +316,8 @@ def _release(p: _Page) -> None:
         p.y -= 20
         p.field_row([(w["date"], ""), (w["incident"], "")])
         p.field_row([(w["requester"], ""), (w["approver"], "")])
-        p.field_row([(w["operator"], ""), (w["witness"], "")], gap=8)
+        p.field_row([(w["operator"], ""), (w["witness"], "")])
+        p.field_row([(w["set_id"], ""), (w["new_set_id"], "")], gap=8)
         # reason
         c.setFont(BOLD, 9)
         c.drawString(p.left, p.y - 10, w["reason"])
@@ -446,7 +361,13 @@ def _release(p: _Page) -> None:
         code_label = w["event_code"]
         c.setFont(BOLD, 9)
         c.drawString(p.left, p.y - 36, code_label)
-        p.code_boxes(p.left + c.stringWidth(code_label, BOLD, 9) + 14, p.y - 41)
+        x = p.left + c.stringWidth(code_label, BOLD, 9) + 14
+        x += p.code_boxes(x, p.y - 41) + 16
+        c.setFont(BOLD, 9)
+        c.drawString(x, p.y - 36, w["event_time"])
+        x += c.stringWidth(w["event_time"], BOLD, 9) + 6
+        c.setLineWidth(0.4)
+        c.line(x, p.y - 37, min(x + 110, p.right), p.y - 37)
         p.y -= 50
         p.field_row([(w["machine"], ""), (w["start"], ""), (w["end"], ""),
                      (p.w("release", "rotation_due"), "")], gap=10)
@@ -475,6 +396,28 @@ def _release(p: _Page) -> None:
         p.field_row([(s, "") for s in w["signatures"]], height=40)
 
 
+def _code_record(p: _Page, section: str, prefix: str) -> None:
+    """A boxed line for an event the tool records: its title, code boxes, then write-in fields (time, people)."""
+    words = p.words[section]
+    fields = list(words[f"{prefix}_fields"])
+    height = 22 + 30
+    p.need(height + 8)
+    c = p.c
+    c.setFont(BOLD, 9)
+    c.drawString(p.left, p.y - 10, words[f"{prefix}_title"])
+    p.y -= 16
+    label = words[f"{prefix}_code"]
+    c.setFont(FONT, 8)
+    c.drawString(p.left, p.y - 14, label)
+    x = p.left + c.stringWidth(label, FONT, 8) + 8
+    boxes = p.code_boxes(x, p.y - 20)
+    x += boxes + 12
+    width = (p.right - x) / len(fields)
+    for i, name in enumerate(fields):
+        p.field(x + i * width, width - 4, name, height=26)
+    p.y -= 30 + 8
+
+
 def _destruction(p: _Page) -> None:
     d = p.data
     p.new_page()
@@ -486,6 +429,8 @@ def _destruction(p: _Page) -> None:
     rows = [[[(str(s.share), BOLD, 10)], str(s.copy), [(s.name or "", FONT, 8)], "", "[ ]", "", "", "", ""] for s in d.sheets]
     rows += [["", "", "", "", "[ ]", "", "", "", ""] for _ in range(2)]  # a spoiled print, a spare copy
     p.table(columns, rows, min_height=28, continued=p.w("destruction", "title"))
+    p.y -= 10
+    _code_record(p, "destruction", "record")
 
 
 def _closing(p: _Page) -> None:

@@ -3,9 +3,10 @@
     shape_problem(data)       why a parsed line is not an entry breakglass writes, or None
     check_extra(value)        refuse extra fields that are not plain JSON or that name secret material
 
-Reading is strict about the fields breakglass itself writes (docs/JOURNAL.md): a journal whose chain is
-intact can still have been rewritten wholesale with fresh hashes, so every reader (audit, checklist, rotate,
-destroy) must be able to trust a known field's type. Unknown extra fields are allowed and left alone.
+Reading is strict about the core fields (their types, a set id that is one, a time that is a real time);
+extra fields are JSON of any shape: a hand-made journal (a chain rewritten with fresh hashes) may hold odd
+ones, and every reader of an extra field checks its type itself (record/sets.py), so the audit can still
+judge such a journal and report what is wrong with it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ EVENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EXTRA_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _SET_RE = re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
-_CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-MAX_NUMBER = 10**6  # share, copy, k, n, line counts: anything larger is not written by breakglass
+MAX_NUMBER = 10**6  # share numbers: anything larger is not written by breakglass
 
 # Words that mark a field as secret material; matched against the parts of a key split at '_'.
 _SECRET_WORDS = {
@@ -33,47 +33,12 @@ _SECRET_WORDS = {
 _SECRET_JOINED = ("sharedata", "keyshare", "sharetext", "sharebytes", "apikey", "secretkey", "privatekey", "datakey")
 
 
-def _number(value: object) -> bool:
-    return type(value) is int and 0 <= value <= MAX_NUMBER
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str)
-
-
 def _numbers(value: object) -> bool:
-    return isinstance(value, list) and all(_number(v) for v in value)
-
-
-def _pairs(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 and _number(p[0]) and _number(p[1]) for p in value)
-
-
-_SHEET_FIELDS = {"share": _number, "copy": _number, "holder": _text, "bag": _text}
-
-
-def _sheets(value: object) -> bool:
-    """[{"share", "copy", "holder" | "bag"}]: the sheets of a split or rotation, or the sheets destroyed."""
-    return isinstance(value, list) and all(
-        isinstance(s, dict) and "share" in s and all(check(s[k]) for k, check in _SHEET_FIELDS.items() if k in s)
-        for s in value
-    )
+    return isinstance(value, list) and all(type(v) is int and 0 <= v <= MAX_NUMBER for v in value)
 
 
 def _set_text(value: object) -> bool:
     return isinstance(value, str) and bool(_SET_RE.match(value))
-
-
-def _code(value: object) -> bool:
-    return isinstance(value, str) and bool(_CODE_RE.match(value))
-
-
-# The extra fields breakglass writes (docs/JOURNAL.md, "Which command writes which event"), by type.
-KNOWN_EXTRAS = {
-    "k": _number, "n": _number, "label": _text, "sheets": _sheets, "new_set": _set_text,
-    "new_fingerprint": _text, "used": _numbers, "copies": _pairs, "incident": _text, "reason": _text,
-    "retired_by": _code,
-}
 
 
 def _time_ok(value: object) -> bool:
@@ -104,7 +69,6 @@ def shape_problem(data: object) -> str | None:
         ("witness", data["witness"] is None or isinstance(data["witness"], str)),
         ("prev", isinstance(data["prev"], str) and bool(_HEX64.match(data["prev"]))),
     ]
-    checks += [(key, check(data[key])) for key, check in KNOWN_EXTRAS.items() if key in data]
     bad = [name for name, good in checks if not good]
     if bad:
         return f"has an invalid {', '.join(bad)}"

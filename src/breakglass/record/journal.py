@@ -334,6 +334,20 @@ def require_intact(path: Path) -> None:
         raise BreakglassError(broken_message(path, result.problem))
 
 
+def require_journal(path: Path) -> None:
+    """An existing, intact journal. Every command but split (which starts a journal) records into the set's own
+    journal: a typo in --journal must be an error, not a new, empty history."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise BreakglassError(f"journal {path} does not exist; give the set's journal (only split starts a new one)")
+    require_intact(path)
+
+
+def stamped(entry: Entry) -> str:
+    """An event code with its time, as people copy both into the logbook: 'K7Q2-9XMB at 2026-06-10 02:00 UTC'."""
+    return f"{entry.code} at {entry.time[:10]} {entry.time[11:16]} UTC"
+
+
 def created_set(entry: Entry) -> str | None:
     """The set an event brings into being: a split's own set, or the new set of a rotation; else None."""
     if entry.event == "split":

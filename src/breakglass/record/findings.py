@@ -1,0 +1,114 @@
+"""What the audit's rules share: a finding, a rule, and the context every rule reads.
+
+A finding names where (an event code, a logbook row, a set), the rule, and in words what is wrong; when it
+compares the logbook with the journal it also carries the row, the field and both values, so the auditor can
+go straight to the line on paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterable
+
+from .evidence import EvidenceSet
+from .journal import Entry
+from .sets import SetHistory
+from .transcription import LogbookRow, Transcription
+
+PASS, FAIL, NOT_CHECKED = "pass", "fail", "not checked"
+CEREMONY_EVENTS = ("split", "drill", "release", "rotate", "destroy", "reissue")
+USE_EVENTS = ("drill", "release")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    where: str  # an event code, "row N", "set X" or "journal"
+    message: str
+    row: int | None = None
+    field: str | None = None
+    logbook: str | None = None
+    journal: str | None = None
+
+    def line(self) -> str:
+        return f"{self.where:<11} {self.message}  [{self.rule}]"
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Rules:
+    rotation_deadline_days: int = 7
+    drill_interval_days: int = 90
+    time_tolerance_minutes: int = 30
+
+    @property
+    def deadline(self) -> timedelta:
+        return timedelta(days=self.rotation_deadline_days)
+
+    @property
+    def tolerance(self) -> timedelta:
+        return timedelta(minutes=self.time_tolerance_minutes)
+
+
+@dataclass
+class Context:
+    """Everything the rules read. `entries` are the journal events up to the as-of moment, `all_entries` the
+    whole journal."""
+
+    entries: list[Entry]
+    all_entries: list[Entry]
+    rules: Rules
+    as_of: datetime
+    head: str | None = None
+    journal_path: object = None
+    transcription: Transcription | None = None
+    evidence: EvidenceSet | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sets = SetHistory(self.entries)
+        self.by_code: dict[str, Entry] = {e.code: e for e in self.entries}
+        later = {e.code for e in self.all_entries if e.when > self.as_of}
+        # Rows of events after the window, and undated-by-code rows written after it, are outside the audit.
+        self.rows: list[LogbookRow] = [
+            r for r in (self.transcription.rows if self.transcription else [])
+            if r.event_code not in later and not (r.event_code is None and r.when is not None and r.when > self.as_of)
+        ]
+
+    def changes(self) -> list:
+        """Changes of the credential the provider records, up to the as-of moment (evidence.CHANGE items)."""
+        return [c for c in (self.evidence.changes() if self.evidence else []) if c.when <= self.as_of]
+
+    def uses(self) -> list:
+        return [u for u in (self.evidence.uses() if self.evidence else []) if u.when <= self.as_of]
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str  # what passing means, in one line (also the documentation's wording)
+    check: Callable[[Context], Iterable[Finding]]
+    unavailable: Callable[[Context], str | None] = lambda ctx: None  # why it cannot be checked, if so
+
+
+def needs_logbook(ctx: Context) -> str | None:
+    return None if ctx.transcription else "no --logbook transcription given"
+
+
+def day(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d}"
+
+
+def stamp(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def days(delta: timedelta) -> str:
+    return f"{delta.total_seconds() / 86400:.1f} days"
