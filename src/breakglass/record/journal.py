@@ -17,7 +17,6 @@ import fcntl
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,7 +26,7 @@ from ..errors import BreakglassError
 from ..format import encoding
 from ..format.share import MAX_SHARES, parse_set_id_text, set_id_text
 from ..system import files, interrupts
-from ..system.inputs import MAX_JOURNAL, size_text
+from ..system.inputs import MAX_JOURNAL, kind_of, size_text
 from .entry_rules import CORE_FIELDS, EVENT_RE, EXTRA_KEY_RE, TIME_FORMAT, check_extra, shape_problem
 
 GENESIS = "0" * 64
@@ -180,8 +179,9 @@ def parse(raw: bytes) -> Parsed:
 def _check_file(fd: int, path: Path) -> int:
     """The size of the journal open at fd; refuses anything but a regular file of a sane size."""
     st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        raise BreakglassError(f"journal {path} is not a regular file (a folder, pipe, socket or device)")
+    kind = kind_of(st.st_mode)
+    if kind:
+        raise BreakglassError(f"journal {path} is {kind}, not a journal file (give the journal file itself)")
     if st.st_size > MAX_JOURNAL:
         raise BreakglassError(f"journal {path} is over {size_text(MAX_JOURNAL)}; that is not a breakglass journal")
     return st.st_size
@@ -321,12 +321,9 @@ def require_intact(path: Path) -> None:
         return
     except OSError as e:
         raise BreakglassError(f"cannot read journal {path}: {files.reason(e)}") from None
-    if stat.S_ISLNK(st.st_mode):
-        raise BreakglassError(f"journal {path} is a symbolic link; give the journal file itself")
-    if stat.S_ISDIR(st.st_mode):
-        raise BreakglassError(f"journal {path} is a folder, not a journal file")
-    if not stat.S_ISREG(st.st_mode):
-        raise BreakglassError(f"journal {path} is not a regular file (a pipe, socket or device)")
+    kind = kind_of(st.st_mode)
+    if kind:
+        raise BreakglassError(f"journal {path} is {kind}, not a journal file (give the journal file itself)")
     if st.st_size == 0:
         return
     result = verify_journal(path)

@@ -22,11 +22,11 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import stat
 from pathlib import Path
 
 from ..errors import BreakglassError
 from . import interrupts
+from .inputs import kind_of
 
 PRIVATE = 0o600  # the credential, sheets (each is a share), manifests, the journal: whatever the umask
 DOCUMENT = 0o644  # logbook, checklist, audit report: no secret in them; the umask may narrow this further
@@ -71,12 +71,9 @@ def check_target(path: Path | str, force: bool = False, *, hint: str = "choose a
     except OSError as e:
         raise cannot_write(path, e) from None
     if st is not None:
-        if stat.S_ISLNK(st.st_mode):
-            raise BreakglassError(f"{path} is a symbolic link; breakglass never writes through one (choose another name)")
-        if stat.S_ISDIR(st.st_mode):
-            raise BreakglassError(f"{path} is a folder, not a file name")
-        if not stat.S_ISREG(st.st_mode):
-            raise BreakglassError(f"{path} is a device, pipe or socket, not a file; refusing to write there")
+        kind = kind_of(st.st_mode)
+        if kind:
+            raise BreakglassError(f"{path} is {kind}, not a file; breakglass never writes there or through it")
         if not force:
             raise BreakglassError(f"{path} already exists; refusing to overwrite it ({hint})")
     folder = path.parent

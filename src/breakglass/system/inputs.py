@@ -44,7 +44,12 @@ def size_text(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit >= MIB else f"{limit // KIB} KiB"
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words ('a folder', 'a pipe (FIFO)'...); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -81,7 +86,7 @@ def _open_fd(path: Path, what: str, *, streams: bool) -> tuple[int, bool]:
         os.set_blocking(fd, True)
         return fd, True
     os.close(fd)
-    raise Refused(what, path, f"is {_kind(mode)}, not a file; refusing to read it")
+    raise Refused(what, path, f"is {kind_of(mode)}, not a file; refusing to read it")
 
 
 def _too_large(what: str, path: str | Path, limit: int) -> Refused:
