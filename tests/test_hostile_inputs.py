@@ -386,3 +386,15 @@ def test_modes_whatever_the_umask(tmp_path, sheets):
         capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE((tmp_path / "logbook.pdf").stat().st_mode) == 0o640  # a document: 0644 narrowed by the umask
+
+
+def test_force_replaces_an_earlier_pdf_but_never_a_journal(tmp_path, sheets):
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes((sheets / "journal.jsonl").read_bytes())
+    line = error_line(cli("logbook", "--manifest", sheets / "sheets" / "manifest.json", "--out", journal, "--force"))
+    assert "not a PDF" in line and journal.read_bytes() == (sheets / "journal.jsonl").read_bytes()
+    pdf = tmp_path / "logbook.pdf"
+    for _ in range(2):
+        result = cli("logbook", "--manifest", sheets / "sheets" / "manifest.json", "--out", pdf, "--force")
+        assert result.returncode == 0, result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")

@@ -97,6 +97,9 @@ def main() -> None:
         if sys.stderr.isatty():
             click.echo("", err=True)  # after the ^C the terminal shows
         _fail(interrupted_line(e.signum), e.exit_code)
+    except SystemExit:  # a command that sets its own exit status (audit: 0, 1 or 2)
+        interrupts.settle()
+        raise
     except click.exceptions.Abort:  # click's own end of a prompt (Ctrl-D, or Ctrl-C where click caught it)
         _fail(interrupted_line(None), 130)
     except click.ClickException as e:

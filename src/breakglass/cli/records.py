@@ -160,7 +160,7 @@ def format_table(entries) -> str:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: participants, scope, permitted uses, rules.")
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
 def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str | None, out: Path, force: bool,
             font_paths: tuple[Path, ...]) -> None:
@@ -214,16 +214,26 @@ FORCE_HINT = "give --force, or another --out"
 
 
 def _check_out(out: Path, force: bool) -> None:
-    """Refuse an --out that cannot be written (a folder, a link, a device, or an existing file without --force)."""
+    """Refuse an --out that cannot be written (a folder, a link, a device, or an existing file without --force).
+    --force replaces an earlier PDF only: a journal, config or credential named by mistake is never lost."""
     from ..system.files import check_target
 
     check_target(out, force, hint=FORCE_HINT)
+    if force and out.exists():
+        try:
+            with out.open("rb") as f:
+                is_pdf = f.read(5) == b"%PDF-"
+        except OSError:
+            is_pdf = False
+        if not is_pdf:
+            raise BreakglassError(f"{out} exists and is not a PDF; --force only replaces an earlier PDF (choose another --out)")
 
 
 def _write_out(out: Path, data: bytes, force: bool) -> None:
     """Write a PDF whole or not at all (system.files), so a failed write never leaves half a document."""
     from ..system.files import DOCUMENT, write_new_file
 
+    _check_out(out, force)  # again: the file may have changed while the PDF was made
     write_new_file(out, data, DOCUMENT, force=force, hint=FORCE_HINT)
 
 
@@ -233,7 +243,7 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
 def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
               font_paths: tuple[Path, ...]) -> None:
