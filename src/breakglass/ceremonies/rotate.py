@@ -104,6 +104,20 @@ def _check_people(req: RotateRequest) -> None:
     check_two_people(operator, witness, req.solo, journalled=True)
 
 
+def _recorded_sheets(listed: object, n: int) -> list[PlannedSheet]:
+    """The sheets and holders the journal recorded for the old set, if they are a whole, well-formed list (a
+    hand-made journal may hold anything there: then the new set gets one unnamed sheet per share)."""
+    if not isinstance(listed, list):
+        return []
+    sheets = []
+    for s in listed:
+        share, copy = (s.get("share"), s.get("copy", 1)) if isinstance(s, dict) else (None, None)
+        if type(share) is not int or type(copy) is not int or not 1 <= share <= n or not 1 <= copy <= 9:
+            return []
+        sheets.append(PlannedSheet(share, copy, str(s.get("holder") or "")))
+    return sheets if {s.share for s in sheets} == set(range(1, n + 1)) else []
+
+
 def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
     """Same k, n, label and holders as the old set unless the options or a config say otherwise."""
     extra = origin.extra if origin else {}
@@ -115,9 +129,9 @@ def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
         scan_check=req.scan_check, solo=req.solo, share_format=req.share_format,
     )
-    old_sheets = extra.get("sheets")
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n
-    if keep_holders and isinstance(old_sheets, list) and old_sheets:
-        plan.sheets = [PlannedSheet(int(s["share"]), int(s["copy"]), s.get("holder") or "") for s in old_sheets]
+    old_sheets = _recorded_sheets(extra.get("sheets"), plan.n)
+    if keep_holders and old_sheets:
+        plan.sheets = old_sheets
         plan.copies = max(s.copy for s in plan.sheets)
     return plan
