@@ -15,7 +15,22 @@ always give the same image.
     fold(img, position, width, delta)      a band across the page, lighter (delta > 0) or darker (delta < 0)
 
 synthetic_page() draws QR texts onto a white page the way a sheet does (ECC Q, about 1 mm modules, quiet zone),
-for use until and besides the real sheet renderer; it also returns each code's box for stain().
+for use until and besides the real sheet renderer; it also returns each code's box for stain(); code_boxes()
+finds the boxes of the codes on a real sheet's page.
+
+Realistic damage, with lengths in millimetres on the paper (`dpi` says how many pixels a millimetre is):
+
+    creases(img, lines, lift_mm)           folds pressed flat: dark line, shadow, the paper shifted at the crease
+    crumple(img, severity)                 crumpled, smoothed by hand, scanned flat: creases, warping, grey
+    crumple_photo(img, severity)           crumpled and photographed: also lit facets, then phone_photo()
+    unflattened_folds(img, lines)          a folded sheet opened and photographed without pressing it flat
+    water_stain(img, diameter_mm)          tide line, ink bleed, washed-out contrast, rippled paper
+    coffee_ring(img, diameter_mm)          a mug's ring: dark rim fading inward, broken in places
+    missing_corner / tear / punch_holes    torn-off corner, a tear from the edge, filing holes
+    scribble / sun_faded / glare / hand_shadow / photocopy / fax / office_scan
+    phone_photo(img, tilt, rotation, ...)  perspective, lens distortion, uneven light, blur, grain, JPEG
+
+REALISTIC names thirty conditions built from these, each a function (page, seed) -> damaged page.
 """
 
 from __future__ import annotations
@@ -206,6 +221,19 @@ def fold(
     out = base.copy()
     out.paste(band, region[:2])
     return out
+
+
+def code_boxes(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    """The box (left, top, right, bottom) of every QR code zxing-cpp reads on `image`: where stain() may aim."""
+    import zxingcpp
+
+    boxes = []
+    for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        p = code.position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
 
 
 def qr_image(text: str, module_px: int, border: int = 4) -> Image.Image:

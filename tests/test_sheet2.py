@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-import zxingcpp
 
 from breakglass.errors import BreakglassError
 from breakglass.format import qrtext, typed
@@ -21,12 +20,13 @@ from breakglass.paper import sizes as paper
 from breakglass.scan import pages as scan_pages
 from breakglass.scan.collect import ShareCollector
 from breakglass.scan.decode import decode_report
-from test_sheet import EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, zbar_texts, zxing_texts
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
+from test_sheet import (  # noqa: E402
+    EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, zbar_texts, zxing_texts)
 
 try:
     from pyzbar import pyzbar
@@ -86,23 +86,13 @@ def test_any_data_codes_rebuild_the_share(printed):
             qrtext.assemble(chunks[: plan.data - 1])
 
 
-def code_boxes(image) -> list[tuple[int, int, int, int]]:
-    boxes = []
-    for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
-        p = code.position
-        xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
-        ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    return boxes
-
-
 def test_no_band_across_the_page_holds_more_codes_than_the_parity(printed):
     """A crease, a fold or a stain along one row takes at most one row of codes: never more than the parity
     codes make up for, once a share has more than one row."""
     _, share, _, _, images = printed
     plan = codes.code_plan(share)
     for image in images:
-        boxes = code_boxes(image)
+        boxes = damage.code_boxes(image)
         for y in range(0, image.height, 5):  # every horizontal line across the page
             crossing = [b for b in boxes if b[1] <= y <= b[3]]
             assert len(crossing) <= max(plan.parity, codes.STYLE.per_row)
@@ -209,7 +199,7 @@ def test_recombine_does_not_search_a_page_harder_when_the_parity_made_up_for_its
     for share in result.shares[:3]:
         for number, image in enumerate(pages(sheet.render_sheet(share, info), dpi=200), start=1):
             if share.index == 1 and number == 1:
-                image = damage.stain(image, code_boxes(image)[0], 0.45, grey=40)
+                image = damage.stain(image, damage.code_boxes(image)[0], 0.45, grey=40)
             image.save(tmp_path / f"share-{share.index}-page-{number}.png")
     results = list(scan_pages.scan_paths(sorted(tmp_path.iterdir())))
     stained = next(r for r in results if r.source.endswith("share-1-page-1.png"))
