@@ -46,17 +46,17 @@ try:
 except ImportError:
     sys.path.insert(0, str(ROOT / "src"))  # a bare checkout
 
-from breakglass.format import combine, qrtext, scheme  # noqa: E402
+from breakglass.format import combine, scheme  # noqa: E402
 from breakglass.scan.decode import decode_report  # noqa: E402
 from breakglass.scan.decoders import ZBAR, ZXING, available_decoders  # noqa: E402
 from breakglass.scan.files import rasterize_pdf  # noqa: E402
 from breakglass.scan.pages import scan_paths  # noqa: E402
 from breakglass.ceremonies import scanback  # noqa: E402
 from breakglass.paper import sheet  # noqa: E402
-from breakglass.errors import BreakglassError  # noqa: E402
 
 import damage  # noqa: E402
 import format2  # noqa: E402
+import sheets  # noqa: E402
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -184,21 +184,6 @@ def render(result: scheme.SplitResult, indexes: range | list[int]) -> list[scanb
         scanback.RenderedSheet(f"share-{i}.pdf", result.shares[i - 1], 1, sheet.render_sheet(result.shares[i - 1], info))
         for i in indexes
     ]
-
-
-def share_from_texts(texts: list[str], share) -> bool:
-    """Whether the texts read hold every chunk of `share` and they assemble into exactly it."""
-    key = (share.set_id.hex().upper(), share.index)
-    chunks = []
-    for text in texts:
-        with contextlib.suppress(BreakglassError):
-            chunk = qrtext.parse_chunk(text)
-            if chunk.share_key == key:
-                chunks.append(chunk)
-    try:
-        return bool(chunks) and qrtext.assemble(chunks) == share
-    except BreakglassError:
-        return False
 
 
 # ----------------------------------------------------------------------- measurements in a fresh interpreter
@@ -450,18 +435,6 @@ class Sample:
     boxes: list[list[tuple[int, int, int, int]]]
 
 
-def code_boxes(image) -> list[tuple[int, int, int, int]]:
-    import zxingcpp
-
-    boxes = []
-    for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
-        p = code.position
-        xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
-        ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    return boxes
-
-
 def make_sample(job: tuple[int, int]) -> Sample:
     size, seed = job
     result = split(size, COST_N, seed)
@@ -469,7 +442,7 @@ def make_sample(job: tuple[int, int]) -> Sample:
     pdf = render(result, [index])[0].pdf
     pages, boxes = [], []
     for image in rasterize_pdf(pdf, RENDER_DPI):
-        found = code_boxes(image)
+        found = damage.code_boxes(image)
         if found:
             pages.append(image)
             boxes.append(found)
@@ -528,7 +501,7 @@ def robustness_task(task: tuple[str, int, int]) -> tuple[str, int, dict[str, boo
         texts = [t for image in images for t in decode_report(image, names, retry=retry).combined]
         if label == DEFAULT_COLUMN:
             retry_time = time.perf_counter() - start
-        recovered[label] = share_from_texts(texts, sample.share)
+        recovered[label] = sheets.recovered(texts, sample.share)
     return kind, cell, recovered, retry_time
 
 

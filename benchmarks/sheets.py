@@ -78,25 +78,13 @@ def render_share(kind: SheetKind, seed: int) -> tuple[object, bytes, set[str]]:
         return share, sheet.render_sheet(share, info), set(sheet.qr_texts(share))
 
 
-def code_boxes(image) -> list[tuple[int, int, int, int]]:
-    import zxingcpp
-
-    boxes = []
-    for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
-        p = code.position
-        xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
-        ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    return boxes
-
-
 def sample_sheet(job: tuple[SheetKind, int]) -> Sample:
     kind, seed = job
     share, pdf, texts = render_share(kind, seed)
     pages, boxes, count = [], [], 0
     for image in rasterize_pdf(pdf, RENDER_DPI):
         count += 1
-        found = code_boxes(image)
+        found = damage.code_boxes(image)
         if found:
             pages.append(image)
             boxes.append(found)
