@@ -446,10 +446,10 @@ def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: W
     if len(rows) == 1:
         lines = typed_flow(half, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
         left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words), scale,
-                            Para(half, words.markup(q["any"]))], gap=1 * mm)  # tighter: it stands beside 17+ lines
+                            Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))], gap=1 * mm)  # tighter: it stands beside 17+ lines
         return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words), *rows]
     records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
-                           Para(half, words.markup(q["any"]))])
+                           Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))])
     lines = typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG)
     instructions = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
                     recovery_and_format_row(area_width, words)]
