@@ -91,6 +91,22 @@ def sample_sheet(job: tuple[SheetKind, int]) -> Sample:
     return Sample(share, texts, pages, boxes, count)
 
 
+def scanback_misses(kind: SheetKind, seeds: range) -> dict[str, tuple[int, int]]:
+    """Per decoder: (codes missed, codes printed) reading each whole 150 dpi page once, without preparation, as
+    the split's scan-back check does (a sheet with a miss would be refused at the ceremony)."""
+    from breakglass.scan.decoders import available_decoders
+
+    missed = {name: [0, 0] for name in available_decoders()}
+    for seed in seeds:
+        _, pdf, texts = render_share(kind, seed)
+        pages = list(rasterize_pdf(pdf, 150))
+        for name in missed:
+            read = {t for image in pages for t in decode_report(image, [name], retry=False).texts.get(name, [])}
+            missed[name][0] += len(texts - read)
+            missed[name][1] += len(texts)
+    return {name: (m, p) for name, (m, p) in missed.items()}
+
+
 def recovered(texts: list[str], share) -> bool:
     """Whether the texts read rebuild exactly `share` (format 2: from any enough of its codes)."""
     key = (share.set_id.hex().upper(), share.index)

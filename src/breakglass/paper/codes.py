@@ -56,10 +56,12 @@ class CodeStyle:
         return min(qrtext2.MAX_CODES - data, parity)
 
 
-# Chosen by measurement (docs/BENCHMARKS.md, "Format 2: choosing the codes"). Version 14 at level Q: its
-# alignment patterns sit 20 modules apart, so a decoder corrects bent paper locally (crumpled sheets defeat
-# version 20, 28 modules apart, far more often); 0.8 mm modules stay at 2.4 pixels even in a 75 dpi scan.
-STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.74, parity_ratio=0.3, min_parity=1)
+# Chosen by measurement (docs/BENCHMARKS.md, "Format 2: choosing the codes"; docs/DESIGN.md, "The sheet").
+# Version 14: its alignment patterns sit 20 modules apart, so a decoder follows bent paper locally (crumpled
+# sheets defeat version 20, 28 apart, far more often). Level Q: H would need a third page for 2 KiB, M loses
+# most codes of a hard-crumpled sheet. 0.72 mm modules: three codes a row with 5 mm between them, 2.1 pixels
+# a module even at 75 dpi, and no code lost in renders at 72-200 dpi (0.74 mm beat with a 100 dpi grid).
+STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.72, parity_ratio=0.3, min_parity=1)
 
 
 @dataclass(frozen=True)
