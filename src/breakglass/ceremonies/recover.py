@@ -22,6 +22,7 @@ from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
 from ..format.share import set_id_text
+from ..record.sets import retirement_text
 from ..scan.collect import FoundShare, ShareCollector, describe
 
 
@@ -55,7 +56,7 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
     if retired_by:
-        say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
+        say(f"WARNING: set {recovered.set_text} was RETIRED by {retirement_text(retired_by)}: these sheets should have been "
             f"destroyed. Recombined because --allow-retired was given ({req.allow_retired}); this is recorded and "
             "the audit reports it.")
     elif req.journal_path is None:
@@ -115,7 +116,7 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
     if by_status[CURRENT]:
         for s in by_status[RETIRED]:
             rotation = history.retired[s]
-            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by rotation {rotation.code} on "
+            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by {retirement_text(rotation)} on "
                 f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
         if allow_retired:
             say("  note: --allow-retired is not needed: the current set is used")
@@ -123,7 +124,7 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
     if by_status[RETIRED]:
         if allow_retired:
             return shares_of(by_status[RETIRED])
-        names = "; ".join(f"set {s}, retired by rotation {history.retired[s].code} on {history.retired[s].time[:10]}"
+        names = "; ".join(f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
                           for s in by_status[RETIRED])
         current = ", ".join(history.current()) or "none"
         raise BreakglassError(
@@ -139,16 +140,14 @@ def _count(shares: list[FoundShare]) -> str:
     return f"{len(shares)} share{'s' if len(shares) != 1 else ''}"
 
 
-def retirement(journal_path: Path | None, set_text: str) -> str | None:
-    """The event code of the rotation that retired this set, if the journal has one."""
+def retirement(journal_path: Path | None, set_text: str):
+    """The rotation or reshare event that retired this set, if the journal has one (else None)."""
     if journal_path is None or not journal_path.exists():
         return None
     from ..record.journal import read_journal
+    from ..record.sets import SetHistory
 
-    for entry in read_journal(journal_path):
-        if entry.event == "rotate" and entry.set == set_text:
-            return entry.code
-    return None
+    return SetHistory(read_journal(journal_path)).retired.get(set_text)
 
 
 def _refuse_early(req: RecoveryRequest) -> None:
@@ -252,7 +251,7 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None) -> str | None:
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by) -> str | None:
     if req.journal_path is None:
         return None
     from ..record.journal import append_event, stamped
@@ -264,7 +263,7 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     if req.reason:
         extra["reason"] = req.reason
     if retired_by:
-        extra["retired_by"] = retired_by
+        extra["retired_by"] = retired_by.code
         extra["allowed_retired"] = req.allow_retired
     if req.solo:
         extra["solo"] = req.solo
@@ -276,7 +275,7 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say, retired_by: str | None = None) -> None:
+def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say, retired_by=None) -> None:
     code_note = f"Journal event code (write it in the logbook, with its time): {event_code}" if event_code else None
     if req.verify_only:
         if code_note:
@@ -296,10 +295,15 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None,
         _show_on_terminal(req, recovered, say)
     if code_note:
         say(code_note)
-    if retired_by:
-        say(f"This set was retired by rotation {retired_by}: its credential should no longer work at the provider. If it "
+    if retired_by and retired_by.event == "rotate":
+        say(f"This set was retired by rotation {retired_by.code}: its credential should no longer work at the provider. If it "
             "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
             "(breakglass destroy) and report this use to the contact.")
+        return
+    if retired_by:  # a reshare passed this same credential on to a new set: it is still the live credential
+        say(f"This set was retired by reshare {retired_by.code}, which kept the credential: it is still the live "
+            "credential, now exposed. Destroy these sheets under witness (breakglass destroy), report this use to "
+            "the contact, and rotate the credential.")
         return
     code = event_code.split()[0] if event_code else None
     say("The credential is now exposed: record this use in the logbook and rotate it"

@@ -16,6 +16,7 @@ from typing import Callable
 from ..errors import BreakglassError
 from ..format import combine, scheme
 from ..format.share import set_id_text
+from ..record.sets import retirement_text
 from .recover import choose_set, gather_shares, retirement
 from .split import PlannedSheet, SplitPlan, run_split, sheets_record
 
@@ -59,7 +60,8 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     say(f"Old set {old.set_text} recovered ({old.k} of {old.n}), fingerprint {old.fingerprint}.")
     retired_by = retirement(req.journal_path, old.set_text)
     if retired_by:
-        raise BreakglassError(f"set {old.set_text} was already retired by rotation {retired_by}; rotate the current set instead")
+        raise BreakglassError(f"set {old.set_text} was already retired by {retirement_text(retired_by)}; rotate the "
+                              "current set instead")
     origin = set_origin(read_journal(req.journal_path), old.set_text)
     plan = _plan(req, old, origin)
     plan.check_before_secret()
