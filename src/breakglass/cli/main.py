@@ -1,7 +1,7 @@
 """The command line: the `breakglass` group, and the one place failures become one line and an exit code.
 
 Exit codes: 0 success; 1 refusal, failure or audit findings; 2 usage error (click); 3 a bug; 130 interrupted.
-The commands themselves live in ceremonies.py (split, recombine, rotate, demo), audit.py and records.py
+The commands themselves live in ceremonies.py (split, recombine, rotate, reshare, expand, demo), audit.py and records.py
 (journal, logbook, checklist, destroy).
 """
 
@@ -50,7 +50,8 @@ def cli() -> None:
 
 
 
-for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, audit.audit, ceremonies.demo,
+for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, ceremonies.reshare, ceremonies.expand,
+                audit.audit, ceremonies.demo,
                 records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
     cli.add_command(command)
 

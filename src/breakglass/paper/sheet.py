@@ -112,6 +112,9 @@ class SheetInfo:
     copy: int = 1
     copies: int = 1
     contact: str = ""
+    # The set's share count, printed as "of n", when it is not the share's own n: a format-1 share printed by
+    # `expand` keeps the split's n in its header (docs/FORMAT.md 4.1). 0: the share's n.
+    shares_made: int = 0
 
 
 # --- public API --------------------------------------------------------------------------------------------
@@ -172,7 +175,8 @@ class Words:
         self.values = {
             "label": info.label,
             "index": share.index,
-            "n": share.n,
+            "n": info.shares_made or share.n,
+            "split_n": share.n,
             "k": share.k,
             "copy": info.copy,
             "copies": info.copies,
@@ -270,6 +274,8 @@ class TypedFlow:
         if self.placed == 0:
             heading = self.words.plain(t["heading"])
             intro = [Para(self.width, self.words.markup(t["hint"])), Mono(self.width, self.header, TYPED_SIZE)]
+            if self.words.values["index"] > self.words.values["split_n"]:  # format 1, printed by expand
+                intro.append(Para(self.width, self.words.markup(t["later_share"])))
         else:
             heading, intro = self.words.plain(t["continued"]), []
         empty = TypedPiece(self.width, heading, intro, [], self.columns, 0)

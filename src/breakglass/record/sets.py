@@ -94,6 +94,11 @@ class SetHistory:
                 out.setdefault(sheet, expansion)
         return out
 
+    def live_sheets(self, set_text: str) -> dict[tuple[int, int], str]:
+        """The printed sheets still in custody: neither replaced by an expansion nor recorded destroyed."""
+        gone = set(self.replaced(set_text)) | set(self.destroyed.get(set_text, {}))
+        return {sheet: holder for sheet, holder in self.sheets(set_text).items() if sheet not in gone}
+
     def rotation_after(self, set_text: str, seq: int) -> Entry | None:
         """The rotation that changed the credential of this set after journal line `seq`: of the set itself, or
         of the set a reshare passed the same credential on to (reshares change the sheets, not the credential)."""
