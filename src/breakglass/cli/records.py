@@ -291,7 +291,8 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
           --operator "Alice Moreau" --witness "Bongani Dlamini"
 
     Write the printed event code and time on the logbook's destruction page. Destroying sheets of a set that
-    was not retired by a rotation is allowed but unusual: a warning is printed.
+    was not retired by a rotation or reshare, other than sheets an expansion replaced, is allowed but unusual:
+    a warning is printed.
     """
     from ..format.share import parse_set_id_text, set_id_text
     from ..record.journal import append_event, read_journal, require_journal, set_origin, stamped
@@ -319,8 +320,10 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         raise BreakglassError(f"set {set_text} was never made in journal {journal_path} (no split or rotation of it): "
                               "check the set id on the sheets; nothing was recorded")
     _refuse_unknown_sheets(history, set_text, parsed, warn)
-    if set_text not in history.retired:
-        warn(f"set {set_text} has not been retired by a rotation: destroying sheets of a live set is unusual")
+    replaced = history.replaced(set_text)
+    if set_text not in history.retired and any(sheet not in replaced for sheet in parsed):
+        warn(f"set {set_text} has not been retired by a rotation or reshare, and these sheets were not replaced by "
+             "an expansion: destroying sheets of a live set is unusual")
     records = []
     for i, (share, copy) in enumerate(parsed):
         record = {"share": share, "copy": copy}
