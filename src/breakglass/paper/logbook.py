@@ -212,7 +212,7 @@ def _cover(p: _Page) -> None:
         (w["fingerprint"], d.fingerprint, MONO_BOLD, 16),
         (w["threshold"], p.w("cover", "threshold_value"), *plain),
         (w["created"], d.created.replace("T", " ").replace("Z", " UTC"), *plain),
-        (w["event_code"], d.event_code or "", MONO_BOLD, 12),
+        (w["event_code_expand" if d.ceremony == "expand" else "event_code"], d.event_code or "", MONO_BOLD, 12),
         (w["tool_version"], p.w("cover", "tool_version_value"), *plain),
         (w["script_version"], str(p.words.get("script_version", "")), *plain),
     ]
