@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
+from test_audit_scenarios import findings
+from test_ceremony_scripts import CONFIG, HOLDERS, OPERATOR, WITNESS, Walker
+from test_cli import run, text
 
 from breakglass.record.journal import read_journal
-from test_audit_scenarios import findings
-from test_ceremony_scripts import CONFIG, HOLDERS, OPERATOR, WITNESS, Walker, copy_walk
-from test_cli import run, text
 
 NEW_CUSTODIAN = "Dan Dawson"
 # After the expansion: the set has 4 share numbers; Dan holds the new share 4.

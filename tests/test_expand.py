@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import png_pages, run, text
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine, expand, scheme
 from breakglass.format.share import Share
 from breakglass.format.share2 import Share2
 from breakglass.record.journal import read_journal
-from test_cli import png_pages, run, text
 
 SECRET = b"expand-me: \x00\xff root credential"
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")

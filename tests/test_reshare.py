@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli import png_pages, run, text
 
 from breakglass.record.journal import read_journal
-from test_cli import png_pages, run, text
 
 SECRET = b"reshare-me \x01 same credential"
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")

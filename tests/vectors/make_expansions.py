@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import make_vectors  # noqa: E402
-import make_vectors2  # noqa: E402
+import make_vectors
+import make_vectors2
 
-from breakglass.format import combine, expand, qrtext, typed  # noqa: E402
-from breakglass.format.share import Share  # noqa: E402
-from breakglass.format.share2 import Share2  # noqa: E402
+from breakglass.format import combine, expand, qrtext, typed
+from breakglass.format.share import Share
+from breakglass.format.share2 import Share2
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "expansions.json"

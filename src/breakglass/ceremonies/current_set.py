@@ -8,9 +8,9 @@ journals it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import BreakglassError
 from ..format import combine

@@ -15,10 +15,10 @@ not made harmless by an expansion: only `reshare` (and destroying the old sheets
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from ..errors import BreakglassError
 from ..format import expand, scheme

@@ -15,13 +15,19 @@ written or journalled. The new sheets are made, read back and journalled exactly
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from ..format import scheme
 from ..format.share import set_id_text
-from .current_set import CurrentSet, NewSetRequest, check_people, plan_new_set, recover_current
+from .current_set import (
+    CurrentSet,
+    NewSetRequest,
+    check_people,
+    plan_new_set,
+    recover_current,
+)
 from .split import SplitPlan, run_split, sheets_record
 
 
