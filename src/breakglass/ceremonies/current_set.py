@@ -15,27 +15,23 @@ from pathlib import Path
 from ..errors import BreakglassError
 from ..format import combine
 from ..format.outcome import Recovered
+from ..format.share import set_id_text
 from ..record.journal import Entry, read_journal, require_journal
 from ..record.sets import SetHistory, retirement_text
 from ..scan.collect import FoundShare
 from .recover import choose_set, gather_shares
-from .split import PlannedSheet, SplitPlan
+from .split import PlannedSheet, SplitPlan, sheets_record
 
 
 @dataclass
-class NewSetRequest:
-    """What a ceremony that makes a new set from the current one is given (rotate, reshare)."""
+class CeremonyRequest:
+    """What every ceremony that reads k sheets of the current set is given (rotate, reshare, expand)."""
 
     journal_path: Path
     out_dir: Path
     scans: list[Path]
     typed_files: list[str] = ()
     type_in: bool = False
-    threshold: int | None = None
-    shares: int | None = None
-    label: str | None = None
-    custodians: tuple[str, ...] = ()
-    copies: int | None = None
     paper: str | None = None  # None: the config's, else a4
     config_path: Path | None = None
     operator: str | None = None
@@ -43,6 +39,17 @@ class NewSetRequest:
     dpi: int = 200
     scan_check: bool = True
     solo: str | None = None
+
+
+@dataclass
+class NewSetRequest(CeremonyRequest):
+    """A ceremony that makes a new set from the current one (rotate, reshare): the new set's shape."""
+
+    threshold: int | None = None
+    shares: int | None = None
+    label: str | None = None
+    custodians: tuple[str, ...] = ()
+    copies: int | None = None
     share_format: int | None = None  # None: the format of the set it replaces
 
 
@@ -100,6 +107,16 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
         raise BreakglassError(f"set {recovered.set_text} was already retired by {retirement_text(retired)}; {action} "
                               "the current set instead")
     return CurrentSet(recovered, found, entries, history)
+
+
+def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> dict:
+    """The journal event of a rotation or reshare: it names the old set (now retired) and the new one."""
+    old = current.recovered
+    return {
+        "event": event, "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
+        "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k,
+                  "n": plan.n, "label": plan.label, "sheets": sheets_record(plan), **more},
+    }
 
 
 def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:

@@ -18,33 +18,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from ..errors import BreakglassError
 from ..format import expand, scheme
 from ..format.share import MAX_SHARES
 from ..record.people import name_key
-from .current_set import CurrentSet, check_people, recover_current
+from .current_set import CeremonyRequest, CurrentSet, check_people, recover_current
 from .split import PlannedSheet, SplitPlan, print_sheets, sheets_record
 
 
 @dataclass
-class ExpandRequest:
-    journal_path: Path
-    out_dir: Path
-    scans: list[Path]
-    custodians: tuple[str, ...]  # one new share each, in order
-    typed_files: list[str] = ()
-    type_in: bool = False
+class ExpandRequest(CeremonyRequest):
+    custodians: tuple[str, ...] = ()  # one new share each, in order (at least one)
     copies: int | None = None
     replaces: tuple[str, ...] = ()  # SHARE or SHARE.COPY of sheets handed back, to be destroyed
-    paper: str | None = None
-    config_path: Path | None = None
-    operator: str | None = None
-    witness: str | None = None
-    dpi: int = 200
-    scan_check: bool = True
-    solo: str | None = None
 
 
 def run_expand(req: ExpandRequest, now: datetime, say: Callable[[str], None]) -> dict:

@@ -19,16 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..format import scheme
-from ..format.share import set_id_text
 from .current_set import (
     CurrentSet,
     NewSetRequest,
     check_people,
+    new_set_entry,
     plan_new_set,
     recover_current,
 )
-from .split import SplitPlan, run_split, sheets_record
+from .split import run_split
 
 
 @dataclass
@@ -47,15 +46,8 @@ def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None]) 
     for warning in _exposure_warnings(current):
         say(f"WARNING: {warning}")
 
-    def reshare_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
-        return {
-            "event": "reshare", "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
-            "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k,
-                      "n": plan.n, "label": plan.label, "sheets": sheets_record(plan), "used": list(old.used),
-                      "copies": current.copies_read(), "format": plan.share_format},
-        }
-
-    plan.journal_entry = reshare_entry
+    plan.journal_entry = lambda plan, result: new_set_entry(
+        "reshare", current, plan, result, used=list(old.used), copies=current.copies_read(), format=plan.share_format)
     plan.replaces_set = old.set_text
     outcome = run_split(plan, old.credential, now, say)
     _after(current, outcome, _deadline_days(req), now, say)

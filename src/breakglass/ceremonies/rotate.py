@@ -15,9 +15,14 @@ from typing import Callable
 
 from ..errors import BreakglassError
 from ..format import scheme
-from ..format.share import set_id_text
-from .current_set import NewSetRequest, check_people, plan_new_set, recover_current
-from .split import SplitPlan, run_split, sheets_record
+from .current_set import (
+    NewSetRequest,
+    check_people,
+    new_set_entry,
+    plan_new_set,
+    recover_current,
+)
+from .split import run_split
 
 
 @dataclass
@@ -46,14 +51,7 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
             "(re-splitting it would leave the old sheets able to rebuild it); nothing was written"
         )
 
-    def rotate_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
-        return {
-            "event": "rotate", "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
-            "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint,
-                      "k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan)},
-        }
-
-    plan.journal_entry = rotate_entry
+    plan.journal_entry = lambda plan, result: new_set_entry("rotate", current, plan, result)
     plan.replaces_set = old.set_text
     outcome = run_split(plan, new_credential, now, say)
     say(f"The rotate event {outcome['event_code']} names the retired set {old.set_text} (write that set id with the code "

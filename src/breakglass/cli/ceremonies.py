@@ -25,6 +25,27 @@ from .common import (
     use_fonts,
 )
 
+
+
+def new_set_options(command):
+    """The options of a ceremony that makes a new set from k sheets of the current one (rotate, reshare)."""
+    options = [
+        click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable)."),
+        click.option("--type-in", is_flag=True, help="Type old shares line by line."),
+        click.option("-k", "--threshold", type=int, help="Shares needed for the new set (default: as the old set)."),
+        click.option("-n", "--shares", type=int, help="Shares in the new set (default: one per share of the old set "
+                     "still in custody: expanded ones included, replaced or destroyed ones not)."),
+        click.option("--label", help="Label for the new set (default: the old set's)."),
+        click.option("--custodian", "custodians", multiple=True, metavar="NAME",
+                     help="New custodians in share order (default: the old holders)."),
+        click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share."),
+        paper_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 # --- split ---------------------------------------------------------------------------------------------------
 
 
@@ -130,14 +151,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @multi_line_option
 @strip_newline_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new set's sheets.")
-@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable).")
-@click.option("--type-in", is_flag=True, help="Type old shares line by line.")
-@click.option("-k", "--threshold", type=int, help="Shares needed for the new set (default: as the old set).")
-@click.option("-n", "--shares", type=int, help="Shares in the new set (default: as the old set).")
-@click.option("--label", help="Label for the new set (default: the old set's).")
-@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
-@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
-@paper_option
+@new_set_options
 @format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
 @click.option("--operator", help="Who runs the rotation (journalled; default: the config's administrator).")
@@ -178,14 +192,7 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
 @click.argument("scans", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal (must exist); the reshare is recorded in it and retires the old set.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the new set's sheets and manifest.json.")
-@click.option("--typed", "typed_files", multiple=True, metavar="FILE|-", help="Typed text of old shares (repeatable).")
-@click.option("--type-in", is_flag=True, help="Type old shares line by line.")
-@click.option("-k", "--threshold", type=int, help="Shares needed for the new set (default: as the old set).")
-@click.option("-n", "--shares", type=int, help="Shares in the new set (default: one per share of the old set still in custody).")
-@click.option("--label", help="Label for the new set (default: the old set's).")
-@click.option("--custodian", "custodians", multiple=True, metavar="NAME", help="New custodians in share order (default: the old holders).")
-@click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
-@paper_option
+@new_set_options
 @click.option("--format", "share_format", type=click.Choice(["1", "2"]), default=None, help="Share format of the new set (default: the old set's).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set (k, n, custodians; the rotation deadline for destroying the old sheets).")
 @click.option("--operator", help="Who runs the reshare (journalled; default: the config's administrator).")
