@@ -171,7 +171,8 @@ def test_a_new_sheet_handed_to_someone_who_then_holds_k_shares_is_named(tmp_path
     assert "WARNING: Alice Archer would hold 2 distinct shares" in output
     found = findings(w.audit(as_of="2026-03-01"))
     holders = [f for f in found if "[holders]" in f]
-    assert len(holders) == 1 and "one holder (Alice Archer) holds 2 distinct shares after expand" in holders[0], found
+    assert len(holders) == 1 and "one holder (Alice Archer) holds 2 distinct shares, k is 2" in holders[0]
+    assert "(shares 1 and 4, after the expansion on 2026-02-10)" in holders[0], found
 
 
 def _alice_twice_config() -> str:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Iterator
 
+from ..format.outcome import numbers
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days
 from .journal import verify_journal
 from .people import SOLO_FIELD, name_key
@@ -140,10 +141,10 @@ def _too_many(set_text: str, k: int, held: dict[tuple[int, int], str], maker, re
     for key, shares in sorted(by_person.items()):
         if len(shares) >= k and key not in reported:
             reported.add(key)
-            when = "" if maker.event in ("split", "rotate", "reshare") else f" after {maker.event} on {maker.time[:10]}"
+            when = "" if maker.event in ("split", "rotate", "reshare") else f", after the expansion on {maker.time[:10]}"
             yield Finding("holders", maker.code, f"set {set_text}: one holder ({names[key]}) holds {len(shares)} "
-                          f"distinct shares{when} ({', '.join(map(str, sorted(shares)))}), k is {k}: that person alone "
-                          "can recover the credential")
+                          f"distinct shares, k is {k}: that person alone can recover the credential (shares "
+                          f"{numbers(shares)}{when})")
 
 
 def check_destruction(ctx: Context) -> Iterator[Finding]:
