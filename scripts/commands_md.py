@@ -14,12 +14,11 @@ from pathlib import Path
 
 import click
 
-from breakglass.cli.main import cli
+from breakglass.cli.main import EXIT_CODES, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "COMMANDS.md"
 MAN_PAGE = ROOT / "share" / "man" / "man1" / "breakglass.1"
-EXIT_CODES = "0 success; 1 refused, failed or audit findings (one line says why); 2 usage error; 130 interrupted."
 
 
 def commands(group: click.Group, prefix: list[str], parent: click.Context | None = None):
@@ -42,7 +41,9 @@ def render() -> str:
     parts = [
         "# Command reference\n",
         "Generated from `breakglass --help` by `scripts/commands_md.py`; a test fails when it is out of date.\n",
-        f"Exit codes: {EXIT_CODES}\n",
+        "## Exit codes\n",
+        "Every command ends with one of these; anything that goes wrong is one line on stderr, never a traceback.\n",
+        "| code | meaning |\n|---|---|\n" + "".join(f"| {code} | {meaning} |\n" for code, meaning in EXIT_CODES),
     ]
     for path, command, ctx in commands(cli, ["breakglass"]):
         parts.append(f"## `{' '.join(path)}`\n\n```text\n{command.get_help(ctx).rstrip()}\n```\n")
@@ -76,7 +77,7 @@ def render_man() -> str:
         parts += [f'.SS "{" ".join(path)}"', ".nf", roff(command.get_help(ctx).rstrip()), ".fi"]
     parts += [
         ".SH EXIT STATUS",
-        roff(EXIT_CODES),
+        *[line for code, meaning in EXIT_CODES for line in (".TP", f".B {code}", roff(meaning))],
         ".SH SEE ALSO",
         "README.md, docs/DESIGN.md, docs/FORMAT.md, docs/JOURNAL.md, docs/AUDIT.md and the ceremony scripts in",
         "ceremony/ of the breakglass source.",

@@ -40,3 +40,12 @@ def test_it_measures_the_installed_package_when_there_is_one(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_inputs_benchmark_smoke():
+    """benchmarks/inputs.py --smoke (issue 14: blank pages, typed text, journal, writer) runs end to end."""
+    done = subprocess.run([sys.executable, str(RUN.parent / "inputs.py"), "--smoke"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for title in ("### Blank pages", "### Typed text", "### Journal", "### Writer"):
+        assert title in done.stdout

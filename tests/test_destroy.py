@@ -112,5 +112,5 @@ def test_require_intact(journal, tmp_path):
     with pytest.raises(BreakglassError) as info:
         require_intact(journal)
     message = str(info.value)
-    assert message.startswith(f"journal {journal} is broken: line 2") and message.endswith(f"run breakglass journal verify {journal}")
+    assert message.startswith(f"journal {journal} is broken: line 2") and message.endswith(f"run breakglass journal repair {journal} to set the broken part aside (kept as evidence) and go on")
     assert os.linesep not in message

@@ -260,7 +260,7 @@ def test_blank_looking_pages_are_searched_when_a_share_is_missing(page, texts, t
     results = list(pages.scan_paths([tmp_path]))
     assert [(Path(r.source).name, r.texts) for r in results] == [("1.png", [texts[0]]), ("2.png", [texts[1]]),
                                                               ("3.png", [])]
-    assert results[2].problem == "no QR code found" and results[2].notes == []
+    assert results[2].problem == pages.BLANK and results[2].notes == []  # a white page is never decoded
     assert pages.shares_wanted(texts[:2])
     assert not pages.shares_wanted(texts)
     assert pages.shares_wanted(["https://example.org"])
@@ -294,7 +294,7 @@ def test_bad_input_gives_one_line_problems_and_never_raises(tmp_path, page):
         "notes.txt": "not an image or PDF",
         "empty.png": "not an image or PDF",
         "truncated.png": "truncated image",
-        "blank.png": "no QR code found",
+        "blank.png": pages.BLANK,
         "missing.png": "no such file or folder",
         "empty-folder": "no image or PDF files in this folder",
     }

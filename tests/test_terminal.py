@@ -148,3 +148,51 @@ def test_split_prompt_mismatch_writes_nothing(tmp_path):
     term.type("second")
     assert term.finish() == 1
     assert "differ" in term.output and not (tmp_path / "o").exists()
+
+
+@pytest.fixture(scope="module")
+def journalled(tmp_path_factory):
+    """A set with its journal, for the recorded reveals below."""
+    base = tmp_path_factory.mktemp("journalled")
+    (base / "s").write_bytes(SECRET)
+    result = run("split", "-k", "2", "-n", "3", "--label", "Recorded", "--secret-file", base / "s", "--out", base / "o",
+                 "--journal", base / "journal.jsonl", *RELEASE[:4], "--no-scan-check")
+    assert result.returncode == 0, text(result)
+    return base
+
+
+RELEASE = ("--operator", "Ann Able", "--witness", "Ben Baker", "--incident", "INC-9", "--reason", "terminal test")
+
+
+def test_a_declined_reveal_records_nothing_and_a_shown_one_is_recorded_first(journalled):
+    from breakglass.record.journal import read_journal
+
+    journal = journalled / "journal.jsonl"
+    before = journal.read_bytes()
+    declined = Terminal("recombine", "--journal", journal, *RELEASE, *pdfs(journalled / "o")[:2])
+    declined.read_until("Show the credential on this screen now?")
+    assert journal.read_bytes() == before  # asked before anything is recorded
+    declined.type("n")
+    assert declined.finish() == 0
+    assert "nothing was recorded" in declined.output and journal.read_bytes() == before
+
+    accepted = Terminal("recombine", "--journal", journal, *RELEASE, *pdfs(journalled / "o")[:2])
+    accepted.read_until("Show the credential on this screen now?")
+    accepted.type("y")
+    assert accepted.finish() == 0
+    entries = read_journal(journal)
+    assert [e.event for e in entries] == ["split", "release"]
+    assert accepted.output.index(entries[-1].code) > accepted.output.index(SECRET.decode()) > 0
+
+
+def test_ctrl_c_at_the_reveal_question_is_one_line_and_records_nothing(journalled):
+    import signal
+
+    journal = journalled / "journal.jsonl"
+    before = journal.read_bytes()
+    term = Terminal("recombine", "--journal", journal, *RELEASE, *pdfs(journalled / "o")[:2])
+    term.read_until("Show the credential on this screen now?")
+    term.process.send_signal(signal.SIGINT)
+    assert term.finish() == 130
+    assert term.output.strip().splitlines()[-1] == "interrupted; nothing was written"
+    assert "Traceback" not in term.output and journal.read_bytes() == before

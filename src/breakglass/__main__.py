@@ -1,13 +1,25 @@
 """`python -m breakglass` and the installed `breakglass` command: start the command line.
 
-This module stays tiny and imports the CLI only inside main(), so that nothing heavy loads before the
-command line's own error handling is in place.
+This module stays tiny. It first makes Ctrl-C, SIGTERM and SIGHUP raise breakglass's own Interrupted (the
+signal module is built in, so this costs nothing), and only then imports the CLI, so that an interrupt while
+modules load is one line and exit 130/143 like any other, never a traceback.
 """
 
 
 def main() -> None:
-    from .cli.main import main as run
+    try:
+        from .system import interrupts
 
+        interrupts.install()
+        from .cli.main import main as run
+    except BaseException as e:  # an interrupt while the CLI itself loads: nothing was done yet
+        code = getattr(e, "exit_code", None)
+        if code is None:
+            raise
+        import sys
+
+        sys.stderr.write("interrupted; nothing was written\n")
+        raise SystemExit(code) from None
     run()
 
 

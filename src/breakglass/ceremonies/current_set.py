@@ -136,10 +136,11 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
         scan_check=req.scan_check, solo=req.solo, share_format=req.share_format or recovered.version,
     )
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == len(numbers)
-    if keep_holders and live:
-        plan.sheets = []
-        for new_index, share in enumerate(numbers, start=1):
-            holders = [holder for (s, _copy), holder in sorted(live.items()) if s == share]
-            plan.sheets += [PlannedSheet(new_index, copy, holder) for copy, holder in enumerate(holders, start=1)]
+    holders = [[holder for (s, _copy), holder in sorted(live.items()) if s == share] for share in numbers]
+    # A hand-made journal may list anything: more than 9 copies of a share is not a plan split would make, so
+    # then the new set gets one unnamed sheet per share.
+    if keep_holders and live and all(len(names) <= 9 for names in holders):
+        plan.sheets = [PlannedSheet(new_index, copy, holder) for new_index, names in enumerate(holders, start=1)
+                       for copy, holder in enumerate(names, start=1)]
         plan.copies = max(s.copy for s in plan.sheets)
     return plan

@@ -17,6 +17,7 @@ from typing import Callable
 from PIL import Image, ImageFilter
 
 from ..errors import BreakglassError
+from ..system.files import DOCUMENT, PRIVATE, NewFolder, write_new_file
 
 DEMO_CREDENTIAL = b"DEMO-ONLY root password: Tr0ub4dor&3-not-a-real-credential"
 DEMO_NEW_CREDENTIAL = b"DEMO-ONLY rotated root password: correct-horse-battery-staple-not-real"
@@ -24,13 +25,16 @@ OPERATOR, WITNESS = "Alice Moreau", "Bongani Dlamini"
 
 
 def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
+    """The whole demo in `out` (new or empty), or, if anything fails or Ctrl-C is pressed, nothing there."""
+    with NewFolder(out):
+        _run_demo(out, now, say)
+
+
+def _run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     from ..record import config as config_module
 
-    if out.exists() and any(out.iterdir()):
-        raise BreakglassError(f"{out} is not empty; choose a new folder for the demo (--out DIR)")
-    out.mkdir(parents=True, exist_ok=True)
     example = out / "ceremony.toml"
-    example.write_text(resources.files("breakglass.ceremony").joinpath("example.toml").read_text(encoding="utf-8"))
+    write_new_file(example, resources.files("breakglass.ceremony").joinpath("example.toml").read_bytes(), DOCUMENT)
     config = config_module.load_config(example)
     journal = out / "journal.jsonl"
     clock = _Clock(now)
@@ -38,7 +42,7 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     say("")
 
     _step(say, 1, "Split ceremony: 3-of-5, custodians from the example config, every sheet read back")
-    (out / "demo-credential.txt").write_bytes(DEMO_CREDENTIAL)
+    write_new_file(out / "demo-credential.txt", DEMO_CREDENTIAL, PRIVATE)
     split = _split(out, config, journal, clock.next(), say)
     _step(say, 2, "Logbook for the people in the room")
     _logbook(out, config, journal, say)
@@ -49,7 +53,7 @@ def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     _step(say, 5, "Rotation checklist for that release")
     _checklist(out, config, journal, release_code, say)
     _step(say, 6, "Rotate: new credential, new set; the old set is retired")
-    (out / "demo-new-credential.txt").write_bytes(DEMO_NEW_CREDENTIAL)
+    write_new_file(out / "demo-new-credential.txt", DEMO_NEW_CREDENTIAL, PRIVATE)
     _rotate(out, split, journal, clock.next(days=1), say)
     _step(say, 7, "Old sheets destroyed under witness, recorded in the journal")
     _destroy(split, journal, clock.next(hours=1), say)
@@ -108,7 +112,7 @@ def _logbook(out: Path, config, journal: Path, say) -> None:
     from ..record.journal import read_journal
 
     data = logbook.gather(manifest.load(out / "sheets" / "manifest.json"), config, read_journal(journal))
-    (out / "logbook.pdf").write_bytes(logbook.render_logbook(data, "a4"))
+    write_new_file(out / "logbook.pdf", logbook.render_logbook(data, "a4"), DOCUMENT)
     say(f"  wrote {out / 'logbook.pdf'}")
 
 
@@ -116,14 +120,16 @@ def _photos(sheets: list[Path], folder: Path) -> list[Path]:
     """Each sheet as a phone would see it: a little rotated, a little blurred, JPEG-compressed."""
     from ..scan.files import rasterize_pdf
 
-    folder.mkdir(exist_ok=True)
+    folder.mkdir()  # inside the demo's own new folder
     photos = []
     for i, sheet in enumerate(sheets):
         for page_number, page in enumerate(rasterize_pdf(sheet.read_bytes(), dpi=150), start=1):
             image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.BICUBIC)
             image = image.filter(ImageFilter.GaussianBlur(0.8))
             path = folder / f"{sheet.stem}-photo-{page_number}.jpg"
-            image.save(path, quality=55)
+            jpeg = io.BytesIO()
+            image.save(jpeg, format="JPEG", quality=55)
+            write_new_file(path, jpeg.getvalue(), PRIVATE)  # a photo of a sheet is a copy of the share
             photos.append(path)
     return photos
 
@@ -161,7 +167,7 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
     origin = set_origin(read_journal(journal), entry.set)
     pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""),
                            k=origin.extra.get("k"))
-    (out / "checklist.pdf").write_bytes(pdf)
+    write_new_file(out / "checklist.pdf", pdf, DOCUMENT)
     say(f"  wrote {out / 'checklist.pdf'}")
 
 
@@ -193,12 +199,12 @@ def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
     from ..record.journal import read_journal
 
     entries = read_journal(journal)
-    (out / "logbook.csv").write_text(transcribe(entries), encoding="utf-8")
+    write_new_file(out / "logbook.csv", transcribe(entries).encode("utf-8"), DOCUMENT)
     rotate = next(e for e in entries if e.event == "rotate")
     changed = (rotate.when - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    (out / "rotation-record.csv").write_text(
+    write_new_file(out / "rotation-record.csv", (
         "system,credential,rotated_at,by,evidence\n"
-        f"DEMO provider,root password,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary)\n", encoding="utf-8")
+        f"DEMO provider,root password,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary)\n").encode("utf-8"), DOCUMENT)
     report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
                        head=entries[-1].code, logbook_csv=out / "logbook.csv", rotations=[out / "rotation-record.csv"])
     for line in format_report(report):

@@ -1,8 +1,14 @@
 """Recombination for the incident lead: collect shares from every input, recover, journal, then reveal.
 
 Refusals come before work (an --out file that exists, a journal that is missing or broken, one person as
-operator and witness, no terminal to confirm on), so nobody scans ten pages to be told the output name was
-taken. The journal entry is written before the credential is revealed: no reveal goes unrecorded.
+operator and witness, no terminal to confirm on, a typed file that cannot be read), so nobody scans ten pages
+to be told the output name was taken. The journal records only what happened, and no reveal goes unrecorded
+(docs/DESIGN.md, "Nothing lost"):
+- on the terminal: the person confirms first; a "no" records nothing; then the release is journalled, then
+  the credential is shown;
+- with --out PATH: the credential is written in full under a temporary name, then moved into place under the
+  journal's lock together with the journal line (if the line cannot be written, the file is taken back);
+- with --out - and --verify-only: the event is journalled, then the bytes or the OK are printed.
 
 Which set: given sheets of several sets, the journal says which one is current; sheets of retired sets are
 named and left out, and a retired set alone is refused unless --allow-retired REASON (recorded as such).
@@ -24,6 +30,7 @@ from ..format.combine import Recovered, numbers
 from ..format.share import set_id_text
 from ..record.sets import retirement_text
 from ..scan.collect import FoundShare, ShareCollector, describe
+from ..system.output import Collapsed, Progress, kind_of
 
 
 @dataclass
@@ -51,6 +58,8 @@ class RecoveryRequest:
 def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
     _refuse_early(req)
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    if not found:
+        raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
     found = choose_set(found, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
     retired_by = retirement(req.journal_path, recovered.set_text)
@@ -62,29 +71,37 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     elif req.journal_path is None:
         say(f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
             "is the current set or a retired one.")
-    event_code = _journal(req, recovered, found, now, retired_by)
-    _deliver(req, recovered, event_code, say, retired_by)
+    if req.shows_on_terminal and not _confirmed(req):
+        say("Not shown, and nothing was recorded. Run again with --out PATH to write it to a file instead.")
+        return recovered
+    _deliver(req, recovered, found, now, retired_by, say)
     return recovered
 
 
 def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None]) -> list[FoundShare]:
-    """Every share from scans, typed files and typed-in text, with problems reported one line each."""
+    """Every share from scans, typed files and typed-in text, with problems reported one line each (at most a
+    screenful of any one kind: the rest are counted)."""
     collector = ShareCollector()
+    texts = [(source, _read_typed_file(source)) for source in typed_files]  # unreadable: refused before scanning
+    lines = Collapsed(say)
     if scans:
         from ..scan.decoders import missing_decoder_note
 
         if missing_decoder_note():
             say(f"note: {missing_decoder_note()}")
-        _read_scans(scans, dpi, collector, say)
-    for source in typed_files:
-        _read_typed_file(source, collector, say)
+        _read_scans(scans, dpi, collector, lines)
+    for source, text in texts:
+        _add_typed_text(source, text, collector, lines)
+    lines.close()
     if type_in:
         _type_in(collector, say)
     found = collector.shares()
+    report = Collapsed(say)
     for problem in collector.problems:
-        say(f"  skipped: {problem}")
+        report(f"  skipped: {problem}", kind="skipped: " + kind_of(problem.partition(": ")[2]))
     for note in collector.notes:
-        say(f"  note: {note}")
+        report(f"  note: {note}", kind="note: " + kind_of(note.partition(": ")[2]))
+    report.close()
     say("")
     say(f"Shares found: {len(found)}")
     for f in found:
@@ -150,6 +167,9 @@ def retirement(journal_path: Path | None, set_text: str):
     return SetHistory(read_journal(journal_path)).retired.get(set_text)
 
 
+OUT_HINT = "choose another --out"
+
+
 def _refuse_early(req: RecoveryRequest) -> None:
     from ..record.people import check_two_people
 
@@ -160,10 +180,10 @@ def _refuse_early(req: RecoveryRequest) -> None:
             raise BreakglassError(f"a release is recorded with its incident and reason: give {' and '.join(missing)}")
     if req.allow_retired is not None and (req.journal_path is None or not req.allow_retired.strip()):
         raise BreakglassError("--allow-retired needs a reason and --journal (which says whether a set is retired)")
-    if req.out not in (None, "-") and Path(req.out).exists():
-        raise BreakglassError(f"{req.out} already exists; refusing to overwrite it (choose another --out)")
-    if req.out not in (None, "-") and not Path(req.out).parent.is_dir():
-        raise BreakglassError(f"cannot write {req.out}: its folder does not exist")
+    if req.out not in (None, "-"):
+        from ..system.files import check_target
+
+        check_target(Path(req.out), hint=OUT_HINT)
     if req.shows_on_terminal and not req.assume_yes and not sys.stdin.isatty():
         raise BreakglassError("no terminal to confirm on: use --out PATH, --out - or --verify-only")
     if req.type_in and not sys.stdin.isatty():
@@ -177,36 +197,48 @@ def _refuse_early(req: RecoveryRequest) -> None:
 
 
 def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
-    from ..scan.pages import scan_paths
+    from ..scan.files import count_pages
+    from ..scan.pages import BLANK, scan_paths
 
-    for page in scan_paths(scans, dpi=dpi):
+    total = count_pages(scans)
+    progress = Progress()
+
+    def tick(stage: str, pages: int, codes: int) -> None:
+        if stage == "first look":
+            progress.update(lambda: f"read {pages:,}{f' of {total:,}' if total else ''} pages, {codes:,} QR code(s) found")
+        else:
+            progress.update(lambda: f"looking again, harder, at pages where codes were missed: {pages:,} done, "
+                                    f"{codes:,} QR code(s) found")
+
+    for page in scan_paths(scans, dpi=dpi, progress=tick):
         source = str(page.source) + (f" page {page.page}" if page.page else "")
         if not page.texts and not page.searched_hard:
-            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)")
+            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)",
+                kind="not searched further")
             continue
         if page.problem:
-            collector.problems.append(f"{source}: {page.problem}")
-            say(f"  {source}: {page.problem}")
+            if page.problem != BLANK:  # an empty page is not a problem worth repeating in the summary
+                collector.problems.append(f"{source}: {page.problem}")
+            say(f"  {source}: {page.problem}", kind="problem: " + kind_of(page.problem))
             continue
         chunks = collector.add_qr_texts(page.texts, source)
         shares = sorted({(c.index, c.set_hex) for c in chunks})
         found = ", ".join(f"share {i}" for i, _ in shares) or "no breakglass QR code"
-        say(f"  {source}: {found}")
+        say(f"  {source}: {found}", kind="found: " + ("share" if shares else found))
+    if progress.shown:
+        progress.show(f"all {total or ''} pages read".replace("  ", " "))
 
 
-def _read_typed_file(source: str, collector: ShareCollector, say) -> None:
-    if source == "-":
-        text = sys.stdin.read()
-        name = "stdin"
-    else:
-        try:
-            text = Path(source).read_text(encoding="utf-8", errors="replace")
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
-            collector.problems.append(f"{source}: cannot read ({e.strerror or e})")
-            return
-        name = source
+def _read_typed_file(source: str) -> str:
+    from ..system.inputs import MAX_TYPED, read_input
+
+    return read_input(source, "typed text", MAX_TYPED, streams=True).decode("utf-8", errors="replace")
+
+
+def _add_typed_text(source: str, text: str, collector: ShareCollector, say) -> None:
+    name = "stdin" if source == "-" else source
     shares = collector.add_typed_text(text, name)
-    say(f"  {name}: {len(shares)} typed share(s)")
+    say(f"  {name}: {len(shares)} typed share(s)", kind=None)
 
 
 def _type_in(collector: ShareCollector, say) -> None:
@@ -251,7 +283,8 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by) -> str | None:
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by,
+             publish=None) -> str | None:
     if req.journal_path is None:
         return None
     from ..record.journal import append_event, stamped
@@ -270,31 +303,34 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
-        witness=req.witness, extra=extra, now=now,
+        witness=req.witness, extra=extra, now=now, publish=publish,
     )
     return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None, say, retired_by=None) -> None:
-    code_note = f"Journal event code (write it in the logbook, with its time): {event_code}" if event_code else None
+def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say) -> None:
+    def journal(publish=None) -> str | None:
+        return _journal(req, recovered, found, now, retired_by, publish)
+
     if req.verify_only:
-        if code_note:
-            say(code_note)
+        event_code = journal()
+        if event_code:
+            say(f"Journal event code (write it in the logbook, with its time): {event_code}")
         click.echo(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
         return
     if req.out == "-":
         from ..system.secretio import write_stdout
 
+        event_code = journal()
         write_stdout(recovered.credential)
     elif req.out:
-        from ..system.files import write_new_file
-
-        write_new_file(Path(req.out), recovered.credential)
+        event_code = _write_out(req, recovered.credential, journal)
         say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")
     else:
-        _show_on_terminal(req, recovered, say)
-    if code_note:
-        say(code_note)
+        event_code = journal()
+        _show_on_terminal(recovered, say)
+    if event_code:
+        say(f"Journal event code (write it in the logbook, with its time): {event_code}")
     if retired_by and retired_by.event == "rotate":
         say(f"This set was retired by rotation {retired_by.code}: its credential should no longer work at the provider. If it "
             "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
@@ -310,12 +346,33 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, event_code: str | None,
         + (f" (breakglass checklist --journal {req.journal_path} --event {code} --out checklist.pdf)." if code else "."))
 
 
-def _show_on_terminal(req: RecoveryRequest, recovered: Recovered, say) -> None:
-    if not req.assume_yes and not click.confirm(
+def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:
+    """The credential file and the journal line appear together, or neither does."""
+    from ..system.files import PRIVATE, prepare
+
+    try:
+        pending = prepare(Path(req.out), credential, PRIVATE, hint=OUT_HINT)
+    except BreakglassError as e:
+        raise BreakglassError(f"{e}; the credential was not written and nothing was recorded") from None
+    with pending:
+        if req.journal_path is None:
+            pending.commit()
+            return None
+
+        def publish(entry) -> Callable[[], None]:
+            pending.commit()
+            return pending.undo
+
+        return journal(publish)
+
+
+def _confirmed(req: RecoveryRequest) -> bool:
+    return req.assume_yes or click.confirm(
         "Show the credential on this screen now? Anyone who can see the screen will see it", default=False, err=True
-    ):
-        say("Not shown. Run again with --out PATH to write it to a file instead.")
-        return
+    )
+
+
+def _show_on_terminal(recovered: Recovered, say) -> None:
     text = _printable(recovered.credential)
     if text is None:
         say("The credential is binary; shown as hex (use --out PATH for the exact bytes):")

@@ -1,12 +1,15 @@
 """The split ceremony: plan the sheets, split, render, read every sheet back, then (and only then) write.
 
-Order matters for "nothing half-written is left looking valid": sheets are rendered and verified in memory,
-the output folder is checked for name clashes before the credential is even asked for, and the files are
-written only when every check passed.
+Order matters for "nothing half-made, nothing lost" (docs/DESIGN.md): the output folder is checked for name
+clashes before the credential is even asked for; sheets are rendered and verified in memory; then every sheet
+and the manifest are written into a staging folder, and moved into the output folder under the journal's lock
+just before the journal line is written. If the line cannot be written the sheets are taken back out; if
+anything fails before, nothing appears at all.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,13 +91,22 @@ class SplitPlan:
 
     def check_before_secret(self) -> None:
         """Refuse early, before anyone types the credential: one person as operator and witness, clashing files,
-        a broken journal, bad folders."""
+        a broken journal, bad folders, a staging folder left by a split that was cut off."""
         from ..record.people import check_two_people
+        from ..system.files import leftover_staging
 
         check_two_people(self.operator, self.witness, self.solo, journalled=self.journal_path is not None)
+        if self.out_dir.is_symlink():
+            raise BreakglassError(f"{self.out_dir} is a symbolic link; give the folder itself (breakglass never writes through a link)")
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BreakglassError(f"{self.out_dir} exists and is not a folder")
-        clashes = [name for name in [*self.filenames(), "manifest.json"] if (self.out_dir / name).exists()]
+        leftovers = leftover_staging(self.out_dir)
+        if leftovers:
+            raise BreakglassError(
+                f"{leftovers[0]} was left by a split that was cut off (power cut or kill): it may hold shares; "
+                "check it, destroy or remove it, then run again"
+            )
+        clashes = [name for name in [*self.filenames(), "manifest.json"] if os.path.lexists(self.out_dir / name)]
         if clashes:
             raise BreakglassError(
                 f"{self.out_dir} already holds {clashes[0]}" + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
@@ -175,43 +187,49 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
         if missing_decoder_note():
             say(f"  note: {missing_decoder_note()}")
         checks, subsets = scanback.verify(rendered, result, credential, known)
-    event_code = _write_outputs(plan, result, rendered, now)
+    try:
+        event_code = _write_outputs(plan, result, rendered, now)
+    except BreakglassError as e:
+        raise BreakglassError(f"{e}; nothing was saved and nothing was recorded") from None
     _print_summary(plan, result, rendered, checks, subsets, event_code, say, now)
     return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
 
 
 def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | None:
-    from ..system.files import write_new_file
+    """Stage every file, then move them in and journal the split as one step (or none of it happens)."""
+    from ..system.files import PRIVATE, Staging
 
-    plan.out_dir.mkdir(parents=True, exist_ok=True)
     set_text = set_id_text(result.set_id)
-    written = []
-    try:
+
+    def manifest_bytes(event_code: str | None) -> bytes:
+        return manifest.dumps(manifest.build(
+            set_id=set_text, fingerprint=result.fingerprint, k=plan.k, n=plan.n, label=plan.label,
+            created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
+            custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
+            event_code=event_code, replaces_set=plan.replaces_set, ceremony=plan.ceremony,
+        ))
+
+    with Staging(plan.out_dir) as staging:
         for r in rendered:
-            write_new_file(plan.out_dir / r.filename, r.pdf)  # 0600: a sheet is share material
-            written.append(plan.out_dir / r.filename)
-    except BaseException:
-        for path in written:  # no partial set left looking valid
-            path.unlink(missing_ok=True)
-        raise
-    event_code = None
-    if plan.journal_path is not None:
+            staging.write(r.filename, r.pdf, PRIVATE)
+        if plan.journal_path is None:
+            staging.write("manifest.json", manifest_bytes(None), PRIVATE)
+            staging.commit()
+            return None
         from ..record.journal import append_event
+
+        def publish(entry) -> Callable[[], None]:
+            staging.write("manifest.json", manifest_bytes(entry.code), PRIVATE)
+            staging.commit()
+            return staging.undo
 
         fields = (plan.journal_entry or _split_entry)(plan, result)
         if plan.solo:
             fields["extra"]["solo"] = plan.solo
-        entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, **fields)
-        event_code = entry.code
-    document = manifest.build(
-        set_id=set_text, fingerprint=result.fingerprint, k=plan.k, n=plan.n, label=plan.label,
-        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
-        custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
-        event_code=event_code, replaces_set=plan.replaces_set, ceremony=plan.ceremony,
-    )
-    write_new_file(plan.out_dir / "manifest.json", manifest.dumps(document))  # 0600, like the sheets
-    return event_code
+        entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, publish=publish,
+                             **fields)
+        return entry.code
 
 
 def sheets_record(plan: SplitPlan) -> list[dict]:

@@ -68,10 +68,10 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
             click.echo(line)
     if pdf_path is not None:
         from ..paper.audit_report import render_audit
-        from ..system.files import write_new_file
+        from ..system.files import DOCUMENT, write_new_file
 
         try:
-            write_new_file(pdf_path, render_audit(report, chosen_paper(paper, _config(config_path))), mode=0o644)
+            write_new_file(pdf_path, render_audit(report, chosen_paper(paper, _config(config_path))), DOCUMENT)
         except BreakglassError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
@@ -83,10 +83,12 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
     from ..record.audit import Rules, parse_as_of, run_audit
     from ..record.journal import normalize_code
 
-    if pdf_path is not None and pdf_path.exists():
-        raise BreakglassError(f"{pdf_path} already exists; refusing to overwrite it")
-    if pdf_path is not None and not pdf_path.parent.is_dir():
-        raise BreakglassError(f"cannot write {pdf_path}: its folder does not exist")
+    if pdf_path is not None:  # refused before any work: a link, a folder, a device, an existing file
+        from ..system.files import check_target
+        from ..system.interrupts import import_whole
+
+        check_target(pdf_path)
+        import_whole("reportlab.pdfgen.canvas")
     rules = Rules(time_tolerance_minutes=time_tolerance)
     if config_path is not None:
         from ..record.config import load_config

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..system import interrupts
 from ..system.clock import now_utc
 from .common import (
     CONTEXT,
@@ -72,13 +73,15 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
-    written; if any check fails, nothing is saved.
+    written; if any check fails, nothing is saved. The sheets, the manifest and the journal entry appear
+    together or not at all: a full disk or Ctrl-C leaves nothing half-made.
 
     \b
     Example:
       breakglass split -k 3 -n 5 --label "AWS org root" --out sheets/ \\
           --custodian Alice --custodian Bob --custodian Carol --custodian Dan --custodian Erin
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.split import SplitPlan, run_split
 
     use_fonts(font_paths)
@@ -127,6 +130,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
       breakglass recombine --out - scan1.jpg scan2.png | ...      (exact bytes, nothing recorded)
       breakglass recombine --typed share3.txt scan1.pdf scan2.pdf
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.recover import RecoveryRequest, run_recovery
 
     if verify_only and out:
@@ -171,6 +175,7 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
       breakglass rotate --journal journal.jsonl --operator "Ana" --witness "Ben" --secret-file - \\
           --out new-sheets/ old-scans/
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.rotate import RotateRequest, run_rotate
 
     if not scans and not typed_files and not type_in:
@@ -216,6 +221,7 @@ def reshare(scans, journal_path, out_dir, typed_files, type_in, threshold, share
       breakglass reshare --journal journal.jsonl --config ceremony.toml --operator "Ana" --witness "Ben" \\
           --out new-sheets/ old-scans/
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.reshare import ReshareRequest, run_reshare
 
     if not scans and not typed_files and not type_in:
@@ -262,6 +268,7 @@ def expand(scans, journal_path, custodians, out_dir, replaces, typed_files, type
       breakglass expand --journal journal.jsonl --operator "Ana" --witness "Ben" \\
           --custodian "Dan New" --out new-sheets/ scans/
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.expand import ExpandRequest, run_expand
 
     if not scans and not typed_files and not type_in:
@@ -286,6 +293,7 @@ def demo(out_dir):
     Example:
       breakglass demo --out /tmp/breakglass-demo
     """
+    interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.demo import fresh_folder, run_demo
 
     run_demo(out_dir or fresh_folder(Path("breakglass-demo")), now_utc(), say)

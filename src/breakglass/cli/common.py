@@ -4,6 +4,8 @@ from pathlib import Path
 
 import click
 
+from ..system.output import one_line
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 paper_option = click.option(
@@ -56,5 +58,6 @@ solo_option = click.option(
 
 
 def say(message: str = "") -> None:
-    """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential."""
-    click.echo(message, err=True)
+    """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential.
+    Each message is one line, whatever names or texts from outside it quotes (output.one_line)."""
+    click.echo(one_line(message, limit=2000), err=True)

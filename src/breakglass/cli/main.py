@@ -1,21 +1,34 @@
 """The command line: the `breakglass` group, and the one place failures become one line and an exit code.
 
-Exit codes: 0 success; 1 refusal, failure or audit findings; 2 usage error (click); 3 a bug; 130 interrupted.
-The commands themselves live in ceremonies.py (split, recombine, rotate, reshare, expand, demo), audit.py and records.py
-(journal, logbook, checklist, destroy).
+Exit codes (the table in docs/COMMANDS.md is generated from EXIT_CODES): 0 success; 1 refused, failed or audit
+findings; 2 usage error (for audit: cannot audit); 3 a bug; 128 + the signal's number when interrupted (130
+Ctrl-C, 143 SIGTERM, 129 SIGHUP). The commands themselves live in ceremonies.py (split, recombine, rotate,
+reshare, expand, demo), audit.py and records.py (journal, logbook, checklist, destroy).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
 from .. import __version__
 from ..errors import BreakglassError
+from ..system import interrupts
+from ..system.output import one_line
 from . import audit, ceremonies, manifest, records
 from .common import CONTEXT
+
+EXIT_CODES = (
+    (0, "success"),
+    (1, "refused or failed (one line says why), or audit findings"),
+    (2, "usage error (a wrong option or argument); for `audit`, the audit could not be done"),
+    (3, "internal error: a bug in breakglass (one line; BREAKGLASS_DEBUG=1 shows the traceback)"),
+    (130, "interrupted by Ctrl-C (SIGINT); one line says what, if anything, was written"),
+    (143, "terminated (SIGTERM); as 130. SIGHUP (the terminal closed) gives 129"),
+)
 
 
 def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -45,7 +58,8 @@ def cli() -> None:
       breakglass recombine --verify-only --journal journal.jsonl scans/      (a drill)
       breakglass recombine --journal journal.jsonl scans/                    (a release)
 
-    Exit codes: 0 success, 1 refused or failed (the reason is printed), 2 usage error.
+    Exit codes: 0 success, 1 refused or failed (the reason is printed), 2 usage error, 3 a bug,
+    130 interrupted (143 terminated).
     """
 
 
@@ -56,28 +70,60 @@ for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, cerem
     cli.add_command(command)
 
 
+def _fail(message: str, code: int) -> None:
+    interrupts.settle()
+    click.echo(one_line(message), err=True)
+    sys.exit(code)
+
+
+def interrupted_line(signum: int | None) -> str:
+    """One line saying that the run was interrupted, and what it left complete (nothing half-made is left)."""
+    kept = interrupts.kept()
+    how = "interrupted" if signum in (None, 2) else f"interrupted ({interrupts.Interrupted(signum).name})"
+    if not kept:
+        return f"{how}; nothing was written"
+    shown = ", ".join(kept[:3]) + (f" and {len(kept) - 3} more" if len(kept) > 3 else "")
+    return f"{how} after the work was saved; kept, complete: {shown}"
+
+
 def main() -> None:
     """Entry point: run the CLI and turn every failure into one line, never a traceback."""
+    interrupts.install()
+    debug = bool(os.environ.get("BREAKGLASS_DEBUG"))
+    if not debug:
+        warnings.simplefilter("ignore")  # library warnings are for developers; users see our one-line messages
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("interrupted; nothing more was done", err=True)
-        sys.exit(130)
+    except interrupts.Interrupted as e:
+        if sys.stderr.isatty():
+            click.echo("", err=True)  # after the ^C the terminal shows
+        _fail(interrupted_line(e.signum), e.exit_code)
+    except SystemExit:  # a command that sets its own exit status (audit: 0, 1 or 2)
+        interrupts.settle()
+        raise
+    except click.exceptions.Abort:  # click's own end of a prompt (Ctrl-D, or Ctrl-C where click caught it)
+        _fail(interrupted_line(None), 130)
     except click.ClickException as e:
+        interrupts.settle()
         e.show()
         sys.exit(e.exit_code)
     except BreakglassError as e:
-        click.echo(f"error: {e}", err=True)
+        _fail(f"error: {e}", 1)
+    except KeyboardInterrupt:  # only if a library raised one itself
+        _fail(interrupted_line(None), 130)
+    except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`): nothing more to say to it
+        interrupts.settle()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so Python's own flush at exit does not complain
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted; nothing more was done", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(1)
+    except RecursionError:
+        _fail("error: the input is nested too deeply to read", 1)
+    except MemoryError:
+        _fail("error: not enough memory for this input", 1)
     except Exception as e:  # a bug: say so in one line; BREAKGLASS_DEBUG=1 shows the traceback
-        if os.environ.get("BREAKGLASS_DEBUG"):
+        if debug:
             raise
-        click.echo(f"internal error ({type(e).__name__}: {e}); this is a bug in breakglass, please report it", err=True)
-        sys.exit(3)
+        _fail(f"internal error ({type(e).__name__}: {e}); this is a bug in breakglass, please report it", 3)
     else:
+        interrupts.settle()
         sys.exit(0)

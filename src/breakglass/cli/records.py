@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import BreakglassError
+from ..system import interrupts
 from ..system.clock import now_utc
 from .common import CONTEXT, chosen_paper, font_option, paper_option, solo_option, use_fonts
 
@@ -37,14 +38,15 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
     """Check the journal's hash chain, and with --head that nothing was cut from its end.
 
     Prints the number of entries and the head code (the last event's code) and exits 0 if the journal is
-    intact; otherwise names the first bad line and why, and exits 1. Without --head, a journal whose last
-    entries were deleted still verifies: always give the last code from the paper logbook when you have it.
+    intact; otherwise names the first bad line and why, and exits 1. An empty journal is an error (exit 1).
+    Without --head, a journal whose last entries were deleted still verifies: always give the last code from
+    the paper logbook when you have it, or compare the head code printed with it.
 
     \b
     Example:
       breakglass journal verify journal.jsonl --head K7Q2-9XMB
     """
-    from ..record.journal import verify_journal
+    from ..record.journal import REPAIR_HINT, verify_journal
 
     result = verify_journal(path, head)
     if as_json:
@@ -56,13 +58,16 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
             sys.exit(1)
         return
     if not result.ok:
-        raise BreakglassError(f"journal {path}: {result.problem}")
-    if result.count == 0:
-        click.echo(f"journal {path}: empty, nothing to verify")
-        return
-    matched = " (matches the paper logbook)" if head else " (give --head CODE to check it against the paper logbook)"
+        hint = f"; {REPAIR_HINT.format(path=path)}" if result.repairable else ""
+        raise BreakglassError(f"journal {path}: {result.problem}{hint}")
     entries = "entry" if result.count == 1 else "entries"
-    click.echo(f"journal {path}: OK, {result.count} {entries}, chain intact, head code {result.head_code}{matched}")
+    if head:
+        click.echo(f"journal {path}: OK, {result.count} {entries}, chain intact, head code {result.head_code} "
+                   "(matches the paper logbook)")
+        return
+    click.echo(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}")
+    click.echo(f"Without --head a cut-off end cannot be detected: check that {result.head_code} is the last event "
+               "code written in the paper logbook, or run again with --head CODE.")
 
 
 @journal.command("show", context_settings=CONTEXT)
@@ -82,9 +87,39 @@ def show(path: Path, as_json: bool) -> None:
         click.echo(json.dumps([{**e.data, "code": e.code} for e in entries], indent=2, ensure_ascii=False))
         return
     if not entries:
-        click.echo(f"journal {path} is empty")
-        return
+        raise BreakglassError(f"journal {path} is empty (it holds no event)")
     click.echo(format_table(entries))
+
+
+@journal.command("repair", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--operator", metavar="NAME", help="Who repairs the journal (recorded in the repair event).")
+@click.option("--witness", metavar="NAME", help="Who witnesses it (recorded in the repair event).")
+def repair(path: Path, operator: str | None, witness: str | None) -> None:
+    """Set a broken journal's bad part aside as evidence, so that the journal can go on.
+
+    Keeps every line before the first problem (for a power cut mid-write, the cut-off last line), moves the
+    rest, byte for byte, into a side file next to the journal (JOURNAL.broken-TIME), and appends a 'repair'
+    event naming that file and its SHA-256. Nothing is deleted. Write the printed event code in the paper
+    logbook, and compare the set-aside lines with the logbook. An intact journal is left as it is.
+
+    \b
+    Example:
+      breakglass journal repair journal.jsonl --operator "Alice Moreau" --witness "Bongani Dlamini"
+    """
+    from ..record.journal_repair import repair_journal
+
+    done = repair_journal(path, now=now_utc(), operator=operator, witness=witness)
+    if done.entry is None:
+        click.echo(f"journal {path}: chain intact; nothing to repair")
+        return
+    last = done.first_line + done.lines - 1
+    where = f"line {done.first_line}" if done.lines == 1 else f"lines {done.first_line}-{last}"
+    whole = f", {done.complete} of them complete entries" if done.complete else ""
+    click.echo(f"journal {path}: {done.problem}")
+    click.echo(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}.")
+    click.echo(f"Recorded the repair as event {done.entry.code}: write it in the paper logbook, and compare the "
+               "set-aside lines with the logbook.")
 
 
 def _shares_text(shares) -> str:
@@ -125,7 +160,7 @@ def format_table(entries) -> str:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: participants, scope, permitted uses, rules.")
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
 def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str | None, out: Path, force: bool,
             font_paths: tuple[Path, ...]) -> None:
@@ -140,6 +175,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     with bag serials, exception sheets, release/drill records, share destruction and a closing statement
     with the journal head code. Fits A4 and US Letter alike.
     """
+    interrupts.import_whole("reportlab.pdfgen.canvas")
     from ..paper.logbook import gather, render_logbook
     from ..record import manifest as manifest_mod
     from ..record.config import load_config
@@ -174,25 +210,31 @@ def _origin_fingerprint(origin) -> str:
     return origin.fingerprint
 
 
+FORCE_HINT = "give --force, or another --out"
+
+
 def _check_out(out: Path, force: bool) -> None:
-    """Refuse an --out that is a folder, or that exists without --force."""
-    if out.exists() and out.is_dir():
-        raise BreakglassError(f"{out} is a folder; --out names the PDF to write")
-    if out.exists() and not force:
-        raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
+    """Refuse an --out that cannot be written (a folder, a link, a device, or an existing file without --force).
+    --force replaces an earlier PDF only: a journal, config or credential named by mistake is never lost."""
+    from ..system.files import check_target
+
+    check_target(out, force, hint=FORCE_HINT)
+    if force and out.exists():
+        try:
+            with out.open("rb") as f:
+                is_pdf = f.read(5) == b"%PDF-"
+        except OSError:
+            is_pdf = False
+        if not is_pdf:
+            raise BreakglassError(f"{out} exists and is not a PDF; --force only replaces an earlier PDF (choose another --out)")
 
 
 def _write_out(out: Path, data: bytes, force: bool) -> None:
-    """Write a PDF through a temporary file, so a failed write never leaves half a document at --out."""
-    _check_out(out, force)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except FileNotFoundError:
-        raise BreakglassError(f"cannot write {out}: its folder does not exist") from None
-    except OSError as e:
-        raise BreakglassError(f"cannot write {out}: {e.strerror}") from None
+    """Write a PDF whole or not at all (system.files), so a failed write never leaves half a document."""
+    from ..system.files import DOCUMENT, write_new_file
+
+    _check_out(out, force)  # again: the file may have changed while the PDF was made
+    write_new_file(out, data, DOCUMENT, force=force, hint=FORCE_HINT)
 
 
 @click.command("checklist", context_settings=CONTEXT)
@@ -201,7 +243,7 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
 def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
               font_paths: tuple[Path, ...]) -> None:
@@ -222,12 +264,12 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     rotation deadline (event + rotation_deadline_days from --config, else 7 days), and one destruction line
     per share and copy of the set with its holder. Wording and steps: templates/checklist.toml.
     """
+    interrupts.import_whole("reportlab.pdfgen.canvas")
     from ..paper.checklist import render_checklist
     from ..record.config import load_config
     from ..record.journal import find_event, read_journal, require_intact, set_origin
 
-    if out.exists() and not force:
-        raise BreakglassError(f"{out} already exists; refusing to overwrite it (give --force, or another --out)")
+    _check_out(out, force)
     if not journal_path.exists():
         raise BreakglassError(f"journal {journal_path} does not exist")
     require_intact(journal_path)

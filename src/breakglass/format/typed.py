@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
@@ -31,7 +32,25 @@ _HEADER = re.compile(
     r"(?:\s+COPY\s+(\d{1,3}))?\s+LINES\s+(\d{1,4})(?:\s+([0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z])\b)?",
     re.IGNORECASE,
 )
-_LINE = re.compile(r"^\s*(\d{1,4})\s*[.:)|]?\s+([0-9A-Za-z][0-9A-Za-z \t-]*?)\s*$")
+_LINE_START = re.compile(r"(\d{1,4})(?:\s*[.:)|])?")
+_LINE_BODY = re.compile(r"[0-9A-Za-z][0-9A-Za-z \t-]*")
+MAX_ROW = 1000  # characters: a longer row is not a typed line (pdftotext puts two ~60-character columns on one)
+MAX_VARIANTS = 8  # texts tried for one line number (other numbered text on the page may share a number)
+MAX_CORRECTIONS = 200  # lines of one text searched for a single-character typo (~800 checks each)
+
+
+def _numbered(row: str) -> tuple[int, str] | None:
+    """(number, data) of a line like '07  ABCD EFGH ...  K7Q2' or '07. ABCD...', else None. Linear in the row's
+    length whatever it holds (a regular expression with two adjacent \\s* was quadratic on long blank runs)."""
+    text = row.strip()
+    m = _LINE_START.match(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    body = rest.lstrip()
+    if len(body) == len(rest) or not body or not _LINE_BODY.fullmatch(body):  # data must follow a space
+        return None
+    return int(m.group(1)), body
 
 
 def _check(text: str) -> str:
@@ -141,27 +160,30 @@ class LineReading:
     note: str | None = None
 
 
-def check_line(number: int, typed: str, header: Header | None = None) -> LineReading:
+def check_line(number: int, typed: str, header: Header | None = None, *, correct: bool = True) -> LineReading:
     """Check one typed line: data and check, with or without spaces, with or without its printed line number.
+    correct=False skips the search for a single typo (when a text has already had MAX_CORRECTIONS searches).
 
     Format-2 lines need their block's header (their check covers the set and share number); without a header
     a line is read as format 1. Raises BreakglassError naming the line when it cannot be read or corrected.
     """
+    if len(typed) > MAX_ROW:
+        raise BreakglassError(f"line {number:02d} is far too long to be a typed line")
     first, rest = (typed.split(None, 1) + ["", ""])[:2]
     if rest.strip() and first.rstrip(".:)|").isdigit() and int(first.rstrip(".:)|")) == number:
         # People copy the whole printed line. Try it without the number first; if that does not check, the
         # number may be data (a short last line), so fall back to the line as typed.
         try:
-            return _check_line(number, rest, header)
+            return _check_line(number, rest, header, correct)
         except BreakglassError as without_number:
             try:
-                return _check_line(number, typed, header)
+                return _check_line(number, typed, header, correct)
             except BreakglassError:
                 raise without_number from None
-    return _check_line(number, typed, header)
+    return _check_line(number, typed, header, correct)
 
 
-def _check_line(number: int, typed: str, header: Header | None) -> LineReading:
+def _check_line(number: int, typed: str, header: Header | None, correct: bool = True) -> LineReading:
     text = encoding.crockford_normalize(typed)
     if len(text) <= CHECK_CHARS:
         raise BreakglassError(f"line {number:02d} is too short: type the groups and the check at the end")
@@ -176,7 +198,7 @@ def _check_line(number: int, typed: str, header: Header | None) -> LineReading:
         if header and header.version == 2 and number < header.lines and len(data) != width:
             raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected")
         return LineReading(data)
-    fixes = _single_corrections(number, text, header)
+    fixes = _single_corrections(number, text, header) if correct else []
     if len(fixes) == 1:
         fixed, where = fixes[0]
         return LineReading(fixed[:-CHECK_CHARS], f"line {number:02d}: corrected a typo ({where}); check the sheet")
@@ -205,12 +227,24 @@ def _single_corrections(number: int, text: str, header: Header | None) -> list[t
     return list(found.items())
 
 
+def _missing_text(present: Iterable[int], count: int) -> str:
+    """'03, 07-09 and 12 more ranges' for the lines 1..count not in `present`; cost follows len(present)."""
+    ranges, expected = [], 1
+    for n in sorted(set(present)) + [count + 1]:
+        if n > expected:
+            ranges.append(f"{expected:02d}" if n - 1 == expected else f"{expected:02d}-{n - 1:02d}")
+        expected = max(expected, n + 1)
+    shown = ", ".join(ranges[:5])
+    return shown + (f" and {len(ranges) - 5} more ranges" if len(ranges) > 5 else "")
+
+
 def assemble(lines: dict[int, str], header: Header) -> Share | Share2:
     """The share that a block's checked lines spell, refused unless it is the share its header names."""
-    missing = [n for n in range(1, header.lines + 1) if n not in lines]
-    if missing:
-        raise BreakglassError(f"{header.label}: line(s) {', '.join(f'{n:02d}' for n in missing)} missing")
-    text = "".join(lines[n] for n in range(1, header.lines + 1))
+    count = header.lines
+    if len(lines) < count or any(not 1 <= n <= count for n in lines):
+        missing = _missing_text([n for n in lines if 1 <= n <= count], count)
+        raise BreakglassError(f"{header.label}: line(s) {missing} missing")
+    text = "".join(lines[n] for n in range(1, count + 1))
     try:
         raw = encoding.crockford_decode(text, len(text) * 5 // 8)
     except ValueError as e:
@@ -238,22 +272,25 @@ def read_text(text: str) -> TypedReading:
 
     A block starts at a 'BG2 SHARE ... LINES n' (or 'BG1 SHARE ...') header and takes the numbered lines that
     follow, in any order and in any number of columns. Lines that do not look like share lines are skipped, so
-    page headers between pages do not interrupt a block.
+    page headers between pages do not interrupt a block. The work is linear in the text's length: rows longer
+    than MAX_ROW are skipped, each line number gets at most MAX_VARIANTS tries, and at most MAX_CORRECTIONS
+    lines are searched for a typo.
     """
     result = TypedReading()
-    rows = text.splitlines()
-    headers = [(i, m) for i, row in enumerate(rows) if (m := _HEADER.search(row))]
+    rows = [row for row in text.splitlines() if len(row) <= MAX_ROW]
+    headers = [(i, m) for i, row in enumerate(rows) if "BG" in row.upper() and (m := _HEADER.search(row))]
     if not headers:
-        if any(_LINE.match(r) for r in rows):
+        if any(_numbered(r) for r in rows):
             result.problems.append("typed text has no 'BG2 SHARE ... LINES n' header line: copy it from the sheet too")
         else:
             result.problems.append("no typed share found")
         return result
+    budget = [MAX_CORRECTIONS]
     for h, (start, m) in enumerate(headers):
         end = headers[h + 1][0] if h + 1 < len(headers) else len(rows)
         try:
             header = _header(m)
-            share, notes = _read_block(rows[start + 1 : end], header)
+            share, notes = _read_block(rows[start + 1 : end], header, budget)
         except BreakglassError as e:
             result.problems.append(str(e))
             continue
@@ -263,22 +300,25 @@ def read_text(text: str) -> TypedReading:
     return result
 
 
-def _read_block(rows: list[str], header: Header) -> tuple[Share | Share2, list[str]]:
+def _read_block(rows: list[str], header: Header, budget: list[int]) -> tuple[Share | Share2, list[str]]:
     candidates: dict[int, list[str]] = {}
     for row in rows:
         # `pdftotext -layout` puts two columns of lines on one row, far apart: try each wide-spaced part too.
         for part in [row, *re.split(r"\s{3,}", row.strip())]:
-            m = _LINE.match(part)
-            if m and 1 <= int(m.group(1)) <= header.lines:
-                candidates.setdefault(int(m.group(1)), []).append(m.group(2))
+            found = _numbered(part)
+            if found and 1 <= found[0] <= header.lines:
+                variants = candidates.setdefault(found[0], [])
+                if len(variants) < MAX_VARIANTS and found[1] not in variants:
+                    variants.append(found[1])
     lines: dict[int, str] = {}
     notes: list[str] = []
     for number, typed_variants in sorted(candidates.items()):
         errors = []
         for typed in typed_variants:  # other numbered text may share a line number; the one that checks wins
             try:
-                reading = check_line(number, typed, header)
+                reading = check_line(number, typed, header, correct=budget[0] > 0)
             except BreakglassError as e:
+                budget[0] -= 1
                 errors.append(str(e))
                 continue
             lines[number] = reading.data

@@ -80,6 +80,8 @@ def add_font(path: Path) -> str:
         raise BreakglassError(f"--font {path} is not a usable TrueType font ({e})") from None
     except OSError as e:
         raise BreakglassError(f"--font {path} cannot be read ({e.strerror})") from None
+    except Exception as e:  # a damaged or hostile font file can make the font parser fail in any way
+        raise BreakglassError(f"--font {path} is not a usable TrueType font ({type(e).__name__})") from None
     pdfmetrics.registerFont(font)
     _added.append(name)
     font_for.cache_clear()

@@ -99,11 +99,13 @@ def script_markdown(script: Script) -> str:
 
 
 def write_scripts(folder: Path) -> list[Path]:
+    from ..system.files import DOCUMENT, write_new_file
+
     written = []
     for name in SCRIPT_NAMES:
         script = load_script(name)
         path = folder / script.file
-        path.write_text(script_markdown(script), encoding="utf-8")
+        write_new_file(path, script_markdown(script).encode("utf-8"), DOCUMENT, force=True)
         written.append(path)
     return written
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import BreakglassError
 from ..format.share import check_threshold
+from ..system.inputs import MAX_CONFIG, read_input
 
 
 @dataclass(frozen=True)
@@ -215,18 +216,15 @@ def load_config(path: str | Path) -> CeremonyConfig:
     """Read and check a ceremony TOML file; every problem is a one-line BreakglassError naming file and key."""
     path = Path(path)
     where = str(path)
+    raw = read_input(path, "ceremony configuration", MAX_CONFIG)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BreakglassError(f"ceremony configuration {where} does not exist") from None
-    except OSError as e:
-        raise BreakglassError(f"cannot read ceremony configuration {where}: {e.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark (some Windows editors add one) is fine
     except UnicodeDecodeError:
         raise BreakglassError(f"{where}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise BreakglassError(f"{where}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise BreakglassError(f"{where}: not a ceremony configuration (nested too deeply)") from None
     return config_from_dict(data, where)
 
 

@@ -135,8 +135,8 @@ def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
     data = _gunzip(source) if source.data[:2] == b"\x1f\x8b" else source.data
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CannotAudit(f"rotations {source.path} is not valid JSON ({e})") from None
+    except ValueError as e:  # not UTF-8, not JSON, or an integer of thousands of digits
+        raise CannotAudit(f"rotations {source.path} is not valid JSON ({str(e).splitlines()[0][:120]})") from None
     except RecursionError:
         raise CannotAudit(f"rotations {source.path} is JSON nested too deeply to be CloudTrail events") from None
     events = _events(document)
@@ -207,7 +207,7 @@ def _flatten(raw) -> dict | None:
     if isinstance(inner, str):
         try:
             inner = json.loads(inner)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):
             return None
     if isinstance(inner, dict):
         return {"eventName": raw.get("EventName"), "eventSource": raw.get("EventSource"),

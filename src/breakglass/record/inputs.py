@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,25 +49,15 @@ class InputFile:
 
 
 def read_input(path: Path, role: str) -> InputFile:
-    """The whole file, refusing what is not a regular file of sensible size. The path is kept absolute, as the
-    report names it."""
+    """The whole file, refusing what is not a regular file of sensible size (opened without waiting on a pipe,
+    system/inputs.py). The path is kept absolute, as the report names it."""
+    from ..system.inputs import Refused, read_input as read_bounded
+
     path = Path(path).absolute()
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise CannotAudit(f"{role} {path} does not exist") from None
-    except OSError as e:
-        raise CannotAudit(f"cannot read {role} {path}: {e.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise CannotAudit(f"{role} {path} is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise CannotAudit(f"{role} {path} is not a regular file")
-    if info.st_size > MAX_INPUT_BYTES:
-        raise CannotAudit(f"{role} {path} is {info.st_size} bytes; an audit input is at most {MAX_INPUT_BYTES} bytes")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise CannotAudit(f"cannot read {role} {path}: {e.strerror}") from None
+        data = read_bounded(path, role, MAX_INPUT_BYTES)
+    except Refused as e:
+        raise CannotAudit(str(e)) from None
     return InputFile(role, path, data)
 
 

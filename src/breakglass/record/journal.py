@@ -12,11 +12,12 @@ secret material: extra fields whose names look like secrets are refused.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,22 +25,16 @@ from pathlib import Path
 from ..errors import BreakglassError
 from ..format import encoding
 from ..format.share import MAX_SHARES, parse_set_id_text, set_id_text
+from ..system import files, interrupts
+from ..system.inputs import MAX_JOURNAL, kind_of, size_text
+from .entry_rules import CORE_FIELDS, EVENT_RE, EXTRA_KEY_RE, TIME_FORMAT, check_extra, shape_problem
 
 GENESIS = "0" * 64
 CODE_CHARS = 8  # 40 bits of the entry hash, in Crockford base32
-CORE_FIELDS = ("seq", "time", "event", "set", "shares", "fingerprint", "operator", "witness", "prev")
-KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "reissue", "destroy", "note")
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-_EVENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-_EXTRA_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-# Words that mark a field as secret material; matched against the parts of a key split at '_'.
-_SECRET_WORDS = {
-    "secret", "secrets", "credential", "credentials", "password", "passwords", "passphrase", "pin",
-    "key", "keys", "token", "tokens", "private", "seed", "mnemonic", "plaintext", "cleartext", "otp", "totp",
-}
-_SECRET_JOINED = ("sharedata", "keyshare", "sharetext", "sharebytes", "apikey", "secretkey", "privatekey", "datakey")
+KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "reissue", "destroy", "note", "repair")
+NO_SET = "0000-0000-0000-0000"  # the set of an event about the journal itself (a repair), not about a set
+MAX_LINE = 1024 * 1024  # one entry; breakglass writes at most a few kB (a 255-share split ~100 kB)
+REPAIR_HINT = "run breakglass journal repair {path} to set the broken part aside (kept as evidence) and go on"
 
 
 def canonical(obj: dict) -> str:
@@ -118,84 +113,121 @@ class VerifyResult:
     ok: bool
     problem: str | None = None
     line: int | None = None
+    repairable: bool = False  # a broken line or chain (journal repair helps), not a mismatch with the paper
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _shape_problem(data: object) -> str | None:
-    """Why a parsed line is not a journal entry, or None."""
-    if not isinstance(data, dict):
-        return "is not a JSON object"
-    missing = [k for k in CORE_FIELDS if k not in data]
-    if missing:
-        return f"lacks {', '.join(missing)}"
-    checks = [
-        ("seq", isinstance(data["seq"], int) and not isinstance(data["seq"], bool) and data["seq"] >= 1),
-        ("time", isinstance(data["time"], str) and bool(_TIME_RE.match(data["time"]))),
-        ("event", isinstance(data["event"], str) and bool(_EVENT_RE.match(data["event"]))),
-        ("set", isinstance(data["set"], str)),
-        ("shares", isinstance(data["shares"], list) and all(type(s) is int for s in data["shares"])),
-        ("fingerprint", isinstance(data["fingerprint"], str)),
-        ("operator", data["operator"] is None or isinstance(data["operator"], str)),
-        ("witness", data["witness"] is None or isinstance(data["witness"], str)),
-        ("prev", isinstance(data["prev"], str) and bool(re.fullmatch(r"[0-9a-f]{64}", data["prev"]))),
-    ]
-    bad = [name for name, good in checks if not good]
-    if bad:
-        return f"has an invalid {', '.join(bad)}"
-    return None
+def _parse_line(raw: bytes) -> tuple[Entry | None, str | None]:
+    if len(raw) > MAX_LINE:
+        return None, f"is longer than {size_text(MAX_LINE)}: not an entry breakglass writes"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "is not UTF-8 text"
+    if not text.strip():
+        return None, "is empty"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return None, f"is not valid JSON ({e.msg} at column {e.colno})"
+    except RecursionError:
+        return None, "is not valid JSON (nested too deeply)"
+    except ValueError as e:  # e.g. an integer of thousands of digits
+        return None, f"is not valid JSON ({str(e).splitlines()[0][:80]})"
+    problem = shape_problem(data)
+    if problem:
+        return None, problem
+    if canonical(data) != text:
+        return None, "was edited (it is not in the exact form breakglass writes)"
+    return data, None
 
 
-def _parse_lines(text: str) -> tuple[list[Entry], tuple[int, str] | None]:
+@dataclass(frozen=True)
+class Parsed:
+    """A journal file read line by line, up to the first line that is not a well-formed entry."""
+
+    entries: list[Entry]
+    bad: tuple[int, str] | None  # (line number, why) of the first bad line
+    good_bytes: int  # length of the well-formed lines before it
+
+    @property
+    def incomplete_tail(self) -> bool:
+        return self.bad is not None and self.bad[1].startswith("is incomplete")
+
+
+def parse(raw: bytes) -> Parsed:
     """Entries up to the first line that is not a well-formed entry, and (line number, reason) for that line."""
     entries: list[Entry] = []
-    if not text:
-        return entries, None
-    lines = text.split("\n")
-    complete = text.endswith("\n")
-    if complete:
-        lines.pop()  # the empty string after the final newline
-    for number, raw in enumerate(lines, 1):
-        if not complete and number == len(lines):
-            return entries, (number, "is incomplete (no line end: an interrupted write, or the file was cut)")
-        if not raw.strip():
-            return entries, (number, "is empty")
-        try:
-            data = json.loads(raw)
-        except ValueError as e:
-            return entries, (number, f"is not valid JSON ({e.msg} at column {e.colno})")
-        problem = _shape_problem(data)
+    offset = 0
+    number = 0
+    while offset < len(raw):
+        number += 1
+        end = raw.find(b"\n", offset)
+        if end < 0:
+            why = "is incomplete (no line end): the last write was cut off by a power cut, a full disk or a crash"
+            return Parsed(entries, (number, why), offset)
+        data, problem = _parse_line(raw[offset:end])
         if problem:
-            return entries, (number, problem)
-        if canonical(data) != raw:
-            return entries, (number, "was edited (it is not in the exact form breakglass writes)")
+            return Parsed(entries, (number, problem), offset)
         entries.append(Entry.from_data(data, number))
-    return entries, None
+        offset = end + 1
+    return Parsed(entries, None, offset)
 
 
-def _read_text(path: Path) -> str:
+def _check_file(fd: int, path: Path) -> int:
+    """The size of the journal open at fd; refuses anything but a regular file of a sane size."""
+    st = os.fstat(fd)
+    kind = kind_of(st.st_mode)
+    if kind:
+        raise BreakglassError(f"journal {path} is {kind}, not a journal file (give the journal file itself)")
+    if st.st_size > MAX_JOURNAL:
+        raise BreakglassError(f"journal {path} is over {size_text(MAX_JOURNAL)}; that is not a breakglass journal")
+    return st.st_size
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The journal's bytes, read under a shared lock so that a writer's line is never seen half-written."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise BreakglassError(f"journal {path} does not exist") from None
+    except IsADirectoryError:
+        raise BreakglassError(f"journal {path} is a folder, not a journal file") from None
     except OSError as e:
-        raise BreakglassError(f"cannot read journal {path}: {e.strerror}") from None
+        raise BreakglassError(f"cannot read journal {path}: {files.reason(e)}") from None
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise BreakglassError(f"journal {path} line {line} is not UTF-8 text") from None
+        _check_file(fd, path)
+        os.set_blocking(fd, True)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        raw = _read_all(fd)
+        if len(raw) > MAX_JOURNAL:
+            raise BreakglassError(f"journal {path} is over {size_text(MAX_JOURNAL)}; that is not a breakglass journal")
+        return raw
+    except OSError as e:
+        raise BreakglassError(f"cannot read journal {path}: {files.reason(e)}") from None
+    finally:
+        os.close(fd)  # also releases the lock
 
 
 def read_journal(path: str | Path) -> list[Entry]:
     """All entries, in file order. Lines that are not entries are an error naming the line; the chain is not
     checked here (verify_journal does that)."""
     path = Path(path)
-    entries, bad = _parse_lines(_read_text(path))
-    if bad:
-        raise BreakglassError(f"journal {path} line {bad[0]} {bad[1]}")
-    return entries
+    parsed = parse(read_bytes(path))
+    if parsed.bad:
+        hint = f"; {REPAIR_HINT.format(path=path)}" if parsed.incomplete_tail else ""
+        raise BreakglassError(f"journal {path} line {parsed.bad[0]} {parsed.bad[1]}{hint}")
+    return parsed.entries
 
 
 # ---------------------------------------------------------------- verifying
@@ -245,18 +277,18 @@ def verify_journal(path: str | Path, head: str | None = None) -> VerifyResult:
     journal ends exactly there. Problems are reported in the result, naming the first bad line."""
     path = Path(path)
     head_code = normalize_code(head) if head is not None else None
-    entries, bad = _parse_lines(_read_text(path))
+    parsed = parse(read_bytes(path))
+    entries, bad = parsed.entries, parsed.bad
     count = len(entries)
     last = entries[-1].code if entries else None
-    if bad:
-        return VerifyResult(count, last, False, f"line {bad[0]} {bad[1]}", bad[0])
-    broken = _chain_problem(entries)
+    broken = bad or _chain_problem(entries)
     if broken:
-        return VerifyResult(count, last, False, f"line {broken[0]} {broken[1]}", broken[0])
+        return VerifyResult(count, last, False, f"line {broken[0]} {broken[1]}", broken[0], repairable=True)
+    if last is None:
+        paper = f" but the paper logbook's last code is {head_code}" if head_code else ""
+        return VerifyResult(count, None, False, f"the journal is empty (it holds no event){paper}", None)
     if head_code is None or head_code == last:
         return VerifyResult(count, last, True)
-    if last is None:
-        return VerifyResult(count, None, False, f"the journal is empty but the paper logbook's last code is {head_code}", None)
     match = next((e for e in entries if e.code == head_code), None)
     if match is None:
         problem = (
@@ -272,18 +304,31 @@ def verify_journal(path: str | Path, head: str | None = None) -> VerifyResult:
     return VerifyResult(count, last, False, problem, match.line + 1)
 
 
+def broken_message(path: Path, problem: str) -> str:
+    return f"journal {path} is broken: {problem}; {REPAIR_HINT.format(path=path)}"
+
+
 def require_intact(path: Path) -> None:
-    """Refuse to go on with a broken journal. A journal that does not exist yet is fine (it will be created),
-    as long as its folder exists."""
+    """Refuse to go on with a broken journal, before any work. A journal that does not exist yet is fine (it
+    will be created) as long as its folder exists; so is an empty file (a first write cut off at once leaves
+    one). A symbolic link is refused: the journal is appended to, and breakglass never writes through a link."""
     path = Path(path)
-    if path.exists():
-        if path.is_dir():
-            raise BreakglassError(f"journal {path} is a folder, not a journal file")
-        result = verify_journal(path)
-        if not result.ok:
-            raise BreakglassError(f"journal {path} is broken: {result.problem}; run breakglass journal verify {path}")
-    elif not path.parent.is_dir():
-        raise BreakglassError(f"journal {path} cannot be created: folder {path.parent} does not exist")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise BreakglassError(f"journal {path} cannot be created: folder {path.parent} does not exist") from None
+        return
+    except OSError as e:
+        raise BreakglassError(f"cannot read journal {path}: {files.reason(e)}") from None
+    kind = kind_of(st.st_mode)
+    if kind:
+        raise BreakglassError(f"journal {path} is {kind}, not a journal file (give the journal file itself)")
+    if st.st_size == 0:
+        return
+    result = verify_journal(path)
+    if not result.ok:
+        raise BreakglassError(broken_message(path, result.problem))
 
 
 def require_journal(path: Path) -> None:
@@ -334,33 +379,6 @@ def find_event(path: str | Path, code: str) -> Entry:
 # ---------------------------------------------------------------- writing
 
 
-def _secret_like(key: str) -> bool:
-    k = key.lower()
-    parts = set(re.split(r"[^a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower()))
-    squashed = re.sub(r"[^a-z0-9]", "", k)
-    return bool(parts & _SECRET_WORDS) or any(word in squashed for word in _SECRET_JOINED)
-
-
-def _check_extra(value: object, where: str) -> None:
-    """Extra fields: JSON values only, and no key that names secret material, at any depth."""
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            if not isinstance(key, str):
-                raise BreakglassError(f"journal field {where}{key!r}: keys must be strings")
-            if _secret_like(key):
-                raise BreakglassError(
-                    f"refusing journal field '{where}{key}': the journal is not a place for secret or share material"
-                )
-            _check_extra(sub, f"{where}{key}.")
-    elif isinstance(value, (list, tuple)):
-        for sub in value:
-            _check_extra(sub, where)
-    elif isinstance(value, (bytes, bytearray, memoryview)):
-        raise BreakglassError(f"refusing journal field '{where.rstrip('.')}': raw bytes do not belong in the journal")
-    elif value is not None and not isinstance(value, (str, int, float, bool)):
-        raise BreakglassError(f"journal field '{where.rstrip('.')}' is not a JSON value ({type(value).__name__})")
-
-
 def _utc_text(now: datetime | None) -> str:
     moment = now or datetime.now(timezone.utc)
     if moment.tzinfo is not None:
@@ -382,7 +400,7 @@ def build_entry(
     now: datetime | None = None,
 ) -> dict:
     """The object for the entry following `previous` (None: the first). Validates every field."""
-    if not isinstance(event, str) or not _EVENT_RE.match(event):
+    if not isinstance(event, str) or not EVENT_RE.match(event):
         raise BreakglassError(f"invalid journal event name {event!r} (lowercase letters, digits and '-')")
     set_text = set_id_text(parse_set_id_text(set_id)) if isinstance(set_id, str) else set_id_text(set_id)
     share_list = list(shares)
@@ -397,9 +415,9 @@ def build_entry(
     for key in extra:
         if key in CORE_FIELDS:
             raise BreakglassError(f"journal extra field '{key}' would overwrite a core field")
-        if not isinstance(key, str) or not _EXTRA_KEY_RE.match(key):
+        if not isinstance(key, str) or not EXTRA_KEY_RE.match(key):
             raise BreakglassError(f"invalid journal field name {key!r} (lowercase letters, digits and '_')")
-    _check_extra(extra, "")
+    check_extra(extra)
     data = {
         **extra,
         "seq": previous.seq + 1 if previous else 1,
@@ -419,6 +437,56 @@ def build_entry(
     return data
 
 
+def _open_for_append(path: Path) -> tuple[int, bool]:
+    """The journal open for appending and locked, and whether it was created now. Refuses links and special
+    files; waits for another writer's lock (Ctrl-C still works while waiting). If the file was replaced while
+    waiting (a repair renames a new journal into place), the new one is opened instead: two writers never
+    extend two different files, so the chain never forks."""
+    for _ in range(50):
+        created = not os.path.lexists(path)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise BreakglassError(f"journal {path} is a symbolic link; give the journal file itself") from None
+            if isinstance(e, IsADirectoryError):
+                raise BreakglassError(f"journal {path} is a folder, not a journal file") from None
+            raise BreakglassError(f"cannot open journal {path}: {files.reason(e)}") from None
+        try:
+            _check_file(fd, path)
+            os.set_blocking(fd, True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            here = os.fstat(fd)
+            there = os.lstat(path)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+            if created:
+                os.fchmod(fd, 0o600)
+            return fd, created
+        os.close(fd)
+    raise BreakglassError(f"journal {path} keeps being replaced while breakglass waits to write to it")
+
+
+def _write_line(fd: int, path: Path, line: bytes) -> None:
+    """Append one line whole, or leave the journal as it was (a full disk must not leave half a line)."""
+    size = os.fstat(fd).st_size
+    try:
+        files.write_all(fd, line)
+        os.fsync(fd)
+    except OSError as e:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError:
+            pass
+        raise BreakglassError(f"cannot write to journal {path}: {files.reason(e)}; nothing was recorded") from None
+
+
 def append_event(
     path: str | Path,
     event: str,
@@ -430,64 +498,61 @@ def append_event(
     witness: str | None = None,
     extra: dict | None = None,
     now: datetime | None = None,
+    publish: Callable[[Entry], Callable[[], None]] | None = None,
 ) -> Entry:
     """Verify the journal, then append one event as one write, flushed to disk. Creates the file (mode 0600)
-    if it does not exist; its folder must exist. Refuses to extend a broken journal."""
+    if it does not exist; its folder must exist. Refuses to extend a broken journal.
+
+    `publish(entry)`, if given, runs under the journal's lock just before the line is written: it puts in
+    place what the event records (the sheets of a split, the credential file of a release) and returns how to
+    take that back. If the line cannot be written it is taken back, so the journal records only what
+    happened, and what it records did happen. Signals wait until both are done.
+    """
     path = Path(path)
+    fields = dict(set_id=set_id, shares=shares, fingerprint=fingerprint, operator=operator, witness=witness,
+                  extra=extra, now=now)
+    build_entry(None, event, **fields)  # refuse bad fields before the file is even created
     if not path.parent.is_dir():
         raise BreakglassError(f"cannot create journal {path}: folder {path.parent} does not exist")
-    created = not path.exists()
+    fd, created = _open_for_append(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-    except OSError as e:
-        raise BreakglassError(f"cannot open journal {path}: {e.strerror}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # two writers at once would fork the chain
-        with os.fdopen(os.dup(fd), "rb") as f:
-            raw = f.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            raise BreakglassError(f"journal {path} is broken at line {line}: not UTF-8 text; run breakglass journal verify") from None
-        entries, bad = _parse_lines(text)
-        broken = bad or _chain_problem(entries)
-        if broken:
-            raise BreakglassError(
-                f"journal {path} is broken at line {broken[0]}: the line {broken[1]}; "
-                f"run breakglass journal verify {path}"
-            )
-        data = build_entry(
-            entries[-1] if entries else None,
-            event,
-            set_id=set_id,
-            shares=shares,
-            fingerprint=fingerprint,
-            operator=operator,
-            witness=witness,
-            extra=extra,
-            now=now,
-        )
-        line = (canonical(data) + "\n").encode("utf-8")
-        written = os.write(fd, line)
-        if written != len(line):
-            raise BreakglassError(f"journal {path}: short write ({written} of {len(line)} bytes); run breakglass journal verify")
-        os.fsync(fd)
+        entry = _append_locked(fd, path, event, fields, publish)
+    except BaseException:
+        if created:  # a journal this call created and could not write to: not left behind empty
+            _remove_if_empty(fd, path)
+        raise
     finally:
         os.close(fd)  # also releases the lock
     if created:
-        _fsync_dir(path.parent)
-    return Entry.from_data(data, len(entries) + 1)
+        files.fsync_folder(path.parent)
+    return entry
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+def _append_locked(fd: int, path: Path, event: str, fields: dict, publish) -> Entry:
+    parsed = parse(_read_all(fd))
+    broken = parsed.bad or _chain_problem(parsed.entries)
+    if broken:
+        raise BreakglassError(broken_message(path, f"line {broken[0]} {broken[1]}"))
+    data = build_entry(parsed.entries[-1] if parsed.entries else None, event, **fields)
+    entry = Entry.from_data(data, len(parsed.entries) + 1)
+    line = (canonical(data) + "\n").encode("utf-8")
+    with interrupts.deferred():
+        undo = publish(entry) if publish else None
+        try:
+            _write_line(fd, path, line)
+        except BaseException:
+            if undo:
+                undo()
+            raise
+        interrupts.keep(f"{path} (journal event {entry.code})")
+    return entry
+
+
+def _remove_if_empty(fd: int, path: Path) -> None:
+    with interrupts.deferred():
+        try:
+            here, there = os.fstat(fd), os.lstat(path)
+            if here.st_size == 0 and (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+                os.unlink(path)
+        except OSError:
+            pass

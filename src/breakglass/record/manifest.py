@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import BreakglassError
+from ..system.inputs import MAX_MANIFEST, read_input
 from ..system.package import fingerprint as package_fingerprint
 
 FORMAT = "breakglass-manifest"
@@ -45,13 +46,48 @@ def dumps(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def load(path: str | Path) -> dict:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BreakglassError(f"manifest {path} does not exist") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise BreakglassError(f"manifest {path} is not valid JSON: {e}") from None
+_TEXT_FIELDS = ("set_id", "fingerprint", "label", "created", "tool_version", "event_code", "replaces_set")
+_ENTRY_FIELDS = {"share": int, "copy": int, "file": str, "name": str, "role": str, "location": str}
+
+
+def _problem(data: object) -> str | None:
+    """Why a parsed manifest is not one breakglass wrote, or None (readers may then trust every field's type)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BreakglassError(f"{path} is not a breakglass manifest")
+        return "is not a breakglass manifest"
+    for key in ("set_id", "fingerprint", "k", "n"):
+        if key not in data:
+            return f"has no '{key}'"
+    for key in ("k", "n"):
+        if type(data[key]) is not int or not 1 <= data[key] <= 255:
+            return f"has an invalid '{key}'"
+    for key in _TEXT_FIELDS:
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            return f"has an invalid '{key}'"
+    for key in ("sheets", "custodians"):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            return f"has an invalid '{key}'"
+        for item in items:
+            if not isinstance(item, dict) or type(item.get("share")) is not int or not 1 <= item["share"] <= 255:
+                return f"has an invalid entry in '{key}'"
+            for field, kind in _ENTRY_FIELDS.items():
+                if field in item and item[field] is not None and type(item[field]) is not kind:
+                    return f"has an invalid '{field}' in '{key}'"
+            if "copy" in item and not 1 <= item["copy"] <= 99:
+                return f"has an invalid 'copy' in '{key}'"
+    return None
+
+
+def load(path: str | Path) -> dict:
+    """Read and check a manifest; anything but a manifest breakglass wrote is a one-line error."""
+    raw = read_input(path, "manifest", MAX_MANIFEST)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError; so is a 5000-digit number
+        raise BreakglassError(f"manifest {path} is not valid JSON: {str(e).splitlines()[0][:100]}") from None
+    except RecursionError:
+        raise BreakglassError(f"manifest {path} is not valid JSON: nested too deeply") from None
+    problem = _problem(data)
+    if problem:
+        raise BreakglassError(f"{path} {problem}")
     return data

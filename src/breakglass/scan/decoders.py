@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from ..errors import BreakglassError
+from ..system import interrupts
 from .images import Prepared
 
 ZXING = "zxing-cpp"
@@ -46,7 +47,8 @@ def _zxing():
     global _zxing_module
     if _zxing_module is None:
         try:
-            import zxingcpp
+            with interrupts.deferred():  # a signal inside zxing-cpp's native start-up could abort the process
+                import zxingcpp
         except ImportError:  # pragma: no cover - zxing-cpp is a dependency
             return None
         _zxing_module = zxingcpp
@@ -59,9 +61,10 @@ def _zbar():
     if not _zbar_checked:
         _zbar_checked = True
         try:
-            from pyzbar import pyzbar
+            with interrupts.deferred():  # loading a native library is not a moment to be cut
+                from pyzbar import pyzbar
 
-            pyzbar.decode(Image.new("L", (8, 8), 255))  # loads libzbar: raises if the library is missing
+                pyzbar.decode(Image.new("L", (8, 8), 255))  # loads libzbar: raises if the library is missing
             _zbar_module = pyzbar
         except Exception:  # ImportError, or OSError/FileNotFoundError from ctypes
             _zbar_module = None
@@ -168,7 +171,10 @@ def run_isolated(name: str, work: Callable[[], list[Symbol]], timeout: float) ->
     if not hasattr(os, "fork"):  # pragma: no cover - not on the supported platforms
         return work()
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with interrupts.deferred():  # Python's at-fork hooks would swallow an interrupt raised inside them
+        pid = os.fork()
+        if pid == 0:
+            interrupts.reset_in_child()  # the parent alone decides what an interrupt does; this child just dies
     if pid == 0:  # child: no exceptions, no cleanup handlers, no buffered output may escape
         status = 0
         try:

@@ -2,26 +2,34 @@
 
     rasterize_pdf(source, dpi)      one greyscale image per PDF page (pypdfium2)
     all_pages(paths, dpi)           every page of every file and folder given, or a one-line problem for it
+    count_pages(paths)              how many pages that will be, for progress ("page 120 of 2,000")
 
 Bad input never raises: a missing, unreadable, truncated or non-image file becomes a Page with a `problem`.
+So does a FIFO, socket or device (refused before anything waits on it), a file over MAX_SCAN bytes, and an
+image over MAX_IMAGE_PIXELS (a decompression bomb is a one-line problem, never a warning on the terminal).
+A PDF page with nothing drawn on it is not rendered at all: `blank` says so.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from .images import to_gray
+from ..system.inputs import MAX_SCAN, Refused, open_regular
+from .images import looks_blank, to_gray
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif"})
 PDF_EXTENSIONS = frozenset({".pdf"})
 SCAN_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
 MAX_RENDER_PIXELS = 80_000_000  # a PDF page is rendered at lower resolution rather than past this
+MAX_IMAGE_PIXELS = 150_000_000  # an A4 page scanned at 1200 dpi is 140 million; more is refused, not decoded
 
 
 def _render_scale(width_pt: float, height_pt: float, dpi: float) -> float:
@@ -60,10 +68,38 @@ def rasterize_pdf(source: str | Path | bytes, dpi: int = 150) -> Iterator[Image.
         document.close()
 
 
-def _render_one(path: Path, index: int, dpi: float) -> Image.Image:
+def _open_pdf(path: Path):
+    """A pdfium document read through a file opened safely (never a FIFO that would hang pdfium's own open)."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(str(path))
+    return pypdfium2.PdfDocument(open_regular(path, "scan", MAX_SCAN), autoclose=True)
+
+
+def _is_empty_page(page) -> bool:
+    """Nothing that could be a QR code is drawn on it, told without rendering the page: no objects at all, or
+    only images (a scanner's PDF) that are each one flat colour. Rendering a scanned page at 300 dpi costs
+    ~160 ms; reading its image ~10 ms. Anything unusual is rendered and left to the decoders."""
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        objects = list(itertools.islice(page.get_objects(max_depth=1), 9))
+        if not objects:
+            return True
+        if len(objects) > 8 or any(o.type != pdfium_c.FPDF_PAGEOBJ_IMAGE for o in objects):
+            return False
+        for image in objects:
+            width, height = image.get_px_size()
+            if width * height > MAX_IMAGE_PIXELS:
+                return False
+            if not looks_blank(to_gray(image.get_bitmap(render=False).to_pil())):
+                return False
+        return True
+    except Exception:  # an odd image or page tree: render it and let the decoders look
+        return False
+
+
+def _render_one(path: Path, index: int, dpi: float) -> Image.Image:
+    document = _open_pdf(path)
     try:
         page = document[index]
         try:
@@ -90,7 +126,7 @@ def image_problem(e: Exception) -> str:
 
 
 def _is_pdf(path: Path) -> bool:
-    with path.open("rb") as f:
+    with open_regular(path, "scan", MAX_SCAN) as f:
         head = f.read(1024)
     return b"%PDF-" in head
 
@@ -104,52 +140,99 @@ class Page:
     image: Image.Image | None = None
     problem: str | None = None
     reload: Callable[[], Image.Image] | None = None
+    blank: bool = False  # a PDF page with nothing drawn on it (not rendered)
 
 
 def _pdf_pages(path: Path, dpi: int) -> Iterator[Page]:
     source = str(path)
-    pages = rasterize_pdf(path, dpi)
     number = 0
-    while True:
-        try:
-            image = next(pages)
-        except StopIteration:
-            if number == 0:
-                yield Page(source, None, problem="the PDF has no pages")
-            return
-        except Exception as e:  # pypdfium2.PdfiumError and friends: one line, never a traceback
-            if "password" in str(e).lower():
-                why = "the PDF is password-protected"
-            elif number:
-                why = f"damaged PDF: page {number + 1} could not be rendered"
-            else:
-                why = "damaged PDF: it could not be opened"
-            yield Page(source, number + 1 if number else None, problem=why)
-            return
-        number += 1
-        yield Page(source, number, image, reload=lambda i=number - 1: _render_one(path, i, dpi))
+    try:
+        document = _open_pdf(path)
+    except Refused as e:
+        yield Page(source, None, problem=e.why.removeprefix("is "))
+        return
+    except Exception as e:  # pypdfium2.PdfiumError and friends: one line, never a traceback
+        why = "the PDF is password-protected" if "password" in str(e).lower() else "damaged PDF: it could not be opened"
+        yield Page(source, None, problem=why)
+        return
+    try:
+        count = len(document)
+        if count == 0:
+            yield Page(source, None, problem="the PDF has no pages")
+        for index in range(count):
+            number = index + 1
+            try:
+                page = document[index]
+                try:
+                    if _is_empty_page(page):
+                        yield Page(source, number, blank=True)
+                        continue
+                    image = _render(page, dpi)
+                finally:
+                    page.close()
+            except Exception:
+                yield Page(source, number, problem=f"damaged PDF: page {number} could not be rendered")
+                return
+            yield Page(source, number, image, reload=lambda i=index: _render_one(path, i, dpi))
+    finally:
+        document.close()
+
+
+def too_many_pixels(image: Image.Image) -> str | None:
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        return (f"image too large to scan safely ({width} x {height} pixels; at most "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million)")
+    return None
 
 
 def _open_image(path: Path) -> tuple[Image.Image | None, str | None]:
     try:
-        return Image.open(path), None
+        stream = open_regular(path, "scan", MAX_SCAN)
+    except Refused as e:
+        return None, e.why.removeprefix("is ")
+    try:
+        with warnings.catch_warnings():  # Pillow warns of large images; the limit below says it in one line
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(stream)
+        image._breakglass_stream = stream  # closed with the image (see _close)
     except UnidentifiedImageError:
+        stream.close()
         return None, "not an image or PDF"
     except OSError as e:
+        stream.close()
         return None, _os_problem(e)
     except Exception as e:  # bombs, and a corrupt header can raise nearly anything inside a Pillow plugin
+        stream.close()
         return None, image_problem(e)
+    problem = too_many_pixels(image)
+    if problem:
+        _close(image)
+        return None, problem
+    return image, None
+
+
+def _close(image: Image.Image) -> None:
+    image.close()
+    stream = getattr(image, "_breakglass_stream", None)
+    if stream is not None:
+        stream.close()
 
 
 def _frame(path: Path, index: int) -> Image.Image:
     opened, problem = _open_image(path)
     if opened is None:
         raise OSError(problem)
-    with opened:
+    try:
         opened.seek(index)
+        problem = too_many_pixels(opened)
+        if problem:
+            raise OSError(problem)
         opened.load()
         gray = to_gray(opened)
         return gray.copy() if gray is opened else gray
+    finally:
+        _close(opened)
 
 
 def _image_pages(path: Path) -> Iterator[Page]:
@@ -158,7 +241,7 @@ def _image_pages(path: Path) -> Iterator[Page]:
     if opened is None:
         yield Page(source, None, problem=problem)
         return
-    with opened:
+    try:
         try:
             frames = getattr(opened, "n_frames", 1) or 1
         except Exception as e:  # counting frames reads the file
@@ -169,7 +252,13 @@ def _image_pages(path: Path) -> Iterator[Page]:
             number = index + 1 if frames > 1 else None
             try:
                 frame = next(iterator)
-                frame.load()
+                problem = too_many_pixels(frame)
+                if problem:
+                    yield Page(source, number, problem=problem)
+                    return
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    frame.load()
                 gray = to_gray(frame)
             except StopIteration:
                 return
@@ -177,11 +266,16 @@ def _image_pages(path: Path) -> Iterator[Page]:
                 yield Page(source, number, problem=image_problem(e))
                 return
             yield Page(source, number, gray, reload=lambda i=index: _frame(path, i))
+    finally:
+        _close(opened)
 
 
 def _file_pages(path: Path, dpi: int) -> Iterator[Page]:
     try:
         pdf = _is_pdf(path)
+    except Refused as e:
+        yield Page(str(path), None, problem=e.why.removeprefix("is "))
+        return
     except OSError as e:
         yield Page(str(path), None, problem=_os_problem(e))
         return
@@ -214,11 +308,52 @@ def all_pages(paths: list[str | Path], dpi: int) -> Iterator[Page]:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """Image and PDF files under `folder`, recursively, sorted; hidden files and folders are skipped."""
+    """Image and PDF files under `folder`, recursively, sorted; hidden files and folders are skipped. Links to
+    folders are not followed (no loops), and the walk keeps its own stack, so no depth of folders is too deep."""
     found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in SCAN_EXTENSIONS:
-                found.append(Path(root) / name)
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif Path(entry.name).suffix.lower() in SCAN_EXTENSIONS:
+                    found.append(Path(entry.path))
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def count_pages(paths: list[str | Path]) -> int | None:
+    """How many pages all_pages will give, cheaply (headers only); None if that cannot be told."""
+    total = 0
+    try:
+        for raw in paths:
+            path = Path(raw)
+            for f in _folder_files(path) if path.is_dir() else [path]:
+                total += _pages_in(f)
+    except Exception:
+        return None
+    return total
+
+
+def _pages_in(path: Path) -> int:
+    try:
+        if _is_pdf(path):
+            document = _open_pdf(path)
+            try:
+                return len(document)
+            finally:
+                document.close()
+        image, _ = _open_image(path)
+    except Exception:
+        return 1
+    if image is None:
+        return 1
+    try:
+        return getattr(image, "n_frames", 1) or 1
+    except Exception:
+        return 1
+    finally:
+        _close(image)

@@ -6,7 +6,7 @@ are pages taken again with every decoder and image preparation (see scan_paths).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,9 @@ from ..format import qrtext
 from .decode import DecodeReport, decode_report
 from .decoders import available_decoders, choose_decoders
 from .files import Page, all_pages, image_problem
+from .images import looks_blank
+
+BLANK = "blank page (nothing on it)"
 
 
 @dataclass
@@ -54,6 +57,10 @@ def problem_result(source: str, page: int | None, problem: str) -> PageResult:
     return PageResult(source, page, [], {}, problem)
 
 
+def _blank(page: Page) -> bool:
+    return page.blank or (page.image is not None and looks_blank(page.image))
+
+
 def shares_wanted(texts: Iterable[str]) -> bool:
     """Whether the QR texts read so far leave a share unfinished: no breakglass code at all, a share with
     codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look."""
@@ -84,6 +91,7 @@ def scan_paths(
     decoders: list[str] | None = None,
     *,
     retry: bool | str = "auto",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[PageResult]:
     """Read every QR code in the given image files, PDFs and folders; one PageResult per page, as it is done.
 
@@ -97,26 +105,41 @@ def scan_paths(
     promising first (nothing read, then a code seen but not read, then the rest), until nothing is wanted.
     Pages where nothing was found (sheets have pages of instructions and typed lines) are reported after all
     others. retry=True retries every page that wants it at once, in order; retry=False never prepares images.
+
+    Blank pages (nothing printed, see images.looks_blank) are reported as such and never decoded or retried.
+    `progress(stage, pages, codes)`, if given, is called before every look at a page: stage "first look" or
+    "again", how many pages that stage has looked at so far, and how many QR texts were read.
     """
     if retry not in (True, False, "auto"):
         raise ValueError(f"retry must be True, False or 'auto', not {retry!r}")
     if decoders is not None:  # refuse an impossible request once, before any file is read
         choose_decoders(decoders)
+    tick = progress or (lambda stage, pages, codes: None)
     if retry != "auto":
-        for page in all_pages(paths, dpi):
-            if page.problem is not None:
-                yield problem_result(page.source, page.number, page.problem)
-                continue
-            yield page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+        codes = 0
+        for number, page in enumerate(all_pages(paths, dpi)):
+            tick("first look", number, codes)
+            blank = _blank(page)
+            if page.problem is not None or blank:
+                yield problem_result(page.source, page.number, page.problem or BLANK)
+            else:
+                result = page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+                codes += len(result.texts)
+                yield result
         return
     first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
     read: list[str] = []
     blank: list[tuple[Page, DecodeReport]] = []  # nothing read: reported at the end
+    empty: list[PageResult] = []  # nothing on the page at all: never decoded, reported at the very end
     wanting: list[Page] = []  # a code seen but not read, or a decoder failed
     complete: list[Page] = []
-    for page in all_pages(paths, dpi):
+    for number, page in enumerate(all_pages(paths, dpi)):
+        tick("first look", number, len(read))
         if page.problem is not None:
             yield problem_result(page.source, page.number, page.problem)
+            continue
+        if _blank(page):
+            empty.append(problem_result(page.source, page.number, BLANK))
             continue
         report = decode_report(page.image, first_look, retry=False)
         page.image = None  # read again if needed, rather than held in memory
@@ -127,9 +150,10 @@ def scan_paths(
         (wanting if report.unreadable or report.failures else complete).append(page)
         yield page_result(page.source, page.number, report)
     looked_again = {}
-    for page in [p for p, _ in blank] + wanting + complete:
+    for number, page in enumerate([p for p, _ in blank] + wanting + complete):
         if not shares_wanted(read):
             break
+        tick("again", number, len(read))
         try:
             image = page.reload()
         except Exception as e:  # the file changed or vanished since the first look
@@ -151,3 +175,4 @@ def scan_paths(
             result.notes.append("not searched harder: the shares read elsewhere are complete")
             result.searched_hard = False
         yield result
+    yield from empty

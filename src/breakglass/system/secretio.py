@@ -23,11 +23,11 @@ import hmac
 import os
 import secrets
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import BreakglassError
+from .inputs import MAX_SECRET, read_input
 
 # Linux delivers at most 4095 characters of one typed line (canonical mode) and drops the rest.
 TERMINAL_LINE_LIMIT = 4095
@@ -43,7 +43,8 @@ def read_secret(source: str | None, *, what: str = "credential", multi_line: boo
         if not sys.stdin.isatty():
             raise BreakglassError(f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin")
         return _type_twice(what, multi_line=multi_line)
-    data = _strip(sys.stdin.buffer.read() if source == "-" else _read_file(source), strip_newline)
+    # A regular file, or '-' / a /dev/fd pipe (e.g. --secret-file <(pass show x)); never a device or FIFO; bounded.
+    data = _strip(read_input(source, "secret file", MAX_SECRET, streams=True), strip_newline)
     if not data:
         raise BreakglassError(f"the {what} is empty")
     _note_newline(data, what)
@@ -62,19 +63,6 @@ def check_code(data: bytes) -> str:
     mac = hmac.new(_RUN_KEY, data, hashlib.sha256).digest()
     text = base64.b32encode(mac[:5]).decode("ascii")
     return f"{text[:4]}-{text[4:]}"
-
-
-def _read_file(source: str) -> bytes:
-    try:
-        return Path(source).read_bytes()
-    except FileNotFoundError:
-        raise BreakglassError(f"secret file {source} does not exist") from None
-    except IsADirectoryError:
-        raise BreakglassError(f"secret file {source} is a folder, not a file") from None
-    except PermissionError:
-        raise BreakglassError(f"secret file {source} cannot be read (permission denied)") from None
-    except OSError as e:
-        raise BreakglassError(f"secret file {source} cannot be read ({e.strerror})") from None
 
 
 def _strip(data: bytes, strip_newline: bool) -> bytes:

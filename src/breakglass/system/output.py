@@ -1,0 +1,92 @@
+"""What reaches the terminal stays readable: one line per message, control characters shown harmlessly,
+repeated problems collapsed, long work reporting progress.
+
+    one_line(text)              a message made safe for one terminal line (no escapes, no newlines, bounded)
+    Collapsed(emit)             at most PER_KIND lines of one kind, then "... and 3,412 more lines like it"
+    Progress(total, what)       "reading scans: 120 of 2,000 pages, 3 codes found" now and then on stderr
+
+Text from outside (file names, QR codes, typed lines, journal fields) may hold escape sequences that would
+drive the terminal; one_line shows them as \\x1b instead.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Callable
+
+MAX_LINE = 400  # characters of one message line
+PER_KIND = 20  # lines of one kind before the rest are counted, not shown
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: object, limit: int = MAX_LINE) -> str:
+    """`text` as one terminal-safe line: control and bidi characters escaped, at most `limit` characters."""
+    s = str(text)
+    if len(s) > limit * 4:
+        s = s[: limit * 4]  # escaping cannot make what is cut off matter
+    s = _CONTROL.sub(lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}", s)
+    if len(s) > limit:
+        s = s[: limit - 1] + "\u2026"
+    return s
+
+
+def kind_of(text: str) -> str:
+    """What makes two messages 'alike': the text with numbers and quoted parts blanked."""
+    return re.sub(r"\d+", "#", re.sub(r"'[^']*'", "'?'", text))[:120]
+
+
+class Collapsed:
+    """Pass lines to `emit`, but at most PER_KIND of each kind; close() reports how many were held back."""
+
+    def __init__(self, emit: Callable[[str], None], per_kind: int = PER_KIND):
+        self.emit = emit
+        self.per_kind = per_kind
+        self.counts: dict[str, int] = {}
+        self.order: list[str] = []
+        self.indent: dict[str, str] = {}
+
+    def __call__(self, text: str, kind: str | None = None) -> None:
+        key = kind if kind is not None else kind_of(text)
+        count = self.counts.get(key, 0)
+        if count == 0:
+            self.order.append(key)
+            self.indent[key] = text[: len(text) - len(text.lstrip())]
+        self.counts[key] = count + 1
+        if count < self.per_kind:
+            self.emit(one_line(text))
+
+    def close(self) -> None:
+        for key in self.order:
+            hidden = self.counts[key] - self.per_kind
+            if hidden > 0:
+                self.emit(f"{self.indent[key]}... and {hidden:,} more line{'s' if hidden > 1 else ''} like it")
+            self.counts[key] = min(self.counts[key], self.per_kind)
+
+
+class Progress:
+    """Occasional progress lines on stderr for long work: nothing in the first seconds, then a line every few
+    seconds (every second on a terminal), each a whole line so that it never mixes with other messages."""
+
+    def __init__(self, *, delay: float = 2.0, clock: Callable[[], float] = time.monotonic, stream=None):
+        self.clock = clock
+        self.stream = stream or sys.stderr
+        tty = getattr(self.stream, "isatty", lambda: False)()
+        self.interval = 1.0 if tty else 5.0
+        self.start = clock()
+        self.next_at = self.start + delay
+        self.shown = False
+
+    def update(self, text: Callable[[], str]) -> None:
+        """Show `text()` if it is time to (the text is only made when it is shown)."""
+        now = self.clock()
+        if now >= self.next_at:
+            self.next_at = now + self.interval
+            self.show(text())
+
+    def show(self, text: str) -> None:
+        self.stream.write(f"  ... {one_line(text)} ({self.clock() - self.start:.0f} s)\n")
+        self.stream.flush()
+        self.shown = True
