@@ -187,12 +187,19 @@ def test_a_replaced_sheet_is_recorded_and_the_audit_asks_for_its_destruction(sma
     assert result.returncode == 0, text(result)
     assert "REPLACED but still valid" in text(result) and "WARNING" not in text(result)  # 2.1 is handed back
     assert read_journal(journal)[-1].extra["replaces"] == [{"share": 2, "copy": 1}]
+    drill = run("recombine", "--verify-only", "--journal", journal, *PEOPLE, *pdfs(sheets, 2, 3),
+                env={"BREAKGLASS_FAKE_TIME": "2026-03-01T10:10:00Z"})
+    assert drill.returncode == 0 and "should have been destroyed: report it" in text(drill), text(drill)
     audit = run("audit", "--journal", journal, "--as-of", "2026-03-20")
     assert audit.returncode == 1 and "[destruction]" in text(audit) and "share 2 copy 1 (Holder 2)" in text(audit)
     destroy = run("destroy", "--journal", journal, "--set", read_journal(journal)[-1].set, "--sheet", "2.1",
                   *PEOPLE, env={"BREAKGLASS_FAKE_TIME": "2026-03-01T11:00:00Z"})
     assert destroy.returncode == 0, text(destroy)
     assert "has not been retired" not in text(destroy)  # a replaced sheet is expected to be destroyed
+    drill = run("recombine", "--verify-only", "--journal", journal, *PEOPLE, *pdfs(sheets, 2, 3),
+                env={"BREAKGLASS_FAKE_TIME": "2026-03-01T12:00:00Z"})
+    assert drill.returncode == 0 and "WARNING: sheet 2.1 of set" in text(drill), text(drill)
+    assert "was recorded destroyed by" in text(drill) and "report it" in text(drill)
     audit = run("audit", "--journal", journal, "--as-of", "2026-03-20")
     assert "[destruction]" not in text(audit) and "[holders]" not in text(audit), text(audit)
 

@@ -168,7 +168,7 @@ def _after(current: CurrentSet, indexes: list[int], replaced, outcome: dict, say
         "code with its time on the set logbook's record page, and print the expansion's logbook for the new sheets.")
     if current.recovered.version == 1:
         say(f"Note: set {current.set_text} is in share format 1: its new sheets carry share numbers above the "
-            f"{current.recovered.n} of the split, which breakglass releases without the expand command refuse. "
+            f"{current.recovered.used_shares[0].n} of the split, which breakglass releases without the expand command refuse. "
             "Recover this set with this release or a later one.")
     if replaced:
         listed = ", ".join(f"{s}.{c}" for s, c in replaced)

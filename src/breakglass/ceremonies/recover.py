@@ -137,7 +137,10 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
                 f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
         if allow_retired:
             say("  note: --allow-retired is not needed: the current set is used")
-        return shares_of(by_status[CURRENT])
+        chosen = shares_of(by_status[CURRENT])
+        for warning in _sheets_out_of_custody(chosen, history):
+            say(f"  WARNING: {warning}")
+        return chosen
     if by_status[RETIRED]:
         if allow_retired:
             return shares_of(by_status[RETIRED])
@@ -151,6 +154,24 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
         )
     raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
                           "give the journal of this credential")
+
+
+def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
+    """Sheets that should no longer exist: recorded destroyed, or replaced by an expansion (handed back to be
+    destroyed). They are still valid shares, so they are used; the person is told, to report it."""
+    warnings = []
+    for f in found:
+        set_text = set_id_text(f.share.set_id)
+        destroyed, replaced = history.destroyed.get(set_text, {}), history.replaced(set_text)
+        for copy in sorted(f.copies):
+            sheet = (f.share.index, copy)
+            if sheet in destroyed:
+                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was recorded destroyed by "
+                                f"{destroyed[sheet].code}, yet it was read here: report it to the contact")
+            elif sheet in replaced:
+                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was replaced by expansion "
+                                f"{replaced[sheet].code} and should have been destroyed: report it to the contact")
+    return warnings
 
 
 def _count(shares: list[FoundShare]) -> str:

@@ -108,7 +108,7 @@ def recombine(shares: list[AnyShare]) -> Recovered:
         set_id=set_id,
         fingerprint=scheme.fingerprint(data_key, set_id),
         k=k,
-        n=first.n,
+        n=max(first.n, *group),  # format 1's header keeps the split's n; shares printed later go above it
         used=used,
         present=tuple(sorted(group)),
         misfits=misfits,
