@@ -77,11 +77,18 @@ class SetHistory:
     def sheet_exists(self, set_text: str, share: int, copy: int | None = None) -> bool | None:
         """Was this sheet (or, with copy None, any copy of this share) printed? None when the journal cannot say."""
         printed = self.sheets(set_text)
-        if printed:
-            return any(s == share and (copy is None or c == copy) for s, c in printed)
-        if self.n(set_text) is None:
-            return None
-        return share in self.issued(set_text) if copy in (None, 1) else None
+        if any(s == share and (copy is None or c == copy) for s, c in printed):
+            return True
+        origin = self.created.get(set_text)
+        if origin is not None and sheets_printed(origin):
+            return False
+        # An older journal's split lists no sheets: its shares are 1..n, their copies unknown.
+        n = self.n(set_text)
+        if n is None:
+            return None if not printed else False
+        if 1 <= share <= n:
+            return True if copy in (None, 1) else None
+        return False
 
     def holders_of(self, set_text: str, share: int) -> list[str]:
         return [h for (s, _c), h in sorted(self.sheets(set_text).items()) if s == share and h]
