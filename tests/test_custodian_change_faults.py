@@ -7,13 +7,21 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from test_faults import (  # noqa: F401
+    PEOPLE,
+    every_point,
+    leftovers,
+    one_line_outcome,
+    secret_file,
+    set_of_two,
+    shim,
+)
 
 from breakglass.record.journal import read_journal, verify_journal
-from test_faults import PEOPLE, every_point, leftovers, one_line_outcome, secret_file, set_of_two, shim  # noqa: F401
 
 
 @pytest.mark.parametrize("command", ["expand", "reshare"])
-def test_a_custodian_change_is_all_or_nothing_at_every_write_point(command, tmp_path, set_of_two):
+def test_a_custodian_change_is_all_or_nothing_at_every_write_point(command, tmp_path, set_of_two):  # noqa: F811
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
     extra = ("--custodian", "Cleo New") if command == "expand" else ()
     printed = 1 if command == "expand" else 2
