@@ -170,7 +170,7 @@ def parse1(raw: bytes) -> dict:
         raise Refused("checksum")
     k, n, index = raw[11], raw[12], raw[13]
     length = int.from_bytes(raw[58:62], "big")
-    if not (2 <= k <= n and 1 <= index <= n and length == len(raw) - 82):
+    if not (2 <= k <= n and 1 <= index <= 255 and length == len(raw) - 82):  # above n: printed later (4.1)
         raise Refused("bad header")
     return {"version": 1, "set_id": raw[3:11], "k": k, "n": n, "index": index, "y": raw[14:46],
             "nonce": raw[46:58], "ciphertext": raw[62 : 62 + length], "tag": raw[62 + length : 78 + length],
@@ -198,15 +198,20 @@ def gf128_inv(a: int) -> int:
     return result
 
 
-def shamir128_at_zero(points: list[tuple[int, bytes]]) -> bytes:
+def shamir128_at(points: list[tuple[int, bytes]], x: int) -> bytes:
+    """The polynomial through the points, at x: the secret at 0, a share printed later at its index (4.1)."""
     total = 0
     for j, (xj, yj) in enumerate(points):
         weight = 1
         for m, (xm, _) in enumerate(points):
             if m != j:
-                weight = gf128_mul(weight, gf128_mul(xm, gf128_inv(xj ^ xm)))
+                weight = gf128_mul(weight, gf128_mul(x ^ xm, gf128_inv(xj ^ xm)))
         total ^= gf128_mul(int.from_bytes(yj, "big"), weight)
     return total.to_bytes(16, "big")
+
+
+def shamir128_at_zero(points: list[tuple[int, bytes]]) -> bytes:
+    return shamir128_at(points, 0)
 
 
 def recombine1(shares: list[dict]) -> tuple[bytes, str]:

@@ -45,7 +45,7 @@ auditor = "Chen Audit"
 """ + "".join(f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
               for i, name in HOLDERS.items())
 STAMP = re.compile(r"([0-9A-Z]{4}-[0-9A-Z]{4}) at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
-RECORDING = ("split", "recombine", "rotate", "destroy")
+RECORDING = ("split", "recombine", "rotate", "reshare", "expand", "destroy")
 
 
 class Walker:

@@ -131,8 +131,8 @@ def test_a_release_names_the_sheets_the_rotation_needs_and_their_holders(pdfs):
     assert "reseal each old sheet scanned in a new bag" in text
 
 
-def test_only_release_or_drill(ceremony):
-    with pytest.raises(BreakglassError, match="not a release or drill"):
+def test_only_release_drill_reshare_or_expand(ceremony):
+    with pytest.raises(BreakglassError, match="not a release, drill, reshare or expand"):
         render_checklist(ceremony["rotate"], config=None, holders=[], label="x")
 
 

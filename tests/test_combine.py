@@ -99,14 +99,18 @@ def test_altered_k_in_header_fails_authentication():
 def test_forged_index_zero_is_refused_at_parse_time(set_a):
     # pycryptodome's combine would return y for a forged (0, y): breakglass must never let index 0 in.
     forged = replace(set_a.shares[0], index=0)
-    with pytest.raises(BreakglassError, match="outside 1..5"):
+    with pytest.raises(BreakglassError, match="outside 1..255"):
         Share.from_bytes(forged.to_bytes())
     assert Shamir.combine([(0, b"A" * 16), (1, b"B" * 16)])  # the library itself accepts it
 
 
-def test_index_above_n_is_refused(set_a):
-    with pytest.raises(BreakglassError, match="outside 1..5"):
-        Share.from_bytes(replace(set_a.shares[0], index=6).to_bytes())
+def test_an_index_above_n_is_read_but_a_share_moved_there_does_not_authenticate(set_a):
+    # Format 1 reads indexes 1..255: `expand` prints shares above the split's n (FORMAT.md 5). A genuine
+    # share presented at another index gives a wrong key, and GCM refuses.
+    moved = Share.from_bytes(replace(set_a.shares[0], index=6).to_bytes())
+    assert moved.index == 6 and moved.n == 5
+    with pytest.raises(BreakglassError, match="do not authenticate"):
+        combine.recombine([moved, *set_a.shares[1:3]])
 
 
 def test_a_newer_version_is_named_as_such(set_a):

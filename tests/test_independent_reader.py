@@ -84,3 +84,34 @@ def test_format1_cases_from_bytes_qr_and_typed(case):
     subset = shares[: case["k"]]
     credential, fingerprint = reader.recombine1(subset)
     assert credential.hex() == case["credential_hex"] and fingerprint == case["fingerprint"]
+
+
+EXPANSIONS = json.loads((HERE / "vectors" / "expansions.json").read_text())
+
+
+@pytest.mark.parametrize("entry", EXPANSIONS["expansions"], ids=lambda e: f"format {e['format']} index {e['index']}")
+def test_shares_printed_later_are_read_and_computed_from_the_spec(entry):
+    """FORMAT.md 4.1 and 7.4: the reader computes the new share from the shares it was made from, byte for byte,
+    and recovers the credential with it."""
+    raw = bytes.fromhex(entry["hex"])
+    assert reader.read_typed(entry["typed"]) == [raw]
+    cases = V1["cases"] if entry["format"] == 1 else V2["cases"]
+    case = next(c for c in cases if c["name"] == entry["case"])
+    parse = reader.parse1 if entry["format"] == 1 else reader.parse2
+    originals = {s["index"]: parse(bytes.fromhex(s["hex"])) for s in case["shares"]}
+    used = [originals[i] for i in entry["made_from"]]
+    new = parse(raw)
+    if entry["format"] == 1:
+        assert reader.assemble_qr1(entry["qr"]) == raw
+        y = b"".join(reader.shamir128_at([(s["index"], s["y"][half:half + 16]) for s in used], entry["index"])
+                     for half in (0, 16))
+        assert y == new["y"] and new["ciphertext"] == used[0]["ciphertext"] and new["ad"] == used[0]["ad"]
+        credential, fingerprint = reader.recombine1([new, *used[1:]])
+    else:
+        assert reader.assemble_qr2(entry["qr"]) == raw
+        ys = {s["index"]: s["y"] for s in used}
+        fs = {s["index"]: s["f"] for s in used}
+        assert reader.expected_share(used[0], ys, fs, reader.tree(used[0], ys, fs), entry["index"]) == \
+            (new["y"], new["f"], new["root"], new["path"])
+        credential, fingerprint, _ = reader.recombine2([new, *used[1:]])
+    assert credential.hex() == entry["credential_hex"] and fingerprint == entry["fingerprint"]

@@ -69,7 +69,7 @@ def test_config_paper_and_release_pages(tmp_path):
                           config)
     pdf = logbook.render_logbook(data, config.paper)
     pages = [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf)]
-    assert sum("Release, drill or rotation record" in page for page in pages) == 5
+    assert sum("Release, drill, rotation or custodian change record" in page for page in pages) == 5
     assert pypdfium2.PdfDocument(pdf)[0].get_size() == pytest.approx((612, 792))
 
 

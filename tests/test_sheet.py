@@ -78,7 +78,8 @@ def zxing_texts(images) -> list[str]:
 
 
 def zbar_texts(images) -> list[str]:
-    return [s.data.decode("ascii") for image in images for s in pyzbar.decode(image)]
+    # QR codes only, as breakglass asks zbar: with every symbology, zbar reads a 1-D barcode into some pages.
+    return [s.data.decode("ascii") for image in images for s in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])]
 
 
 DECODERS = [pytest.param(zxing_texts, id="zxing-cpp"), pytest.param(zbar_texts, id="zbar")]

@@ -144,11 +144,11 @@ def test_signals_at_random_moments_of_a_split(tmp_path, sheets):
         err = err.decode(errors="replace")
         assert process.returncode in (0, 128 + sig) and "Traceback" not in err, err
         leftovers = [p for p in work.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name]
-        assert not leftovers
+        assert not leftovers, (leftovers, err)
         sheets_made = sorted((work / "out").glob("*.pdf")) if (work / "out").exists() else []
         entries = read_journal(work / "journal.jsonl") if (work / "journal.jsonl").exists() else []
         assert (len(sheets_made), len(entries)) in ((0, 0), (3, 1)), err
         if entries:
             assert verify_journal(work / "journal.jsonl").ok
         if process.returncode:
-            assert err.strip().splitlines()[-1].startswith("interrupted")
+            assert err.strip().splitlines()[-1].startswith("interrupted"), err

@@ -77,3 +77,29 @@ def test_format2_cheating_vectors_reach_the_recorded_outcome(entry):
         got = combine.recombine(pile)
         assert got.credential.hex() == entry["expect"]["credential_hex"]
         assert list(got.misfits) == entry["expect"]["misfits"]
+
+
+# --- shares printed later by `expand` (both formats) ----------------------------------------------------------
+
+import make_expansions  # noqa: E402
+
+EXPANSIONS = json.loads(make_expansions.VECTORS.read_text())
+
+
+def test_expansion_vectors_file_matches_the_code():
+    assert make_expansions.make_all() == EXPANSIONS
+
+
+@pytest.mark.parametrize("entry", EXPANSIONS["expansions"], ids=lambda e: f"format {e['format']} index {e['index']}")
+def test_an_expanded_share_recovers_with_any_k_minus_1_shares_of_its_set(entry):
+    parse = Share.from_bytes if entry["format"] == 1 else Share2.from_bytes
+    vectors = VECTORS if entry["format"] == 1 else VECTORS2
+    case = next(c for c in vectors["cases"] if c["name"] == entry["case"])
+    new = parse(bytes.fromhex(entry["hex"]))
+    assert (new.index, new.n) == (entry["index"], entry["n"])
+    assert qrtext.assemble([qrtext.parse_chunk(t) for t in entry["qr"]]) == new
+    assert typed.read_text(entry["typed"]).shares == [new]
+    originals = [parse(bytes.fromhex(s["hex"])) for s in case["shares"]]
+    for others in combinations(originals, case["k"] - 1):
+        recovered = combine.recombine([new, *others])
+        assert recovered.credential.hex() == entry["credential_hex"] and recovered.fingerprint == entry["fingerprint"]

@@ -28,6 +28,7 @@ from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
 from ..format.share import set_id_text
+from ..record.sets import retirement_text
 from ..scan.collect import FoundShare, ShareCollector, describe
 from ..system.output import Collapsed, Progress, kind_of
 
@@ -64,7 +65,7 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
     if retired_by:
-        say(f"WARNING: set {recovered.set_text} was RETIRED by rotation {retired_by}: these sheets should have been "
+        say(f"WARNING: set {recovered.set_text} was RETIRED by {retirement_text(retired_by)}: these sheets should have been "
             f"destroyed. Recombined because --allow-retired was given ({req.allow_retired}); this is recorded and "
             "the audit reports it.")
     elif req.journal_path is None:
@@ -132,15 +133,18 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
     if by_status[CURRENT]:
         for s in by_status[RETIRED]:
             rotation = history.retired[s]
-            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by rotation {rotation.code} on "
+            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by {retirement_text(rotation)} on "
                 f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
         if allow_retired:
             say("  note: --allow-retired is not needed: the current set is used")
-        return shares_of(by_status[CURRENT])
+        chosen = shares_of(by_status[CURRENT])
+        for warning in _sheets_out_of_custody(chosen, history):
+            say(f"  WARNING: {warning}")
+        return chosen
     if by_status[RETIRED]:
         if allow_retired:
             return shares_of(by_status[RETIRED])
-        names = "; ".join(f"set {s}, retired by rotation {history.retired[s].code} on {history.retired[s].time[:10]}"
+        names = "; ".join(f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
                           for s in by_status[RETIRED])
         current = ", ".join(history.current()) or "none"
         raise BreakglassError(
@@ -152,20 +156,36 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
                           "give the journal of this credential")
 
 
+def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
+    """Sheets that should no longer exist: recorded destroyed, or replaced by an expansion (handed back to be
+    destroyed). They are still valid shares, so they are used; the person is told, to report it."""
+    warnings = []
+    for f in found:
+        set_text = set_id_text(f.share.set_id)
+        destroyed, replaced = history.destroyed.get(set_text, {}), history.replaced(set_text)
+        for copy in sorted(f.copies):
+            sheet = (f.share.index, copy)
+            if sheet in destroyed:
+                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was recorded destroyed by "
+                                f"{destroyed[sheet].code}, yet it was read here: report it to the contact")
+            elif sheet in replaced:
+                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was replaced by expansion "
+                                f"{replaced[sheet].code} and should have been destroyed: report it to the contact")
+    return warnings
+
+
 def _count(shares: list[FoundShare]) -> str:
     return f"{len(shares)} share{'s' if len(shares) != 1 else ''}"
 
 
-def retirement(journal_path: Path | None, set_text: str) -> str | None:
-    """The event code of the rotation that retired this set, if the journal has one."""
+def retirement(journal_path: Path | None, set_text: str):
+    """The rotation or reshare event that retired this set, if the journal has one (else None)."""
     if journal_path is None or not journal_path.exists():
         return None
     from ..record.journal import read_journal
+    from ..record.sets import SetHistory
 
-    for entry in read_journal(journal_path):
-        if entry.event == "rotate" and entry.set == set_text:
-            return entry.code
-    return None
+    return SetHistory(read_journal(journal_path)).retired.get(set_text)
 
 
 OUT_HINT = "choose another --out"
@@ -284,7 +304,7 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None,
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by,
              publish=None) -> str | None:
     if req.journal_path is None:
         return None
@@ -297,7 +317,7 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     if req.reason:
         extra["reason"] = req.reason
     if retired_by:
-        extra["retired_by"] = retired_by
+        extra["retired_by"] = retired_by.code
         extra["allowed_retired"] = req.allow_retired
     if req.solo:
         extra["solo"] = req.solo
@@ -309,7 +329,7 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by: str | None, say) -> None:
+def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say) -> None:
     def journal(publish=None) -> str | None:
         return _journal(req, recovered, found, now, retired_by, publish)
 
@@ -332,10 +352,15 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         _show_on_terminal(recovered, say)
     if event_code:
         say(f"Journal event code (write it in the logbook, with its time): {event_code}")
-    if retired_by:
-        say(f"This set was retired by rotation {retired_by}: its credential should no longer work at the provider. If it "
+    if retired_by and retired_by.event == "rotate":
+        say(f"This set was retired by rotation {retired_by.code}: its credential should no longer work at the provider. If it "
             "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
             "(breakglass destroy) and report this use to the contact.")
+        return
+    if retired_by:  # a reshare passed this same credential on to a new set: it is still the live credential
+        say(f"This set was retired by reshare {retired_by.code}, which kept the credential: it is still the live "
+            "credential, now exposed. Destroy these sheets under witness (breakglass destroy), report this use to "
+            "the contact, and rotate the credential.")
         return
     code = event_code.split()[0] if event_code else None
     say("The credential is now exposed: record this use in the logbook and rotate it"

@@ -1,8 +1,9 @@
 """The rotate ceremony: recover the old set, take a new credential, split it as a new set, retire the old.
 
 Re-splitting the same credential would leave the old sheets able to rebuild a still-valid credential, so a
-new credential equal to the old one is refused. The journal records one 'rotate' event that names the old set
-(in "set") and the new one ("new_set"); from then on the old set is retired.
+new credential equal to the old one is refused (`reshare` is the ceremony that re-splits the same credential,
+for custodian changes, and says what it cannot protect against). The journal records one 'rotate' event that
+names the old set (in "set") and the new one ("new_set"); from then on the old set is retired.
 """
 
 from __future__ import annotations
@@ -10,58 +11,34 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Callable
 
 from ..errors import BreakglassError
-from ..format import combine, scheme
-from ..format.share import set_id_text
-from .recover import choose_set, gather_shares, retirement
-from .split import PlannedSheet, SplitPlan, run_split, sheets_record
+from ..format import scheme
+from .current_set import (
+    NewSetRequest,
+    check_people,
+    new_set_entry,
+    plan_new_set,
+    recover_current,
+)
+from .split import run_split
 
 
 @dataclass
-class RotateRequest:
-    journal_path: Path
-    secret_file: str | None
-    out_dir: Path
-    scans: list[Path]
-    typed_files: list[str]
-    type_in: bool
-    threshold: int | None
-    shares: int | None
-    label: str | None
-    custodians: tuple[str, ...]
-    copies: int | None
-    paper: str | None  # None: the config's, else a4
-    config_path: Path | None
-    operator: str | None
-    witness: str | None
-    dpi: int
-    scan_check: bool
+class RotateRequest(NewSetRequest):
+    secret_file: str | None = None
     multi_line: bool = False  # type the new credential as several lines (secretio.read_secret)
     strip_newline: bool = False  # drop one trailing newline of --secret-file
-    solo: str | None = None
-    share_format: int = scheme.DEFAULT_FORMAT
+    share_format: int | None = scheme.DEFAULT_FORMAT
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
-    from ..record.journal import read_journal, require_journal, set_origin
-
-    require_journal(req.journal_path)
-    _check_people(req)
+    check_people(req.operator, req.witness, req.solo, req.config_path)
     say("Recovering the old set...")
-    found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
-    found = choose_set(found, req.journal_path, None, say)
-    old = combine.recombine([f.share for f in found])
-    for warning in old.warnings:
-        say(f"WARNING: {warning}")
-    say(f"Old set {old.set_text} recovered ({old.k} of {old.n}), fingerprint {old.fingerprint}.")
-    retired_by = retirement(req.journal_path, old.set_text)
-    if retired_by:
-        raise BreakglassError(f"set {old.set_text} was already retired by rotation {retired_by}; rotate the current set instead")
-    origin = set_origin(read_journal(req.journal_path), old.set_text)
-    plan = _plan(req, old, origin)
+    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "rotate")
+    old = current.recovered
+    plan = plan_new_set(req, current)
     plan.check_before_secret()
 
     from ..system.secretio import read_secret
@@ -74,14 +51,7 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
             "(re-splitting it would leave the old sheets able to rebuild it); nothing was written"
         )
 
-    def rotate_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
-        return {
-            "event": "rotate", "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
-            "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint,
-                      "k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan)},
-        }
-
-    plan.journal_entry = rotate_entry
+    plan.journal_entry = lambda plan, result: new_set_entry("rotate", current, plan, result)
     plan.replaces_set = old.set_text
     outcome = run_split(plan, new_credential, now, say)
     say(f"The rotate event {outcome['event_code']} names the retired set {old.set_text} (write that set id with the code "
@@ -89,49 +59,3 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     say(f"Old set {old.set_text} is now RETIRED. Reseal the old sheets you scanned in new bags; destroy every sheet of "
         "it under witness (breakglass destroy) and record each in the logbook.")
     return outcome
-
-
-def _check_people(req: RotateRequest) -> None:
-    """Before any scanning: two people (named, or from the config as for split), or a recorded --solo reason."""
-    from ..record.people import check_two_people
-
-    operator, witness = req.operator, req.witness
-    if req.config_path is not None and not (operator and witness):
-        from ..record.config import load_config
-
-        config = load_config(req.config_path)
-        operator, witness = operator or config.administrator.name, witness or config.witness.name
-    check_two_people(operator, witness, req.solo, journalled=True)
-
-
-def _recorded_sheets(listed: object, n: int) -> list[PlannedSheet]:
-    """The sheets and holders the journal recorded for the old set, if they are a whole, well-formed list (a
-    hand-made journal may hold anything there: then the new set gets one unnamed sheet per share)."""
-    if not isinstance(listed, list):
-        return []
-    sheets = []
-    for s in listed:
-        share, copy = (s.get("share"), s.get("copy", 1)) if isinstance(s, dict) else (None, None)
-        if type(share) is not int or type(copy) is not int or not 1 <= share <= n or not 1 <= copy <= 9:
-            return []
-        sheets.append(PlannedSheet(share, copy, str(s.get("holder") or "")))
-    return sheets if {s.share for s in sheets} == set(range(1, n + 1)) else []
-
-
-def _plan(req: RotateRequest, old: combine.Recovered, origin) -> SplitPlan:
-    """Same k, n, label and holders as the old set unless the options or a config say otherwise."""
-    extra = origin.extra if origin else {}
-    label = req.label or (None if req.config_path else extra.get("label"))
-    plan = SplitPlan.from_options(
-        threshold=req.threshold if req.threshold is not None else (None if req.config_path else old.k),
-        shares=req.shares if req.shares is not None else (None if req.config_path else old.n),
-        label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
-        out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check, solo=req.solo, share_format=req.share_format,
-    )
-    keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == old.n
-    old_sheets = _recorded_sheets(extra.get("sheets"), plan.n)
-    if keep_holders and old_sheets:
-        plan.sheets = old_sheets
-        plan.copies = max(s.copy for s in plan.sheets)
-    return plan

@@ -46,8 +46,12 @@ class SheetCheck:
     typed_ok: bool
 
 
-def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes) -> tuple[list[SheetCheck], int]:
-    """Check every sheet; returns per-sheet results and how many k-subsets recombined. Raises on any failure."""
+def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
+           known: tuple = ()) -> tuple[list[SheetCheck], int]:
+    """Check every sheet; returns per-sheet results and how many k-subsets recombined. Raises on any failure.
+
+    `known` are shares of the same set already on paper (an expansion's): the k-subsets then mix them with the
+    new sheets, each with at least one new sheet, as they will be recombined."""
     decoders = available_decoders()
     if not decoders:
         raise BreakglassError("no QR decoder is available to check the sheets (install zxing-cpp)")
@@ -56,7 +60,7 @@ def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes) 
         share, check = _verify_sheet(rendered, decoders)
         checks.append(check)
         decoded.setdefault(share.index, share)
-    subsets = _verify_recombination(decoded, result, credential)
+    subsets = _verify_recombination(decoded, result, credential, known)
     return checks, subsets
 
 
@@ -114,16 +118,17 @@ def _typed_block_reads_back(rendered: RenderedSheet) -> bool:
     return True
 
 
-def _verify_recombination(decoded: dict[int, Share], result: SplitResult, credential: bytes) -> int:
-    k, n = result.k, result.n
-    if sorted(decoded) != list(range(1, n + 1)):
+def _verify_recombination(decoded: dict[int, Share], result: SplitResult, credential: bytes, known: tuple) -> int:
+    k = result.k
+    if sorted(decoded) != sorted(s.index for s in result.shares):
         raise BreakglassError("not every share was read back from the sheets; nothing was saved")
-    subsets = list(itertools.combinations(range(1, n + 1), k))
+    pool = {**{s.index: s for s in known}, **decoded}
+    subsets = [c for c in itertools.combinations(sorted(pool), k) if any(i in decoded for i in c)]
     if len(subsets) > MAX_SUBSETS:
         rng = random.Random()
         subsets = [subsets[0], subsets[-1], *rng.sample(subsets[1:-1], MAX_SUBSETS - 2)]
     for subset in subsets:
-        recovered = combine.recombine([decoded[i] for i in subset])
+        recovered = combine.recombine([pool[i] for i in subset])
         if recovered.credential != credential or recovered.fingerprint != result.fingerprint:
             raise BreakglassError(f"shares {combine.numbers(subset)} read back do not recombine to the credential; nothing was saved")
     return len(subsets)

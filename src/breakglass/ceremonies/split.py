@@ -50,6 +50,7 @@ class SplitPlan:
     share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
+    ceremony: str = "split"  # what made the sheets (split, rotate, reshare, expand): in the manifest, for the logbook
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
@@ -154,19 +155,28 @@ def _plan_sheets(n: int, custodians: tuple[str, ...], copies: int | None, config
 
 
 def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[str], None]) -> dict:
+    result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
+    say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
+    return print_sheets(plan, result, credential, now, say)
+
+
+def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes, now: datetime,
+                 say: Callable[[str], None], known: tuple = ()) -> dict:
+    """Render the plan's sheets of `result`'s shares, read every one back, then write and journal them: the one
+    way sheets are made (split, rotate, reshare and expand). `known` are shares of the set already on paper
+    (expand's: the new shares are checked with them, as they will be recombined)."""
     from ..paper import sheet
     from . import scanback
 
-    result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
     created = now.strftime("%Y-%m-%d")
-    say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
+    by_index = {s.index: s for s in result.shares}
     rendered = []
     for planned, filename in zip(plan.sheets, plan.filenames(), strict=True):
-        share = result.shares[planned.share - 1]
+        share = by_index[planned.share]
         info = sheet.SheetInfo(
             label=plan.label, fingerprint=result.fingerprint, created=created,
             custodian=sheet.Custodian(planned.name, planned.role, planned.location),
-            copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact,
+            copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact, shares_made=plan.n,
         )
         rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
     checks, subsets = [], 0
@@ -176,7 +186,7 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
         say("Reading every sheet back with every QR decoder...")
         if missing_decoder_note():
             say(f"  note: {missing_decoder_note()}")
-        checks, subsets = scanback.verify(rendered, result, credential)
+        checks, subsets = scanback.verify(rendered, result, credential, known)
     try:
         event_code = _write_outputs(plan, result, rendered, now)
     except BreakglassError as e:
@@ -197,7 +207,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
             created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
             custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
-            event_code=event_code, replaces_set=plan.replaces_set,
+            event_code=event_code, replaces_set=plan.replaces_set, ceremony=plan.ceremony,
         ))
 
     with Staging(plan.out_dir) as staging:

@@ -3,7 +3,7 @@
 Exit codes (the table in docs/COMMANDS.md is generated from EXIT_CODES): 0 success; 1 refused, failed or audit
 findings; 2 usage error (for audit: cannot audit); 3 a bug; 128 + the signal's number when interrupted (130
 Ctrl-C, 143 SIGTERM, 129 SIGHUP). The commands themselves live in ceremonies.py (split, recombine, rotate,
-demo), audit.py and records.py (journal, logbook, checklist, destroy).
+reshare, expand, demo), audit.py and records.py (journal, logbook, checklist, destroy).
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def cli() -> None:
 
 
 
-for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, audit.audit, ceremonies.demo,
+for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, ceremonies.reshare, ceremonies.expand,
+                audit.audit, ceremonies.demo,
                 records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
     cli.add_command(command)
 

@@ -44,12 +44,16 @@ def journal_state(journal_path: Path, set_id: str) -> dict:
     from ..record.journal import read_journal, require_intact
 
     require_intact(journal_path)
-    entries = [e for e in read_journal(journal_path) if e.set == set_id or e.extra.get("new_set") == set_id]
-    retired = next((e for e in entries if e.event == "rotate" and e.set == set_id), None)
+    from ..record.sets import SetHistory
+
+    everything = read_journal(journal_path)
+    entries = [e for e in everything if e.set == set_id or e.extra.get("new_set") == set_id]
+    retired = SetHistory(everything).retired.get(set_id)
     return {
         "path": str(journal_path),
         "state": "retired" if retired else ("current" if entries else "not in the journal"),
         "retired_by": retired.code if retired else None,
+        "retired_by_event": retired.event if retired else None,
         "events": [{"event": e.event, "time": e.time, "code": e.code} for e in entries],
     }
 
@@ -89,7 +93,8 @@ def format_status(status: dict) -> list[str]:
         lines.append(f"  share {sheet['share']} copy {sheet['copy']}{holder}: {sheet['file']} ({present})")
     journal = status.get("journal")
     if journal:
-        state = journal["state"] + (f" by rotation {journal['retired_by']}" if journal["retired_by"] else "")
+        by = "rotation" if journal.get("retired_by_event") == "rotate" else "reshare"
+        state = journal["state"] + (f" by {by} {journal['retired_by']}" if journal["retired_by"] else "")
         lines.append(f"In journal:   {state}; {len(journal['events'])} event(s)")
         lines += [f"  {e['time']}  {e['event']:<8} {e['code']}" for e in journal["events"]]
     return lines

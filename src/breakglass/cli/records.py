@@ -239,7 +239,7 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 
 @click.command("checklist", context_settings=CONTEXT)
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal holding the event.")
-@click.option("--event", "code", required=True, metavar="CODE", help="Event code of the release or drill, as written in the logbook.")
+@click.option("--event", "code", required=True, metavar="CODE", help="Event code of the release, drill, reshare or expand, as written in the logbook.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
@@ -247,11 +247,13 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 @font_option
 def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
               font_paths: tuple[Path, ...]) -> None:
-    """Print the after-use (rotation) checklist for a release or drill.
+    """Print the after-use (rotation) checklist for a release or drill, or the custodian-change checklist.
 
     Steps with time and initials columns: classify and review the use, revoke, rotate at the provider, run
     the rotate ceremony, verify the new sheets, destroy the old ones under witness, test the new
-    credential and its alert, update custodians, sign off, book the next drill.
+    credential and its alert, update custodians, sign off, book the next drill. For a reshare or expand
+    event: collect, print, verify, hand out, reseal, and destroy what is retired (every sheet of the reshared
+    set, or the sheets the expansion replaced) by the rotation deadline.
 
     \b
     Example:
@@ -274,16 +276,27 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     use_fonts(font_paths)
     entry = find_event(journal_path, code)
     config = load_config(config_path) if config_path else None
-    origin = set_origin(read_journal(journal_path), entry.set)
-    holders = origin.extra.get("sheets", []) if origin is not None else []
-    if not isinstance(holders, list):
-        holders = []
-    holders = [h for h in holders if isinstance(h, dict) and "share" in h]
+    entries = read_journal(journal_path)
+    origin = set_origin(entries, entry.set)
+    holders = _to_destroy(entries, entry)
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
     k = origin.extra.get("k") if origin is not None and isinstance(origin.extra.get("k"), int) else None
     pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k)
     _write_out(out, pdf, force)
-    click.echo(f"wrote {out}: after-use checklist for {entry.event} {entry.code} of set {entry.set}")
+    kind = "custodian-change" if entry.event in ("reshare", "expand") else "after-use"
+    click.echo(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}")
+
+
+def _to_destroy(entries, entry) -> list[dict]:
+    """The sheets the checklist lists for destruction, with their holders: those an expansion replaced, or every
+    sheet of the event's set (expanded ones included) not yet recorded destroyed."""
+    from ..record.sets import SetHistory, replaced_sheets
+
+    history = SetHistory(entries)
+    printed = history.sheets(entry.set)
+    gone = history.destroyed.get(entry.set, {})
+    sheets = replaced_sheets(entry) if entry.event == "expand" else sorted(printed)
+    return [{"share": s, "copy": c, "holder": printed.get((s, c), "")} for s, c in sheets if (s, c) not in gone]
 
 
 def _parse_sheet(text: str) -> tuple[int, int]:
@@ -320,7 +333,8 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
           --operator "Alice Moreau" --witness "Bongani Dlamini"
 
     Write the printed event code and time on the logbook's destruction page. Destroying sheets of a set that
-    was not retired by a rotation is allowed but unusual: a warning is printed.
+    was not retired by a rotation or reshare, other than sheets an expansion replaced, is allowed but unusual:
+    a warning is printed.
     """
     from ..format.share import parse_set_id_text, set_id_text
     from ..record.journal import append_event, read_journal, require_journal, set_origin, stamped
@@ -348,8 +362,10 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         raise BreakglassError(f"set {set_text} was never made in journal {journal_path} (no split or rotation of it): "
                               "check the set id on the sheets; nothing was recorded")
     _refuse_unknown_sheets(history, set_text, parsed, warn)
-    if set_text not in history.retired:
-        warn(f"set {set_text} has not been retired by a rotation: destroying sheets of a live set is unusual")
+    replaced = history.replaced(set_text)
+    if set_text not in history.retired and any(sheet not in replaced for sheet in parsed):
+        warn(f"set {set_text} has not been retired by a rotation or reshare, and these sheets were not replaced by "
+             "an expansion: destroying sheets of a live set is unusual")
     records = []
     for i, (share, copy) in enumerate(parsed):
         record = {"share": share, "copy": copy}

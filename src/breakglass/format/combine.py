@@ -61,7 +61,7 @@ def choose_set(groups: dict[bytes, dict[int, list[AnyShare]]]) -> tuple[bytes, l
     if len(groups) == 1 and not complete:
         (sid, group), = groups.items()
         k = _required(group)
-        n = max(s.n for candidates in group.values() for s in candidates)
+        n = max(max(s.n for candidates in group.values() for s in candidates), *group)
         absent = [i for i in range(1, n + 1) if i not in group]
         raise BreakglassError(
             f"need {k} shares, have {len(group)}: {shares_word(len(group))} {numbers(group)} "
@@ -108,11 +108,12 @@ def recombine(shares: list[AnyShare]) -> Recovered:
         set_id=set_id,
         fingerprint=scheme.fingerprint(data_key, set_id),
         k=k,
-        n=first.n,
+        n=max(first.n, *group),  # format 1's header keeps the split's n; shares printed later go above it
         used=used,
         present=tuple(sorted(group)),
         misfits=misfits,
         warnings=tuple(warnings),
+        used_shares=tuple(group[i] for i in used),
     )
 
 
@@ -121,7 +122,7 @@ def _recombine_format2(group: dict[int, list[AnyShare]], set_id: bytes, warnings
     return Recovered(
         credential=outcome.credential, set_id=set_id, fingerprint=scheme.fingerprint(outcome.data_key, set_id),
         k=outcome.k, n=outcome.n, used=outcome.used, present=tuple(sorted(group)), misfits=outcome.misfits,
-        warnings=tuple(warnings) + outcome.warnings, version=2,
+        warnings=tuple(warnings) + outcome.warnings, version=2, used_shares=outcome.members,
     )
 
 

@@ -36,6 +36,7 @@ class ShortOutcome:
     used: tuple[int, ...]
     misfits: tuple[int, ...]
     warnings: tuple[str, ...]
+    members: tuple[Share2, ...] = ()  # the k shares that authenticated
 
 
 def recombine_short(candidates: list[Share2]) -> ShortOutcome:
@@ -106,7 +107,7 @@ def _outcome(found, candidates: list[Share2], set_text: str) -> ShortOutcome:
         )
     return ShortOutcome(
         credential=credential, data_key=curves.data_key(), k=curves.k, n=max(s.n for s in fitting),
-        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings),
+        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings), members=tuple(members),
     )
 
 

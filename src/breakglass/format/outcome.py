@@ -19,6 +19,8 @@ class Recovered:
     misfits: tuple[int, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     version: int = 1
+    # The k shares that authenticated, as read: `expand` rebuilds the set's polynomials from them.
+    used_shares: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def set_text(self) -> str:
@@ -26,7 +28,8 @@ class Recovered:
 
     @property
     def missing(self) -> tuple[int, ...]:
-        return tuple(i for i in range(1, self.n + 1) if i not in self.present)
+        """Shares 1..n not presented (n as the shares say; shares printed later by `expand` may go above it)."""
+        return tuple(i for i in range(1, max(self.n, *self.present) + 1) if i not in self.present)
 
 
 def numbers(indexes) -> str:

@@ -6,7 +6,7 @@
     3       8     set id (random)
     11      1     k, shares needed
     12      1     n, shares made
-    13      1     index of this share, 1..n
+    13      1     index of this share, 1..255 (above n: printed later by `expand`; n stays as split made it)
     14      32    key share: two 16-byte Shamir shares (data key bytes 0-15, then 16-31), same index
     46      12    AES-GCM nonce
     58      4     L, ciphertext length (big-endian)
@@ -146,21 +146,25 @@ class Share:
             raise BreakglassError(f"{label}: length field says {length} bytes of ciphertext, found {len(data) - OVERHEAD}")
         if not MIN_CIPHERTEXT <= length <= MAX_CIPHERTEXT:
             raise BreakglassError(f"{label}: ciphertext length {length} is outside {MIN_CIPHERTEXT}..{MAX_CIPHERTEXT}")
-        check_header(label, k, n, index)
+        check_header(label, k, n, index, highest=MAX_SHARES)
         ciphertext = data[HEADER_SIZE : HEADER_SIZE + length]
         tag = data[HEADER_SIZE + length : HEADER_SIZE + length + TAG_SIZE]
         return cls(set_id, k, n, index, key_share, nonce, ciphertext, tag, version)
 
 
-def check_header(label: str, k: int, n: int, index: int) -> None:
-    """The header rules both formats share: 2 <= k <= n <= 255 and 1 <= index <= n."""
+def check_header(label: str, k: int, n: int, index: int, highest: int | None = None) -> None:
+    """The header rules both formats share: 2 <= k <= n <= 255 and 1 <= index <= highest (n unless told).
+
+    Format 1 passes highest=255: a share printed later by `expand` keeps the n of the split in its header,
+    because n is bound into the set's GCM tag (docs/FORMAT.md 5), so its index is above that n."""
     try:
         check_threshold(k, n)
     except BreakglassError as e:
         raise BreakglassError(f"{label}: invalid header, {e}") from None
-    if not 1 <= index <= n:
+    top = n if highest is None else highest
+    if not 1 <= index <= top:
         # Index 0 is the secret itself in Shamir's scheme: a forged (0, y) share would make combine return y.
-        raise BreakglassError(f"{label}: share number {index} is outside 1..{n}, refusing it")
+        raise BreakglassError(f"{label}: share number {index} is outside 1..{top}, refusing it")
 
 
 def checksum(body: bytes) -> bytes:

@@ -1,4 +1,6 @@
-"""The after-use (rotation) checklist: one printed form per release or drill, pre-filled from the journal.
+"""The after-use (rotation) checklist: one printed form per release or drill, pre-filled from the journal; and
+the custodian-change checklist, the same form for a reshare or an expansion (templates/checklist.toml [change]:
+its steps, and the sheets to destroy: every sheet of the reshared set, or the sheets an expansion replaced).
 
 It carries the set id, fingerprint, event code and time, the credential label and the rotation deadline, then
 the steps that close a use (classify and review, revoke, rotate at the provider, the rotate ceremony, verify
@@ -23,7 +25,8 @@ from ..record.journal import Entry
 from . import pdfkit, sizes, wording
 from .pdfkit import BOLD, BOXES, CODE, FONT, GREY, LINE, MONO, MONO_BOLD
 
-CHECKLIST_EVENTS = ("release", "drill")
+CHECKLIST_EVENTS = ("release", "drill", "reshare", "expand")
+CHANGE_EVENTS = ("reshare", "expand")  # custodians changed, the credential did not: templates' [change] wording
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,18 @@ def _when(moment) -> str:
 
 def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: list[dict], label: str,
                      paper: str = "a4", k: int | None = None) -> bytes:
-    """The checklist PDF for one release or drill event. `holders` lists the sheets of the event's set as
-    recorded when the set was made ({"share", "copy", "holder"} each; may be empty); `k` is the set's threshold
-    (from its split), to name the sheets the rotation needs."""
+    """The checklist PDF for one release, drill, reshare or expand event. `holders` lists the sheets to destroy
+    afterwards ({"share", "copy", "holder"} each; may be empty): the set's, or those an expansion replaced; `k` is
+    the set's threshold (from its split), to name the sheets the rotation needs."""
     if entry.event not in CHECKLIST_EVENTS:
         raise BreakglassError(
-            f"event {entry.code} is a {entry.event}, not a release or drill: give the code of the release or drill "
-            "the checklist is for"
+            f"event {entry.code} is a {entry.event}, not a release, drill, reshare or expand: give the code of the "
+            "event the checklist is for"
         )
     words = wording.load("checklist")
+    if entry.event in CHANGE_EVENTS:  # the custodian-change form: [change] replaces what it names, section by section
+        change = words.get("change", {})
+        words = {**words, **{name: {**words.get(name, {}), **section} for name, section in change.items()}}
     sheets = _holders(holders)
     deadline_days = config.rotation_deadline_days if config else DEFAULT_ROTATION_DEADLINE_DAYS
     drill_days = config.drill_interval_days if config else DEFAULT_DRILL_INTERVAL_DAYS
@@ -103,6 +109,7 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
         "contact": (config.contact if config and config.contact else "the security contact"),
         "k": k or (config.k if config else "k"),
         "rotation_sheets": rotation_sheets(entry, sheets, k or (config.k if config else None)),
+        "new_set": str(entry.extra.get("new_set") or ""),
     }
 
     def draw(p: _Page) -> None:
@@ -145,13 +152,14 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
         (p.w("summary", "credential"), p.values["label"], BOLD, 11),
         (p.w("summary", "set_id"), entry.set, MONO_BOLD, 14),
         (p.w("summary", "fingerprint"), entry.fingerprint, MONO_BOLD, 14),
+        *([(p.w("summary", "new_set"), p.values["new_set"], MONO_BOLD, 14)] if p.values["new_set"] else []),
         (p.w("summary", "event"), p.w("summary", "event_value"), BOLD, 10),
         (p.w("summary", "event_date"), p.values["event_date"], FONT, 10),
         (p.w("summary", "people"), people, FONT, 9.5),
     ]
     if incident:
         rows.append((p.w("summary", "incident"), incident, FONT, 9.5))
-    if entry.event == "drill":  # nothing was revealed: no rotation is due
+    if entry.event == "drill" or (entry.event == "expand" and not entry.extra.get("replaces")):  # nothing is due
         rows.append((p.w("summary", "deadline"), p.w("summary", "deadline_drill"), FONT, 9.5))
     else:
         rows.append((p.w("summary", "deadline"), p.w("summary", "deadline_value"), BOLD, 12))
@@ -162,7 +170,7 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
         rows.append((p.w("summary", "contact"), config.contact, FONT, 9))
     p.key_values(rows, label_width=118)
     p.y -= 10
-    note = p.w("summary", "drill_note" if entry.event == "drill" else "release_note")
+    note = p.w("summary", "drill_note" if entry.event == "drill" else "release_note")  # [change]: its own note
     _note_box(p, note)
 
 

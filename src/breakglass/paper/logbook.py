@@ -64,6 +64,7 @@ class LogbookData:
     place: str
     replaces_set: str | None
     release_pages: int | None = None  # from the config; None: as templates/logbook.toml says
+    ceremony: str = "split"  # what printed these sheets (manifest "ceremony"): split, rotate, reshare or expand
 
     @property
     def ceremony_id(self) -> str:
@@ -129,6 +130,7 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
         place=config.place if config else "",
         replaces_set=_text(manifest, "replaces_set") or None,
         release_pages=config.logbook_release_pages if config else None,
+        ceremony=_text(manifest, "ceremony") or "split",
     )
 
 
@@ -198,7 +200,8 @@ def _cover(p: _Page) -> None:
     d, w = p.data, p.words["cover"]
     p.new_page()
     c = p.c
-    p.document_title(p.w("cover", "title"), p.w("cover", "subtitle"), size=22, subtitle_size=11)
+    subtitle = "subtitle_expand" if d.ceremony == "expand" else "subtitle"
+    p.document_title(p.w("cover", "title"), p.w("cover", subtitle, shares=_share_numbers(d)), size=22, subtitle_size=11)
 
     plain = (FONT, 9.5)
     rows = [
@@ -209,7 +212,7 @@ def _cover(p: _Page) -> None:
         (w["fingerprint"], d.fingerprint, MONO_BOLD, 16),
         (w["threshold"], p.w("cover", "threshold_value"), *plain),
         (w["created"], d.created.replace("T", " ").replace("Z", " UTC"), *plain),
-        (w["event_code"], d.event_code or "", MONO_BOLD, 12),
+        (w["event_code_expand" if d.ceremony == "expand" else "event_code"], d.event_code or "", MONO_BOLD, 12),
         (w["tool_version"], p.w("cover", "tool_version_value"), *plain),
         (w["script_version"], str(p.words.get("script_version", "")), *plain),
     ]
@@ -247,8 +250,15 @@ def _participants(p: _Page) -> None:
     p.table(columns, rows, min_height=30, continued=p.w("participants", "title"))
 
 
+def _share_numbers(d: LogbookData) -> str:
+    numbers = sorted({s.share for s in d.sheets})
+    return ", ".join(map(str, numbers))
+
+
 def _script(p: _Page) -> None:
-    script = load_script("split")
+    # The script of the ceremony that printed these sheets (a rotation's new set follows the split script's
+    # custody steps); expand and reshare have their own.
+    script = load_script(p.data.ceremony if p.data.ceremony in ("expand", "reshare") else "split")
     p.new_page()
     p.title(p.w("script", "title", title=script.title))
     p.paragraph(p.w("script", "intro"), size=8.5)

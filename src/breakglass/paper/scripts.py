@@ -1,4 +1,5 @@
-"""The ceremony scripts people follow (split, release, drill, rotation, destruction), from templates/logbook.toml.
+"""The ceremony scripts people follow (split, release, drill, rotation, destruction, and the custodian changes:
+expand and reshare), from templates/logbook.toml.
 
 That file is their one source: ceremony/*.md are generated from it (`python -m breakglass.paper.logbook
 --write-scripts ceremony`) and the paper logbook prints the split script's steps with time and initials
@@ -13,7 +14,7 @@ from pathlib import Path
 from ..errors import BreakglassError
 from . import wording
 
-SCRIPT_NAMES = ("split", "release", "drill", "rotation", "destruction")
+SCRIPT_NAMES = ("split", "release", "drill", "rotation", "destruction", "expand", "reshare")
 
 
 # ---------------------------------------------------------------- scripts (templates/logbook.toml)

@@ -109,6 +109,9 @@ class SheetInfo:
     copy: int = 1
     copies: int = 1
     contact: str = ""
+    # The set's share count, printed as "of n", when it is not the share's own n: a format-1 share printed by
+    # `expand` keeps the split's n in its header (docs/FORMAT.md 4.1). 0: the share's n.
+    shares_made: int = 0
 
 
 # --- public API --------------------------------------------------------------------------------------------
@@ -174,7 +177,8 @@ class Words:
         self.values = {
             "label": info.label,
             "index": share.index,
-            "n": share.n,
+            "n": info.shares_made or share.n,
+            "split_n": share.n,
             "k": share.k,
             "copy": info.copy,
             "copies": info.copies,
@@ -207,8 +211,9 @@ class Words:
 
 def typed_flow(width: float, words: Words, share: Share | Share2, copy: int, columns: int) -> TypedFlow:
     t = words.t["typed"]
+    notes = [words.markup(t["later_share"])] if words.values["index"] > words.values["split_n"] else []  # format 1, by expand
     return TypedFlow(width, typed.header_line(share, copy), typed.encode_lines(share), columns,
-                     words.plain(t["heading"]), words.markup(t["hint"]), words.plain(t["continued"]))
+                     words.plain(t["heading"]), words.markup(t["hint"]), words.plain(t["continued"]), notes)
 
 
 # --- page headers ------------------------------------------------------------------------------------------

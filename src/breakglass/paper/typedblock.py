@@ -87,16 +87,18 @@ class TypedFlow:
     the heading, the hint and the header line; later ones a "continued" heading."""
 
     def __init__(self, width: float, header: str, lines: list[str], columns: int, heading: str, hint: str,
-                 continued: str):
+                 continued: str, notes: list[str] = ()):
         self.width, self.header, self.lines, self.columns = width, header, lines, columns
         self.heading, self.hint, self.continued = heading, hint, continued
+        self.notes = list(notes)  # paragraphs under the header line, on the first piece only
         self.placed = 0
 
     def piece(self, available: float) -> TypedPiece | None:
         """The next piece that fits `available` points of height, or None if not even one row fits."""
         if self.placed == 0:
             heading = self.heading
-            intro = [Para(self.width, self.hint), Mono(self.width, self.header, TYPED_SIZE)]
+            intro = [Para(self.width, self.hint), Mono(self.width, self.header, TYPED_SIZE),
+                     *(Para(self.width, note) for note in self.notes)]
         else:
             heading, intro = self.continued, []
         empty = TypedPiece(self.width, heading, intro, [], self.columns, 0)

@@ -31,7 +31,7 @@ from .entry_rules import CORE_FIELDS, EVENT_RE, EXTRA_KEY_RE, TIME_FORMAT, check
 
 GENESIS = "0" * 64
 CODE_CHARS = 8  # 40 bits of the entry hash, in Crockford base32
-KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reissue", "destroy", "note", "repair")
+KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "reissue", "destroy", "note", "repair")
 NO_SET = "0000-0000-0000-0000"  # the set of an event about the journal itself (a repair), not about a set
 MAX_LINE = 1024 * 1024  # one entry; breakglass writes at most a few kB (a 255-share split ~100 kB)
 REPAIR_HINT = "run breakglass journal repair {path} to set the broken part aside (kept as evidence) and go on"
@@ -345,17 +345,23 @@ def stamped(entry: Entry) -> str:
     return f"{entry.code} at {entry.time[:10]} {entry.time[11:16]} UTC"
 
 
+# Events that replace a set by a new one and retire the old: rotate (a new credential) and reshare (the same
+# credential, new shares and custodians). Both name the old set in "set" and the new one in "new_set".
+REPLACING_EVENTS = ("rotate", "reshare")
+
+
 def created_set(entry: Entry) -> str | None:
-    """The set an event brings into being: a split's own set, or the new set of a rotation; else None."""
+    """The set an event brings into being: a split's own set, or the new set of a rotation or reshare; else None."""
     if entry.event == "split":
         return entry.set
-    if entry.event == "rotate":
-        return entry.extra.get("new_set") or None
+    if entry.event in REPLACING_EVENTS:
+        new_set = entry.extra.get("new_set")
+        return new_set if isinstance(new_set, str) and new_set else None
     return None
 
 
 def set_origin(entries: list[Entry], set_text: str) -> Entry | None:
-    """The journal event that created a set (its split, or the rotation that made it), or None."""
+    """The journal event that created a set (its split, or the rotation or reshare that made it), or None."""
     return next((e for e in entries if created_set(e) == set_text), None)
 
 

@@ -1,4 +1,8 @@
-"""manifest.json: what a split made (set, fingerprint, k of n, custodians, sheet files); no secret, no share."""
+"""manifest.json: what a split made (set, fingerprint, k of n, custodians, sheet files); no secret, no share.
+
+Also what a rotation, reshare or expansion printed: `ceremony` says which ("split" when absent, as in
+manifests written before it existed); an expansion's manifest lists only the new sheets, and its n is the
+set's share count after it."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ VERSION = 1
 
 
 def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created: str, sheets: list[dict],
-          custodians: list[dict], event_code: str | None = None, replaces_set: str | None = None) -> dict:
+          custodians: list[dict], event_code: str | None = None, replaces_set: str | None = None,
+          ceremony: str = "split") -> dict:
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -30,6 +35,7 @@ def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created:
         "custodians": custodians,
         "sheets": sheets,
         "event_code": event_code,
+        "ceremony": ceremony,
     }
     if replaces_set:
         manifest["replaces_set"] = replaces_set

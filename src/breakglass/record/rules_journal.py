@@ -1,6 +1,10 @@
 """Audit rules the journal alone can judge: the head code on paper, time order, two people, what a release
 records, rotation after release, retired sets, drills, holders, destruction, and sheets that never existed.
 
+Sets change custodians without changing the credential (expand: new shares of a set; reshare: a new set of the
+same credential, retiring the old): holders count expanded shares, a reshare never counts as a rotation, and
+the sheets of a reshared set, and sheets an expansion replaced, are destroyed like those of a rotated set.
+
 Each rule is a generator of findings over the Context (findings.py); docs/AUDIT.md lists them with examples.
 """
 
@@ -10,10 +14,11 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Iterator
 
+from ..format.outcome import numbers
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days
 from .journal import verify_journal
 from .people import SOLO_FIELD, name_key
-from .sets import destroyed_sheets
+from .sets import destroyed_sheets, replaced_sheets, retirement_text, sheets_printed
 
 
 def check_head(ctx: Context) -> Iterator[Finding]:
@@ -62,17 +67,20 @@ def check_rotation(ctx: Context) -> Iterator[Finding]:
     for e in ctx.entries:
         if e.event != "release":
             continue
-        rotation = ctx.sets.retired.get(e.set)
-        if rotation is not None and rotation.seq < e.seq:
+        retired = ctx.sets.retired.get(e.set)
+        if retired is not None and retired.seq < e.seq:
             continue  # a use of an already retired set: the 'retired' rule reports it
+        rotation = ctx.sets.rotation_after(e.set, e.seq)  # of this set, or of the set a reshare passed it on to
         if rotation is not None:
             late = rotation.when - e.when
             if late > deadline:
                 yield Finding("rotation", e.code, f"release of set {e.set} on {e.time[:10]} was rotated late: after "
                               f"{days(late)} (deadline {ctx.rules.rotation_deadline_days} days, rotation {rotation.code})")
         elif ctx.as_of - e.when > deadline:
+            reshared = f" (reshare {retired.code} kept the same credential: it is not a rotation)" \
+                if retired is not None and retired.event == "reshare" else ""
             yield Finding("rotation", e.code, f"release of set {e.set} on {e.time[:10]} was not followed by a rotation "
-                          f"within {ctx.rules.rotation_deadline_days} days")
+                          f"within {ctx.rules.rotation_deadline_days} days{reshared}")
         else:
             ctx.note(f"{e.code}: release of set {e.set} on {e.time[:10]} awaits rotation (due by {day(e.when + deadline)})")
 
@@ -80,11 +88,11 @@ def check_rotation(ctx: Context) -> Iterator[Finding]:
 def check_retired(ctx: Context) -> Iterator[Finding]:
     for e in ctx.entries:
         rotation = ctx.sets.retired.get(e.set)
-        if e.event in (*USE_EVENTS, "rotate") and rotation is not None and e.seq > rotation.seq:
+        if e.event in (*USE_EVENTS, "rotate", "reshare", "expand") and rotation is not None and e.seq > rotation.seq:
             allowed = e.extra.get("allowed_retired")
             why = f"; reason recorded: '{allowed}'" if allowed else ""
-            yield Finding("retired", e.code, f"{e.event} of set {e.set} on {e.time[:10]}, which was retired by rotation "
-                          f"{rotation.code}: its sheets should have been destroyed{why}")
+            yield Finding("retired", e.code, f"{e.event} of set {e.set} on {e.time[:10]}, which was retired by "
+                          f"{retirement_text(rotation)}: its sheets should have been destroyed{why}")
 
 
 def check_drills(ctx: Context) -> Iterator[Finding]:
@@ -104,35 +112,69 @@ def check_drills(ctx: Context) -> Iterator[Finding]:
 
 
 def check_holders(ctx: Context) -> Iterator[Finding]:
-    """No one may hold k or more distinct shares of one set (copies of one share count once)."""
-    for set_text, origin in ctx.sets.created.items():
+    """No one may hold k or more distinct shares of one set (copies of one share count once), at any time: each
+    event that prints sheets (split, rotation, reshare, expansion) is judged with the sheets then held, less those
+    destroyed or handed back (replaced by an expansion) before or at it."""
+    for set_text in ctx.sets.created:
         k = ctx.sets.k(set_text)
-        held: dict[str, set[int]] = defaultdict(set)
-        names: dict[str, str] = {}
-        for (share, _copy), holder in ctx.sets.sheets(set_text).items():
-            if name_key(holder):
-                held[name_key(holder)].add(share)
-                names.setdefault(name_key(holder), holder)
-        for key, shares in sorted(held.items()):
-            if k and len(shares) >= k:
-                yield Finding("holders", origin.code, f"set {set_text}: one holder ({names[key]}) holds {len(shares)} "
-                              f"distinct shares, k is {k}: that person alone can recover the credential")
+        if not k:
+            continue
+        held: dict[tuple[int, int], str] = {}
+        reported: set[str] = set()
+        for maker in ctx.sets.makers(set_text):
+            held.update(sheets_printed(maker))
+            for sheet in replaced_sheets(maker):
+                held.pop(sheet, None)
+            for sheet, destroyed in ctx.sets.destroyed.get(set_text, {}).items():
+                if destroyed.seq < maker.seq:
+                    held.pop(sheet, None)
+            yield from _too_many(set_text, k, held, maker, reported)
+
+
+def _too_many(set_text: str, k: int, held: dict[tuple[int, int], str], maker, reported: set[str]) -> Iterator[Finding]:
+    by_person: dict[str, set[int]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for (share, _copy), holder in held.items():
+        if name_key(holder):
+            by_person[name_key(holder)].add(share)
+            names.setdefault(name_key(holder), holder)
+    for key, shares in sorted(by_person.items()):
+        if len(shares) >= k and key not in reported:
+            reported.add(key)
+            when = "" if maker.event in ("split", "rotate", "reshare") else f", after the expansion on {maker.time[:10]}"
+            yield Finding("holders", maker.code, f"set {set_text}: one holder ({names[key]}) holds {len(shares)} "
+                          f"distinct shares, k is {k}: that person alone can recover the credential (shares "
+                          f"{numbers(shares)}{when})")
 
 
 def check_destruction(ctx: Context) -> Iterator[Finding]:
-    """After a rotation, every printed copy of the retired set is recorded destroyed within the rotation deadline."""
-    for set_text, rotation in ctx.sets.retired.items():
+    """After a rotation or reshare, every printed copy of the retired set (expanded sheets included) is recorded
+    destroyed within the rotation deadline; so is every sheet an expansion replaced."""
+    for set_text, retirement in ctx.sets.retired.items():
+        yield from _awaiting(ctx, set_text, retirement, ctx.sets.sheets(set_text),
+                             f"set {set_text} was retired on {retirement.time[:10]}")
+    for set_text, expansions in ctx.sets.expansions.items():
+        if set_text in ctx.sets.retired:
+            continue  # the set's retirement asks for every sheet, replaced ones included
         printed = ctx.sets.sheets(set_text)
-        gone = ctx.sets.destroyed.get(set_text, {})
-        left = sorted(sheet for sheet in printed if sheet not in gone)
-        if not left:
-            continue
-        names = ", ".join(f"share {s} copy {c}" + (f" ({printed[(s, c)]})" if printed[(s, c)] else "") for s, c in left)
-        if ctx.as_of - rotation.when > ctx.rules.deadline:
-            yield Finding("destruction", rotation.code, f"set {set_text} was retired on {rotation.time[:10]} but "
-                          f"{len(left)} sheet(s) were never recorded destroyed: {names}")
-        else:
-            ctx.note(f"{rotation.code}: set {set_text} retired; awaiting destruction of {names}")
+        for expansion in expansions:
+            replaced = {sheet: printed.get(sheet, "") for sheet in replaced_sheets(expansion)}
+            yield from _awaiting(ctx, set_text, expansion, replaced,
+                                 f"sheets of set {set_text} were replaced by the expansion on {expansion.time[:10]}")
+
+
+def _awaiting(ctx: Context, set_text: str, since, sheets: dict[tuple[int, int], str], what: str) -> Iterator[Finding]:
+    gone = ctx.sets.destroyed.get(set_text, {})
+    left = sorted(sheet for sheet in sheets if sheet not in gone)
+    if not left:
+        return
+    names = ", ".join(f"share {s} copy {c}" + (f" ({sheets[(s, c)]})" if sheets[(s, c)] else "") for s, c in left)
+    due = since.when + ctx.rules.deadline
+    if ctx.as_of > due:
+        yield Finding("destruction", since.code, f"{what} but {len(left)} sheet(s) were never recorded destroyed: "
+                      f"{names} (due by {day(due)})")
+    else:
+        ctx.note(f"{since.code}: {what}; awaiting destruction of {names} (due by {day(due)})")
 
 
 def check_sheets(ctx: Context) -> Iterator[Finding]:
@@ -159,7 +201,29 @@ def check_sheets(ctx: Context) -> Iterator[Finding]:
                 if earlier != e.code:
                     yield Finding("sheets", e.code, f"sheet {share}.{copy} of set {e.set} is recorded destroyed twice "
                                   f"(first by {earlier})")
+    yield from _expansion_sheets(ctx)
     yield from _logbook_sheets(ctx)
+
+
+def _expansion_sheets(ctx: Context) -> Iterator[Finding]:
+    """An expansion prints shares at numbers never printed before, and replaces only sheets that were printed."""
+    for set_text, expansions in ctx.sets.expansions.items():
+        origin = ctx.sets.created.get(set_text)
+        if origin is None:
+            continue  # an expansion of a set this journal never made: reported above
+        printed = dict(sheets_printed(origin)) or {(i, 1): "" for i in range(1, (ctx.sets.n(set_text) or 0) + 1)}
+        for expansion in expansions:
+            new = sheets_printed(expansion)
+            again = sorted({share for share, _copy in new} & {share for share, _copy in printed})
+            if again:
+                yield Finding("sheets", expansion.code, f"expand on {expansion.time[:10]} prints share(s) "
+                              f"{', '.join(map(str, again))} of set {set_text}, which were already printed: a share "
+                              "number is issued once")
+            for share, copy in replaced_sheets(expansion):
+                if (share, copy) not in printed:
+                    yield Finding("sheets", expansion.code, f"expand on {expansion.time[:10]} replaces sheet "
+                                  f"{share}.{copy} of set {set_text} (share.copy), which was never printed")
+            printed.update(new)
 
 
 def _copies(entry) -> list[tuple[int, int]]:
@@ -173,7 +237,7 @@ def _logbook_sheets(ctx: Context) -> Iterator[Finding]:
         set_text = r.set_id or (ctx.by_code[r.event_code].set if r.event_code in ctx.by_code else "")
         if not set_text or set_text not in ctx.sets.created:
             continue
-        if r.event == "rotate" and r.new_set_id and set_text == r.new_set_id:
+        if r.event in ("rotate", "reshare") and r.new_set_id and set_text == r.new_set_id:
             continue  # the wrong set on a rotate row is the agreement rule's finding, not a missing sheet
         for share in r.shares:
             if ctx.sets.sheet_exists(set_text, share) is False:
@@ -195,11 +259,15 @@ RULES = [
          check_people),
     Rule("release-record", "Every release records its incident and reason.", check_release_record),
     Rule("rotation", "Every release is followed by a rotation of its set within the rotation deadline.", check_rotation),
-    Rule("retired", "No drill, release or rotation uses a set after a rotation retired it.", check_retired),
+    Rule("retired", "No drill, release, rotation, reshare or expansion uses a set after a rotation or reshare retired it.",
+         check_retired),
     Rule("drill", "Every live set is drilled or used at least every drill interval.", check_drills),
-    Rule("holders", "No one holds k or more distinct shares of a set.", check_holders),
-    Rule("destruction", "Every printed sheet of a retired set is recorded destroyed within the rotation deadline.",
+    Rule("holders", "No one holds k or more distinct shares of a set, at any time (expanded shares included).",
+         check_holders),
+    Rule("destruction", "Every printed sheet of a retired set, and every sheet an expansion replaced, is recorded "
+         "destroyed within the rotation deadline.",
          check_destruction),
-    Rule("sheets", "Every set, share, copy and sheet named (journal and logbook) was made and printed; none destroyed twice.",
+    Rule("sheets", "Every set, share, copy and sheet named (journal and logbook) was made and printed; none destroyed "
+         "twice; an expansion prints only new share numbers.",
          check_sheets),
 ]

@@ -10,14 +10,15 @@ from typing import Iterator
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, needs_logbook, stamp
 from .journal import Entry
 from .people import SOLO_FIELD, name_key
-from .sets import destroyed_sheets
+from .journal import REPLACING_EVENTS
+from .sets import destroyed_sheets, sheets_printed
 from .transcription import PAPER_ONLY_EVENTS, LogbookRow
 
 # Fields every row of a journalled ceremony must have, and those of ceremonies where custodians bring their
-# sheets (a use, or the old sheets scanned for a rotation) must have too (docs/AUDIT.md).
+# sheets (a use, or the k sheets scanned for a rotation, reshare or expansion) must have too (docs/AUDIT.md).
 REQUIRED = ("date", "operator", "witness")
 REQUIRED_WHEN_SHEETS_BROUGHT = ("custodians",)
-SHEETS_BROUGHT = (*USE_EVENTS, "rotate")
+SHEETS_BROUGHT = (*USE_EVENTS, *REPLACING_EVENTS, "expand")
 
 
 # ---------------------------------------------------------------- rows and codes
@@ -124,10 +125,10 @@ def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
         elif r.time is None and r.date != e.when.date():
             yield differ("date", r.date.isoformat(), e.time[:10], " (dates in the logbook are UTC)")
     if r.set_id and r.set_id != e.set:
-        hint = " (a rotate row names the retired set, as the journal does; the new set goes in new_set_id)" \
-            if e.event == "rotate" and r.set_id == e.extra.get("new_set") else ""
+        hint = f" (a {e.event} row names the retired set, as the journal does; the new set goes in new_set_id)" \
+            if e.event in REPLACING_EVENTS and r.set_id == e.extra.get("new_set") else ""
         yield differ("set_id", r.set_id, e.set, hint)
-    if r.new_set_id and e.event == "rotate" and r.new_set_id != e.extra.get("new_set"):
+    if r.new_set_id and e.event in REPLACING_EVENTS and r.new_set_id != e.extra.get("new_set"):
         yield differ("new_set_id", r.new_set_id, str(e.extra.get("new_set") or ""))
     if r.has("shares") and sorted(set(r.shares)) != sorted(e.shares):
         yield differ("shares", _list(r.shares), _list(e.shares))
@@ -147,8 +148,9 @@ def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
 
 
 def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
-    """Custodians named must hold the sheets the event used (from the set's record of holders); at a use, every
-    share presented must have its holder named."""
+    """Custodians named must hold the sheets the event used (from the set's record of holders), or receive one it
+    printed (rotation, reshare, expansion); wherever sheets are brought, every share presented must have its
+    holder named."""
     printed = ctx.sets.sheets(e.set)
     if not printed or not any(printed.values()):
         return  # the journal does not say who holds what: nothing to compare
@@ -156,6 +158,7 @@ def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding
         relevant = set(printed.values())
     else:
         relevant = {h for (share, _c), h in printed.items() if share in e.shares}
+        relevant |= set(sheets_printed(e).values())  # who received a new sheet signs for it at the same ceremony
     keys = {name_key(h) for h in relevant if h}
     strangers = [c for c in r.custodians if name_key(c) not in keys]
     if strangers:
@@ -163,7 +166,7 @@ def _custodians_agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding
         yield _row_finding("logbook-agree", r, "custodians", f"{e.event} {e.code}: "
                            f"{', '.join(strangers)} held no sheet {'of set ' + e.set if e.event in ('split', 'destroy') else 'of the shares used'} "
                            f"(journal holders: {holders})", "; ".join(r.custodians), holders)
-    if e.event in (*USE_EVENTS, "rotate"):
+    if e.event in SHEETS_BROUGHT:
         named = {name_key(c) for c in r.custodians}
         absent = [s for s in e.shares if ctx.sets.holders_of(e.set, s)
                   and not any(name_key(h) in named for h in ctx.sets.holders_of(e.set, s))]
@@ -194,7 +197,8 @@ def check_custodians(ctx: Context) -> Iterator[Finding]:
 
 def check_bags(ctx: Context) -> Iterator[Finding]:
     """Each tamper-evident bag: sealed once; opened (or destroyed) at most once, after it was sealed, for the set
-    it was sealed for. A rotate row's bags may hold sheets of the retired set (resealed) or of the new one."""
+    it was sealed for. A rotate or reshare row's bags may hold sheets of the retired set (resealed) or of the new
+    one."""
     sealed: dict[str, tuple[LogbookRow, set[str]]] = {}
     opened: dict[str, LogbookRow] = {}
     for r in sorted(ctx.rows, key=lambda row: (_moment(ctx, row), row.row)):
@@ -222,7 +226,7 @@ def check_bags(ctx: Context) -> Iterator[Finding]:
 def _sets_of(ctx: Context, r: LogbookRow) -> set[str]:
     entry = ctx.by_code.get(r.event_code or "")
     sets = {r.set_id or (entry.set if entry else "")} - {""}
-    if entry is not None and entry.event == "rotate" and entry.extra.get("new_set"):
+    if entry is not None and entry.event in REPLACING_EVENTS and entry.extra.get("new_set"):
         sets.add(entry.extra["new_set"])
     return sets
 
@@ -259,11 +263,12 @@ RULES = [
     Rule("logbook-rows", "Every journal event has a logbook row, every row's event code is in the journal, once.",
          check_rows, needs_logbook),
     Rule("logbook-fields", "Every row is readable and has its required fields (date, operator, witness; custodians at "
-         "drills, releases and rotations).",
+         "drills, releases, rotations, reshares and expansions).",
          check_fields, needs_logbook),
     Rule("logbook-agree", "For every event both hold, every field both hold agrees (time, set, shares, people, incident, "
          "reason, custodians, sheets and bags destroyed).", check_agreement, needs_logbook),
-    Rule("custodians", "Every drill, release and rotation names at least k distinct custodians.", check_custodians,
+    Rule("custodians", "Every drill, release, rotation, reshare and expansion names at least k distinct custodians.",
+         check_custodians,
          needs_logbook),
     Rule("bags", "Every bag serial is sealed once and opened once, after sealing, for the set it was sealed for.",
          check_bags, needs_logbook),

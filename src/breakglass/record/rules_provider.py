@@ -79,8 +79,8 @@ def check_uses(ctx: Context) -> Iterator[Finding]:
     windows = []
     for e in ctx.entries:
         if e.event == "release":
-            rotation = ctx.sets.retired.get(e.set)
-            end = rotation.when if rotation is not None and rotation.seq > e.seq else e.when + ctx.rules.deadline
+            rotation = ctx.sets.rotation_after(e.set, e.seq)  # a reshare keeps the credential: not an end
+            end = rotation.when if rotation is not None else e.when + ctx.rules.deadline
             windows.append((e.when - ctx.rules.tolerance, end + SLACK))
         elif e.event in ("split", "rotate"):
             windows.append((e.when - SLACK, e.when + SLACK))

@@ -108,4 +108,7 @@ def describe(found: FoundShare) -> str:
         copies = f" (copies {', '.join(map(str, sorted(found.copies)))}: same share, counted once)"
     elif found.copies and max(found.copies) > 1:
         copies = f" (copy {max(found.copies)})"
-    return f"share {found.share.index} of {found.share.n}, set {set_id_text(found.share.set_id)}{copies}, from {', '.join(found.sources)}"
+    share = found.share
+    # A format-1 share printed by expand keeps the split's n in its header: "share 5 of 3" would read as an error.
+    count = f"added after the split of {share.n}" if share.index > share.n else f"of {share.n}"
+    return f"share {share.index} {count}, set {set_id_text(share.set_id)}{copies}, from {', '.join(found.sources)}"
