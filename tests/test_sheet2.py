@@ -209,3 +209,15 @@ def test_recombine_does_not_search_a_page_harder_when_the_parity_made_up_for_its
     for r in results:
         collector.add_qr_texts(r.texts, str(r.source))
     assert [f.share for f in collector.shares()] == list(result.shares[:3])
+
+
+@pytest.mark.parametrize("size", [1, 200, 508, 509, 1500, 5000, 12_000, 40_000])
+def test_every_code_fits_its_version_and_the_parity_fills_the_last_row(size):
+    share = seeded_split(credential(size), 2, 3, f"sheet2 plan {size}", version=2).shares[0]
+    for copy in (1, 999):  # the longest copy number makes the longest header
+        plan = codes.code_plan(share, copy)
+        capacity = codes.alphanumeric_capacity(plan.style.version, plan.style.ecc)
+        assert max(len(t) for t in plan.texts) <= capacity
+        assert plan.parity >= max(1, -(-3 * plan.data // 10))
+        assert len(plan.texts) % plan.style.per_row == 0
+    assert len(codes.qr_matrix(plan.texts[-1], plan.style.version, plan.style.ecc)) == 17 + 4 * plan.style.version
