@@ -140,6 +140,37 @@ def bench_suites(report, samples_per_kind: int, suites: tuple[str, ...] = ("clas
     return result
 
 
+# ------------------------------------------------------------------------------------------ resolution
+
+
+RESOLUTION_KINDS = [k for k in SUITE_KINDS if k.size <= 2 * KIB]
+
+
+def resolution_conditions() -> dict[str, sheets.Condition]:
+    """Scans and phone photos of whole pages at falling resolution (a photo's dpi: page width in pixels / 8.3)."""
+    def scan(dpi: int) -> sheets.Condition:
+        return lambda page, seed, boxes: sheets.damage.downsample(page, dpi, sheets.RENDER_DPI)
+
+    def photo(dpi: int) -> sheets.Condition:
+        return lambda page, seed, boxes: sheets.damage.phone_photo(page, seed=seed, photo_dpi=dpi)
+
+    return {**{f"scan at {d} dpi": scan(d) for d in (75, 70, 65, 60)},
+            **{f"phone photo, page at {d} dpi": photo(d) for d in (130, 115, 100, 90)}}
+
+
+def bench_resolution(report, samples_per_kind: int) -> None:
+    """Where each format's codes get too small: the price of format 2's 0.72 mm modules against format 1's 0.8."""
+    conditions = resolution_conditions()
+    samples = sheets.make_samples(RESOLUTION_KINDS, samples_per_kind)
+    tallies = sheets.survival(samples, conditions, count_codes=True)
+    names = [k.name for k in RESOLUTION_KINDS]
+    rows = [[c, *(cell_text(tallies[(k, c)]) for k in names)] for c in conditions]
+    report.table(
+        f"Resolution limits: scans and photos of whole pages, {samples_per_kind} sheets per cell", ["condition", *names],
+        rows, "Below the classic suite's 75 dpi and the realistic suite's 130 dpi photo. A phone photo of a page at "
+              "100 dpi is a page 830 pixels wide: taken from about two metres with a 12-megapixel camera.")
+
+
 # ------------------------------------------------------------------------------------ code settings (study)
 
 

@@ -675,7 +675,12 @@ def main(argv: list[str] | None = None) -> int:
                       lambda: bench_robustness(report, mode))
     suites = None
     if mode.suite_samples:
-        suites = section("4. Damage suites: formats 1 and 2", lambda: format2.bench_suites(report, mode.suite_samples))
+        def suites_then_limits():
+            found = format2.bench_suites(report, mode.suite_samples)
+            format2.bench_resolution(report, mode.suite_samples)
+            return found
+
+        suites = section("4. Damage suites: formats 1 and 2", suites_then_limits)
     else:
         report.add("## 4. Damage suites: formats 1 and 2\n\nMeasured by the full run only (`python benchmarks/run.py`).")
     goals = {size: pages for size, pages in DENSITY_GOALS.items() if size in mode.density_sizes}
