@@ -28,6 +28,7 @@ from breakglass.paper import codes, sheet
 from breakglass.scan.decode import decode_report
 from breakglass.scan.decoders import ZXING
 from breakglass.scan.files import rasterize_pdf
+from breakglass.scan.pages import page_wanted
 
 RENDER_DPI = 300
 K, N = 3, 5
@@ -129,10 +130,11 @@ def read_as_recombine(images: list, share, printed: set[str] | None = None) -> t
     read: then every page that did not give all its codes is searched hard, even once the share is complete."""
     per_page = [decode_report(image, [ZXING], retry=False).combined for image in images]
     texts = [t for page in per_page for t in page]
-    for image in images:
+    for image, first_look in zip(images, per_page, strict=True):
         if recovered(texts, share) and (printed is None or printed <= set(texts)):
             break
-        texts += decode_report(image).combined
+        wanted = page_wanted(first_look, texts) if printed is None else (lambda more: not printed <= {*texts, *more})
+        texts += decode_report(image, wanted=wanted).combined
     return recovered(texts, share), len(printed & set(texts)) if printed else 0
 
 

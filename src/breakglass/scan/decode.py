@@ -11,7 +11,7 @@ clean sheet by itself with retry=False). A page whose codes were all read costs 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -90,11 +90,15 @@ def decode_report(
     retry: bool = True,
     retry_empty: bool = True,
     timeout: float = DECODER_TIMEOUT,
+    wanted: Callable[[list[str]], bool] | None = None,
 ) -> DecodeReport:
     """Like decode_image, with what went wrong: codes seen but unread, decoder crashes or timeouts.
 
     retry_empty=False keeps the retries for images where a code was seen but not read: an image where nothing
     at all was found (a page of instructions, or a code too damaged to be located) then costs one look.
+    wanted(texts read so far), if given, says whether more is wanted from this page (recombine: a share it
+    holds codes of is unfinished); the retries then go on while it says so, even on a page that looks complete,
+    because a code whose finder pattern a pen stroke crossed is not even seen, let alone counted as unread.
     """
     names, cascade = choose_decoders(decoders), decoders is None
     gray = to_gray(image)
@@ -116,12 +120,15 @@ def decode_report(
         if tally.add(name, symbols) and prepared is not plain:
             report.preparations.append(f"{name}: {prepared.name}")
 
-    def chain(tally: _Tally, wanted: list[str]) -> None:
+    def more_wanted(tally: _Tally) -> bool:
+        return wanted is not None and wanted(dedup(t for texts in tally.texts.values() for t in texts))
+
+    def chain(tally: _Tally, asking: list[str]) -> None:
         for prepared in preparations(gray):
-            for n in wanted:
+            for n in asking:
                 if n == ZXING or prepared.name in ZBAR_PREPARATIONS:
                     look(n, tally, prepared)
-                    if not tally.wanting(wanted, True):
+                    if not tally.wanting(asking, True) and not more_wanted(tally):
                         return
 
     if cascade:
@@ -129,7 +136,7 @@ def decode_report(
         for n in names:  # each decoder's plain look, the next only if the page still wants one
             if n == names[0] or tally.wanting(names, retry_empty):
                 look(n, tally, plain)
-        if retry and tally.wanting(names, retry_empty):
+        if retry and (tally.wanting(names, retry_empty) or more_wanted(tally)):
             chain(tally, names)
         report.texts = {n: tally.texts[n] for n in names if n in asked}
         report.unreadable = tally.unresolved()
@@ -138,7 +145,7 @@ def decode_report(
         for n in names:
             tally = _Tally([n])
             look(n, tally, plain)
-            if retry and tally.wanting([n], retry_empty):
+            if retry and (tally.wanting([n], retry_empty) or more_wanted(tally)):
                 chain(tally, [n])
             report.texts[n] = tally.texts[n]
             unresolved = max(unresolved, tally.unresolved())

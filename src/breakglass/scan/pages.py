@@ -61,12 +61,7 @@ def _blank(page: Page) -> bool:
     return page.blank or (page.image is not None and looks_blank(page.image))
 
 
-def shares_wanted(texts: Iterable[str]) -> bool:
-    """Whether the QR texts read so far leave a share unfinished: no breakglass code at all, a share with
-    codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look.
-
-    A format-2 share is finished as soon as any `data` of its codes are read (its parity codes make up for the
-    others), so the pages holding the rest are not searched harder."""
+def _chunks_by_share(texts: Iterable[str]) -> dict[tuple[int, str, int], list]:
     groups: dict[tuple[int, str, int], list] = {}
     for text in texts:
         try:
@@ -74,20 +69,54 @@ def shares_wanted(texts: Iterable[str]) -> bool:
         except BreakglassError:
             continue
         groups.setdefault((chunk.version, *chunk.share_key), []).append(chunk)
+    return groups
+
+
+def _rebuilt(chunks: list):
+    """The share the chunks of one share make, or None while they are not enough. A format-2 share needs only
+    any `data` of its codes: its parity codes make up for the others."""
+    if chunks[0].version == 2 and len({c.number for c in chunks}) < chunks[0].data_count:
+        return None  # not enough codes yet: no need to try rebuilding the share
+    try:
+        return qrtext.assemble(chunks)
+    except BreakglassError:
+        return None
+
+
+def unfinished_shares(texts: Iterable[str]) -> set[tuple[int, str, int]]:
+    """(format, set, share) of every share some of whose codes were read but not yet enough to rebuild it."""
+    return {key for key, chunks in _chunks_by_share(texts).items() if _rebuilt(chunks) is None}
+
+
+def shares_wanted(texts: Iterable[str]) -> bool:
+    """Whether the QR texts read so far leave a share unfinished: no breakglass code at all, a share with
+    codes missing, or a set with fewer than k shares. Decides whether blank-looking pages deserve a harder look.
+
+    A format-2 share is finished as soon as any `data` of its codes are read (its parity codes make up for the
+    others), so the pages holding the rest are not searched harder."""
+    groups = _chunks_by_share(texts)
     if not groups:
         return True
     indexes: dict[tuple[int, str], set[int]] = {}
     needed: dict[tuple[int, str], int] = {}
     for (version, set_hex, index), chunks in groups.items():
-        if version == 2 and len({c.number for c in chunks}) < chunks[0].data_count:
-            return True  # not enough codes yet: no need to try rebuilding the share
-        try:
-            share = qrtext.assemble(chunks)
-        except BreakglassError:
+        share = _rebuilt(chunks)
+        if share is None:
             return True
         indexes.setdefault((version, set_hex), set()).add(index)
         needed[(version, set_hex)] = share.k
     return any(len(indexes[s]) < needed[s] for s in indexes)
+
+
+def page_wanted(first_look: list[str], read: list[str]) -> Callable[[list[str]], bool]:
+    """Whether a page deserves more looks, given what it gave so far: a page with codes of an unfinished share
+    may hold more of them (unseen at a first look); a page that gave no code, while any share is wanted."""
+    def wanted(texts: list[str]) -> bool:
+        keys = set(_chunks_by_share([*first_look, *texts]))
+        everything = [*read, *texts]
+        return bool(keys & unfinished_shares(everything)) if keys else shares_wanted(everything)
+
+    return wanted
 
 
 def scan_paths(
@@ -134,6 +163,7 @@ def scan_paths(
         return
     first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
     read: list[str] = []
+    first_texts: dict[int, list[str]] = {}  # id(page) -> what the first look read on it
     blank: list[tuple[Page, DecodeReport]] = []  # nothing read: reported at the end
     empty: list[PageResult] = []  # nothing on the page at all: never decoded, reported at the very end
     wanting: list[Page] = []  # a code seen but not read, or a decoder failed
@@ -152,6 +182,7 @@ def scan_paths(
             blank.append((page, report))
             continue
         read.extend(report.combined)
+        first_texts[id(page)] = report.combined
         (wanting if report.unreadable or report.failures else complete).append(page)
         yield page_result(page.source, page.number, report)
     looked_again = {}
@@ -164,7 +195,7 @@ def scan_paths(
         except Exception as e:  # the file changed or vanished since the first look
             looked_again[id(page)] = problem_result(page.source, page.number, f"could not be read again ({image_problem(e)})")
             continue
-        report = decode_report(image, decoders, retry=True)
+        report = decode_report(image, decoders, retry=True, wanted=page_wanted(first_texts.get(id(page), []), read))
         new = [t for t in report.combined if t not in read]
         read.extend(new)
         result = page_result(page.source, page.number, report)
