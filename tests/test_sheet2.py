@@ -247,3 +247,14 @@ def test_a_pen_stroke_across_two_finder_patterns_does_not_hide_the_share(tmp_pat
         collector.add_qr_texts(r.texts, str(r.source))
     assert [f.share for f in collector.shares()] == list(result.shares[:3])
     assert any("read again with image preparation" in note for r in results for note in r.notes)
+
+
+@pytest.mark.slow  # about 30 s: over 200 codes, each with qrcode's mask search in pure Python
+def test_the_largest_credential_renders_within_255_codes():
+    from breakglass.format import scheme
+
+    share = scheme.split(b"\x00" * scheme.MAX_CREDENTIAL, 2, 3, version=2).shares[0]
+    plan = codes.code_plan(share)
+    assert len(plan.texts) <= 255 and plan.parity >= 0.3 * plan.data
+    pdf = sheet.render_sheet(share, INFO, "letter")
+    assert pdf.startswith(b"%PDF") and len(pypdfium2.PdfDocument(pdf)) > 10
