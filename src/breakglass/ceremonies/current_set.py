@@ -19,7 +19,7 @@ from ..format.share import set_id_text
 from ..record.journal import Entry, read_journal, require_journal
 from ..record.sets import SetHistory, retirement_text
 from ..scan.collect import FoundShare
-from .recover import choose_set, gather_shares
+from .recover import check_recorded_set, choose_set, gather_shares
 from .split import PlannedSheet, SplitPlan, sheets_record
 
 
@@ -102,6 +102,7 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     say(f"Set {recovered.set_text} recovered ({recovered.k} of {recovered.n}), fingerprint {recovered.fingerprint}.")
     entries = read_journal(journal_path)
     history = SetHistory(entries)
+    check_recorded_set(recovered, history, journal_path)
     retired = history.retired.get(recovered.set_text)
     if retired is not None:
         raise BreakglassError(f"set {recovered.set_text} was already retired by {retirement_text(retired)}; {action} "

@@ -62,6 +62,11 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
         raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
     found = choose_set(found, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
+    if req.journal_path is not None:
+        from ..record.journal import read_journal
+        from ..record.sets import SetHistory
+
+        check_recorded_set(recovered, SetHistory(read_journal(req.journal_path)), req.journal_path)
     retired_by = retirement(req.journal_path, recovered.set_text)
     _print_result(recovered, say)
     if retired_by:
@@ -137,13 +142,13 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
                 f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
         if allow_retired:
             say("  note: --allow-retired is not needed: the current set is used")
-        chosen = shares_of(by_status[CURRENT])
+        chosen = _with_recorded_k(shares_of(by_status[CURRENT]), history, say)
         for warning in _sheets_out_of_custody(chosen, history):
             say(f"  WARNING: {warning}")
         return chosen
     if by_status[RETIRED]:
         if allow_retired:
-            return shares_of(by_status[RETIRED])
+            return _with_recorded_k(shares_of(by_status[RETIRED]), history, say)
         names = "; ".join(f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
                           for s in by_status[RETIRED])
         current = ", ".join(history.current()) or "none"
@@ -154,6 +159,37 @@ def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired
         )
     raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
                           "give the journal of this credential")
+
+
+def _with_recorded_k(found: list[FoundShare], history, say) -> list[FoundShare]:
+    """The shares whose k is the one the journal recorded for their set; the others are named and left out. The
+    set id is printed on every sheet, so a forger can print a whole set under it with a smaller k: its shares
+    claim the real id but not the real k."""
+    kept = []
+    for f in found:
+        set_text, recorded = set_id_text(f.share.set_id), history.k(set_id_text(f.share.set_id))
+        if recorded is not None and f.share.k != recorded:
+            say(f"  ignored share {f.share.index} of set {set_text}: it says {f.share.k} shares are needed, journal "
+                f"records {recorded}: forged, or not this set's sheet")
+        else:
+            kept.append(f)
+    return kept
+
+
+def check_recorded_set(recovered: Recovered, history, journal_path: Path) -> None:
+    """The set recovered must be the one the journal recorded under its id: the same fingerprint. Shares that
+    authenticate together but give another fingerprint were made as a set of their own under this id (forged):
+    refused before anything is recorded or shown."""
+    origin = history.created.get(recovered.set_text)
+    if origin is None:
+        return
+    recorded = origin.fingerprint if origin.event == "split" else origin.extra.get("new_fingerprint")
+    if isinstance(recorded, str) and recorded and recorded != recovered.fingerprint:
+        raise BreakglassError(
+            f"shares {numbers(list(recovered.used))} of set {recovered.set_text} recombine to fingerprint "
+            f"{recovered.fingerprint}, but journal {journal_path} recorded {recorded} for this set: they were not "
+            "printed by its ceremonies (forged, or another journal); nothing was recorded. Report it to the contact"
+        )
 
 
 def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
