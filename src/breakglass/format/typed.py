@@ -170,7 +170,8 @@ def check_line(number: int, typed: str, header: Header | None = None, *, correct
     if len(typed) > MAX_ROW:
         raise BreakglassError(f"line {number:02d} is far too long to be a typed line")
     first, rest = (typed.split(None, 1) + ["", ""])[:2]
-    if rest.strip() and first.rstrip(".:)|").isdigit() and int(first.rstrip(".:)|")) == number:
+    # isdecimal, not isdigit: '²' is a digit to Python but not a number int() reads (a crash at --type-in).
+    if rest.strip() and first.rstrip(".:)|").isdecimal() and int(first.rstrip(".:)|")) == number:
         # People copy the whole printed line. Try it without the number first; if that does not check, the
         # number may be data (a short last line), so fall back to the line as typed.
         try:

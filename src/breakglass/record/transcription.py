@@ -169,7 +169,7 @@ def _numbers(text: str) -> list[str]:
 def _shares(text: str) -> tuple[int, ...]:
     out = []
     for part in _numbers(text):
-        if not part.isdigit() or int(part) < 1:
+        if not part.isdecimal() or int(part) < 1:
             raise ValueError(f"'{part}' is not a share number")
         out.append(int(part))
     return tuple(out)
