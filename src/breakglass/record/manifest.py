@@ -75,7 +75,15 @@ def _problem(data: object) -> str | None:
                     return f"has an invalid '{field}' in '{key}'"
             if "copy" in item and not 1 <= item["copy"] <= 99:
                 return f"has an invalid 'copy' in '{key}'"
+            if isinstance(item.get("file"), str) and not _plain_name(item["file"]):
+                return f"has an invalid 'file' in '{key}' (a sheet is a file beside the manifest)"
     return None
+
+
+def _plain_name(name: str) -> bool:
+    """A sheet's file name as split writes it: a name in the manifest's own folder. `manifest` tells people to
+    delete the PDFs it lists once printed, so a path elsewhere ('/etc/passwd', '../x') is never one of them."""
+    return name == "" or (name not in (".", "..") and not any(c in name for c in "/\\\0"))
 
 
 def load(path: str | Path) -> dict:
