@@ -183,7 +183,7 @@ def test_font_option_adds_a_font_for_what_the_bundle_lacks(tmp_path):
     assert ETHIOPIC in pdfium_text(next((tmp_path / "o").glob("*-share-1-of-2.pdf")))
 
 
-@pytest.mark.parametrize("content,message", [(b"not a font", "not a usable TrueType font"), (None, "no such file")])
+@pytest.mark.parametrize("content,message", [(b"not a font", "not a usable TrueType font"), (None, "does not exist")])
 def test_a_bad_font_file_is_one_line(tmp_path, content, message):
     font = tmp_path / "bad.ttf"
     if content is not None:

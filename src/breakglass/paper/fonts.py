@@ -18,6 +18,7 @@ glyphs extract as the letters they stand for rather than as presentation forms o
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
@@ -28,6 +29,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..errors import BreakglassError
+from ..system.inputs import MAX_FONT, read_input
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -70,10 +72,10 @@ def add_font(path: Path) -> str:
     """Register a TrueType font from `path` as a last fallback for every style; returns its name."""
     register_bundled()
     name = f"added-{len(_added) + 1}-{path.stem}"
-    if not path.is_file():
-        raise BreakglassError(f"--font {path}: no such file")
+    # Read like every input: a FIFO, device or folder is refused by name at once, an absurd size before reading.
+    data = read_input(path, "--font", MAX_FONT)
     try:
-        font = TTFont(name, str(path), shapable=True)
+        font = TTFont(name, io.BytesIO(data), shapable=True)
     except TTFError as e:
         if "postscript outlines" in str(e).lower():
             raise BreakglassError(f"--font {path} has PostScript (CFF) outlines, which cannot be embedded: use a TrueType-outline (.ttf) font") from None

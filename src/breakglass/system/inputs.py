@@ -28,6 +28,7 @@ MAX_MANIFEST = 8 * MIB
 MAX_CSV = 64 * MIB
 MAX_JOURNAL = 64 * MIB  # decades of events; one line is limited separately (record.journal)
 MAX_SCAN = 1024 * MIB  # one image or PDF file
+MAX_FONT = 64 * MIB  # a --font file: the bundled CJK font is 3.4 MB, the largest common TrueType fonts ~30 MB
 
 STREAM_PATHS = ("/dev/stdin", "/dev/fd/", "/proc/self/fd/")
 
