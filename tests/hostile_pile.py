@@ -29,7 +29,7 @@ INCIDENT = ("--incident", "INC-666", "--reason", "hostile pile")
 
 def run(*args, cwd=None, input: bytes | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], cwd=cwd, input=input,
-                          capture_output=True, timeout=timeout)
+                          capture_output=True, timeout=timeout, check=False)
 
 
 @dataclass
