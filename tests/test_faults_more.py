@@ -11,7 +11,6 @@ import sys
 import pytest
 from test_faults import (  # noqa: F401
     PEOPLE,
-    SECRET,
     every_point,
     leftovers,
     one_line_outcome,

@@ -60,16 +60,6 @@ EXPAND_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(EXPAND_CASES))
-def test_expand_refuses_with_one_line(pile, tmp_path, name):
-    extra, words = EXPAND_CASES[name]
-    journal = pile.journal_copy(tmp_path)
-    before = journal.read_bytes()
-    refused(run("expand", "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "new", "--no-scan-check",
-                *pile.sheets.values()), words)
-    assert journal.read_bytes() == before and not (tmp_path / "new").exists()
-
-
 RESHARE_CASES = {
     "k 1": (["-k", "1"], "at least 2"),
     "k above n": (["-k", "3", "-n", "2"], "cannot be larger"),
@@ -80,12 +70,15 @@ RESHARE_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(RESHARE_CASES))
-def test_reshare_refuses_absurd_shapes_before_scanning(pile, tmp_path, name):
-    extra, words = RESHARE_CASES[name]
+CASES = [("expand", name) for name in EXPAND_CASES] + [("reshare", name) for name in RESHARE_CASES]
+
+
+@pytest.mark.parametrize("command,name", CASES)
+def test_custodian_changes_refuse_absurd_options_with_one_line(pile, tmp_path, command, name):
+    extra, words = (EXPAND_CASES if command == "expand" else RESHARE_CASES)[name]
     journal = pile.journal_copy(tmp_path)
     before = journal.read_bytes()
-    refused(run("reshare", "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "new", "--no-scan-check",
+    refused(run(command, "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "new", "--no-scan-check",
                 *pile.sheets.values()), words)
     assert journal.read_bytes() == before and not (tmp_path / "new").exists()
 
