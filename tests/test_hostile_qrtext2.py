@@ -177,6 +177,12 @@ def forged_set_under(set_id: bytes, secret: bytes, k: int, n: int) -> tuple:
     return scheme.split(secret, k, n, version=2, random_bytes=random_bytes).shares
 
 
+def typed_text(tmp_path: Path, share) -> list:
+    path = tmp_path / f"typed-forged-{share.index}.txt"
+    path.write_text(typed.encode(share))
+    return ["--typed", path]
+
+
 def piles_of(piles, tmp_path: Path, name: str) -> tuple[list, str]:
     """(inputs, expectation) for the pile attacks: shares as photos and typed files."""
     f2, other, f1 = piles["f2"], piles["other"], piles["f1"]
@@ -211,6 +217,9 @@ def piles_of(piles, tmp_path: Path, name: str) -> tuple[list, str]:
             photo("forged1", encode2(forged(share1, k=1, n=1))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
         "share 1 claiming another bucket": (
             photo("forged1", encode2(forged(share1, length=4096))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+        "k format-2 shares and a format-1 share 1 under the same set id": (
+            typed_text(tmp_path, forged(f1.shares[1], set_id=share1.set_id)) + typed_(f2, 1) + typed_(f2, 2)
+            + typed_(f2, 3), "ok"),
         "the typed share 2 twice, once altered": (
             photo("forged2", encode2(forged(f2.shares[2], key_share=bytes(32)))) + typed_(f2, 1) + typed_(f2, 2),
             "refused"),
@@ -218,7 +227,7 @@ def piles_of(piles, tmp_path: Path, name: str) -> tuple[list, str]:
     return cases[name]
 
 
-PILES = ["two shares only (k = 3)", "one share only", "shares 1 and 2 of one set, 3 of another",
+PILES = ["k format-2 shares and a format-1 share 1 under the same set id", "two shares only (k = 3)", "one share only", "shares 1 and 2 of one set, 3 of another",
          "k shares of two sets each", "format 1 and format 2 shares, each short",
          "k format-2 shares and one format-1 share", "a second share 1 with an altered key share",
          "share 1 with an altered key share, exactly k", "share 1 with an altered fragment, exactly k",

@@ -84,9 +84,35 @@ def choose_set(groups: dict[bytes, dict[int, list[AnyShare]]]) -> tuple[bytes, l
     return chosen, warnings
 
 
+def one_format_per_set(shares: list[AnyShare]) -> tuple[list[AnyShare], list[str]]:
+    """A set is printed in one format, so shares of one set id in both formats include forgeries (the id is on
+    every sheet). When the shares of only one format are enough, the others are set aside and named: a format-1
+    share must not defeat format 2's fingerprints, which discard a bogus share next to the genuine one."""
+    by_set: dict[bytes, dict[int, list[AnyShare]]] = defaultdict(lambda: defaultdict(list))
+    for share in shares:
+        by_set[share.set_id][share.version].append(share)
+    kept, warnings = [], []
+    for set_id, by_version in by_set.items():
+        enough = [v for v, group in by_version.items() if len({s.index for s in group}) >= min(s.k for s in group)]
+        if len(by_version) == 1 or len(enough) != 1:
+            kept += [s for group in by_version.values() for s in group]
+            continue
+        kept += by_version[enough[0]]
+        for version, group in sorted(by_version.items()):
+            if version != enough[0]:
+                indexes = sorted({s.index for s in group})
+                warnings.append(
+                    f"ignored {shares_word(len(indexes))} {numbers(indexes)} in format {version} claiming set "
+                    f"{set_id_text(set_id)}, whose other shares are format {enough[0]}: forged or misprinted"
+                )
+    return kept, warnings
+
+
 def recombine(shares: list[AnyShare]) -> Recovered:
+    shares, format_warnings = one_format_per_set(shares)
     groups = distinct_by_set(shares)
     set_id, warnings = choose_set(groups)
+    warnings = format_warnings + warnings
     if _versions(groups[set_id]) == {2}:
         return _recombine_format2(groups[set_id], set_id, warnings)
     if _versions(groups[set_id]) != {1}:
