@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hostile_pile import PEOPLE, Pile, assert_safe, make_set, run
+
+from breakglass.record.journal import read_journal
 
 SECRET = b"hostile commands credential"
 
@@ -293,3 +297,60 @@ def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, tmp_path
     with_sheets = run("recombine", "--out", "-", path, pile.sheets[1], pile.sheets[2], timeout=600)
     assert_safe(with_sheets, SECRET, "ok")
     assert with_sheets.stdout == SECRET
+
+
+# ---------------------------------------------------------------- closed and failing standard streams
+
+
+def run_with(fds: dict, *args, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    """The CLI with standard descriptors closed (fds maps 0/1 to None) or redirected: `<&-`, `>&-`, `> /dev/full`."""
+    closes = [fd for fd, target in fds.items() if target is None]
+
+    def child():
+        for fd in closes:
+            os.close(fd)
+
+    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], stdin=fds.get(0, subprocess.DEVNULL),
+                          stdout=stdout, stderr=subprocess.PIPE, preexec_fn=child, timeout=120, check=False)
+
+
+def test_out_dash_with_stdout_closed_refuses_before_anything_is_recorded(pile, tmp_path):
+    """stdout closed (`>&-`): was an internal error after the release had been journalled."""
+    journal = pile.journal_copy(tmp_path)
+    before = journal.read_bytes()
+    result = run_with({1: None}, "recombine", "--out", "-", "--journal", journal, *PEOPLE, "--incident", "I",
+                      "--reason", "R", pile.sheets[1], pile.sheets[2])
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.strip().splitlines()[-1].startswith("error: stdout is closed"), err
+    assert journal.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["recombine", "--out", "-", "--typed", "-"],
+                                  ["split", "-k", "2", "-n", "2", "--label", "x", "--secret-file", "-", "--out", "o"]],
+                         ids=["typed", "secret"])
+def test_dash_with_stdin_closed_is_one_line(pile, tmp_path, monkeypatch, args):
+    """stdin closed (`<&-`): the signal wake-up pipe took descriptor 0 and `--typed -` waited on it for ever."""
+    monkeypatch.chdir(tmp_path)
+    result = run_with({0: None}, *args, *([pile.sheets[1]] if args[0] == "recombine" else []))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "error: stdin is closed" in err and "Traceback" not in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_out_dash_onto_a_full_disk_is_one_line_naming_the_recorded_release(pile, tmp_path):
+    journal = pile.journal_copy(tmp_path)
+    with open("/dev/full", "wb") as full:
+        result = run_with({}, "recombine", "--out", "-", "--journal", journal, *PEOPLE, "--incident", "I",
+                          "--reason", "R", pile.sheets[1], pile.sheets[2], stdout=full)
+    err = result.stderr.decode()
+    line = err.strip().splitlines()[-1]
+    assert result.returncode == 1 and "Traceback" not in err and "Exception" not in err, err
+    assert line.startswith("error: cannot write the credential to stdout: no space left on device"), line
+    assert read_journal(journal)[-1].code in line  # journalled before the write: the line says so
+
+
+def test_stderr_closed_changes_nothing(pile):
+    result = subprocess.run([sys.executable, "-m", "breakglass", "recombine", "--verify-only", pile.sheets[1],
+                             pile.sheets[2]], stdin=subprocess.DEVNULL, capture_output=True,
+                            preexec_fn=lambda: os.close(2), timeout=120, check=False)
+    assert result.returncode == 0 and result.stdout.startswith(b"OK  set ")

@@ -237,6 +237,10 @@ def _refuse_early(req: RecoveryRequest) -> None:
             raise BreakglassError(f"a release is recorded with its incident and reason: give {' and '.join(missing)}")
     if req.allow_retired is not None and (req.journal_path is None or not req.allow_retired.strip()):
         raise BreakglassError("--allow-retired needs a reason and --journal (which says whether a set is retired)")
+    if req.out == "-":
+        from ..system.streams import require
+
+        require("stdout", "--out - has nowhere to write the credential: use --out PATH")
     if req.out not in (None, "-"):
         from ..system.files import check_target
 
@@ -379,7 +383,11 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         from ..system.secretio import write_stdout
 
         event_code = journal()
-        write_stdout(recovered.credential)
+        try:
+            write_stdout(recovered.credential)
+        except BreakglassError as e:  # journalled first, so that no reveal goes unrecorded: say it was recorded
+            raise BreakglassError(f"{e}; the release is recorded as {event_code}: write it in the logbook"
+                                  if event_code else str(e)) from None
     elif req.out:
         event_code = _write_out(req, recovered.credential, journal)
         say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")

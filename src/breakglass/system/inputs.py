@@ -105,6 +105,9 @@ def read_bounded(stream: BinaryIO, what: str, name: str | Path, limit: int) -> b
 def read_input(path: str | Path, what: str, limit: int, *, streams: bool = False) -> bytes:
     """The bytes of `path` (a regular file; with streams=True also '-' for stdin or a /dev/fd pipe)."""
     if streams and str(path) == "-":
+        from .streams import require
+
+        require("stdin", f"there is no {what} to read from '-'")
         return read_bounded(sys.stdin.buffer, what, "on stdin", limit)
     fd, _ = _open_fd(Path(path), what, streams=streams)
     with os.fdopen(fd, "rb") as f:

@@ -132,6 +132,15 @@ def _read_lines(fd: int, multi_line: bool) -> bytes:
 
 
 def write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    from .streams import require
+
+    require("stdout", "--out - has nowhere to write the credential: use --out PATH")
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as e:  # a full disk behind `> file`, a reader that went away: one line, not a bug
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())  # what is left in Python's buffer must not fail again at exit
+        os.close(null)
+        raise BreakglassError(f"cannot write the credential to stdout: {(e.strerror or str(e)).lower()}") from None
