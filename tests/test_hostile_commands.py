@@ -262,6 +262,14 @@ def _pdfs(tmp_path: Path) -> dict[str, Path]:
     c.rect(10, 10, 5000, 5000, fill=1)
     c.showPage()
     c.save()
+    out["image bomb"] = tmp_path / "bomb.pdf"
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    c = canvas.Canvas(str(out["image bomb"]), pagesize=(595, 842))
+    c.drawImage(ImageReader(Image.new("1", (13000, 12000), 1)), 0, 0, 595, 842)  # 156 million pixels
+    c.showPage()
+    c.save()
     out["password"] = tmp_path / "password.pdf"
     c = canvas.Canvas(str(out["password"]), encrypt="secret")
     c.drawString(100, 100, "locked")
@@ -270,12 +278,12 @@ def _pdfs(tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-@pytest.mark.parametrize("kind", ["no page", "giant page", "password", "cut off", "tiny image", "absurd image",
+@pytest.mark.parametrize("kind", ["no page", "giant page", "image bomb", "password", "cut off", "tiny image", "absurd image",
                                   "not an image"])
 def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, tmp_path, kind):
     from PIL import Image
 
-    if kind in ("no page", "giant page", "password"):
+    if kind in ("no page", "giant page", "image bomb", "password"):
         path = _pdfs(tmp_path)[kind]
     elif kind == "cut off":
         path = tmp_path / "cut.pdf"
@@ -295,7 +303,9 @@ def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, tmp_path
     refused(alone)
     assert journal.read_bytes() == before
     with_sheets = run("recombine", "--out", "-", path, pile.sheets[1], pile.sheets[2], timeout=600)
-    assert_safe(with_sheets, SECRET, "ok")
+    err = assert_safe(with_sheets, SECRET, "ok")
+    if kind == "image bomb":  # refused unrendered, as an image file of that size is (pdfium decodes it whole)
+        assert "holds an image too large to scan safely (13000 x 12000 pixels" in err
     assert with_sheets.stdout == SECRET
 
 
