@@ -5,7 +5,10 @@ are given clean. Each case ends with the credential exactly or one `error:` line
 
 from __future__ import annotations
 
+import os
 import random
+import select
+import time
 
 import pytest
 from hostile_pile import INCIDENT, PEOPLE, assert_safe, make_set, run
@@ -172,3 +175,45 @@ def test_a_superscript_line_number_typed_in_is_a_retype_not_a_crash(piles):
     with pytest.raises(typed.BreakglassError):
         typed.check_line(2, "\u00b2" + line[1:], header)
     assert typed.check_line(2, line, header).data
+
+
+def wait_for_prompt(term, prompt: str, count: int, timeout: float = 30) -> None:
+    """Read until the terminal has shown `prompt` `count` times (a prompt asked again)."""
+    deadline = time.time() + timeout
+    while term.output.count(prompt) < count:
+        assert time.time() < deadline, f"no new {prompt!r} prompt:\n{term.output[-2000:]}"
+        ready, _, _ = select.select([term.master], [], [], 0.5)
+        if ready:
+            term.output += os.read(term.master, 4096).decode(errors="replace")
+
+
+def test_type_in_asks_again_for_every_hostile_line_and_then_recovers(piles):
+    """At the terminal (--type-in), each hostile entry is one line asking again, never a crash or a hang
+    (a superscript line number was an internal error)."""
+    from test_terminal import Terminal
+
+    f2 = piles["f2"]
+    header, *lines = typed.encode(f2.shares[1]).splitlines()
+    term = Terminal("recombine", "--verify-only", "--type-in", "--typed", f2.base / "typed-2.txt",
+                    "--typed", f2.base / "typed-3.txt")
+    hostile_headers = ["BG3 SHARE 1 OF 5", header[:-4] + "0000",
+                       "BG2 SHARE 0 OF 0 SET 0000-0000-0000-0000 COPY 1 LINES 0 0000"]
+    wait_for_prompt(term, "header:", 1)
+    for count, junk in enumerate(hostile_headers, start=2):
+        term.type(junk)
+        wait_for_prompt(term, "header:", count)
+    term.type(header)
+    hostile_lines = ["\u00b2" + lines[0][1:], "\u00b2\u00b9" + lines[0][2:], "Z" * 1200,
+                     lines[0][:-6] + "\u00e9" * 4, typed.encode(f2.shares[2]).splitlines()[1], "01", "-"]
+    wait_for_prompt(term, "line 01:", 1)
+    for count, junk in enumerate(hostile_lines, start=2):
+        term.type(junk)
+        wait_for_prompt(term, "line 01:", count)
+    for number, line in enumerate(lines, start=1):
+        if number > 1:
+            term.read_until(f"line {number:02d}")
+        term.type(line)
+    term.read_until("Type another share?")
+    term.type("n")
+    assert term.finish() == 0, term.output[-2000:]
+    assert "OK  set" in term.output and "Traceback" not in term.output and "internal error" not in term.output
