@@ -15,6 +15,7 @@ from typing import Iterable
 
 from ..errors import BreakglassError
 from . import rules_journal, rules_logbook, rules_provider
+from ..system.clock import now_utc
 from .evidence import EvidenceSet
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
@@ -119,7 +120,8 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | 
     entries = [e for e in everything if e.when <= as_of]
     report.audited = len(entries)
     report.window_start = stamp(entries[0].when) if entries else ""
-    ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence)
+    ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence,
+                  now=max(as_of, now_utc()))
     if len(entries) < len(everything):
         ctx.note(f"{len(everything) - len(entries)} journal entries after {stamp(as_of)} are outside the audit window")
     _describe_inputs(ctx, transcription, evidence)

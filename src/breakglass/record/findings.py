@@ -67,8 +67,10 @@ class Context:
     transcription: Transcription | None = None
     evidence: EvidenceSet | None = None
     notes: list[str] = field(default_factory=list)
+    now: datetime | None = None  # when the audit runs (the machine's clock), for entries dated in the future
 
     def __post_init__(self) -> None:
+        self.now = self.now or self.as_of
         self.sets = SetHistory(self.entries)
         self.by_code: dict[str, Entry] = {e.code: e for e in self.entries}
         later = {e.code for e in self.all_entries if e.when > self.as_of}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .inputs import BEYOND_HEADER
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, needs_logbook, stamp
 from .journal import Entry
 from .people import SOLO_FIELD, name_key
@@ -87,7 +88,8 @@ def check_fields(ctx: Context) -> Iterator[Finding]:
     for r in ctx.rows:
         for name, problem in r.problems:
             if name != "event_code":
-                yield _row_finding("logbook-fields", r, name, f"{name} cannot be read: {problem}", r.raw.get(name))
+                yield _row_finding("logbook-fields", r, name, f"{name} cannot be read: {problem}",
+                                   r.raw.get(name, r.raw.get(BEYOND_HEADER)))
         entry = ctx.by_code.get(r.event_code or "")
         if entry is None or entry.event not in CEREMONY_EVENTS:
             continue

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timezone
 
 from ..errors import BreakglassError
 from ..format.share import parse_set_id_text, set_id_text
-from .inputs import CannotAudit, InputFile, csv_rows
+from .inputs import BEYOND_HEADER, CannotAudit, InputFile, csv_rows
 from .journal import normalize_code
 
 # The first twelve are the columns of every earlier version, in their old order, so that older transcriptions
@@ -113,6 +113,9 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             problems.append((name, str(e)))
             return empty
 
+    if cells.get(BEYOND_HEADER):
+        problems.append(("cells", f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
+                                  "beyond the last): a comma inside a cell that is not quoted shifts every cell after it"))
     moment = parsed("date", _date, None)  # a date, or a whole date and time written in the date column
     day = moment.date() if isinstance(moment, datetime) else moment
     written = moment.time() if isinstance(moment, datetime) else None

@@ -1,0 +1,606 @@
+"""The audit tried as an attacker: honest records made by the real ceremonies are CLEAN, even when unusual; each
+inconsistency an insider might plant to cover a use is named, with its rule and where.
+
+Honest records come from walking the ceremony scripts (test_ceremony_scripts.py, test_custodian_change_scripts.py):
+a year of one credential in format 2 and in format 1 (split, read-back, drill, release, rotation, destruction,
+drill of the new set), and a custodian change (split, expand, reshare, destruction of every old sheet). Each
+scenario copies them, changes one thing (the journal, the logbook transcription or the provider's records) and
+audits in process with the rules of the ceremony config, as `breakglass audit --config` does.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from test_ceremony_scripts import Walker, lifecycle
+from test_cli import run, text
+from test_custodian_change_scripts import custodian_change
+
+from breakglass.record.audit import Rules, parse_as_of, run_audit
+from breakglass.record.config import load_config
+from breakglass.record.journal import GENESIS, canonical, code_of, entry_hash
+from breakglass.record.transcription import LOGBOOK_COLUMNS
+
+LIFE_AS_OF, CHANGE_AS_OF = "2026-09-30", "2026-06-15"
+
+
+class FormatOneWalker(Walker):
+    """The same scripts, with every set printed in format 1 (sheets already in safes are read for years)."""
+
+    def command(self, template, fill):
+        argv, stdin = super().command(template, fill)
+        if argv[1] in ("split", "rotate", "reshare"):
+            argv += ["--format", "1"]
+        return argv, stdin
+
+
+@dataclass
+class Records:
+    """One history as files an auditor is given, in memory so that a scenario can change any part of it."""
+
+    base: Path
+    journal: list[dict]  # the journal's objects, as stored
+    rows: list[dict]  # the transcription, one dict of cells per row
+    trail: list[dict]  # CloudTrail Records (the console's event-history export)
+    as_of: str
+    head: str | None = None
+    evidence: list[Path] = field(default_factory=list)  # more --rotations files
+    journal_bytes: bytes | None = None  # written as is instead of `journal` (a hand-edited file)
+    logbook_bytes: bytes | None = None  # written as is instead of `rows`
+
+    # ------------------------------------------------------------ what the insider edits
+
+    def code(self, index: int) -> str:
+        return code_of(entry_hash(self.journal[index]))
+
+    def index(self, event: str, nth: int = 0) -> int:
+        return [i for i, e in enumerate(self.journal) if e["event"] == event][nth]
+
+    def row_of(self, index: int) -> dict:
+        code = self.code(index)
+        return next(r for r in self.rows if r["event_code"] == code)
+
+    def rehash(self) -> None:
+        """Rewrite the chain after an edit: fresh seq numbers and links, as an insider with the file would."""
+        prev = GENESIS
+        for seq, entry in enumerate(self.journal, start=1):
+            entry.update(seq=seq, prev=prev)
+            prev = entry_hash(entry)
+
+    def rewrite(self, change, recode: bool = True) -> None:
+        """An insider's edit of the journal, the chain re-hashed after it. With `recode`, the transcription follows
+        (an honest history with other times, made by hand); without, the paper keeps the codes it had."""
+        before = {id(e): self.code(i) for i, e in enumerate(self.journal)}
+        change(self.journal)
+        self.rehash()
+        codes = {before[id(e)]: self.code(i) for i, e in enumerate(self.journal) if id(e) in before}
+        if recode:
+            for r in self.rows:
+                r["event_code"] = codes.get(r["event_code"], r["event_code"])
+            self.head = codes.get(self.head, self.head)
+
+    def add_trail(self, name: str, when: str, result: str = "Success", identity: str = "Root", **more) -> None:
+        self.trail.append({
+            "eventVersion": "1.08", "eventTime": when, "eventSource": "signin.amazonaws.com", "eventName": name,
+            "eventType": "AwsConsoleSignIn", "responseElements": {name: result}, "recipientAccountId": "111122223333",
+            "userIdentity": {"type": identity, "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
+            **more})
+
+    # ------------------------------------------------------------ the audit
+
+    def write(self) -> dict:
+        journal, logbook, trail = self.base / "journal.jsonl", self.base / "logbook.csv", self.base / "cloudtrail.json"
+        journal.write_bytes(self.journal_bytes if self.journal_bytes is not None
+                            else "".join(canonical(e) + "\n" for e in self.journal).encode())
+        logbook.write_bytes(self.logbook_bytes if self.logbook_bytes is not None else csv_text(self.rows).encode())
+        trail.write_text(json.dumps({"Records": self.trail}, indent=1))
+        return {"journal": journal, "logbook": logbook, "trail": trail}
+
+    def audit(self, *, logbook: bool = True, trail: bool = True, tolerance: int = 30):
+        files = self.write()
+        config = load_config(self.base / "ceremony.toml")
+        rules = Rules(config.rotation_deadline_days, config.drill_interval_days, tolerance)
+        return run_audit(files["journal"], rules=rules, as_of=parse_as_of(self.as_of), head=self.head,
+                         logbook_csv=files["logbook"] if logbook else None,
+                         rotations=([files["trail"]] if trail else []) + self.evidence,
+                         config_path=self.base / "ceremony.toml")
+
+    def cli_audit(self, *extra):
+        files = self.write()
+        return run("audit", "--journal", files["journal"], "--logbook", files["logbook"], "--rotations", files["trail"],
+                   *[a for p in self.evidence for a in ("--rotations", p)], "--config", self.base / "ceremony.toml",
+                   "--as-of", self.as_of, *(("--head", self.head) if self.head else ()), *extra)
+
+
+def csv_text(rows: list[dict], columns=LOGBOOK_COLUMNS, lineterminator: str = "\r\n") -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator=lineterminator, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _cells(row: dict) -> dict:
+    return {k: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for k, v in row.items()}
+
+
+def _records_of(w: Walker, as_of: str) -> dict:
+    w.write_transcription()
+    lines = [json.loads(line) for line in w.journal.read_text().splitlines()]
+    return {"base": w.base, "journal": lines, "rows": [_cells(r) for r in w.rows], "trail": w.trail, "as_of": as_of,
+            "head": w.code}
+
+
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory) -> dict[str, dict]:
+    one = FormatOneWalker(tmp_path_factory.mktemp("life1"))
+    one.split_ceremony()
+    one.use("drill", "2026-03-20T09:00:00", (1, 2))
+    one.use("release", "2026-06-10T02:00:00", (2, 3), incident="INC-42", reason="IdP outage")
+    one.rotation("2026-06-12T14:00:00")
+    one.destruction("2026-06-13T10:00:00")
+    one.new_drill("2026-08-30T09:00:00")
+    return {"life": _records_of(lifecycle(tmp_path_factory.mktemp("life")), LIFE_AS_OF),
+            "life1": _records_of(one, LIFE_AS_OF),
+            "change": _records_of(custodian_change(tmp_path_factory.mktemp("change")), CHANGE_AS_OF)}
+
+
+def fresh(histories, name: str, tmp_path: Path) -> Records:
+    """A copy of one honest history that a scenario may change freely."""
+    source = histories[name]
+    base = tmp_path / name
+    shutil.copytree(source["base"], base, ignore=shutil.ignore_patterns("*.pdf", "sheets", "new", "expanded", "reshared"))
+    return Records(base, copy.deepcopy(source["journal"]), copy.deepcopy(source["rows"]), copy.deepcopy(source["trail"]),
+                   source["as_of"], source["head"])
+
+
+def found(report) -> list[str]:
+    return [f.line() for f in report.findings]
+
+
+def assert_clean(report) -> None:
+    assert report.verdict == "CLEAN", "\n".join(found(report) + report.notes)
+
+
+def assert_named(report, rule: str, *words: str) -> str:
+    """The report has a finding of `rule` that says every one of `words`; returns it."""
+    lines = found(report)
+    assert report.verdict != "CLEAN", "missed: reported CLEAN"
+    hits = [line for line in lines if line.endswith(f"[{rule}]") and all(w in line for w in words)]
+    assert hits, f"no [{rule}] finding with {words}:\n" + "\n".join(lines)
+    return hits[0]
+
+
+def at(moment: str, delta: timedelta) -> str:
+    return (datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ") + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+UTC = timezone.utc
+
+
+LIFE = ("life", "life1")
+# The lifecycle's journal, by index: 0 split, 1 read-back drill, 2 drill, 3 release, 4 rotate, 5 read-back drill
+# of the new set, 6 destroy of the old sheets, 7 drill of the new set.
+SPLIT, READBACK, DRILL, RELEASE, ROTATE, NEW_READBACK, DESTROY, NEW_DRILL = range(8)
+# The custodian change's: 0 split, 1 read-back, 2 expand, 3 drill of the new share, 4 reshare, 5 read-back of the
+# new set, 6 destroy of every old sheet (the expanded one included).
+C_EXPAND, C_RESHARE, C_DESTROY = 2, 4, 6
+
+
+# ---------------------------------------------------------------- honest records, even unusual ones, are CLEAN
+
+
+@pytest.mark.parametrize("name", [*LIFE, "change"])
+def test_honest_records_are_clean(histories, tmp_path, name):
+    rec = fresh(histories, name, tmp_path)
+    rec.write()
+    assert (rec.base / "journal.jsonl").read_bytes() == (histories[name]["base"] / "journal.jsonl").read_bytes()
+    assert_clean(rec.audit())
+
+
+def test_honest_records_are_clean_through_the_cli(histories, tmp_path):
+    result = fresh(histories, "life", tmp_path).cli_audit()
+    assert result.returncode == 0 and "CLEAN: no findings." in text(result), text(result)
+
+
+def test_a_spreadsheet_export_with_bom_crlf_quoted_newlines_and_extra_columns_is_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    for r in rec.rows:
+        r["notes"] = "checked by\nChen Audit, \"page 3\""
+        r["checked"] = "yes"
+    body = csv_text(rec.rows, (*LOGBOOK_COLUMNS, "checked"))
+    rec.logbook_bytes = b"\xef\xbb\xbf" + body.encode()
+    report = rec.audit()
+    assert_clean(report)
+    assert any("checked" in n and "not read" in n for n in report.notes), report.notes
+
+
+def test_rows_in_any_order_are_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.reverse()
+    assert_clean(rec.audit())
+
+
+def test_names_in_other_case_spacing_or_unicode_normalisation_are_the_same_people(histories, tmp_path):
+    import unicodedata
+
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[DRILL].update(operator="José Núñez"))
+    row = rec.row_of(DRILL)
+    row["operator"] = unicodedata.normalize("NFD", "  JOSÉ   núñez ")
+    row["witness"] = "will witness"
+    row["custodians"] = "ALICE  ARCHER ; bob baker"
+    assert_clean(rec.audit())
+
+
+def test_times_inside_the_tolerance_and_with_an_offset_are_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(DRILL)["time"] = "09:35"  # 25 minutes after the journal's 09:10
+    release = rec.row_of(RELEASE)
+    release["date"], release["time"] = "2026-06-10T04:10:00+02:00", ""  # local summer time, with its offset
+    rec.row_of(NEW_DRILL)["time"] = "9.10 UTC"
+    rec.row_of(ROTATE).update(date="2026-06-12T09:10:00-05:00", time="")  # the day before, where it was written
+    assert_clean(rec.audit())
+
+
+def test_an_event_just_before_midnight_written_just_after_is_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[DRILL].update(time="2026-03-20T23:50:00Z"))
+    rec.row_of(DRILL).update(date="2026-03-21", time="00:05")
+    assert_clean(rec.audit())
+
+
+def test_paper_only_entries_and_an_older_transcription_without_times_are_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.insert(2, {"event": "note", "date": "2026-02-01", "notes": "safe 2 moved to building B"})
+    rec.rows.append({"event": "exception", "date": "2026-08-30", "operator": "Ada Admin", "notes": "printer jammed"})
+    rec.rows.append({"event": "seal", "date": "2026-08-31", "bags_sealed": "TB-0900", "notes": "spare bag"})
+    assert_clean(rec.audit())
+    for r in rec.rows:
+        r.pop("time", None)
+    rec.logbook_bytes = csv_text(rec.rows, [c for c in LOGBOOK_COLUMNS if c != "time"]).encode()
+    assert_clean(rec.audit())
+
+
+def test_sign_ins_that_are_not_uses_are_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.add_trail("ConsoleLogin", "2026-07-20T03:00:00Z", result="Failure")  # someone tried, and failed
+    rec.add_trail("ConsoleLogin", "2026-07-21T03:00:00Z", identity="IAMUser")  # not the root user
+    rec.add_trail("ConsoleLogin", "2026-06-12T20:00:00Z")  # testing the new credential, the day of the rotation
+    assert_clean(rec.audit())
+
+
+def test_a_rotation_record_with_an_offset_confirms_the_rotation(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.trail = [t for t in rec.trail if t["eventName"] != "PasswordUpdated"]
+    record = rec.base / "rotations.csv"
+    record.write_text("system,credential,rotated_at,by,evidence\nAWS,root password,2026-06-12T16:00:00+02:00,Ada Admin,CHG-7\n")
+    rec.evidence.append(record)
+    assert_clean(rec.audit())
+
+
+def test_inside_the_deadlines_is_clean_with_notes(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.as_of = "2026-06-11"
+    report = rec.audit()
+    assert_clean(report)
+    assert any("awaits rotation" in n for n in report.notes), report.notes
+
+
+# ---------------------------------------------------------------- the logbook against the journal
+
+
+def test_a_release_in_the_journal_but_not_in_the_logbook(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.remove(rec.row_of(RELEASE))
+    assert_named(rec.audit(), "logbook-rows", rec.code(RELEASE), "release", "has no row")
+
+
+def test_a_release_in_the_logbook_but_not_in_the_journal(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.append({**rec.row_of(RELEASE), "event_code": "7K3Q-9XMB", "date": "2026-07-01", "bags_opened": "",
+                     "bags_sealed": ""})
+    assert_named(rec.audit(), "logbook-rows", "7K3Q-9XMB", "is not in the journal")
+
+
+def test_a_release_in_the_logbook_without_a_code(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.append({**rec.row_of(RELEASE), "event_code": "", "date": "2026-07-01", "bags_opened": "", "bags_sealed": ""})
+    assert_named(rec.audit(), "logbook-rows", "release on 2026-07-01 has no event code")
+
+
+@pytest.mark.parametrize("index, written, journal", [(RELEASE, "drill", "release"), (DRILL, "release", "drill"),
+                                                     (ROTATE, "reshare", "rotate")])
+def test_a_row_with_the_wrong_event(histories, tmp_path, index, written, journal):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(index)["event"] = written
+    assert_named(rec.audit(), "logbook-agree", "event:", f"logbook '{written}', journal '{journal}'")
+
+
+@pytest.mark.parametrize("cells, field", [
+    ({"time": "04:10"}, "time"),  # local time (UTC+2) written as UTC
+    ({"time": "02:45"}, "time"),  # 35 minutes: just outside
+    ({"date": "2026-06-11"}, "date"),
+    ({"date": "2026-06-10T02:10:00-05:00", "time": ""}, "time"),  # an offset that moves it to 07:10 UTC
+])
+def test_a_row_at_the_wrong_time(histories, tmp_path, cells, field):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE).update(cells)
+    assert_named(rec.audit(), "logbook-agree", f"{field}:", rec.code(RELEASE))
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "2026-13-01", "10/06/2026", "2026-06-10T25:00"])
+def test_a_date_that_does_not_exist(histories, tmp_path, date):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)["date"] = date
+    assert_named(rec.audit(), "logbook-fields", "date", "cannot be read")
+
+
+def test_a_row_naming_another_set(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    new_set = rec.journal[ROTATE]["new_set"]
+    rec.row_of(RELEASE)["set_id"] = new_set
+    assert_named(rec.audit(), "logbook-agree", "set_id:", new_set)
+
+
+def test_a_rotation_row_naming_another_new_set(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(ROTATE)["new_set_id"] = rec.journal[SPLIT]["set"]
+    assert_named(rec.audit(), "logbook-agree", "new_set_id:")
+
+
+@pytest.mark.parametrize("field, value", [("shares", "1;3"), ("incident", "INC-41"), ("reason", "Scheduled drill"),
+                                          ("operator", "Otto Other"), ("witness", "Bob Baker")])
+def test_a_row_with_another_value(histories, tmp_path, field, value):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)[field] = value
+    assert_named(rec.audit(), "logbook-agree", f"{field}:", f"logbook '{value}'")
+
+
+def test_the_witness_is_the_operator_on_paper(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)["witness"] = " ada  ADMIN"
+    assert_named(rec.audit(), "people", "row", "is the operator")
+
+
+def test_a_custodian_who_did_not_hold_the_share(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)["custodians"] = "Alice Archer;Carol Chen"  # shares 2 and 3 were used: Bob's and Carol's
+    report = rec.audit()
+    assert_named(report, "logbook-agree", "custodians:", "Alice Archer held no sheet")
+    assert_named(report, "logbook-agree", "custodians:", "no holder is named for share(s) 2 (Bob Baker)")
+
+
+def test_a_custodian_spelled_as_another_person(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)["custodians"] = "Bob Baker;Carole Chen"
+    assert_named(rec.audit(), "logbook-agree", "custodians:", "Carole Chen held no sheet")
+
+
+def test_too_few_custodians(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE)["custodians"] = "Bob Baker; bob  baker"
+    assert_named(rec.audit(), "custodians", "names 1 distinct custodian(s)")
+
+
+def test_a_duplicated_row(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows.append(dict(rec.row_of(RELEASE), bags_opened="", bags_sealed=""))
+    assert_named(rec.audit(), "logbook-rows", "transcribed twice")
+
+
+def test_two_rows_with_their_codes_swapped(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    drill, release = rec.row_of(DRILL), rec.row_of(RELEASE)
+    drill["event_code"], release["event_code"] = release["event_code"], drill["event_code"]
+    report = rec.audit()
+    assert_named(report, "logbook-agree", "event:", "logbook 'drill', journal 'release'")
+    assert_named(report, "logbook-agree", "event:", "logbook 'release', journal 'drill'")
+
+
+def test_an_empty_logbook(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows = []
+    report = rec.audit()
+    assert len([f for f in report.findings if f.rule == "logbook-rows"]) == len(rec.journal)
+    assert_named(report, "logbook-rows", rec.code(RELEASE), "has no row")
+
+
+def test_an_empty_logbook_file_cannot_be_audited(histories, tmp_path):
+    from breakglass.record.inputs import CannotAudit
+
+    rec = fresh(histories, "life", tmp_path)
+    rec.logbook_bytes = b""
+    with pytest.raises(CannotAudit, match="empty"):
+        rec.audit()
+
+
+def test_the_logbook_of_another_journal(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rows = copy.deepcopy(histories["change"]["rows"])
+    report = rec.audit()
+    assert_named(report, "logbook-rows", rec.code(RELEASE), "has no row")
+    assert_named(report, "logbook-rows", "is not in the journal")
+
+
+def test_a_row_with_more_cells_than_the_header(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    body = csv_text(rec.rows).splitlines(keepends=True)
+    code = rec.code(RELEASE)
+    body = [line.rstrip("\r\n") + ",Chen Audit\r\n" if line.startswith(code) else line for line in body]
+    rec.logbook_bytes = "".join(body).encode()
+    assert_named(rec.audit(), "logbook-fields", "row 5", "Chen Audit")
+
+
+def test_bags_opened_twice_and_never_sealed(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(NEW_DRILL)["bags_opened"] = "TB-0001;TB-0999"
+    report = rec.audit()
+    assert_named(report, "bags", "TB-0001 opened again")
+    assert_named(report, "bags", "TB-0999", "never recorded sealed")
+
+
+# ---------------------------------------------------------------- the journal
+
+
+def test_a_journal_cut_short(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    last = rec.code(NEW_DRILL)
+    rec.journal.pop()
+    report = rec.audit()
+    assert_named(report, "head", f"the paper logbook's last code is {last}")
+    assert_named(report, "logbook-rows", last, "is not in the journal")
+
+
+def test_a_release_removed_and_the_chain_rehashed(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    release = rec.code(RELEASE)
+    rec.rewrite(lambda j: j.pop(RELEASE), recode=False)
+    report = rec.audit()
+    assert report.verdict == "FINDINGS"
+    assert_named(report, "head", "does not end at the paper's last code")
+    assert_named(report, "logbook-rows", release, "is not in the journal")
+    rec.head = None  # without the paper's last code, the logbook still tells
+    assert_named(rec.audit(), "logbook-rows", release, "is not in the journal")
+
+
+def test_a_release_removed_rehashed_and_the_logbook_row_dropped_too(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    release = rec.code(RELEASE)
+    rec.rewrite(lambda j: j.pop(RELEASE))  # every later code changed: the paper's codes no longer match
+    rec.rows = [r for r in rec.rows if r["event_code"] != release]
+    rec.head = histories["life"]["head"]
+    report = rec.audit()
+    assert_named(report, "head", "does not end at the paper's last code")
+
+
+def test_the_head_code_on_paper_is_not_the_journals(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.head = rec.code(ROTATE)
+    assert_named(rec.audit(), "head", "does not end at the paper's last code")
+
+
+def test_a_line_edited_without_rehashing_cannot_be_audited(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.journal[RELEASE]["incident"] = "INC-41"
+    report = rec.audit()
+    assert report.verdict == "CANNOT AUDIT" and report.exit_code == 2
+    assert_named(report, "chain", "line 4")
+
+
+def test_a_clock_going_backwards(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[RELEASE].update(time="2026-03-19T02:10:00Z"))
+    rec.row_of(RELEASE)["date"] = "2026-03-19"
+    assert_named(rec.audit(), "order", rec.code(RELEASE), "is earlier than the entry before it")
+
+
+def test_a_release_dated_after_the_audit(histories, tmp_path):
+    """An insider moves a release past the audit date: it must not drop out of the audit unseen."""
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[RELEASE].update(time="2099-06-10T02:10:00Z"))
+    rec.row_of(RELEASE)["date"] = "2026-06-10"
+    report = rec.audit()
+    assert_named(report, "order", rec.code(RELEASE))
+
+
+def test_the_last_event_dated_after_the_audit(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j.append(dict(j[RELEASE], time="2099-01-01T00:00:00Z", set=j[ROTATE]["new_set"])))
+    report = rec.audit()
+    assert_named(report, "order", rec.code(len(rec.journal) - 1), "2099-01-01")
+
+
+def test_a_use_of_a_retired_set(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    old_set = rec.journal[SPLIT]["set"]
+    extra = dict(rec.journal[DRILL], time="2026-09-01T09:00:00Z", set=old_set, event="release", incident="INC-50",
+                 reason="IdP outage")
+    rec.rewrite(lambda j: j.append(extra))
+    assert_named(rec.audit(), "retired", rec.code(len(rec.journal) - 1), "which was retired by rotation")
+
+
+def test_a_release_without_incident(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[RELEASE].update(incident=" "))
+    rec.row_of(RELEASE)["incident"] = ""
+    assert_named(rec.audit(), "release-record", rec.code(RELEASE), "no incident")
+
+
+def test_a_witness_hidden_by_an_invisible_character(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[RELEASE].update(witness="Ada\u200b Admin"))
+    rec.row_of(RELEASE)["witness"] = "Ada Admin"
+    assert_named(rec.audit(), "people", rec.code(RELEASE), "is the operator")
+
+
+def test_a_holder_of_two_shares_under_two_spellings(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[SPLIT]["sheets"][2].update(holder="ALICE\u00a0archer"))
+    assert_named(rec.audit(), "holders", "holds 2 distinct shares")
+
+
+def test_a_rotation_without_its_release_rotated_late(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j[RELEASE].update(time="2026-06-01T02:10:00Z"))
+    rec.row_of(RELEASE)["date"] = "2026-06-01"
+    report = rec.audit()
+    assert_named(report, "rotation", rec.code(RELEASE), "rotated late")
+
+
+# ---------------------------------------------------------------- sets, sheets and custodian changes
+
+
+def test_old_sheets_of_a_reshared_set_not_destroyed(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    rec.rewrite(lambda j: j[C_DESTROY]["sheets"].pop())  # the expanded sheet 4.1
+    row = rec.row_of(C_DESTROY)
+    row.update(shares="1;2;3", sheets_destroyed="1.1;2.1;3.1", bags_destroyed=";".join(row["bags_destroyed"].split(";")[:3]))
+    rec.rewrite(lambda j: j[C_DESTROY].update(shares=[1, 2, 3]))
+    assert_named(rec.audit(), "destruction", "share 4 copy 1 (Dan Dawson)", "never recorded destroyed")
+
+
+def test_a_sheet_destroyed_twice(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    again = copy.deepcopy(rec.journal[C_DESTROY])
+    again.update(time="2026-04-03T10:00:00Z", shares=[1], sheets=[again["sheets"][0]])
+    rec.rewrite(lambda j: j.append(again))
+    assert_named(rec.audit(), "sheets", "recorded destroyed twice")
+
+
+def test_sheets_destroyed_before_they_were_replaced(histories, tmp_path):
+    """The old sheets recorded destroyed while the set was live, then read at the reshare: one record is false."""
+    rec = fresh(histories, "change", tmp_path)
+
+    def earlier(j):
+        destroy = j.pop(C_DESTROY)
+        destroy["time"] = "2026-03-30T10:00:00Z"
+        j.insert(C_RESHARE, destroy)
+
+    rec.rewrite(earlier)
+    rec.row_of(C_RESHARE).update(date="2026-03-30")
+    report = rec.audit()
+    assert_named(report, "sheets", "reshare on 2026-04-01 read sheet 1.1", "did not happen, or a copy")
+    assert_named(report, "destruction", "destroyed while the set was live")
+
+
+def test_a_live_sheet_destroyed_without_a_replacement(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    destroy = dict(copy.deepcopy(rec.journal[DESTROY]), time="2026-08-31T10:00:00Z", set=rec.journal[ROTATE]["new_set"],
+                   shares=[3], sheets=[{"share": 3, "copy": 1, "bag": "TB-0012"}])
+    rec.rewrite(lambda j: j.append(destroy))
+    assert_named(rec.audit(), "destruction", "sheet(s) 3.1", "destroyed while the set was live")
+
+
+def test_an_expansion_issuing_a_share_already_held(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    rec.rewrite(lambda j: j[C_EXPAND]["sheets"][0].update(share=3))
+    assert_named(rec.audit(), "sheets", "prints share(s) 3", "already printed")
