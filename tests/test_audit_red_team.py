@@ -604,3 +604,142 @@ def test_an_expansion_issuing_a_share_already_held(histories, tmp_path):
     rec = fresh(histories, "change", tmp_path)
     rec.rewrite(lambda j: j[C_EXPAND]["sheets"][0].update(share=3))
     assert_named(rec.audit(), "sheets", "prints share(s) 3", "already printed")
+
+
+# ---------------------------------------------------------------- the provider's records
+
+
+def test_a_use_at_the_provider_that_the_journal_does_not_have(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.add_trail("ConsoleLogin", "2026-07-20T03:00:00Z")
+    assert_named(rec.audit(), "provider-use", "2026-07-20 03:00 UTC", "outside any release")
+
+
+def test_a_sign_in_at_a_drill_is_a_use(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.add_trail("ConsoleLogin", "2026-03-20T09:30:00Z")
+    assert_named(rec.audit(), "provider-use", "2026-03-20 09:30 UTC")
+
+
+def test_a_last_root_sign_in_after_the_rotation_in_the_credential_report(histories, tmp_path):
+    from test_audit_scenarios import CREDENTIAL_REPORT_HEAD, root_row
+
+    rec = fresh(histories, "life", tmp_path)
+    report = rec.base / "credential-report.csv"
+    report.write_text(CREDENTIAL_REPORT_HEAD + root_row(password_last_used="2026-09-02T22:14:05+00:00"))
+    rec.evidence.append(report)
+    assert_named(rec.audit(), "provider-use", "credential-report.csv row 2", "2026-09-02 22:14 UTC")
+
+
+def test_a_password_change_that_the_journal_does_not_have(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.add_trail("PasswordUpdated", "2026-08-01T12:00:00Z")
+    assert_named(rec.audit(), "provider-change", "2026-08-01 12:00 UTC", "no split or rotation")
+
+
+def test_a_rotation_claimed_but_not_seen_at_the_provider(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.trail = [t for t in rec.trail if t["eventName"] != "PasswordUpdated"]
+    assert_named(rec.audit(), "provider-rotation", rec.code(RELEASE), "rotation not confirmed")
+
+
+@pytest.mark.parametrize("change", [
+    {"responseElements": {"PasswordUpdated": "Failure"}},  # the change failed
+    {"errorCode": "AccessDenied"},
+    {"userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ops"}},  # not the root user
+    {"eventSource": "iam.amazonaws.com"},
+])
+def test_a_rotation_record_that_does_not_count(histories, tmp_path, change):
+    rec = fresh(histories, "life", tmp_path)
+    next(t for t in rec.trail if t["eventName"] == "PasswordUpdated").update(change)
+    assert_named(rec.audit(), "provider-rotation", rec.code(RELEASE), "rotation not confirmed")
+
+
+def test_a_rotation_record_older_than_the_release(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.trail = [t for t in rec.trail if t["eventName"] != "PasswordUpdated"]
+    record = rec.base / "rotations.csv"
+    record.write_text("system,credential,rotated_at,by,evidence\nAWS,root password,2026-06-09T12:00:00Z,Ada Admin,CHG-7\n")
+    rec.evidence.append(record)
+    report = rec.audit()
+    assert_named(report, "provider-rotation", rec.code(RELEASE), "rotation not confirmed")
+
+
+def test_a_rotation_record_of_another_aws_account(histories, tmp_path):
+    from breakglass.record.inputs import CannotAudit
+
+    rec = fresh(histories, "life", tmp_path)
+    rec.trail = [t for t in rec.trail if t["eventName"] != "PasswordUpdated"]
+    other = rec.base / "other-account.json"
+    other.write_text(json.dumps({"Records": [{
+        "eventVersion": "1.08", "eventTime": "2026-06-12T14:00:00Z", "eventSource": "signin.amazonaws.com",
+        "eventName": "PasswordUpdated", "responseElements": {"PasswordUpdated": "Success"},
+        "recipientAccountId": "999988887777",
+        "userIdentity": {"type": "Root", "arn": "arn:aws:iam::999988887777:root", "accountId": "999988887777"}}]}))
+    rec.evidence.append(other)
+    with pytest.raises(CannotAudit, match="999988887777"):
+        rec.audit()
+
+
+def test_rotation_records_of_two_credentials(histories, tmp_path):
+    from breakglass.record.inputs import CannotAudit
+
+    rec = fresh(histories, "life", tmp_path)
+    for name, credential in (("a.csv", "root password"), ("b.csv", "root token")):
+        path = rec.base / name
+        path.write_text(f"system,credential,rotated_at,by,evidence\nAWS,{credential},2026-06-12,Ada Admin,CHG-7\n")
+        rec.evidence.append(path)
+    with pytest.raises(CannotAudit, match="root token"):
+        rec.audit()
+
+
+# ---------------------------------------------------------------- unusual but honest: a repaired journal
+
+
+def test_a_repaired_journal_is_clean_with_a_note_on_the_lines_set_aside(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    files = rec.write()
+    with files["journal"].open("ab") as f:
+        f.write(b'{"seq": 9, "time": "2026-09-01T0')  # a power cut in the middle of a write
+    result = run("journal", "repair", files["journal"], "--operator", "Ada Admin", "--witness", "Will Witness",
+                 env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"})
+    assert result.returncode == 0, text(result)
+    rec.journal = [json.loads(line) for line in files["journal"].read_text().splitlines()]
+    repair = rec.journal[-1]
+    rec.rows.append({"event_code": rec.code(len(rec.journal) - 1), "date": "2026-09-02", "time": "10:00",
+                     "event": "repair", "operator": "Ada Admin", "witness": "Will Witness"})
+    rec.head = rec.code(len(rec.journal) - 1)
+    report = rec.audit()
+    assert_clean(report)
+    assert any(repair["set_aside"] in n and "compare" in n for n in report.notes), report.notes
+
+
+def test_a_release_set_aside_by_a_repair_is_still_named_by_the_logbook(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    release = rec.code(RELEASE)
+    files = rec.write()
+    lines = files["journal"].read_bytes().splitlines(keepends=True)
+    lines[RELEASE] = lines[RELEASE].replace(b"INC-42", b"INC-4")  # the release line spoiled on purpose
+    files["journal"].write_bytes(b"".join(lines))
+    result = run("journal", "repair", files["journal"], "--operator", "Ada Admin", "--witness", "Will Witness",
+                 env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"})
+    assert result.returncode == 0, text(result)
+    rec.journal = [json.loads(line) for line in files["journal"].read_text().splitlines()]
+    rec.rows.append({"event_code": rec.code(len(rec.journal) - 1), "date": "2026-09-02", "time": "10:00",
+                     "event": "repair", "operator": "Ada Admin", "witness": "Will Witness"})
+    assert_named(rec.audit(), "logbook-rows", release, "is not in the journal")
+
+
+def test_a_transcription_with_a_column_twice_cannot_be_audited(histories, tmp_path):
+    from breakglass.record.inputs import CannotAudit
+
+    rec = fresh(histories, "life", tmp_path)
+    rec.logbook_bytes = csv_text(rec.rows).replace("notes,", "witness,", 1).encode()
+    with pytest.raises(CannotAudit, match="witness"):
+        rec.audit()
+
+
+def test_an_event_of_a_set_the_journal_never_made(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    rec.rewrite(lambda j: j.append(dict(j[DRILL], time="2026-09-01T09:00:00Z", set="0123-4567-89AB-CDEF")))
+    assert_named(rec.audit(), "sheets", "names set 0123-4567-89AB-CDEF", "no split or rotation")

@@ -141,6 +141,12 @@ def _apply(rule: Rule, ctx: Context, findings: list[Finding]) -> RuleResult:
 
 
 def _describe_inputs(ctx: Context, transcription, evidence) -> None:
+    for e in ctx.entries:
+        if e.event == "repair":  # what was set aside is not audited: the auditor compares it with the paper
+            ctx.note(f"{e.code}: the journal was repaired on {e.time[:10]}: {e.extra.get('lines', '?')} line(s) from "
+                     f"line {e.extra.get('from_line', '?')} were set aside in {e.extra.get('set_aside', '?')} (sha256 "
+                     f"{e.extra.get('sha256', '?')}); compare them with the paper logbook: complete entries among "
+                     "them are events that happened, which this audit cannot see")
     if transcription is not None:
         if transcription.missing_columns:
             ctx.note(f"logbook transcription has no column {', '.join(transcription.missing_columns)} (an older "
@@ -149,7 +155,7 @@ def _describe_inputs(ctx: Context, transcription, evidence) -> None:
         if transcription.unknown_columns:
             ctx.note(f"logbook transcription: column(s) {', '.join(transcription.unknown_columns)} are not read by the audit")
     if evidence is not None:
-        for text in evidence.notes:
+        for text in evidence.notes + evidence.subject_notes():
             ctx.note(text)
 
 

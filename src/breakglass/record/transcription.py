@@ -94,6 +94,9 @@ def read_transcription(source: InputFile) -> Transcription:
             f"logbook {source.path} is not a logbook transcription: no column {', '.join(missing)} "
             "(see templates/logbook-transcription.csv)"
         )
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:  # two cells for one field: which one the paper says cannot be known
+        raise CannotAudit(f"logbook {source.path}: column(s) {', '.join(twice)} appear more than once in the header")
     return Transcription(source.as_kind("logbook transcription"), tuple(header), [_row(n, cells) for n, cells in rows])
 
 
