@@ -86,9 +86,12 @@ class AuditReport:
         }
 
 
-def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | None = None,
+def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head: str | None = None,
               logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None) -> AuditReport:
-    """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow."""
+    """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
+    `as_of` None: up to now, and then no journal entry may be dated later than now."""
+    now = now_utc() if as_of is None else None
+    as_of = as_of or now
     report = AuditReport(as_of=stamp(as_of), head_given=head)
     report.inputs.append(read_input(journal_path, "journal").as_kind("breakglass journal"))
     if config_path is not None:
@@ -121,7 +124,7 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | 
     report.audited = len(entries)
     report.window_start = stamp(entries[0].when) if entries else ""
     ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence,
-                  now=max(as_of, now_utc()))
+                  now=now)
     if len(entries) < len(everything):
         ctx.note(f"{len(everything) - len(entries)} journal entries after {stamp(as_of)} are outside the audit window")
     _describe_inputs(ctx, transcription, evidence)

@@ -37,7 +37,7 @@ def check_order(ctx: Context) -> Iterator[Finding]:
     for before, after in zip(ctx.all_entries, ctx.all_entries[1:]):
         if after.when < before.when:
             yield Finding("order", after.code, f"{after.event} at {after.time} is earlier than the entry before it ({before.time})")
-    for e in ctx.all_entries:
+    for e in ctx.all_entries if ctx.now is not None else ():
         if e.when > ctx.now + CLOCK_SLACK:
             yield Finding("order", e.code, f"{e.event} at {e.time} is dated after this audit was run ({stamp(ctx.now)}): "
                           "the clock that recorded it was wrong, or the entry was forged")

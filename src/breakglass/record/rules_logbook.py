@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .findings import (
+    CEREMONY_EVENTS,
+    USE_EVENTS,
+    Context,
+    Finding,
+    Rule,
+    needs_logbook,
+    stamp,
+)
 from .inputs import BEYOND_HEADER
-from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, needs_logbook, stamp
-from .journal import Entry
+from .journal import REPLACING_EVENTS, Entry
 from .people import SOLO_FIELD, name_key
-from .journal import REPLACING_EVENTS
 from .sets import destroyed_sheets, sheets_printed
 from .transcription import PAPER_ONLY_EVENTS, LogbookRow
 

@@ -117,8 +117,8 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             return empty
 
     if cells.get(BEYOND_HEADER):
-        problems.append(("cells", f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
-                                  "beyond the last): a comma inside a cell that is not quoted shifts every cell after it"))
+        problems.append(("cells", (f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
+                                   "beyond the last): a comma inside a cell that is not quoted shifts every cell after it")))
     moment = parsed("date", _date, None)  # a date, or a whole date and time written in the date column
     day = moment.date() if isinstance(moment, datetime) else moment
     written = moment.time() if isinstance(moment, datetime) else None
