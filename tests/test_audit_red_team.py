@@ -740,3 +740,73 @@ def test_an_event_of_a_set_the_journal_never_made(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
     rec.rewrite(lambda j: j.append(dict(j[DRILL], time="2026-09-01T09:00:00Z", set="0123-4567-89AB-CDEF")))
     assert_named(rec.audit(), "sheets", "names set 0123-4567-89AB-CDEF", "no split or rotation")
+
+
+# ---------------------------------------------------------------- covering a use on every record
+
+
+def test_a_release_disguised_as_a_drill_everywhere_is_named_by_the_providers_sign_in(histories, tmp_path):
+    """The journal's release rewritten as a drill, the chain re-hashed, the logbook transcribed to match: only the
+    provider saw the credential used, and that is enough."""
+    rec = fresh(histories, "life", tmp_path)
+
+    def disguise(j):
+        j[RELEASE]["event"] = "drill"
+        del j[RELEASE]["incident"], j[RELEASE]["reason"]
+
+    rec.rewrite(disguise)
+    rec.row_of(RELEASE).update(event="drill", incident="", reason="")
+    assert_named(rec.audit(), "provider-use", "2026-06-10 02:10 UTC", "outside any release")
+
+
+def test_an_expansion_giving_a_holder_a_second_share(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    holder = rec.journal[0]["sheets"][0]["holder"]
+    rec.rewrite(lambda j: j[C_EXPAND]["sheets"][0].update(holder=holder))
+    assert_named(rec.audit(), "holders", f"({holder}) holds 2 distinct shares", "after the expansion")
+
+
+def test_a_release_of_a_reshared_set_is_not_rotated_by_the_reshare(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    new_set = rec.journal[C_RESHARE]["new_set"]
+    release = dict(copy.deepcopy(rec.journal[1]), event="release", set=new_set, time="2026-05-01T02:00:00Z",
+                   incident="INC-77", reason="IdP outage")
+    rec.rewrite(lambda j: j.append(release))
+    report = rec.audit()
+    assert_named(report, "rotation", rec.code(len(rec.journal) - 1), "not followed by a rotation")
+    assert_named(report, "provider-rotation", rec.code(len(rec.journal) - 1), "rotation not confirmed")
+
+
+@pytest.mark.parametrize("index, written", [(C_RESHARE, "rotate"), (C_EXPAND, "reshare")])
+def test_a_custodian_change_written_as_another(histories, tmp_path, index, written):
+    rec = fresh(histories, "change", tmp_path)
+    rec.row_of(index)["event"] = written
+    assert_named(rec.audit(), "logbook-agree", "event:", f"logbook '{written}'")
+
+
+def test_an_expansion_row_naming_someone_who_neither_brought_nor_received_a_sheet(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    row = rec.row_of(C_EXPAND)
+    row["custodians"] = row["custodians"] + ";Eve Intruder"
+    assert_named(rec.audit(), "logbook-agree", "custodians:", "Eve Intruder held no sheet")
+
+
+@pytest.mark.parametrize("name", LIFE)
+def test_both_formats_name_a_missing_release_row_and_a_wrong_event(histories, tmp_path, name):
+    rec = fresh(histories, name, tmp_path)
+    rec.row_of(DRILL)["event"] = "release"
+    rec.rows.remove(rec.row_of(RELEASE))
+    report = rec.audit()
+    assert_named(report, "logbook-rows", rec.code(RELEASE), "has no row")
+    assert_named(report, "logbook-agree", "event:", "logbook 'release', journal 'drill'")
+
+
+def test_a_spreadsheets_ways_of_writing_are_read(histories, tmp_path):
+    """Honest cells as a spreadsheet may write them: a date cell with a midnight time, 12-hour times, the paper's
+    words for the event type, bag serials with other spacing."""
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(RELEASE).update(date="2026-06-10 00:00:00", time="2:10 AM", event="Emergency release",
+                               bags_opened="tb 0005;TB-0003")
+    rec.row_of(ROTATE).update(event="Rotation", time="2:10:00 PM")
+    rec.row_of(DESTROY).update(event="Destruction")
+    assert_clean(rec.audit())
