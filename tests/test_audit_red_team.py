@@ -585,7 +585,7 @@ def test_sheets_destroyed_before_they_were_replaced(histories, tmp_path):
     rec.rewrite(earlier)
     rec.row_of(C_RESHARE).update(date="2026-03-30")
     report = rec.audit()
-    assert_named(report, "sheets", "reshare on 2026-04-01 read sheet 1.1", "did not happen, or a copy")
+    assert_named(report, "sheets", "reshare on 2026-04-01 read sheet 1.1", "recorded destroyed", "did not happen")
     assert_named(report, "destruction", "destroyed while the set was live")
 
 
@@ -810,3 +810,28 @@ def test_a_spreadsheets_ways_of_writing_are_read(histories, tmp_path):
     rec.row_of(ROTATE).update(event="Rotation", time="2:10:00 PM")
     rec.row_of(DESTROY).update(event="Destruction")
     assert_clean(rec.audit())
+
+
+def test_a_second_change_at_the_provider_days_after_the_rotation(histories, tmp_path):
+    """The sheets hold the credential set at the rotation; a change four days later leaves them holding a dead one,
+    even inside the rotation deadline."""
+    rec = fresh(histories, "life", tmp_path)
+    rec.add_trail("PasswordUpdated", "2026-06-16T23:00:00Z")
+    assert_named(rec.audit(), "provider-change", "2026-06-16 23:00 UTC", "no split or rotation")
+
+
+def test_a_change_before_the_rotation_inside_the_deadline_is_clean(histories, tmp_path):
+    rec = fresh(histories, "life", tmp_path)
+    for t in rec.trail:
+        if t["eventName"] == "PasswordUpdated":
+            t["eventTime"] = "2026-06-10T05:00:00Z"  # changed during the incident, the sheets remade two days later
+    assert_clean(rec.audit())
+
+
+def test_a_replaced_sheet_read_again(histories, tmp_path):
+    rec = fresh(histories, "change", tmp_path)
+    rec.rewrite(lambda j: j[C_EXPAND].update(replaces=[{"share": 2, "copy": 1}]))
+    drill = dict(copy.deepcopy(rec.journal[3]), time="2026-03-01T09:00:00Z", shares=[2, 3], used=[2, 3],
+                 copies=[[2, 1], [3, 1]])
+    rec.rewrite(lambda j: j.insert(4, drill))
+    assert_named(rec.audit(), "sheets", "read sheet 2.1", "recorded replaced")

@@ -234,23 +234,25 @@ def check_sheets(ctx: Context) -> Iterator[Finding]:
 
 
 def _read_after_destruction(ctx: Context) -> Iterator[Finding]:
-    """A sheet read at a ceremony after the journal recorded it destroyed: the destruction did not happen, or a
-    copy of the sheet exists. Events that list the copies they read are judged sheet by sheet; older ones, which
+    """A sheet read at a ceremony after the journal recorded it destroyed, or replaced by an expansion (handed back):
+    that did not happen, or a copy of the sheet exists. Events that list the copies they read are judged sheet by sheet; older ones, which
     list only share numbers, when every printed copy of a share was recorded destroyed."""
     for e in ctx.entries:
         if e.event not in SHEETS_READ:
             continue
-        gone = {sheet: d for sheet, d in ctx.sets.destroyed.get(e.set, {}).items() if d.seq < e.seq}
+        gone = {sheet: d for sheet, d in [*ctx.sets.replaced(e.set).items(), *ctx.sets.destroyed.get(e.set, {}).items()]
+                if d.seq < e.seq}
         if not gone:
             continue
         read = _copies(e) or [sheet for sheet in ctx.sets.sheets(e.set) if sheet[0] in e.shares]
         if not _copies(e):  # only share numbers: one copy still in custody may have been the one read
             read = [sheet for sheet in read if all(s in gone for s in ctx.sets.sheets(e.set) if s[0] == sheet[0])]
         for sheet in sorted(set(read) & set(gone)):
-            destroyed = gone[sheet]
+            by = gone[sheet]
+            what = "recorded destroyed" if by.event == "destroy" else "recorded replaced (handed back to be destroyed)"
             yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} read sheet {sheet[0]}.{sheet[1]} of set {e.set}, "
-                          f"which destroy {destroyed.code} recorded destroyed on {destroyed.time[:10]}: that destruction "
-                          "did not happen, or a copy of the sheet exists")
+                          f"which {by.event} {by.code} {what} on {by.time[:10]}: that did not happen, or a copy of the "
+                          "sheet exists")
 
 
 def _expansion_sheets(ctx: Context) -> Iterator[Finding]:
