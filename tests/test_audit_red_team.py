@@ -16,9 +16,12 @@ import io
 import json
 import shutil
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from test_ceremony_scripts import Walker, lifecycle
 from test_cli import run, text
 from test_custodian_change_scripts import custodian_change
@@ -26,6 +29,7 @@ from test_custodian_change_scripts import custodian_change
 from breakglass.record.audit import Rules, parse_as_of, run_audit
 from breakglass.record.config import load_config
 from breakglass.record.journal import GENESIS, canonical, code_of, entry_hash
+from breakglass.record.people import name_key
 from breakglass.record.transcription import LOGBOOK_COLUMNS
 
 LIFE_AS_OF, CHANGE_AS_OF = "2026-09-30", "2026-06-15"
@@ -835,3 +839,51 @@ def test_a_replaced_sheet_read_again(histories, tmp_path):
                  copies=[[2, 1], [3, 1]])
     rec.rewrite(lambda j: j.insert(4, drill))
     assert_named(rec.audit(), "sheets", "read sheet 2.1", "recorded replaced")
+
+
+# ---------------------------------------------------------------- any one cell changed is named
+
+
+_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy")
+_name = st.text(st.characters(categories=("L", "Zs")), min_size=1, max_size=12)
+
+
+@st.composite
+def one_changed_cell(draw, rows: list[dict]):
+    """(row index, field, new value): one cell of the honest transcription changed so that it means something else."""
+    index = draw(st.integers(0, len(rows) - 1))
+    row = rows[index]
+    fields = ["event_code", "date", "time", "event", "set_id", "shares", "operator", "witness"]
+    fields += [f for f in ("incident", "reason") if row.get(f)]
+    name = draw(st.sampled_from(fields))
+    old = row.get(name, "")
+    if name == "event_code":
+        value = draw(st.text("0123456789ABCDEFGHJKMNPQRSTVWXYZ", min_size=8, max_size=8))
+        value = f"{value[:4]}-{value[4:]}"
+    elif name == "date":
+        value = (date.fromisoformat(old) + timedelta(days=draw(st.integers(-400, 400).filter(bool)))).isoformat()
+    elif name == "time":
+        minutes = int(old[:2]) * 60 + int(old[3:5]) + draw(st.integers(31, 1409))
+        value = f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+    elif name == "event":
+        value = draw(st.sampled_from([e for e in _EVENTS if e != old]))
+    elif name == "set_id":
+        value = "-".join(draw(st.text("0123456789ABCDEF", min_size=4, max_size=4)) for _ in range(4))
+    elif name == "shares":
+        value = ";".join(map(str, sorted(draw(st.sets(st.integers(1, 3), min_size=1)))))
+    else:
+        value = draw(_name.filter(lambda v: name_key(v) and name_key(v) != name_key(old)))
+    assume(value != old and (name != "shares" or sorted(value.split(";")) != sorted(old.split(";"))))
+    return index, name, value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_one_cell_changed_to_mean_something_else_is_named(histories, tmp_path, data):
+    rec = fresh(histories, "life", tmp_path) if not (tmp_path / "life").exists() else None
+    rec = rec or Records(tmp_path / "life", copy.deepcopy(histories["life"]["journal"]),
+                         copy.deepcopy(histories["life"]["rows"]), copy.deepcopy(histories["life"]["trail"]), LIFE_AS_OF)
+    index, name, value = data.draw(one_changed_cell(rec.rows))
+    rec.rows[index][name] = value
+    report = rec.audit()
+    assert report.verdict != "CLEAN", f"row {index + 2}, {name} = {value!r} was not named"
