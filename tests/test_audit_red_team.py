@@ -887,3 +887,24 @@ def test_any_one_cell_changed_to_mean_something_else_is_named(histories, tmp_pat
     rec.rows[index][name] = value
     report = rec.audit()
     assert report.verdict != "CLEAN", f"row {index + 2}, {name} = {value!r} was not named"
+
+
+def test_copies_of_one_share_held_by_two_people_are_clean(histories, tmp_path):
+    """Share 2 printed twice, for Bob and for Dan: Dan brings it to the drill; both copies are destroyed."""
+    rec = fresh(histories, "life", tmp_path)
+
+    def second_copy(j):
+        j[SPLIT]["sheets"].insert(2, {"copy": 2, "holder": "Dan Dawson", "share": 2})
+        j[DRILL]["copies"] = [[1, 1], [2, 2]]
+        j[DESTROY]["sheets"].insert(2, {"bag": "TB-0100", "copy": 2, "share": 2})
+
+    rec.rewrite(second_copy)
+    rec.row_of(SPLIT).update(custodians="Alice Archer;Bob Baker;Dan Dawson;Carol Chen",
+                             bags_sealed=rec.row_of(SPLIT)["bags_sealed"] + ";TB-0100")
+    rec.row_of(READBACK)["custodians"] = "Alice Archer;Bob Baker;Dan Dawson;Carol Chen"
+    rec.row_of(DRILL)["custodians"] = "Alice Archer;Dan Dawson"
+    destroy = rec.row_of(DESTROY)
+    destroy.update(sheets_destroyed="1.1;2.1;2.2;3.1", bags_destroyed=destroy["bags_destroyed"] + ";TB-0100")
+    assert_clean(rec.audit())
+    destroy["sheets_destroyed"] = "1.1;2.1;3.1"
+    assert_named(rec.audit(), "logbook-agree", "sheets_destroyed:")
