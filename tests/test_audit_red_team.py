@@ -870,3 +870,13 @@ def test_copies_of_one_share_held_by_two_people_are_clean(histories, tmp_path):
     assert_clean(rec.audit())
     destroy["sheets_destroyed"] = "1.1;2.1;3.1"
     assert_named(rec.audit(), "logbook-agree", "sheets_destroyed:")
+
+
+def test_a_transcription_saved_in_another_encoding_says_how_to_save_it(histories, tmp_path):
+    from breakglass.record.inputs import CannotAudit
+
+    rec = fresh(histories, "life", tmp_path)
+    rec.row_of(DRILL)["notes"] = "vérifié"
+    rec.logbook_bytes = csv_text(rec.rows).encode("cp1252")
+    with pytest.raises(CannotAudit, match="not UTF-8 text .* save it as UTF-8"):
+        rec.audit()

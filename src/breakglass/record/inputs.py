@@ -48,7 +48,8 @@ class InputFile:
             return self.data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = self.data[: e.start].count(b"\n") + 1
-            raise CannotAudit(f"{self.role} {self.path} is not UTF-8 text (line {line})") from None
+            raise CannotAudit(f"{self.role} {self.path} is not UTF-8 text (line {line}): save it as UTF-8 "
+                              "(a spreadsheet's \"CSV UTF-8\")") from None
 
 
 def read_input(path: Path, role: str) -> InputFile:
