@@ -132,8 +132,8 @@ def _rebuild_bg1(pile: QrPile, set_hex: str, index: int, count: int, chunks: dic
 
 def _rebuild_bg2(pile: QrPile, set_hex: str, index: int, size: int, data: int, chunks: dict) -> list:
     if len(chunks) < data:
-        pile.notes.append(("incomplete", f"share {index} of set {set_hex}: {len(chunks)} of the {data} QR codes "
-                                         "needed were read"))
+        read = f"{len(chunks)} of the {data} QR codes needed were read"
+        pile.notes.append(("incomplete", f"share {index} of set {set_hex}: {read}"))
         return []
     found = []
     for points, values in itertools.islice(_choices(chunks, data), MAX_TRIES):
