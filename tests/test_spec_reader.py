@@ -31,7 +31,11 @@ SETS = [(2, 1, 2, 2), (2, 300, 3, 5), (2, 2048, 4, 5), (2, 65_536, 5, 5), (1, 1,
 
 def cli(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
-                          capture_output=True, timeout=600)
+                          capture_output=True, timeout=600, check=False)
+
+
+def flat(lists: list[list[str]]) -> list[str]:
+    return [item for inner in lists for item in inner]
 
 
 def pdf_text(pdf: Path) -> str:
@@ -146,14 +150,14 @@ def test_lost_codes_within_the_parity(made, tmp_path):
     sheets = made[(2, 2048)]
     codes = [qr_texts2(s.raw, parity=2) for s in sheets.shares[: sheets.k]]
     assert len(codes[0]) >= 4
-    pile = codes[0][2:] + codes[1][:1] + codes[1][2:] + codes[2][:-2] + sum(codes[3:], [])  # 2, 1+1, 2 lost
+    pile = codes[0][2:] + codes[1][:1] + codes[1][2:] + codes[2][:-2] + flat(codes[3:])  # 2, 1+1, 2 lost
     outcome = read_pile(qr_texts=pile)
     assert outcome.credential == sheets.secret
     tool = cli("recombine", "--out", "-", *qr_images(tmp_path, pile))
     assert tool.returncode == 0, tool.stderr.decode()
     assert tool.stdout == outcome.credential
 
-    beyond = codes[0][3:] + sum(codes[1:], [])  # three codes of share 1 lost: not enough
+    beyond = codes[0][3:] + flat(codes[1:])  # three codes of share 1 lost: not enough
     with pytest.raises(Refused, match="not enough shares"):
         read_pile(qr_texts=beyond)
     assert cli("recombine", "--out", "-", *qr_images(tmp_path, beyond)).returncode == 1
@@ -198,13 +202,13 @@ def test_a_code_of_a_newer_version_is_reported_and_the_others_read(made, tmp_pat
     sheets = made[(2, 300)]
     codes = [qr_texts2(s.raw, parity=2) for s in sheets.shares]
     newer = "BG3:" + codes[3][0][4:]
-    outcome = read_pile(qr_texts=[newer] + sum(codes[:3], []))
+    outcome = read_pile(qr_texts=[newer] + flat(codes[:3]))
     assert outcome.credential == sheets.secret
     assert ("newer", "made by a newer version of breakglass (format 3)") in outcome.notes
     with pytest.raises(Refused) as refused:
-        read_pile(qr_texts=[newer] + sum(codes[:2], []))
+        read_pile(qr_texts=[newer] + flat(codes[:2]))
     assert ("newer", "made by a newer version of breakglass (format 3)") in refused.value.notes
-    tool = cli("recombine", "--out", "-", *qr_images(tmp_path, [newer] + sum(codes[:3], [])))
+    tool = cli("recombine", "--out", "-", *qr_images(tmp_path, [newer] + flat(codes[:3])))
     assert tool.returncode == 0 and tool.stdout == sheets.secret
     assert "newer version of breakglass (format 3)" in tool.stderr.decode()
 

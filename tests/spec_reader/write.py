@@ -10,6 +10,10 @@ from .shares import Share2, parse_share2
 from .text import check20, crockford_encode
 
 
+def _ceil(a: int, b: int) -> int:
+    return (a + b - 1) // b
+
+
 def seal(body: bytes) -> bytes:
     """A binary share: its bytes before the checksum, then the checksum."""
     return body + hashlib.sha256(body).digest()[:4]
@@ -17,8 +21,8 @@ def seal(body: bytes) -> bytes:
 
 def qr_texts2(raw: bytes, max_chars: int = 400, parity: int = 2, copy: int = 1) -> list[str]:
     size = len(raw)
-    data = -(-size // (5 * (max_chars // 8)))
-    length = 5 * -(-(-(-size // data)) // 5)
+    data = _ceil(size, 5 * (max_chars // 8))
+    length = 5 * _ceil(_ceil(size, data), 5)
     padded = raw + bytes(data * length - size)
     chunks = [padded[c * length : (c + 1) * length] for c in range(data)]
     points = list(range(1, data + 1))
@@ -29,8 +33,8 @@ def qr_texts2(raw: bytes, max_chars: int = 400, parity: int = 2, copy: int = 1) 
 
 def qr_texts1(raw: bytes, max_chars: int = 900, copy: int = 1) -> list[str]:
     text = base64.b32encode(raw).decode().rstrip("=")
-    count = -(-len(text) // max_chars)
-    size = -(-len(text) // count)
+    count = _ceil(len(text), max_chars)
+    size = _ceil(len(text), count)
     head = f"BG1:{raw[3:11].hex().upper()}:{raw[13]}:{copy}"
     return [f"{head}:{c + 1}/{count}:{text[c * size : (c + 1) * size]}" for c in range(count)]
 
