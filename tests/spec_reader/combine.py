@@ -31,9 +31,9 @@ class Outcome:
 
 
 def _set_k(shares: list) -> int:
-    """The k most shares of a set carry (ties: the smallest)."""
-    counts = Counter(s.k for s in shares)
-    return min(counts, key=lambda k: (-counts[k], k))
+    """The k most distinct shares of a set carry (on a tie, the largest)."""
+    counts = Counter(s.k for s in dict.fromkeys(shares))
+    return max(counts, key=lambda k: (counts[k], k))
 
 
 def choose_set(shares: list, notes: list) -> list:

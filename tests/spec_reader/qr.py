@@ -49,9 +49,9 @@ def _add_bg1(pile: QrPile, text: str) -> None:
     if not match:
         pile.notes.append(("damaged", "a BG1 code does not follow the grammar"))
         return
-    set_hex, share, _copy, chunk, count, data = match.groups()
+    set_hex, share, copy, chunk, count, data = match.groups()
     chunk, count = int(chunk), int(count)
-    if not 1 <= chunk <= count:
+    if not 1 <= chunk <= count or int(copy) < 1:
         pile.notes.append(("damaged", f"a BG1 code says chunk {chunk} of {count}"))
         return
     key = (set_hex, int(share), count)
@@ -117,17 +117,17 @@ def _rebuild_bg1(pile: QrPile, set_hex: str, index: int, count: int, chunks: dic
     if missing:
         pile.notes.append(("incomplete", f"share {index} of set {set_hex}: QR chunks {missing} of {count} missing"))
         return []
-    found = []
-    choices = [sorted(chunks[c]) for c in range(1, count + 1)]
-    for choice in itertools.islice(itertools.product(*choices), MAX_TRIES):
-        try:
-            raw = base32_decode("".join(choice))
-        except Unreadable:
-            continue
-        share = _parse_or_note(pile, raw, set_hex, index)
-        if share is not None and share not in found:
-            found.append(share)
-    return found
+    differing = [c for c in range(1, count + 1) if len(chunks[c]) > 1]
+    if differing:  # format 1 has no parity to tell which is genuine: the share is not read
+        pile.notes.append(("damaged", f"share {index} of set {set_hex}: two different QR codes {differing[0]}"))
+        return []
+    try:
+        raw = base32_decode("".join(chunks[c].copy().pop() for c in range(1, count + 1)))
+    except Unreadable as exc:
+        pile.notes.append(("damaged", f"share {index} of set {set_hex}: {exc}"))
+        return []
+    share = _parse_or_note(pile, raw, set_hex, index)
+    return [] if share is None else [share]
 
 
 def _rebuild_bg2(pile: QrPile, set_hex: str, index: int, size: int, data: int, chunks: dict) -> list:

@@ -77,3 +77,15 @@ def altered_with_own_tree(share: Share2) -> bytes:
     levels = tree_levels(leaves)
     body = share.raw[:50] + levels[-1][0] + path_of(levels, share.index) + fragment
     return parse_share2(seal(body)).raw
+
+
+def claiming_k(share: Share2, k: int) -> bytes:
+    """A forged share that claims another threshold, with a fragment of that k's length and its own tree."""
+    length = share.padded_length
+    size = (length + 16 + k - 1) // k
+    fragment = (share.fragment + bytes(size))[:size]
+    leaves = [bytes(12)] * 256
+    leaves[share.index] = leaf(share.set_id, k, length, share.index, share.key_share, fragment)
+    levels = tree_levels(leaves)
+    body = share.raw[:11] + bytes([k]) + share.raw[12:50] + levels[-1][0] + path_of(levels, share.index) + fragment
+    return parse_share2(seal(body)).raw
