@@ -39,16 +39,22 @@ def _set_k(shares: list) -> int:
 def choose_set(shares: list, notes: list) -> list:
     sets: dict = {}
     for share in dict.fromkeys(shares):  # exact duplicates count once
-        sets.setdefault((share.set_id, share.version), []).append(share)
+        sets.setdefault(share.set_id, []).append(share)
+    for group in sets.values():
+        indexes = [s.index for s in group]
+        doubled = sorted({s.index for s in group if s.version == 1 and indexes.count(s.index) > 1})
+        if doubled:
+            raise Refused(f"two different shares with index {doubled}: at least one is forged",
+                          named={i: "two different shares with this index" for i in doubled}, notes=notes)
     complete = {key: group for key, group in sets.items() if len({s.index for s in group}) >= _set_k(group)}
     if len(complete) > 1:
-        names = ", ".join(key[0].hex().upper() for key in complete)
+        names = ", ".join(key.hex().upper() for key in complete)
         raise Refused(f"two complete sets in one pile ({names}): give one set's sheets", notes=notes)
     if not complete:
         if not sets:
             raise Refused("no breakglass share was read", notes=notes)
         parts = []
-        for (set_id, _), group in sets.items():
+        for set_id, group in sets.items():
             indexes = sorted({s.index for s in group})
             parts.append(f"set {set_id.hex().upper()}: shares {indexes}, "
                          f"{_set_k(group) - len(indexes)} more needed")
@@ -56,12 +62,14 @@ def choose_set(shares: list, notes: list) -> list:
     (key, group), = complete.items()
     for other in sets:
         if other != key:
-            notes.append(("other-set", f"shares of set {other[0].hex().upper()} ignored"))
+            notes.append(("other-set", f"shares of set {other.hex().upper()} ignored"))
     return group
 
 
 def recombine(shares: list, notes: list) -> Outcome:
     group = choose_set(shares, notes)
+    if len({s.version for s in group}) > 1:
+        raise Refused("the set has shares of format 1 and of format 2: some are forged", notes=notes)
     if group[0].version == 1:
         return _recombine1(group, notes)
     return _recombine2(group, notes)
@@ -84,15 +92,8 @@ def _key1(subset: list[Share1], at: int = 0) -> bytes:
 
 
 def _recombine1(group: list[Share1], notes: list) -> Outcome:
-    by_index: dict = {}
-    for share in group:
-        by_index.setdefault(share.index, []).append(share)
-    doubled = sorted(i for i, found in by_index.items() if len(found) > 1)
-    if doubled:
-        raise Refused(f"two different shares with index {doubled}: at least one is forged",
-                      named={i: "two different shares with this index" for i in doubled}, notes=notes)
     k = _set_k(group)
-    for subset in itertools.islice(itertools.combinations(group, k), MAX_F1_TRIES):
+    for subset in itertools.islice(itertools.combinations(sorted(group, key=lambda s: s.index), k), MAX_F1_TRIES):
         if len({_common1(s) for s in subset}) != 1 or any(s.k != k for s in subset):
             continue
         key = _key1(list(subset))

@@ -9,12 +9,14 @@ from .text import CROCKFORD, Unreadable, check20, crockford_decode
 
 _HEX4 = "[0-9A-Fa-f]{4}"
 HEADER = re.compile(
-    rf"BG([0-9]{{1,3}})\s+SHARE\s+([0-9]+)\s+OF\s+([0-9]+)\s+SET\s+({_HEX4}(?:[- ]?{_HEX4}){{3}})"
-    r"(?:\s+COPY\s+([0-9]+))?\s+LINES\s+([0-9]+)(?:\s+([0-9A-Za-z]{4}))?(?![0-9A-Za-z])",
+    rf"BG([0-9]{{1,3}})\s+SHARE\s+([0-9]{{1,3}})\s+OF\s+([0-9]{{1,3}})\s+SET\s+"
+    rf"({_HEX4}(?:[- ]?{_HEX4}){{3}})(?:\s+COPY\s+([0-9]{{1,3}}))?\s+LINES\s+([0-9]{{1,4}})"
+    r"(?:\s+([0-9A-Za-z](?:[ -]?[0-9A-Za-z]){3}))?(?![0-9A-Za-z])",
     re.IGNORECASE,
 )
 NEWER_HEADER = re.compile(r"BG([0-9]{1,3})\s+SHARE\b", re.IGNORECASE)
 NUMBER = re.compile(r"([0-9]{1,4})[.:)|]?")
+LINE_CANDIDATE = re.compile(r"([0-9]{1,4})(?:[ \t]*[.:)|])?[ \t]+([0-9A-Za-z][0-9A-Za-z \t-]*)")
 LINE_CHARS = {1: 24, 2: 32}
 LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
@@ -25,7 +27,7 @@ class Header:
     index: int
     n: int
     set_hex: str
-    copy: int | None
+    copy: int
     lines: int
 
 
@@ -55,10 +57,13 @@ def canonical_header(h: Header) -> str:
 def _parse_header(match: re.Match, notes: list) -> Header | None:
     version, index, n, set_text, copy, lines, check = match.groups()
     set_hex = re.sub("[- ]", "", set_text).upper()
-    header = Header(int(version), int(index), int(n), set_hex, int(copy) if copy else None, int(lines))
+    header = Header(int(version), int(index), int(n), set_hex, int(copy) if copy else 1, int(lines))
+    if header.index == 0 or header.lines == 0:
+        notes.append(("damaged", "typed header of share 0 or of 0 lines"))
+        return None
     if header.version == 2:
         if copy is None or check is None:
-            notes.append(("damaged", f"typed header of share {header.index}: COPY or its check is missing"))
+            notes.append(("damaged", f"typed header of share {header.index}: COPY or the check is missing"))
             return None
         if check20(canonical_header(header)) != normalise(check):
             notes.append(("damaged", f"typed header of share {header.index} does not pass its check: retype it"))
@@ -79,22 +84,26 @@ def _check_line(header: Header, number: int, text: str) -> tuple[str | None, str
     if len(norm) < 5 or any(c not in CROCKFORD for c in norm):
         return None, None
     data, check = norm[:-4], norm[-4:]
+    if len(data) > LINE_CHARS[header.version]:
+        return None, None
     if check20(line_check_text(header, number, data)) == check:
         return data, None
     return None, norm
 
 
 def _read_numbered(header: Header, candidate: str) -> tuple[int, str | None, str | None]:
-    tokens = candidate.split()
-    match = NUMBER.fullmatch(tokens[0]) if tokens else None
+    """(line number, data if the line checks, normalised text if it does not) of a line candidate (2.3)."""
+    match = LINE_CANDIDATE.fullmatch(candidate.strip(" \t"))
     if not match or not 1 <= int(match.group(1)) <= header.lines:
         return 0, None, None
-    number = int(match.group(1))
-    data, failed = _check_line(header, number, candidate[candidate.index(tokens[0]) + len(tokens[0]) :])
-    if data is None:
-        whole, _ = _check_line(header, number, candidate)
-        if whole is not None:
-            return number, whole, None
+    number, text = int(match.group(1)), match.group(2)
+    tokens = text.split()
+    own = NUMBER.fullmatch(tokens[0])  # step 1: the text itself may start with the number again
+    if own and int(own.group(1)) == number and len(tokens) > 1:
+        data, failed = _check_line(header, number, text[len(tokens[0]) :])
+        if data is not None:
+            return number, data, None
+    data, failed = _check_line(header, number, text)
     return number, data, failed
 
 
