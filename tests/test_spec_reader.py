@@ -246,3 +246,14 @@ def test_the_vectors_and_the_worked_example():
     assert example["typed"].splitlines()[0] in spec
     assert qr_texts2(bytes.fromhex(example["hex"]))[0][:100] in spec
 
+
+
+def test_format1_sheets_printed_by_release_0_1_0():
+    """Sheets in safes: the spec alone reads the first release's sheets, from their text and their codes."""
+    folder = HERE / "fixtures" / "format1-release-0.1.0"
+    pdfs = sorted(folder.glob("*.pdf"))
+    expected = b"old-format-1 sheet: AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    for outcome in (read_pile(typed_texts=[pdf_text(p) for p in pdfs]),
+                    read_pile(qr_texts=flat([_decode_pages(p) for p in pdfs]))):
+        assert outcome.credential == expected
+        assert outcome.fingerprint == "6GKZ-1H98-KSJ9-A44C"
