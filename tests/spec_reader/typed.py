@@ -14,7 +14,6 @@ HEADER = re.compile(
     r"(?:\s+([0-9A-Za-z](?:[ -]?[0-9A-Za-z]){3}))?(?![0-9A-Za-z])",
     re.IGNORECASE,
 )
-NEWER_HEADER = re.compile(r"BG([0-9]{1,3})\s+SHARE\b", re.IGNORECASE)
 NUMBER = re.compile(r"([0-9]{1,4})[.:)|]?")
 LINE_CANDIDATE = re.compile(r"([0-9]{1,4})(?:[ \t]*[.:)|])?[ \t]+([0-9A-Za-z][0-9A-Za-z \t-]*)")
 LINE_CHARS = {1: 24, 2: 32}
@@ -73,7 +72,7 @@ def _parse_header(match: re.Match, notes: list) -> Header | None:
 
 def _candidates(row: str) -> list[str]:
     """The row itself, and its parts when three or more spaces separate columns."""
-    parts = [p for p in re.split(r" {3,}|\t", row.strip()) if p.strip()]
+    parts = [p for p in re.split(r"\s{3,}", row.strip()) if p.strip()]
     return [row.strip()] + (parts if len(parts) > 1 else [])
 
 
@@ -168,13 +167,15 @@ def read_typed(text: str) -> TypedResult:
     blocks: list[tuple[Header, list[str]]] = []
     for row in rows:
         match = HEADER.search(row)
-        newer = NEWER_HEADER.search(row)
-        if newer and int(newer.group(1)) > 2:
-            result.notes.append(("newer", f"made by a newer version of breakglass (format {int(newer.group(1))})"))
+        version = int(match.group(1)) if match else None
+        if version is not None and version > 2:
+            result.notes.append(("newer", f"made by a newer version of breakglass (format {version})"))
             blocks.append((None, []))
-        elif match and int(match.group(1)) in (1, 2):
-            header = _parse_header(match, result.notes)
-            blocks.append((header, []))
+        elif version == 0:
+            result.notes.append(("damaged", "a typed header says BG0"))
+            blocks.append((None, []))
+        elif version is not None:
+            blocks.append((_parse_header(match, result.notes), []))
         elif blocks:
             blocks[-1][1].append(row)
     for header, block_rows in blocks:
