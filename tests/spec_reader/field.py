@@ -30,16 +30,17 @@ def inv(a: int) -> int:
 MUL_TABLE = [bytes(mul(c, b) for b in range(256)) for c in range(256)]
 
 
-def weights(points: list[int], x: int) -> list[int]:
-    """Lagrange weights w_j with p(x) = sum w_j * y_j for the polynomial through (points[j], y_j)."""
+def lagrange_weights(points: list[int], x: int, times=mul, inverse=inv) -> list[int]:
+    """Weights w_j with p(x) = sum w_j * y_j for the polynomial through (points[j], y_j), in a field of
+    characteristic 2 (subtraction is XOR): GF(2^8), or the field whose multiplication and inverse are given."""
     out = []
     for j, xj in enumerate(points):
         num = den = 1
         for i, xi in enumerate(points):
             if i != j:
-                num = mul(num, x ^ xi)
-                den = mul(den, xj ^ xi)
-        out.append(mul(num, inv(den)))
+                num = times(num, x ^ xi)
+                den = times(den, xj ^ xi)
+        out.append(times(num, inverse(den)))
     return out
 
 
@@ -59,7 +60,7 @@ def interpolate(points: list[int], values: list[bytes], x: int) -> bytes:
     length = len(values[0])
     if any(len(v) != length for v in values):
         raise ValueError("interpolation values must have equal length")
-    w = weights(points, x)
+    w = lagrange_weights(points, x)
     return xor_all([scale(v, c) for v, c in zip(values, w)], length)
 
 
@@ -93,11 +94,6 @@ def inv128(a: int) -> int:
 
 def interpolate128(points: list[int], values: list[int], x: int) -> int:
     total = 0
-    for j, xj in enumerate(points):
-        num = den = 1
-        for i, xi in enumerate(points):
-            if i != j:
-                num = mul128(num, x ^ xi)
-                den = mul128(den, xj ^ xi)
-        total ^= mul128(values[j], mul128(num, inv128(den)))
+    for value, weight in zip(values, lagrange_weights(points, x, mul128, inv128)):
+        total ^= mul128(value, weight)
     return total
