@@ -241,6 +241,13 @@ def test_the_vectors_and_the_worked_example():
                 assert outcome.credential.hex() == case["credential_hex"]
                 assert outcome.fingerprint == case["fingerprint"]
             assert [typed_block(bytes.fromhex(s["hex"])) for s in shares] == [s["typed"] for s in shares]
+    cases = {(json.loads((HERE / "vectors" / n).read_text())["version"], c["name"]): c
+             for n in ("vectors.json", "vectors2.json") for c in json.loads((HERE / "vectors" / n).read_text())["cases"]}
+    for later in json.loads((HERE / "vectors" / "expansions.json").read_text())["expansions"]:  # printed by expand
+        case = cases[(later["format"], later["case"])]
+        others = case["shares"][: case["k"] - 1]
+        outcome = read_pile(qr_texts=later["qr"] + flat([s["qr"] for s in others]))
+        assert outcome.credential.hex() == later["credential_hex"] and not outcome.named
     spec = (HERE.parent / "docs" / "FORMAT.md").read_text()
     example = json.loads((HERE / "vectors" / "vectors2.json").read_text())["cases"][0]["shares"][0]
     assert example["typed"].splitlines()[0] in spec
