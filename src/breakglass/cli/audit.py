@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from ..errors import BreakglassError
-from ..system.clock import now_utc
 from .common import CONTEXT, chosen_paper, font_option, paper_option, say, use_fonts
 
 # --- audit ---------------------------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
 
         config = load_config(config_path)
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days, time_tolerance)
-    return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else now_utc(),
+    return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else None,
                      head=normalize_code(head) if head else None, logbook_csv=logbook_csv, rotations=rotations,
                      config_path=config_path)
 

@@ -46,7 +46,10 @@ def distinct_by_set(shares: list[AnyShare]) -> dict[bytes, dict[int, list[AnySha
 
 
 def _required(group: dict[int, list[AnyShare]]) -> int:
-    return Counter(s.k for candidates in group.values() for s in candidates).most_common(1)[0][0]
+    """The k most of the set's shares carry; on a tie the largest, whatever the order the shares came in (a
+    forged share cannot lower the bar)."""
+    counts = Counter(s.k for candidates in group.values() for s in candidates)
+    return max(counts, key=lambda k: (counts[k], k))
 
 
 def _versions(group: dict[int, list[AnyShare]]) -> set[int]:

@@ -28,11 +28,11 @@ GROUP = 4
 CHECK_CHARS = 4
 _SET = r"([0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4})"
 _HEADER = re.compile(
-    rf"BG([0-9]{{1,3}})\s+SHARE\s+(\d{{1,3}})\s+OF\s+(\d{{1,3}})\s+SET\s+{_SET}"
-    r"(?:\s+COPY\s+(\d{1,3}))?\s+LINES\s+(\d{1,4})(?:\s+([0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z])\b)?",
+    rf"BG([0-9]{{1,3}})\s+SHARE\s+([0-9]{{1,3}})\s+OF\s+([0-9]{{1,3}})\s+SET\s+{_SET}"
+    r"(?:\s+COPY\s+([0-9]{1,3}))?\s+LINES\s+([0-9]{1,4})(?:\s+([0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z][ -]?[0-9A-Z])\b)?",
     re.IGNORECASE,
 )
-_LINE_START = re.compile(r"(\d{1,4})(?:\s*[.:)|])?")
+_LINE_START = re.compile(r"([0-9]{1,4})(?:\s*[.:)|])?")  # ASCII digits: int() of '²' fails, of '１' is 1
 _LINE_BODY = re.compile(r"[0-9A-Za-z][0-9A-Za-z \t-]*")
 MAX_ROW = 1000  # characters: a longer row is not a typed line (pdftotext puts two ~60-character columns on one)
 MAX_VARIANTS = 8  # texts tried for one line number (other numbered text on the page may share a number)
@@ -170,8 +170,8 @@ def check_line(number: int, typed: str, header: Header | None = None, *, correct
     if len(typed) > MAX_ROW:
         raise BreakglassError(f"line {number:02d} is far too long to be a typed line")
     first, rest = (typed.split(None, 1) + ["", ""])[:2]
-    # isdecimal, not isdigit: '²' is a digit to Python but not a number int() reads (a crash at --type-in).
-    if rest.strip() and first.rstrip(".:)|").isdecimal() and int(first.rstrip(".:)|")) == number:
+    digits = first.rstrip(".:)|")
+    if rest.strip() and re.fullmatch("[0-9]{1,4}", digits) and int(digits) == number:
         # People copy the whole printed line. Try it without the number first; if that does not check, the
         # number may be data (a short last line), so fall back to the line as typed.
         try:

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from ..errors import BreakglassError
 from . import rules_journal, rules_logbook, rules_provider
+from ..system.clock import now_utc
 from .evidence import EvidenceSet
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
@@ -85,9 +86,12 @@ class AuditReport:
         }
 
 
-def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | None = None,
+def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head: str | None = None,
               logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None) -> AuditReport:
-    """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow."""
+    """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
+    `as_of` None: up to now, and then no journal entry may be dated later than now."""
+    now = now_utc() if as_of is None else None
+    as_of = as_of or now
     report = AuditReport(as_of=stamp(as_of), head_given=head)
     report.inputs.append(read_input(journal_path, "journal").as_kind("breakglass journal"))
     if config_path is not None:
@@ -119,7 +123,8 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime, head: str | 
     entries = [e for e in everything if e.when <= as_of]
     report.audited = len(entries)
     report.window_start = stamp(entries[0].when) if entries else ""
-    ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence)
+    ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence,
+                  now=now)
     if len(entries) < len(everything):
         ctx.note(f"{len(everything) - len(entries)} journal entries after {stamp(as_of)} are outside the audit window")
     _describe_inputs(ctx, transcription, evidence)
@@ -139,6 +144,12 @@ def _apply(rule: Rule, ctx: Context, findings: list[Finding]) -> RuleResult:
 
 
 def _describe_inputs(ctx: Context, transcription, evidence) -> None:
+    for e in ctx.entries:
+        if e.event == "repair":  # what was set aside is not audited: the auditor compares it with the paper
+            ctx.note(f"{e.code}: the journal was repaired on {e.time[:10]}: {e.extra.get('lines', '?')} line(s) from "
+                     f"line {e.extra.get('from_line', '?')} were set aside in {e.extra.get('set_aside', '?')} (sha256 "
+                     f"{e.extra.get('sha256', '?')}); compare them with the paper logbook: complete entries among "
+                     "them are events that happened, which this audit cannot see")
     if transcription is not None:
         if transcription.missing_columns:
             ctx.note(f"logbook transcription has no column {', '.join(transcription.missing_columns)} (an older "
@@ -147,7 +158,7 @@ def _describe_inputs(ctx: Context, transcription, evidence) -> None:
         if transcription.unknown_columns:
             ctx.note(f"logbook transcription: column(s) {', '.join(transcription.unknown_columns)} are not read by the audit")
     if evidence is not None:
-        for text in evidence.notes:
+        for text in evidence.notes + evidence.subject_notes():
             ctx.note(text)
 
 

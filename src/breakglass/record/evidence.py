@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from .inputs import CannotAudit, InputFile, csv_rows
 
 CHANGE, USE = "change", "use"
+AWS, RECORD = "AWS", "rotation record"  # the kinds of evidence whose credential is named (EvidenceSet.about)
 ROOT_ROW = "<root_account>"
 NO_VALUE = {"", "N/A", "NOT_SUPPORTED", "NO_INFORMATION"}
 PASSWORD_CHANGES = ("PasswordUpdated", "PasswordRecoveryCompleted")
@@ -56,10 +57,28 @@ class EvidenceSet:
     limits: list[str] = field(default_factory=list)  # why some source cannot prove a change, said in findings
     records_uses: bool = False  # some source records the credential's uses (sign-ins)
 
+    subjects: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> credential named -> where first
+
     def add(self, source: InputFile) -> None:
         reader = _reader_for(source)
         kind = reader(self, source)
         self.sources.append(source.as_kind(kind))
+
+    def about(self, kind: str, credential: str, where: str) -> None:
+        """Every record of one kind names the same credential (one AWS account, one system's credential): another
+        credential's rotation must never confirm this one's, so a second one means the evidence cannot be judged."""
+        if not credential:
+            return  # a record that does not say which (a lookup-events item without its event) contradicts nothing
+        seen = self.subjects.setdefault(kind, {})
+        seen.setdefault(credential, where)
+        if len(seen) > 1:
+            (first, at), (second, there) = list(seen.items())[:2]
+            raise CannotAudit(f"rotations: the evidence names two credentials, {first} ({at}) and {second} ({there}): "
+                              "give only the records of the credential this journal protects")
+
+    def subject_notes(self) -> list[str]:
+        return [f"provider evidence is about {', '.join(seen)}: check that it is the credential these sheets hold"
+                for seen in self.subjects.values()]
 
     def changes(self) -> list[Evidence]:
         return sorted((e for e in self.items if e.kind == CHANGE), key=lambda e: e.when)
@@ -96,6 +115,7 @@ def _read_credential_report(found: EvidenceSet, source: InputFile) -> str:
         raise CannotAudit(f"rotations {source.path}: AWS credential report without a {ROOT_ROW} row")
     number, row = roots[0]
     where = f"{source.path.name} row {number}"
+    found.about(AWS, _account(row.get("arn", "")), where)
     changed = _aws_time(row.get("password_last_changed", ""), where, "password_last_changed")
     if changed:
         found.items.append(Evidence(CHANGE, changed, where, "password_last_changed of the root user"))
@@ -160,6 +180,7 @@ def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
             found.notes.append(f"{where}: {name} by a {(event.get('userIdentity') or {}).get('type') or 'unnamed'} "
                                "identity, not the root user: not counted")
             continue
+        found.about(AWS, _account(event), where)
         result = _result(event, name)
         if name == "ConsoleLogin":
             if result != "Failure":
@@ -171,6 +192,17 @@ def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
         found.notes.append(f"{source.path.name}: {ignored} CloudTrail event(s) other than root sign-ins and "
                            "password changes were not needed")
     return "CloudTrail events"
+
+
+def _account(record) -> str:
+    """'AWS account 111122223333': the account of a credential-report ARN or a CloudTrail event, or ''."""
+    if isinstance(record, str):
+        parts = record.split(":")
+        number = parts[4] if len(parts) > 4 else ""
+    else:
+        identity = record.get("userIdentity") if isinstance(record.get("userIdentity"), dict) else {}
+        number = str(record.get("recipientAccountId") or identity.get("accountId") or "")
+    return f"AWS account {number}" if number.strip() else ""
 
 
 def _gunzip(source: InputFile) -> bytes:
@@ -238,6 +270,7 @@ def _read_rotation_record(found: EvidenceSet, source: InputFile) -> str:
                           "with only the rows of the credential this journal protects")
     for number, row in rows:
         where = f"{source.path.name} row {number}"
+        found.about(RECORD, f"{row['system']} / {row['credential']}", where)
         when, day_only = _record_time(row["rotated_at"], where, "rotated_at")
         lacking = [c for c in ("by", "evidence") if not row[c]]
         problem = f"no {' and no '.join(lacking)}" if lacking else ""

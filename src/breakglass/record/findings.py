@@ -67,16 +67,21 @@ class Context:
     transcription: Transcription | None = None
     evidence: EvidenceSet | None = None
     notes: list[str] = field(default_factory=list)
+    now: datetime | None = None  # the audit's clock when it judges up to now (no --as-of): no entry may be later
 
     def __post_init__(self) -> None:
         self.sets = SetHistory(self.entries)
-        self.by_code: dict[str, Entry] = {e.code: e for e in self.entries}
-        later = {e.code for e in self.all_entries if e.when > self.as_of}
-        # Rows of events after the window, and undated-by-code rows written after it, are outside the audit.
+        self.by_code: dict[str, Entry] = {e.code: e for e in self.all_entries}
+        # Rows written after the window are outside the audit. A row dated inside it keeps being judged even when
+        # the journal dates its event later: the two disagree (an entry moved out of the window shows here).
         self.rows: list[LogbookRow] = [
             r for r in (self.transcription.rows if self.transcription else [])
-            if r.event_code not in later and not (r.event_code is None and r.when is not None and r.when > self.as_of)
+            if not (r.when is None and r.event_code in self._later) and not (r.when is not None and r.when > self.as_of)
         ]
+
+    @property
+    def _later(self) -> set[str]:
+        return {e.code for e in self.all_entries if e.when > self.as_of}
 
     def changes(self) -> list:
         """Changes of the credential the provider records, up to the as-of moment (evidence.CHANGE items)."""

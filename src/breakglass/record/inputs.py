@@ -18,6 +18,9 @@ from ..errors import BreakglassError
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a year of CloudTrail sign-in events is a few MB; more is not an audit input
 
 
+BEYOND_HEADER = "\0beyond"  # key of a row's non-empty cells past the header's last column, if any
+
+
 class CannotAudit(BreakglassError):
     """An input is missing, unreadable or malformed: the audit cannot judge anything from it."""
 
@@ -45,7 +48,8 @@ class InputFile:
             return self.data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = self.data[: e.start].count(b"\n") + 1
-            raise CannotAudit(f"{self.role} {self.path} is not UTF-8 text (line {line})") from None
+            raise CannotAudit(f"{self.role} {self.path} is not UTF-8 text (line {line}): save it as UTF-8 "
+                              "(a spreadsheet's \"CSV UTF-8\")") from None
 
 
 def read_input(path: Path, role: str) -> InputFile:
@@ -75,5 +79,9 @@ def csv_rows(source: InputFile) -> tuple[list[str], list[tuple[int, dict[str, st
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines between entries are not rows
-        out.append((number, {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(header)}))
+        row = {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(header)}
+        beyond = [cell.strip() for cell in cells[len(header):] if cell.strip()]
+        if beyond:  # a comma inside an unquoted cell shifts every cell after it: never silently dropped
+            row[BEYOND_HEADER] = ",".join(beyond)
+        out.append((number, row))
     return header, out

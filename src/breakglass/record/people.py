@@ -16,8 +16,11 @@ SOLO_FIELD = "solo"  # journal field holding the reason a ceremony was done with
 
 
 def name_key(name: str | None) -> str:
-    """A name as compared: Unicode-normalised, case-folded, runs of spaces collapsed ('  Ada  ADMIN' == 'ada admin')."""
-    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+    """A name as compared: Unicode-normalised, case-folded, runs of spaces collapsed ('  Ada  ADMIN' == 'ada admin'),
+    invisible format characters (zero-width spaces and joiners, direction marks) dropped: what looks like one name
+    is one person."""
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", name or "") if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.casefold().split())
 
 
 def same_person(a: str | None, b: str | None) -> bool:

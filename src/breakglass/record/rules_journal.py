@@ -15,10 +15,14 @@ from datetime import timedelta
 from typing import Iterator
 
 from ..format.outcome import numbers
-from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days
+from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days, stamp
 from .journal import verify_journal
 from .people import SOLO_FIELD, name_key
 from .sets import destroyed_sheets, replaced_sheets, retirement_text, sheets_printed
+
+
+SHEETS_READ = (*USE_EVENTS, "rotate", "reshare", "expand")  # events whose shares are sheets brought and scanned
+CLOCK_SLACK = timedelta(days=1)  # an offline laptop's clock may run a little ahead of the auditor's
 
 
 def check_head(ctx: Context) -> Iterator[Finding]:
@@ -28,9 +32,15 @@ def check_head(ctx: Context) -> Iterator[Finding]:
 
 
 def check_order(ctx: Context) -> Iterator[Finding]:
-    for before, after in zip(ctx.entries, ctx.entries[1:]):
+    """Over the whole journal, not only the window: an entry dated into the future would otherwise leave the
+    window, and the audit, unseen."""
+    for before, after in zip(ctx.all_entries, ctx.all_entries[1:]):
         if after.when < before.when:
             yield Finding("order", after.code, f"{after.event} at {after.time} is earlier than the entry before it ({before.time})")
+    for e in ctx.all_entries if ctx.now is not None else ():
+        if e.when > ctx.now + CLOCK_SLACK:
+            yield Finding("order", e.code, f"{e.event} at {e.time} is dated after this audit was run ({stamp(ctx.now)}): "
+                          "the clock that recorded it was wrong, or the entry was forged")
 
 
 def check_people(ctx: Context) -> Iterator[Finding]:
@@ -161,6 +171,23 @@ def check_destruction(ctx: Context) -> Iterator[Finding]:
             replaced = {sheet: printed.get(sheet, "") for sheet in replaced_sheets(expansion)}
             yield from _awaiting(ctx, set_text, expansion, replaced,
                                  f"sheets of set {set_text} were replaced by the expansion on {expansion.time[:10]}")
+    yield from _destroyed_while_live(ctx)
+
+
+def _destroyed_while_live(ctx: Context) -> Iterator[Finding]:
+    """A sheet is destroyed once its set is retired, or once an expansion has replaced it; destroyed before, the
+    set lost a share (and a later claim that the sheet was replaced or retired would cover nothing)."""
+    for set_text, destroyed in ctx.sets.destroyed.items():
+        retired, replaced = ctx.sets.retired.get(set_text), ctx.sets.replaced(set_text)
+        early: dict[int, tuple] = {}  # destroy seq -> (the event, its early sheets)
+        for sheet, destroy in sorted(destroyed.items()):
+            if (retired is None or destroy.seq < retired.seq) and (sheet not in replaced or replaced[sheet].seq > destroy.seq):
+                early.setdefault(destroy.seq, (destroy, []))[1].append(sheet)
+        for destroy, sheets in early.values():
+            named = ", ".join(f"{s}.{c}" for s, c in sheets)
+            yield Finding("destruction", destroy.code, f"destroy on {destroy.time[:10]} records sheet(s) {named} of set "
+                          f"{set_text} destroyed while the set was live and before any expansion replaced them: the set "
+                          "lost shares (a rotation, reshare or expansion with --replaces comes first)")
 
 
 def _awaiting(ctx: Context, set_text: str, since, sheets: dict[tuple[int, int], str], what: str) -> Iterator[Finding]:
@@ -202,7 +229,30 @@ def check_sheets(ctx: Context) -> Iterator[Finding]:
                     yield Finding("sheets", e.code, f"sheet {share}.{copy} of set {e.set} is recorded destroyed twice "
                                   f"(first by {earlier})")
     yield from _expansion_sheets(ctx)
+    yield from _read_after_destruction(ctx)
     yield from _logbook_sheets(ctx)
+
+
+def _read_after_destruction(ctx: Context) -> Iterator[Finding]:
+    """A sheet read at a ceremony after the journal recorded it destroyed, or replaced by an expansion (handed back):
+    that did not happen, or a copy of the sheet exists. Events that list the copies they read are judged sheet by sheet; older ones, which
+    list only share numbers, when every printed copy of a share was recorded destroyed."""
+    for e in ctx.entries:
+        if e.event not in SHEETS_READ:
+            continue
+        gone = {sheet: d for sheet, d in [*ctx.sets.replaced(e.set).items(), *ctx.sets.destroyed.get(e.set, {}).items()]
+                if d.seq < e.seq}
+        if not gone:
+            continue
+        read = _copies(e) or [sheet for sheet in ctx.sets.sheets(e.set) if sheet[0] in e.shares]
+        if not _copies(e):  # only share numbers: one copy still in custody may have been the one read
+            read = [sheet for sheet in read if all(s in gone for s in ctx.sets.sheets(e.set) if s[0] == sheet[0])]
+        for sheet in sorted(set(read) & set(gone)):
+            by = gone[sheet]
+            what = "recorded destroyed" if by.event == "destroy" else "recorded replaced (handed back to be destroyed)"
+            yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} read sheet {sheet[0]}.{sheet[1]} of set {e.set}, "
+                          f"which {by.event} {by.code} {what} on {by.time[:10]}: that did not happen, or a copy of the "
+                          "sheet exists")
 
 
 def _expansion_sheets(ctx: Context) -> Iterator[Finding]:
@@ -254,7 +304,7 @@ def _logbook_sheets(ctx: Context) -> Iterator[Finding]:
 RULES = [
     Rule("head", "The journal ends at the last event code written on paper (--head).", check_head,
          lambda ctx: None if ctx.head else "no --head CODE given: entries cut from the end of the journal would not show"),
-    Rule("order", "Journal times never go backwards.", check_order),
+    Rule("order", "Journal times never go backwards, and none is after the audit is run (whole journal).", check_order),
     Rule("people", "Every ceremony records an operator and a witness, two different people; solo ceremonies are reported.",
          check_people),
     Rule("release-record", "Every release records its incident and reason.", check_release_record),

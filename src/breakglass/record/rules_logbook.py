@@ -5,12 +5,21 @@ custodians at every use, and every tamper-evident bag sealed once and opened onc
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, needs_logbook, stamp
-from .journal import Entry
+from .findings import (
+    CEREMONY_EVENTS,
+    USE_EVENTS,
+    Context,
+    Finding,
+    Rule,
+    needs_logbook,
+    stamp,
+)
+from .inputs import BEYOND_HEADER
+from .journal import REPLACING_EVENTS, Entry
 from .people import SOLO_FIELD, name_key
-from .journal import REPLACING_EVENTS
 from .sets import destroyed_sheets, sheets_printed
 from .transcription import PAPER_ONLY_EVENTS, LogbookRow
 
@@ -87,7 +96,8 @@ def check_fields(ctx: Context) -> Iterator[Finding]:
     for r in ctx.rows:
         for name, problem in r.problems:
             if name != "event_code":
-                yield _row_finding("logbook-fields", r, name, f"{name} cannot be read: {problem}", r.raw.get(name))
+                yield _row_finding("logbook-fields", r, name, f"{name} cannot be read: {problem}",
+                                   r.raw.get(name, r.raw.get(BEYOND_HEADER)))
         entry = ctx.by_code.get(r.event_code or "")
         if entry is None or entry.event not in CEREMONY_EVENTS:
             continue
@@ -141,7 +151,7 @@ def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
             yield differ(name, written, str(journal))
     bags = [str(s.get("bag")) for s in e.extra.get("sheets", []) if isinstance(s, dict) and s.get("bag")] \
         if e.event == "destroy" else []
-    if r.bags_destroyed and bags and sorted(map(str.upper, r.bags_destroyed)) != sorted(map(str.upper, bags)):
+    if r.bags_destroyed and bags and sorted(map(bag_key, r.bags_destroyed)) != sorted(map(bag_key, bags)):
         yield differ("bags_destroyed", ";".join(r.bags_destroyed), ";".join(bags))
     if r.custodians:
         yield from _custodians_agree(ctx, r, e)
@@ -204,7 +214,7 @@ def check_bags(ctx: Context) -> Iterator[Finding]:
     for r in sorted(ctx.rows, key=lambda row: (_moment(ctx, row), row.row)):
         sets = _sets_of(ctx, r)
         for bag in r.bags_opened + r.bags_destroyed:
-            key = bag.upper()
+            key = bag_key(bag)
             if key not in sealed:
                 yield _row_finding("bags", r, "bags_opened", f"bag {bag} opened on {_when(r)} was never recorded sealed", bag)
             elif key in opened and opened[key] is not r:
@@ -215,12 +225,17 @@ def check_bags(ctx: Context) -> Iterator[Finding]:
                                    f"but opened for set {'/'.join(sorted(sets))}", bag)
             opened.setdefault(key, r)
         for bag in r.bags_sealed:
-            key = bag.upper()
+            key = bag_key(bag)
             if key in sealed:
                 yield _row_finding("bags", r, "bags_sealed", f"bag {bag} sealed twice ({_when(sealed[key][0])}, row "
                                    f"{sealed[key][0].row}, and {_when(r)}): a bag serial is used once", bag)
                 continue
             sealed[key] = (r, sets)
+
+
+def bag_key(serial: str) -> str:
+    """A bag serial as compared: case, spaces and dashes as written do not make another bag ('tb 0005' is TB-0005)."""
+    return re.sub(r"[\s-]", "", serial.upper())
 
 
 def _sets_of(ctx: Context, r: LogbookRow) -> set[str]:

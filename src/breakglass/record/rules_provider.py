@@ -56,8 +56,10 @@ def check_rotation_at_provider(ctx: Context) -> Iterator[Finding]:
 
 
 def check_changes_recorded(ctx: Context) -> Iterator[Finding]:
-    """A change at the provider that no split or rotation matches (within the rotation deadline either side) leaves
-    the sheets holding an old credential."""
+    """A change at the provider that no split or rotation matches leaves the sheets holding an old credential. It
+    matches one it comes before by up to the rotation deadline (changed first, sheets made later), or after by up
+    to a day (set and tested the day of the ceremony): a change days after the new sheets were made is another
+    credential than theirs."""
     if not ctx.entries:
         return
     makers = [e for e in ctx.entries if e.event in ("split", "rotate")]
@@ -65,7 +67,7 @@ def check_changes_recorded(ctx: Context) -> Iterator[Finding]:
     for change in ctx.changes():
         if not change.proves or change.when < start:
             continue
-        if not any(_within(change, m.when - ctx.rules.deadline, m.when + ctx.rules.deadline) for m in makers):
+        if not any(_within(change, m.when - ctx.rules.deadline, m.when + SLACK) for m in makers):
             yield Finding("provider-change", change.source, f"the provider records a change of the credential at "
                           f"{change.stamp()} ({change.what}) but no split or rotation in the journal around it: the "
                           "sheets may hold a credential that no longer works")

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timezone
 
 from ..errors import BreakglassError
 from ..format.share import parse_set_id_text, set_id_text
-from .inputs import CannotAudit, InputFile, csv_rows
+from .inputs import BEYOND_HEADER, CannotAudit, InputFile, csv_rows
 from .journal import normalize_code
 
 # The first twelve are the columns of every earlier version, in their old order, so that older transcriptions
@@ -29,6 +29,10 @@ REQUIRED_COLUMNS = ("event_code", "date", "event")
 # Entries written only on paper, with no event code: bags sealed outside a ceremony, exceptions, notes, and
 # the shredding of spoiled prints during a ceremony (not sheets of a set's record).
 PAPER_ONLY_EVENTS = ("seal", "exception", "note", "destroy")
+# The record page's words for an entry's type, as an auditor may copy them, and the events they are.
+PAPER_WORDS = {"emergency release": "release", "rotation": "rotate", "destruction": "destroy", "expansion": "expand",
+               "read-back drill": "drill", "read-back": "drill", "split ceremony": "split"}
+_SPREADSHEET_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00(:00(\.0+)?)?")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ def read_transcription(source: InputFile) -> Transcription:
             f"logbook {source.path} is not a logbook transcription: no column {', '.join(missing)} "
             "(see templates/logbook-transcription.csv)"
         )
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:  # two cells for one field: which one the paper says cannot be known
+        raise CannotAudit(f"logbook {source.path}: column(s) {', '.join(twice)} appear more than once in the header")
     return Transcription(source.as_kind("logbook transcription"), tuple(header), [_row(n, cells) for n, cells in rows])
 
 
@@ -113,6 +120,9 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             problems.append((name, str(e)))
             return empty
 
+    if cells.get(BEYOND_HEADER):
+        problems.append(("cells", (f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
+                                   "beyond the last): a comma inside a cell that is not quoted shifts every cell after it")))
     moment = parsed("date", _date, None)  # a date, or a whole date and time written in the date column
     day = moment.date() if isinstance(moment, datetime) else moment
     written = moment.time() if isinstance(moment, datetime) else None
@@ -121,7 +131,7 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
         event_code=parsed("event_code", normalize_code, None),
         date=day,
         time=parsed("time", _time, None) or written,
-        event=cells.get("event", "").lower(),
+        event=_event(cells.get("event", "")),
         set_id=parsed("set_id", _set_id, ""),
         new_set_id=parsed("new_set_id", _set_id, ""),
         shares=parsed("shares", _shares, ()),
@@ -141,6 +151,8 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
 
 def _date(text: str) -> date | datetime:
     cleaned = text.strip()
+    if _SPREADSHEET_MIDNIGHT.fullmatch(cleaned):  # a date cell a spreadsheet wrote with its empty time
+        cleaned = cleaned[:10]
     try:
         if len(cleaned) > 10:
             moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
@@ -151,11 +163,20 @@ def _date(text: str) -> date | datetime:
 
 
 def _time(text: str) -> time:
-    cleaned = re.sub(r"\s*(UTC|Z)$", "", text.strip(), flags=re.I)
-    match = re.fullmatch(r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?", cleaned)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3] or 0) > 59:
+    cleaned = re.sub(r"\s*(UTC|Z)$", "", text.strip(), flags=re.IGNORECASE)
+    match = re.fullmatch(r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?", cleaned, flags=re.IGNORECASE)
+    hour = int(match[1]) if match else 99
+    if match and match[4]:  # a spreadsheet's 12-hour clock: 12:05 AM is 00:05, 12:05 PM is 12:05
+        hour = hour % 12 + (12 if match[4].upper() == "P" else 0) if 1 <= hour <= 12 else 99
+    if not match or hour > 23 or int(match[2]) > 59 or int(match[3] or 0) > 59:
         raise ValueError(f"'{text}' is not a time (HH:MM, UTC)")
-    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+    return time(hour, int(match[2]), int(match[3] or 0))
+
+
+def _event(text: str) -> str:
+    """The event as the tool names it; the logbook's own words for a type (Emergency release, Rotation) too."""
+    word = " ".join(text.lower().split())
+    return PAPER_WORDS.get(word, word)
 
 
 def _set_id(text: str) -> str:
