@@ -8,6 +8,7 @@ function body is caught too.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import breakglass
@@ -148,3 +149,33 @@ def test_the_checker_sees_a_cross_layer_import():
     assert "format.share" in imports_of("format.scheme", modules()["format.scheme"])
     assert "record.journal" in imports_of("ceremonies.recover", modules()["ceremonies.recover"])  # a lazy import
     assert "cli.main" in imports_of("__main__", modules()["__main__"])
+
+
+# Calls that create or change files. Every file breakglass writes goes through system/files.py (atomic, 0600,
+# no following links); the journal alone is appended in place (record/journal.py, under a lock, O_APPEND).
+_WRITERS = re.compile(
+    r"\.write_text\(|\.write_bytes\(|\bos\.open\(|\bopen\([^)]*['\"][wax]b?\+?['\"]|NamedTemporaryFile|mkstemp|"
+    r"shutil\.(copy|move)|\bos\.(replace|rename|link|symlink|truncate|ftruncate)\("
+)
+_ALLOWED_WRITERS = {
+    "system.files": "the one writer",
+    "record.journal": "the journal's locked append (os.open with O_APPEND|O_NOFOLLOW) and read-only opens",
+    "system.inputs": "read-only opens (O_RDONLY|O_NONBLOCK, so a FIFO cannot hang the read)",
+    "cli.main": "standard streams pointed at /dev/null when closed at start",
+}
+
+
+def test_every_file_is_written_through_the_one_writer():
+    offenders = []
+    for name, path in modules().items():
+        if name in _ALLOWED_WRITERS:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _WRITERS.search(line.split("#", 1)[0]):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert not offenders, "write files through breakglass.system.files:\n" + "\n".join(offenders)
+
+
+def test_the_writer_check_sees_a_writer():
+    assert _WRITERS.search('Path("x").write_text("y")') and _WRITERS.search("open(p, 'wb')")
+    assert _WRITERS.search("os.replace(a, b)") and not _WRITERS.search("open(p, 'rb')")
