@@ -162,6 +162,7 @@ _ALLOWED_WRITERS = {
     "record.journal": "the journal's locked append (os.open with O_APPEND|O_NOFOLLOW) and read-only opens",
     "system.inputs": "read-only opens (O_RDONLY|O_NONBLOCK, so a FIFO cannot hang the read)",
     "cli.main": "standard streams pointed at /dev/null when closed at start",
+    "system.streams": "closed standard descriptors, and stdout after a failed write, pointed at /dev/null",
 }
 
 

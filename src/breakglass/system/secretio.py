@@ -132,7 +132,7 @@ def _read_lines(fd: int, multi_line: bool) -> bytes:
 
 
 def write_stdout(data: bytes) -> None:
-    from .streams import require
+    from .streams import require, silence_stdout
 
     require("stdout", "--out - has nowhere to write the credential: use --out PATH")
     try:
@@ -140,7 +140,5 @@ def write_stdout(data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     except OSError as e:  # a full disk behind `> file`, a reader that went away: one line, not a bug
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())  # what is left in Python's buffer must not fail again at exit
-        os.close(null)
+        silence_stdout()
         raise BreakglassError(f"cannot write the credential to stdout: {(e.strerror or str(e)).lower()}") from None

@@ -39,3 +39,11 @@ def require(name: str, why: str) -> None:
     """Refuse at once when the stream `name` ('stdin' or 'stdout') was closed when breakglass started."""
     if name in CLOSED:
         raise BreakglassError(f"{name} is closed: {why}")
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after a write to it failed (a full disk behind `>`, a reader gone), so that
+    what is left in Python's buffer does not fail again, with a traceback, when Python flushes it at exit."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
