@@ -454,6 +454,14 @@ def test_a_dropped_tail_is_found_with_the_head_code(year, tmp_path):
     assert f"the paper logbook's last code is {head}" in line
 
 
+def test_an_empty_head_code_is_refused_not_taken_for_no_code(year, tmp_path):
+    """A script that passes --head "$CODE" with CODE unset must not silently skip the head check."""
+    h = copy_history(year, tmp_path)
+    for blank in ("", "   "):
+        result = h.audit("--head", blank)
+        assert result.returncode == 2 and "is not an event code" in text(result)
+
+
 def test_missing_inputs_cannot_be_audited(year, tmp_path):
     h = copy_history(year, tmp_path)
     for args in (["--logbook", tmp_path / "nope.csv"], ["--rotations", tmp_path / "nope.json"]):

@@ -95,7 +95,7 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
         config = load_config(config_path)
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days, time_tolerance)
     return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else None,
-                     head=normalize_code(head) if head else None, logbook_csv=logbook_csv, rotations=rotations,
+                     head=normalize_code(head) if head is not None else None, logbook_csv=logbook_csv, rotations=rotations,
                      config_path=config_path)
 
 
