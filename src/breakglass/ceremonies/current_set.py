@@ -95,13 +95,13 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     refused: `action` (rotate, reshare, expand) is done on the current set."""
     require_journal(journal_path)
     found = gather_shares(scans, typed_files, type_in, dpi, say)
-    found = choose_set(found, journal_path, None, say)
+    entries = read_journal(journal_path)  # read once, after the scans: choosing the set and checking it use it
+    history = SetHistory(entries)
+    found = choose_set(found, history, journal_path, None, say)
     recovered = combine.recombine([f.share for f in found])
     for warning in recovered.warnings:
         say(f"WARNING: {warning}")
     say(f"Set {recovered.set_text} recovered ({recovered.k} of {recovered.n}), fingerprint {recovered.fingerprint}.")
-    entries = read_journal(journal_path)
-    history = SetHistory(entries)
     check_recorded_set(recovered, history, journal_path)
     retired = history.retired.get(recovered.set_text)
     if retired is not None:

@@ -60,14 +60,12 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
     if not found:
         raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
-    found = choose_set(found, req.journal_path, req.allow_retired, say)
+    history = journal_history(req.journal_path)
+    found = choose_set(found, history, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
-    if req.journal_path is not None:
-        from ..record.journal import read_journal
-        from ..record.sets import SetHistory
-
-        check_recorded_set(recovered, SetHistory(read_journal(req.journal_path)), req.journal_path)
-    retired_by = retirement(req.journal_path, recovered.set_text)
+    if history is not None:
+        check_recorded_set(recovered, history, req.journal_path)
+    retired_by = history.retired.get(recovered.set_text) if history is not None else None
     _print_result(recovered, say)
     if retired_by:
         say(f"WARNING: set {recovered.set_text} was RETIRED by {retirement_text(retired_by)}: these sheets should have been "
@@ -114,17 +112,26 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
     return found
 
 
-def choose_set(found: list[FoundShare], journal_path: Path | None, allow_retired: str | None, say) -> list[FoundShare]:
-    """The shares of the set to recombine: with a journal, the current set; sheets of retired sets and of sets this
+def journal_history(journal_path: Path | None):
+    """The sets' history from the journal, read once per ceremony after the scans (None without a journal)."""
+    if journal_path is None:
+        return None
+    from ..record.journal import read_journal
+    from ..record.sets import SetHistory
+
+    return SetHistory(read_journal(journal_path))
+
+
+def choose_set(found: list[FoundShare], history, journal_path: Path | None, allow_retired: str | None,
+               say) -> list[FoundShare]:
+    """The shares of the set to recombine: with a journal (its `history`, from journal_history), the current set; sheets of retired sets and of sets this
     journal never made are named and left out. A retired set alone is refused unless allow_retired gives a reason.
     Without a journal, every share goes on and recombination uses the one set with enough shares."""
     sets = sorted({set_id_text(f.share.set_id) for f in found})
-    if journal_path is None or not found:
+    if history is None or not found:
         return found
-    from ..record.journal import read_journal
-    from ..record.sets import CURRENT, RETIRED, SetHistory
+    from ..record.sets import CURRENT, RETIRED
 
-    history = SetHistory(read_journal(journal_path))
     by_status: dict[str, list[str]] = {CURRENT: [], RETIRED: [], "unknown": []}
     for s in sets:
         by_status.setdefault(history.status(s), []).append(s)
@@ -212,16 +219,6 @@ def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
 
 def _count(shares: list[FoundShare]) -> str:
     return f"{len(shares)} share{'s' if len(shares) != 1 else ''}"
-
-
-def retirement(journal_path: Path | None, set_text: str):
-    """The rotation or reshare event that retired this set, if the journal has one (else None)."""
-    if journal_path is None or not journal_path.exists():
-        return None
-    from ..record.journal import read_journal
-    from ..record.sets import SetHistory
-
-    return SetHistory(read_journal(journal_path)).retired.get(set_text)
 
 
 OUT_HINT = "choose another --out"
