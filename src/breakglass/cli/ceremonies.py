@@ -19,7 +19,9 @@ from .common import (
     font_option,
     format_option,
     multi_line_option,
+    new_sheets_scan_check_option,
     paper_option,
+    people_options,
     say,
     solo_option,
     strip_newline_option,
@@ -64,8 +66,7 @@ def new_set_options(command):
 @format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal (created if it does not exist).")
-@click.option("--operator", help="Who runs the ceremony (journalled; default: the config's administrator).")
-@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@people_options("the ceremony")
 @solo_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
 @font_option
@@ -158,11 +159,10 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
 @new_set_options
 @format_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set.")
-@click.option("--operator", help="Who runs the rotation (journalled; default: the config's administrator).")
-@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@people_options("the rotation")
 @solo_option
 @dpi_option
-@click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
+@new_sheets_scan_check_option
 @font_option
 def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, solo, dpi, no_scan_check, font_paths):
     """Replace the credential after a use: recover the old set, split the NEW credential as a new set.
@@ -200,11 +200,10 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
 @new_set_options
 @click.option("--format", "share_format", type=click.Choice(["1", "2"]), default=None, help="Share format of the new set (default: the old set's).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config for the new set (k, n, custodians; the rotation deadline for destroying the old sheets).")
-@click.option("--operator", help="Who runs the reshare (journalled; default: the config's administrator).")
-@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@people_options("the reshare")
 @solo_option
 @dpi_option
-@click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
+@new_sheets_scan_check_option
 @font_option
 def reshare(scans, journal_path, out_dir, typed_files, type_in, threshold, shares, label, custodians, copies, paper, share_format, config_path, operator, witness, solo, dpi, no_scan_check, font_paths):
     """Custodians change: the SAME credential as a NEW set, from any k sheets of the current set.
@@ -246,11 +245,10 @@ def reshare(scans, journal_path, out_dir, typed_files, type_in, threshold, share
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each new share.")
 @paper_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config, already updated for the expansion (n, the new custodians): names, roles, contact, paper.")
-@click.option("--operator", help="Who runs the expansion (journalled; default: the config's administrator).")
-@click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+@people_options("the expansion")
 @solo_option
 @dpi_option
-@click.option("--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).")
+@new_sheets_scan_check_option
 @font_option
 def expand(scans, journal_path, custodians, out_dir, replaces, typed_files, type_in, copies, paper, config_path, operator, witness, solo, dpi, no_scan_check, font_paths):
     """Custodians change: new shares of the SAME set, for new custodians, from any k of its sheets.

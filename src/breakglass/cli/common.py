@@ -57,6 +57,19 @@ solo_option = click.option(
 )
 
 
+def people_options(ceremony: str):
+    """--operator and --witness of a ceremony that prints sheets ("the rotation"): journalled, defaulting to the
+    ceremony config's administrator and witness."""
+    operator = click.option("--operator", help=f"Who runs {ceremony} (journalled; default: the config's administrator).")
+    witness = click.option("--witness", help="Who witnesses it, not the operator (journalled; default: the config's witness).")
+    return lambda command: operator(witness(command))
+
+
+new_sheets_scan_check_option = click.option(
+    "--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).",
+)
+
+
 def say(message: str = "") -> None:
     """Progress and summaries go to stderr, so that `--out -` leaves stdout holding exactly the credential.
     Each message is one line, whatever names or texts from outside it quotes (output.one_line)."""
