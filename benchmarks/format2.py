@@ -21,7 +21,7 @@ S = codes.CodeStyle
 def size_text(n: float) -> str:
     if n >= KIB:
         return f"{n / KIB:g} KiB" if n % KIB == 0 else f"{n / KIB:.1f} KiB"
-    return f"{n:g} B" if n == int(n) else f"{n:.0f} B"  # 8 KiB over 21 pages: "390 B", not "390.095 B"
+    return f"{n:.0f} B"  # whole bytes: 8 KiB over 21 pages is "390 B", not "390.095 B"
 
 
 # ------------------------------------------------------------------------------------------------- density
