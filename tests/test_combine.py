@@ -132,3 +132,27 @@ def test_recovered_reports_missing_shares(set_a):
 
 def test_repr_of_a_share_never_shows_key_material(set_a):
     assert set_a.shares[0].key_share.hex() not in repr(set_a.shares[0])
+
+
+@pytest.mark.parametrize("version", scheme.FORMATS)
+def test_no_repr_shows_the_credential_a_data_key_or_key_material(set_a, version):
+    """Every type that holds the credential, the data key or key shares keeps them out of its repr (a log line,
+    a traceback, a debugger's summary), in both formats: the split's result, every share, what recombination
+    returns and (format 2) the one-set outcome it is built from."""
+    from breakglass.ceremonies.scanback import RenderedSheet
+    from breakglass.format.combine2 import recombine_short
+
+    made = set_a if version == 1 else scheme.split(SECRET, 3, 5, version=2)
+    recovered = combine.recombine(list(made.shares[:3]))
+    data_key_hex = None
+    holders = [made, *made.shares, recovered, RenderedSheet("x.pdf", made.shares[0], 1, made.shares[0].to_bytes())]
+    if version == 2:
+        outcome = recombine_short(list(made.shares[:3]))
+        data_key_hex = outcome.data_key.hex()
+        holders.append(outcome)
+    secrets = [SECRET.hex(), repr(SECRET)[2:-1], *(s.key_share.hex() for s in made.shares), repr(made.shares[0].key_share)]
+    for holder in holders:
+        shown = repr(holder) + str(holder)
+        assert not any(secret in shown for secret in secrets), type(holder).__name__
+        assert data_key_hex is None or data_key_hex not in shown
+        assert made.shares[0].to_bytes().hex() not in shown and repr(made.shares[0].to_bytes()) not in shown

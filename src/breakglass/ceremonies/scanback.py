@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2
 
@@ -40,7 +40,7 @@ class RenderedSheet:
     filename: str
     share: Share
     copy: int
-    pdf: bytes
+    pdf: bytes = field(repr=False)  # the sheet carries the share in its QR codes and typed lines
 
 
 @dataclass(frozen=True)

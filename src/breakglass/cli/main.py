@@ -15,7 +15,7 @@ import warnings
 import click
 
 from .. import __version__
-from ..errors import BreakglassError
+from ..errors import BreakglassError, InternalError
 from ..system import interrupts
 from ..system.output import one_line
 from . import audit, ceremonies, manifest, records
@@ -120,6 +120,10 @@ def main() -> None:
         _fail("error: the input is nested too deeply to read", 1)
     except MemoryError:
         _fail("error: not enough memory for this input", 1)
+    except InternalError as e:  # a bug breakglass's own checks caught: not a refusal, whatever it says
+        if debug:
+            raise
+        _fail(f"internal error: {e}; this is a bug in breakglass, please report it", 3)
     except Exception as e:  # a bug: say so in one line; BREAKGLASS_DEBUG=1 shows the traceback
         if debug:
             raise

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
 from .outcome import numbers, shares_word
@@ -29,14 +29,14 @@ MAX_SUBSETS = 100
 
 @dataclass(frozen=True)
 class ShortOutcome:
-    credential: bytes
-    data_key: bytes
+    credential: bytes = field(repr=False)  # secret: never in a repr, a log line or a traceback
+    data_key: bytes = field(repr=False)
     k: int
     n: int
     used: tuple[int, ...]
     misfits: tuple[int, ...]
     warnings: tuple[str, ...]
-    members: tuple[Share2, ...] = ()  # the k shares that authenticated
+    members: tuple[Share2, ...] = field(default=(), repr=False)  # the k shares that authenticated
 
 
 def recombine_short(candidates: list[Share2]) -> ShortOutcome:

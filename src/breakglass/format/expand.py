@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..errors import BreakglassError
+from ..errors import BreakglassError, InternalError
 from . import gf128, scheme
 from .outcome import Recovered
 from .share import MAX_SHARES, Share
@@ -32,17 +32,17 @@ def new_shares(recovered: Recovered, indexes: list[int], n_label: int) -> tuple:
     """The set's shares at `indexes` (new ones: none may be a share it was made from)."""
     used = list(recovered.used_shares)
     if len(used) != recovered.k:
-        raise BreakglassError("internal error: expansion needs the k shares that authenticated")
+        raise InternalError("expansion needs the k shares that authenticated")
     taken = {s.index for s in used}
     for index in indexes:
         if not 1 <= index <= MAX_SHARES:
             raise BreakglassError(f"share number {index} is outside 1..{MAX_SHARES}: a set has at most {MAX_SHARES} shares")
         if index in taken:
-            raise BreakglassError(f"internal error: share {index} already exists")
+            raise InternalError(f"share {index} already exists")
     if recovered.version == 2 and max(indexes) > n_label:
-        raise BreakglassError(f"internal error: share {max(indexes)} cannot be labelled 'of {n_label}'")
+        raise InternalError(f"share {max(indexes)} cannot be labelled 'of {n_label}'")
     if len(set(indexes)) != len(indexes):
-        raise BreakglassError("internal error: a new share number is given twice")
+        raise InternalError("a new share number is given twice")
     if recovered.version == 2:
         curves = SetCurves.from_shares(used)
         made = tuple(curves.share_at(i, n_label) for i in indexes)
@@ -65,7 +65,7 @@ def _check_fits(share, used: list, recovered: Recovered) -> None:
     """With any k-1 of the shares it was made from, the new share must open the set (and, format 2, reach the
     root every share of the set carries)."""
     if recovered.version == 2 and not (share.root == used[0].root and share.reaches_root()):
-        raise BreakglassError(f"internal error: new share {share.index} does not reach the set's root; nothing was printed")
+        raise InternalError(f"new share {share.index} does not reach the set's root; nothing was printed")
     for count, others in enumerate(itertools.combinations(used, recovered.k - 1)):
         if count >= MAX_CHECKS:
             break
@@ -75,5 +75,5 @@ def _check_fits(share, used: list, recovered: Recovered) -> None:
         else:
             credential = scheme.try_decrypt(scheme.combine_key(members), share)
         if credential != recovered.credential:
-            raise BreakglassError(f"internal error: new share {share.index} does not recombine with the others; "
+            raise InternalError(f"new share {share.index} does not recombine with the others; "
                                   "nothing was printed")

@@ -9,7 +9,7 @@ from .share import set_id_text
 
 @dataclass(frozen=True)
 class Recovered:
-    credential: bytes
+    credential: bytes = field(repr=False)  # the secret itself: never in a repr, a log line or a traceback
     set_id: bytes
     fingerprint: str
     k: int

@@ -7,13 +7,13 @@ Authentication (GCM) is what makes recombination refuse instead of returning a w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from Crypto.Protocol.SecretSharing import Shamir
 from Crypto.Random import get_random_bytes
 
-from ..errors import BreakglassError
+from ..errors import BreakglassError, InternalError
 from . import envelope, short
 from .share import NONCE_SIZE, SET_ID_SIZE, VERSION, Share, check_threshold
 from .share2 import Share2
@@ -30,7 +30,7 @@ padded_size, pad, unpad, fingerprint = envelope.padded_size, envelope.pad, envel
 class SplitResult:
     set_id: bytes
     fingerprint: str
-    shares: tuple[Share, ...] | tuple[Share2, ...]
+    shares: tuple[Share, ...] | tuple[Share2, ...] = field(repr=False)  # k of them are the secret
 
     @property
     def k(self) -> int:
@@ -77,7 +77,7 @@ def combine_key(shares: list[Share]) -> bytes:
     """Interpolate the data key from exactly k shares with distinct indexes (1..n, checked at parse time)."""
     indexes = [s.index for s in shares]
     if len(set(indexes)) != len(indexes) or min(indexes) < 1:
-        raise BreakglassError("internal error: key shares must have distinct indexes >= 1")
+        raise InternalError("key shares must have distinct indexes >= 1")
     low = Shamir.combine([(s.index, s.key_share[:16]) for s in shares])
     high = Shamir.combine([(s.index, s.key_share[16:]) for s in shares])
     return low + high

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..errors import BreakglassError
+from ..errors import InternalError
 from . import envelope, fingerprints, rs
 from .gf256 import Interpolator, evaluate
 from .share import SET_ID_SIZE, check_threshold
@@ -53,9 +53,9 @@ class SetCurves:
         """From exactly k shares of one set with distinct indexes and equal common parameters."""
         first = members[0]
         if len(members) != first.k or len({m.index for m in members}) != len(members):
-            raise BreakglassError("internal error: recovery needs exactly k shares with distinct indexes")
+            raise InternalError("recovery needs exactly k shares with distinct indexes")
         if len({m.common_parameters() for m in members}) != 1:
-            raise BreakglassError("internal error: shares of different sets given to one recovery")
+            raise InternalError("shares of different sets given to one recovery")
         return cls(first.set_id, first.k, first.length, {m.index: m.key_share for m in members},
                    {m.index: m.fragment for m in members})
 
