@@ -19,8 +19,7 @@ import pypdfium2
 import zxingcpp
 from damage import qr_image, side_by_side
 
-from breakglass.format import qrtext2
-from breakglass.format.share2 import Share2
+from breakglass.format import v2
 from breakglass.scan.collect import ShareCollector
 
 PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
@@ -78,8 +77,8 @@ def codes_png(path: Path, texts: list[str], module_px: int = 3) -> Path:
     return path
 
 
-def encode2(share: Share2, max_chars: int = 300, parity: int = 2) -> list[str]:
-    return qrtext2.encode(share, max_chars, parity=parity)
+def encode2(share: v2.Share, max_chars: int = 300, parity: int = 2) -> list[str]:
+    return v2.qrtext.encode(share, max_chars, parity=parity)
 
 
 def assert_safe(result: subprocess.CompletedProcess, secret: bytes, expect: str = "either") -> str:

@@ -10,7 +10,8 @@ from Crypto.Protocol.SecretSharing import Shamir
 
 from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
-from breakglass.format.share import Share, set_id_text
+from breakglass.format.share import set_id_text
+from breakglass.format.v1 import Share
 
 SECRET = b"arn:aws:iam::123456789012:root / S3cr3t!"
 
@@ -140,7 +141,7 @@ def test_no_repr_shows_the_credential_a_data_key_or_key_material(set_a, version)
     a traceback, a debugger's summary), in both formats: the split's result, every share, what recombination
     returns and (format 2) the one-set outcome it is built from."""
     from breakglass.ceremonies.scanback import RenderedSheet
-    from breakglass.format.combine2 import recombine_short
+    from breakglass.format.v2.combine import recombine_short
 
     made = set_a if version == 1 else scheme.split(SECRET, 3, 5, version=2)
     recovered = combine.recombine(list(made.shares[:3]))

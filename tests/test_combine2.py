@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from breakglass.errors import BreakglassError
-from breakglass.format import combine, fingerprints, scheme
-from breakglass.format.share2 import Share2
-from breakglass.format.short import SetCurves
+from breakglass.format import combine, scheme, v2
+from breakglass.format.v2 import fingerprints
+from breakglass.format.v2.scheme import SetCurves
 
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\n" + bytes(range(256)) * 3
 
@@ -21,17 +21,17 @@ def set3of5():
     return scheme.split(SECRET, 3, 5)
 
 
-def reparse(share: Share2) -> Share2:
+def reparse(share: v2.Share) -> v2.Share:
     """A share as a cheating custodian would make it: altered, with a valid checksum."""
-    return Share2.from_bytes(share.to_bytes())
+    return v2.Share.from_bytes(share.to_bytes())
 
 
-def altered_in_place(share: Share2) -> Share2:
+def altered_in_place(share: v2.Share) -> v2.Share:
     """Fragment changed, root and path kept: the path no longer reaches the root."""
     return reparse(replace(share, fragment=bytes(b ^ 0x5A for b in share.fragment)))
 
 
-def altered_with_own_tree(share: Share2) -> Share2:
+def altered_with_own_tree(share: v2.Share) -> v2.Share:
     """Fragment changed and the root recomputed to match: self-consistent, but alone in its camp."""
     fragment = bytes(b ^ 0x5A for b in share.fragment)
     changed = replace(share, fragment=fragment)
@@ -136,7 +136,7 @@ def test_a_share_of_a_newer_format_is_named_as_such(set3of5):
     raw = bytearray(set3of5.shares[0].to_bytes())
     raw[2] = 3
     with pytest.raises(BreakglassError, match=r"newer version of breakglass \(format 3\)"):
-        Share2.from_bytes(bytes(raw))
+        v2.Share.from_bytes(bytes(raw))
 
 
 def test_mixed_pile_of_formats_recovers_the_complete_set():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from breakglass.format import encoding, qrtext, scheme, typed
 from breakglass.errors import BreakglassError
-from breakglass.format.share import Share
+from breakglass.format.v1 import Share
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 from make_vectors import seeded_split  # noqa: E402

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from breakglass.errors import BreakglassError
-from breakglass.format import qrtext, qrtext2, scheme, typed
+from breakglass.format import qrtext, scheme, typed, v2
 from breakglass.scan.collect import ShareCollector
 
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -73,7 +73,7 @@ def test_a_wrong_code_is_outvoted_by_the_others(share):
     texts = qrtext.encode(share, 300, parity=2)
     chunk = qrtext.parse_chunk(texts[1])
     payload = ("A" if chunk.data[0] != "A" else "B") + chunk.data[1:]
-    forged = qrtext2.Chunk2(chunk.set_hex, chunk.index, chunk.copy, chunk.size, chunk.number, chunk.data_count,
+    forged = v2.Chunk(chunk.set_hex, chunk.index, chunk.copy, chunk.size, chunk.number, chunk.data_count,
                             chunk.parity, payload).text()
     collector = ShareCollector()
     collector.add_qr_texts([*texts, forged], "scan")

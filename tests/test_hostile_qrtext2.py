@@ -27,7 +27,7 @@ from hostile_pile import (
 )
 
 from breakglass.format import scheme, typed
-from breakglass.format.share2 import Share2
+from breakglass.format import v2
 
 SECRET = bytes(random.Random(14).randrange(256) for _ in range(1500))  # 5 data codes + parity a share, k = 3
 
@@ -160,7 +160,7 @@ def test_an_altered_share_1_among_genuine_shares(piles, tmp_path, name):
         assert journal.read_bytes() == before
 
 
-def forged(share: Share2, **changes) -> Share2:
+def forged(share: v2.Share, **changes) -> v2.Share:
     """The share with fields changed and a fresh, valid checksum (to_bytes computes it): what a careful forger prints."""
     return dataclasses.replace(share, **changes)
 

@@ -5,7 +5,8 @@ import pytest
 from breakglass.cli import main as cli_main
 from breakglass.errors import BreakglassError, InternalError
 from breakglass.format import combine, expand, scheme
-from breakglass.format.short import SetCurves
+from breakglass.format.v1.scheme import combine_key
+from breakglass.format.v2.scheme import SetCurves
 
 SECRET = b"root credential"
 
@@ -37,7 +38,7 @@ def test_expanding_without_the_k_shares_that_authenticated_is_a_bug(recovered):
 def test_key_shares_with_one_number_are_a_bug():
     made = scheme.split(SECRET, 2, 3, version=1)
     with pytest.raises(InternalError, match="distinct indexes"):
-        scheme.combine_key([made.shares[0], made.shares[0]])
+        combine_key([made.shares[0], made.shares[0]])
     made2 = scheme.split(SECRET, 2, 3, version=2)
     with pytest.raises(InternalError, match="exactly k shares"):
         SetCurves.from_shares([made2.shares[0], made2.shares[0]])

@@ -72,6 +72,8 @@ def _resolve(parts: list[str], names) -> set[str]:
         candidate = f"{base}.{alias.name}" if base else alias.name
         if candidate in known:
             out.add(candidate)
+        elif f"{candidate}.__init__" in known:  # a sub-package, e.g. `from . import v1` in format/
+            out.add(f"{candidate}.__init__")
         elif base in known:
             out.add(base)
         elif f"{base}.__init__" in known:
@@ -146,9 +148,30 @@ def test_no_import_cycles_between_modules():
 
 def test_the_checker_sees_a_cross_layer_import():
     """The checks above are only worth something if imports are actually found: one known edge of each kind."""
-    assert "format.share" in imports_of("format.scheme", modules()["format.scheme"])
+    assert "format.share" in imports_of("format.v1.share", modules()["format.v1.share"])
+    assert "format.v2.__init__" in imports_of("format.formats", modules()["format.formats"])  # a sub-package
     assert "record.journal" in imports_of("ceremonies.recover", modules()["ceremonies.recover"])  # a lazy import
     assert "cli.main" in imports_of("__main__", modules()["__main__"])
+
+
+# Inside format/: each share format is a package (v1/, v2/) behind formats.py's one interface. A format never
+# imports another, and never the modules that serve every format through that interface (they import it).
+FORMAT_VERSIONS = ("format.v1", "format.v2")
+SERVE_EVERY_FORMAT = {"format.formats", "format.scheme", "format.qrtext", "format.typed", "format.combine", "format.expand"}
+
+
+def test_a_format_version_imports_no_other_version_and_no_dispatcher():
+    wrong = []
+    for name, path in modules().items():
+        own = next((v for v in FORMAT_VERSIONS if name.startswith(v + ".")), None)
+        if own is None:
+            continue
+        for target in imports_of(name, path):
+            other = any(target.startswith(v + ".") for v in FORMAT_VERSIONS if v != own)
+            if other or target in SERVE_EVERY_FORMAT:
+                wrong.append(f"{name} -> {target}")
+    assert not wrong, "a format version reaching beyond its own package and the shared modules: " + ", ".join(wrong)
+    assert {f"{v}.__init__" for v in FORMAT_VERSIONS} <= set(modules())
 
 
 # Calls that create or change files. Every file breakglass writes goes through system/files.py (atomic, 0600,

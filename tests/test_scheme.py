@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
-from breakglass.format.share import Share
-from breakglass.format.share2 import Share2
+from breakglass.format import v1, v2
 
 credentials = st.binary(min_size=1, max_size=5000)
 
@@ -42,10 +41,10 @@ def test_every_single_byte_change_is_detected(credential, data):
     position = data.draw(st.integers(0, len(raw) - 1))
     raw[position] ^= data.draw(st.integers(1, 255))
     with pytest.raises(BreakglassError):
-        Share.from_bytes(bytes(raw))
+        v1.Share.from_bytes(bytes(raw))
 
 
-@pytest.mark.parametrize("version,parse", [(1, Share.from_bytes), (2, Share2.from_bytes)])
+@pytest.mark.parametrize("version,parse", [(1, v1.Share.from_bytes), (2, v2.Share.from_bytes)])
 def test_every_position_of_a_share_is_covered_by_the_checksum(version, parse):
     raw = scheme.split(b"x" * 40, 2, 3, version=version).shares[1].to_bytes()
     for position in range(len(raw)):

@@ -7,7 +7,7 @@ import pytest
 from breakglass.errors import BreakglassError
 from breakglass.format import typed
 from breakglass.format.combine import recombine
-from breakglass.format.share2 import Share2
+from breakglass.format import v2
 from spec_reader import Refused, read_pile
 from spec_reader.shares import parse_share2
 from spec_reader.typed import read_typed
@@ -34,7 +34,7 @@ def test_the_threshold_of_a_set_whose_shares_disagree_does_not_depend_on_their_o
     """One genuine share (k = 3) and one forged share claiming k = 2: a tie, judged by the larger k in every
     order, so the forged share cannot lower the bar (FORMAT.md 8, 'which set')."""
     forged = claiming_k(parse_share2(GENUINE[2]), 2)
-    shares = [Share2.from_bytes(GENUINE[0]), Share2.from_bytes(forged)]
+    shares = [v2.Share.from_bytes(GENUINE[0]), v2.Share.from_bytes(forged)]
     messages = set()
     for pile in (shares, shares[::-1]):
         with pytest.raises(BreakglassError) as refused:

@@ -11,8 +11,7 @@ import pytest
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine, qrtext, typed
-from breakglass.format.share import Share
-from breakglass.format.share2 import Share2
+from breakglass.format import v1, v2
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import make_vectors  # noqa: E402
@@ -26,7 +25,7 @@ def test_vectors_file_matches_the_code():
 
 @pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: c["name"])
 def test_every_k_subset_of_vector_shares_recovers_the_credential(case):
-    shares = [Share.from_bytes(bytes.fromhex(s["hex"])) for s in case["shares"]]
+    shares = [v1.Share.from_bytes(bytes.fromhex(s["hex"])) for s in case["shares"]]
     for subset in combinations(shares, case["k"]):
         recovered = combine.recombine(list(subset))
         assert recovered.credential.hex() == case["credential_hex"]
@@ -57,7 +56,7 @@ def test_format2_vectors_file_matches_the_code():
 
 @pytest.mark.parametrize("case", VECTORS2["cases"], ids=lambda c: c["name"])
 def test_every_k_subset_of_format2_vector_shares_recovers_and_every_encoding_decodes(case):
-    shares = [Share2.from_bytes(bytes.fromhex(s["hex"])) for s in case["shares"]]
+    shares = [v2.Share.from_bytes(bytes.fromhex(s["hex"])) for s in case["shares"]]
     for subset in combinations(shares, case["k"]):
         recovered = combine.recombine(list(subset))
         assert recovered.credential.hex() == case["credential_hex"] and recovered.fingerprint == case["fingerprint"]
@@ -68,7 +67,7 @@ def test_every_k_subset_of_format2_vector_shares_recovers_and_every_encoding_dec
 
 @pytest.mark.parametrize("entry", VECTORS2["cheating"], ids=lambda e: e["name"])
 def test_format2_cheating_vectors_reach_the_recorded_outcome(entry):
-    pile = [Share2.from_bytes(bytes.fromhex(h)) for h in entry["shares_hex"]]
+    pile = [v2.Share.from_bytes(bytes.fromhex(h)) for h in entry["shares_hex"]]
     if entry["expect"].get("refused"):
         with pytest.raises(BreakglassError) as e:
             combine.recombine(pile)
@@ -92,7 +91,7 @@ def test_expansion_vectors_file_matches_the_code():
 
 @pytest.mark.parametrize("entry", EXPANSIONS["expansions"], ids=lambda e: f"format {e['format']} index {e['index']}")
 def test_an_expanded_share_recovers_with_any_k_minus_1_shares_of_its_set(entry):
-    parse = Share.from_bytes if entry["format"] == 1 else Share2.from_bytes
+    parse = v1.Share.from_bytes if entry["format"] == 1 else v2.Share.from_bytes
     vectors = VECTORS if entry["format"] == 1 else VECTORS2
     case = next(c for c in vectors["cases"] if c["name"] == entry["case"])
     new = parse(bytes.fromhex(entry["hex"]))

@@ -21,8 +21,7 @@ import make_vectors
 import make_vectors2
 
 from breakglass.format import combine, expand, qrtext, typed
-from breakglass.format.share import Share
-from breakglass.format.share2 import Share2
+from breakglass.format import v1, v2
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "expansions.json"
@@ -44,7 +43,7 @@ def _case(version: int, name: str) -> dict:
 
 def make_entry(version: int, name: str, made_from: list[int], index: int, n: int) -> dict:
     case = _case(version, name)
-    parse = Share.from_bytes if version == 1 else Share2.from_bytes
+    parse = v1.Share.from_bytes if version == 1 else v2.Share.from_bytes
     shares = [parse(bytes.fromhex(s["hex"])) for s in case["shares"] if s["index"] in made_from]
     new = expand.new_shares(combine.recombine(shares), [index], n)[0]
     qr = qrtext.encode(new, make_vectors.QR_CHARS) if version == 1 else \

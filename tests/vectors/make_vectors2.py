@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from make_vectors import deterministic_random, write_or_check  # noqa: E402
 
 from breakglass.errors import BreakglassError  # noqa: E402
-from breakglass.format import combine, fingerprints, qrtext, rs, scheme, typed  # noqa: E402
-from breakglass.format.share2 import Share2  # noqa: E402
-from breakglass.format.short import SetCurves  # noqa: E402
+from breakglass.format import combine, qrtext, rs, scheme, typed, v2  # noqa: E402
+from breakglass.format.v2 import fingerprints  # noqa: E402
+from breakglass.format.v2.scheme import SetCurves  # noqa: E402
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "vectors2.json"
@@ -103,11 +103,11 @@ def erasure_examples() -> list[dict]:
              "parity": PARITY, "share_index": share.index, "examples": examples}]
 
 
-def _with_own_tree(share: Share2, fragment: bytes) -> Share2:
+def _with_own_tree(share: v2.Share, fragment: bytes) -> v2.Share:
     """What a cheater who understands the format makes: new fragment, root recomputed along the old path."""
     changed = replace(share, fragment=fragment)
     root = fingerprints.root_from_path(changed.leaf(), share.index, share.path)
-    return Share2.from_bytes(replace(changed, root=root).to_bytes())
+    return v2.Share.from_bytes(replace(changed, root=root).to_bytes())
 
 
 def cheating_examples() -> list[dict]:
@@ -115,7 +115,7 @@ def cheating_examples() -> list[dict]:
     result, _ = seeded_split(case)
     shares = list(result.shares)
     cheat = _with_own_tree(shares[2], bytes(b ^ 0xFF for b in shares[2].fragment))
-    in_place = Share2.from_bytes(replace(shares[1], key_share=bytes(32)).to_bytes())
+    in_place = v2.Share.from_bytes(replace(shares[1], key_share=bytes(32)).to_bytes())
     piles = [
         ("share 3 altered (own tree), exactly k", [shares[0], shares[1], cheat]),
         ("share 2 altered in place (path no longer reaches its root), exactly k", [shares[0], in_place, shares[3]]),

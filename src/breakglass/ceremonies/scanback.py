@@ -20,7 +20,7 @@ import pypdfium2
 from ..errors import BreakglassError
 from ..format import combine, qrtext, typed
 from ..format.scheme import SplitResult
-from ..format.share import Share
+from ..format.formats import AnyShare
 from ..paper import sheet
 from ..scan.decode import decode_image
 from ..scan.decoders import available_decoders
@@ -38,7 +38,7 @@ MAX_SUBSETS = 200
 @dataclass(frozen=True)
 class RenderedSheet:
     filename: str
-    share: Share
+    share: AnyShare
     copy: int
     pdf: bytes = field(repr=False)  # the sheet carries the share in its QR codes and typed lines
 
@@ -70,7 +70,7 @@ def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
     return checks, subsets
 
 
-def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[Share, SheetCheck]:
+def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[AnyShare, SheetCheck]:
     expected = set(sheet.qr_texts(rendered.share, rendered.copy))
     pages = list(rasterize_pdf(rendered.pdf, dpi=VERIFY_DPI))
     second_look: list | None = None
@@ -109,7 +109,7 @@ def _read_with(decoder: str, pages: list) -> set[str]:
 def _rebuilding_subsets(chunks: list) -> list[list]:
     """The codes as read, and for format 2 its parity codes, `data` at a time (topped up with data codes): a
     parity code read whole but computed wrong would otherwise pass unseen, as the data codes alone rebuild."""
-    if chunks[0].version != 2 or not chunks[0].parity:
+    if not chunks[0].parity:
         return [chunks]
     ordered = sorted(chunks, key=lambda c: c.number)
     data = chunks[0].data_count
@@ -131,7 +131,7 @@ def _typed_block_reads_back(rendered: RenderedSheet) -> bool:
     return True
 
 
-def _verify_recombination(decoded: dict[int, Share], result: SplitResult, credential: bytes, known: tuple) -> int:
+def _verify_recombination(decoded: dict[int, AnyShare], result: SplitResult, credential: bytes, known: tuple) -> int:
     k = result.k
     if sorted(decoded) != sorted(s.index for s in result.shares):
         raise BreakglassError("not every share was read back from the sheets; nothing was saved")

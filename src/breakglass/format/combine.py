@@ -2,26 +2,20 @@
 recovered, find k shares that authenticate together, and name every share that does not fit.
 
 A pile may mix format-1 and format-2 sheets; each set is judged on its own, by the rules of its format
-(format 2's in combine2.py; docs/FORMAT.md 8).
+(v1/combine.py, v2/combine.py; docs/FORMAT.md 8).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, defaultdict
 
 from ..errors import BreakglassError
-from . import scheme
-from .combine2 import recombine_short
+from . import formats
+from .formats import AnyShare
 from .outcome import Recovered, numbers, shares_word
-from .share import Share, set_id_text
-from .share2 import Share2
+from .share import set_id_text
 
 __all__ = ["Recovered", "numbers", "recombine", "shares_word"]
-AnyShare = Share | Share2
-
-# Enough to find one or two altered shares among 20; beyond this the person must remove suspects by hand.
-MAX_SUBSETS = 20_000
 
 
 def distinct_by_set(shares: list[AnyShare]) -> dict[bytes, dict[int, list[AnyShare]]]:
@@ -36,7 +30,7 @@ def distinct_by_set(shares: list[AnyShare]) -> dict[bytes, dict[int, list[AnySha
         seen = group.setdefault(share.index, [share])
         if share in seen:
             continue
-        if share.version == 1 or any(s.version != share.version for s in seen):
+        if not formats.by_version(share.version).keeps_rival_shares or any(s.version != share.version for s in seen):
             raise BreakglassError(
                 f"two different shares both say they are {share.name}: at least one is altered or forged; "
                 "remove the one that does not belong"
@@ -116,80 +110,9 @@ def recombine(shares: list[AnyShare]) -> Recovered:
     groups = distinct_by_set(shares)
     set_id, warnings = choose_set(groups)
     warnings = format_warnings + warnings
-    if _versions(groups[set_id]) == {2}:
-        return _recombine_format2(groups[set_id], set_id, warnings)
-    if _versions(groups[set_id]) != {1}:
-        raise BreakglassError(f"set {set_id_text(set_id)} has shares of format 1 and of format 2: some are forged")
-    group = {index: candidates[0] for index, candidates in groups[set_id].items()}
-    k = _required(groups[set_id])
-    credential, data_key, used = _authenticating_subset(group, k)
-    misfits = tuple(i for i in sorted(group) if i not in used and not _fits(group[i], group, used, data_key))
-    if misfits:
-        warnings.append(
-            f"{shares_word(len(misfits))} {numbers(misfits)} of set {set_id_text(set_id)} "
-            f"{'does' if len(misfits) == 1 else 'do'} not fit the others: altered, forged or damaged; "
-            "the credential was recovered without "
-            + ("it" if len(misfits) == 1 else "them")
-        )
-    first = group[used[0]]
-    return Recovered(
-        credential=credential,
-        set_id=set_id,
-        fingerprint=scheme.fingerprint(data_key, set_id),
-        k=k,
-        n=max(first.n, *group),  # format 1's header keeps the split's n; shares printed later go above it
-        used=used,
-        present=tuple(sorted(group)),
-        misfits=misfits,
-        warnings=tuple(warnings),
-        used_shares=tuple(group[i] for i in used),
-    )
-
-
-def _recombine_format2(group: dict[int, list[AnyShare]], set_id: bytes, warnings: list[str]) -> Recovered:
-    outcome = recombine_short([s for candidates in group.values() for s in candidates])
-    return Recovered(
-        credential=outcome.credential, set_id=set_id, fingerprint=scheme.fingerprint(outcome.data_key, set_id),
-        k=outcome.k, n=outcome.n, used=outcome.used, present=tuple(sorted(group)), misfits=outcome.misfits,
-        warnings=tuple(warnings) + outcome.warnings, version=2, used_shares=outcome.members,
-    )
-
-
-def _authenticating_subset(group: dict[int, Share], k: int) -> tuple[bytes, bytes, tuple[int, ...]]:
-    """Try the first k shares, then other k-subsets, until one decrypts and authenticates."""
-    tried = 0
-    for subset in itertools.combinations(sorted(group), k):
-        members = [group[i] for i in subset]
-        if len({m.common_parameters() for m in members}) != 1 or members[0].k != k:
-            continue  # shares that disagree on the ciphertext or header cannot all be genuine
-        tried += 1
-        if tried > MAX_SUBSETS:
-            break
-        data_key = scheme.combine_key(members)
-        credential = scheme.try_decrypt(data_key, members[0])
-        if credential is not None:
-            return credential, data_key, subset
-    present = numbers(group)
-    set_text = set_id_text(next(iter(group.values())).set_id)
-    if len(group) == k:
-        raise BreakglassError(
-            f"shares {present} of set {set_text} do not authenticate together: at least one of them is altered "
-            f"or forged; with {k + 1} or more shares the one that does not fit can be found"
-        )
-    if tried > MAX_SUBSETS:
-        raise BreakglassError(
-            f"no {k} of shares {present} of set {set_text} authenticated within {MAX_SUBSETS} tries; "
-            "remove the shares you suspect and try again"
-        )
-    raise BreakglassError(
-        f"no {k} of shares {present} of set {set_text} authenticate together: more than {len(group) - k} "
-        "of them are altered or forged"
-    )
-
-
-def _fits(share: Share, group: dict[int, Share], used: tuple[int, ...], data_key: bytes) -> bool:
-    """A share fits when it replaces one of the authenticated shares and the same key comes out."""
-    if share.common_parameters() != group[used[0]].common_parameters():
-        return False
-    others = [group[i] for i in used[1:]]
-    return scheme.combine_key([share, *others]) == data_key
+    versions = _versions(groups[set_id])
+    if len(versions) > 1:
+        named = " and of ".join(f"format {v}" for v in sorted(versions))
+        raise BreakglassError(f"set {set_id_text(set_id)} has shares of {named}: some are forged")
+    (version,) = versions
+    return formats.by_version(version).recombine(groups[set_id], set_id, _required(groups[set_id]), warnings)

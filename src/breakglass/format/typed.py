@@ -5,7 +5,7 @@
     ...
 
 Each line carries its data characters in groups of four (format 2: 32 characters, 20 bytes; format 1: 24, 15
-bytes), then a 4-character check, so a typo is pinned to its line, and a single wrong or swapped character is
+bytes; each format's `typed_width`), then a 4-character check, so a typo is pinned to its line, and a single wrong or swapped character is
 corrected when exactly one correction makes the line check. Format 2's line check also covers the set and
 share number, and its header line has a check of its own. The share's checksum covers the whole share; GCM
 covers the set. docs/FORMAT.md 4 and 7.8 are the specification.
@@ -19,11 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
-from . import encoding
-from .share import NEWEST_VERSION, Share, set_id_text, version_problem
-from .share2 import Share2
+from . import encoding, formats
+from .formats import AnyShare, ShareFormat
+from .share import NEWEST_VERSION, set_id_text, version_problem
 
-CHARS_PER_LINE = {1: 24, 2: 32}  # 15 and 20 bytes: a whole number of bytes in every full line
 GROUP = 4
 CHECK_CHARS = 4
 _SET = r"([0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4}[- ]?[0-9A-F]{4})"
@@ -60,26 +59,30 @@ def _check(text: str) -> str:
 
 def line_check(number: int, data: str, header: Header | None = None) -> str:
     """The check of one line: format 1 over 'BG1 <line> <data>'; format 2 over 'BG2 <set> <share> <line> <data>'."""
-    if header is None or header.version == 1:
-        return _check(f"BG1 {number} {data}")
-    return _check(f"BG2 {header.set_hex} {header.index} {number} {data}")
+    set_hex, index = (header.set_hex, header.index) if header else ("", 0)
+    return _check(_format_of(header).typed_check_text(number, data, set_hex, index))
 
 
-def header_of(share: Share | Share2, copy: int = 1) -> Header:
+def _format_of(header: Header | None) -> ShareFormat:
+    """The format a block's lines are in: its header's, or format 1 for a line read without a header."""
+    return formats.by_version(header.version if header else 1)
+
+
+def header_of(share: AnyShare, copy: int = 1) -> Header:
     return Header(share.version, share.index, share.n, set_id_text(share.set_id), copy, len(data_lines(share)))
 
 
-def header_line(share: Share | Share2, copy: int = 1) -> str:
+def header_line(share: AnyShare, copy: int = 1) -> str:
     return header_of(share, copy).text()
 
 
-def data_lines(share: Share | Share2) -> list[str]:
+def data_lines(share: AnyShare) -> list[str]:
     text = encoding.crockford_encode(share.to_bytes())
-    width = CHARS_PER_LINE[share.version]
+    width = formats.by_version(share.version).typed_width
     return [text[i : i + width] for i in range(0, len(text), width)]
 
 
-def encode_lines(share: Share | Share2) -> list[str]:
+def encode_lines(share: AnyShare) -> list[str]:
     """The numbered lines, as printed under the header."""
     lines = data_lines(share)
     header = header_of(share)
@@ -90,7 +93,7 @@ def encode_lines(share: Share | Share2) -> list[str]:
     ]
 
 
-def encode(share: Share | Share2, copy: int = 1) -> str:
+def encode(share: AnyShare, copy: int = 1) -> str:
     return "\n".join([header_line(share, copy), *encode_lines(share)]) + "\n"
 
 
@@ -115,13 +118,13 @@ class Header:
 
     def canonical(self) -> str:
         """What the format-2 header check is computed over: single spaces, the set id without hyphens."""
-        return f"BG2 SHARE {self.index} OF {self.n} SET {self.set_hex} COPY {self.copy} LINES {self.lines}"
+        return f"BG{self.version} SHARE {self.index} OF {self.n} SET {self.set_hex} COPY {self.copy} LINES {self.lines}"
 
     def text(self) -> str:
         body = f"SHARE {self.index} OF {self.n} SET {self.set_text} COPY {self.copy} LINES {self.lines}"
-        if self.version == 1:
-            return f"BG1 {body}"
-        return f"BG2 {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
+        if not formats.by_version(self.version).typed_header_check:
+            return f"BG{self.version} {body}"
+        return f"BG{self.version} {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
 
 
 def parse_header(text: str) -> Header:
@@ -137,11 +140,11 @@ def _header(m: re.Match) -> Header:
     version = int(m.group(1))
     if version > NEWEST_VERSION:
         raise BreakglassError(version_problem(version).replace("this share", "this typed share"))
-    if version not in (1, 2):
+    if not formats.known(version):
         raise BreakglassError(f"'BG{version} SHARE' is not a header breakglass prints: check the first characters")
     set_text = encoding.group(re.sub(r"[- ]", "", m.group(4)).upper(), 4)
     header = Header(version, int(m.group(2)), int(m.group(3)), set_text, int(m.group(5) or 1), int(m.group(6)))
-    if version == 2:
+    if formats.by_version(version).typed_header_check:
         typed_check = encoding.crockford_normalize(m.group(7) or "")
         if not typed_check:
             raise BreakglassError("the header line ends with a 4-character check after LINES: type it too")
@@ -192,18 +195,19 @@ def _check_line(number: int, typed: str, header: Header | None, correct: bool = 
     if bad:
         raise BreakglassError(f"line {number:02d} has characters that are never printed: {' '.join(bad)}")
     data, check = text[:-CHECK_CHARS], text[-CHECK_CHARS:]
-    width = CHARS_PER_LINE[header.version if header else 1]
+    width = _format_of(header).typed_width
+    full_lines = header is not None and _format_of(header).typed_full_lines and number < header.lines
     if len(data) > width:
         raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, at most {width}")
     if line_check(number, data, header) == check:
-        if header and header.version == 2 and number < header.lines and len(data) != width:
+        if full_lines and len(data) != width:
             raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected")
         return LineReading(data)
     fixes = _single_corrections(number, text, header) if correct else []
     if len(fixes) == 1:
         fixed, where = fixes[0]
         return LineReading(fixed[:-CHECK_CHARS], f"line {number:02d}: corrected a typo ({where}); check the sheet")
-    if header and header.version == 2 and number < header.lines and len(data) < width:
+    if full_lines and len(data) < width:
         raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected: "
                               f"retype line {number:02d}")
     raise BreakglassError(f"line {number:02d} does not match its check: retype line {number:02d}")
@@ -239,7 +243,7 @@ def _missing_text(present: Iterable[int], count: int) -> str:
     return shown + (f" and {len(ranges) - 5} more ranges" if len(ranges) > 5 else "")
 
 
-def assemble(lines: dict[int, str], header: Header) -> Share | Share2:
+def assemble(lines: dict[int, str], header: Header) -> AnyShare:
     """The share that a block's checked lines spell, refused unless it is the share its header names."""
     count = header.lines
     if len(lines) < count or any(not 1 <= n <= count for n in lines):
@@ -252,7 +256,7 @@ def assemble(lines: dict[int, str], header: Header) -> Share | Share2:
         raise BreakglassError(f"{header.label}: {e}") from None
     if len(raw) >= 3 and raw[2] != header.version:
         raise BreakglassError(f"{header.label}: the header says format {header.version}, the lines format {raw[2]}")
-    share = Share2.from_bytes(raw) if header.version == 2 else Share.from_bytes(raw)
+    share: AnyShare = formats.by_version(header.version).parse(raw)
     if set_id_text(share.set_id) != header.set_text or share.index != header.index:
         raise BreakglassError(f"{header.label}: the header line does not match the share typed below it")
     return share
@@ -262,7 +266,7 @@ def assemble(lines: dict[int, str], header: Header) -> Share | Share2:
 class TypedReading:
     """What a typed text yielded: shares, one-line problems (each skipped), and notes on corrected typos."""
 
-    shares: list[Share | Share2] = field(default_factory=list)
+    shares: list[AnyShare] = field(default_factory=list)
     copies: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -301,7 +305,7 @@ def read_text(text: str) -> TypedReading:
     return result
 
 
-def _read_block(rows: list[str], header: Header, budget: list[int]) -> tuple[Share | Share2, list[str]]:
+def _read_block(rows: list[str], header: Header, budget: list[int]) -> tuple[AnyShare, list[str]]:
     candidates: dict[int, list[str]] = {}
     for row in rows:
         # `pdftotext -layout` puts two columns of lines on one row, far apart: try each wide-spaced part too.

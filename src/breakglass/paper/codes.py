@@ -18,8 +18,7 @@ import qrcode
 import qrcode.util
 from reportlab.lib.units import mm
 
-from ..format import qrtext2
-from ..format.share2 import Share2
+from ..format import v2
 from .blocks import QUIET_MODULES, QrCode, Row
 
 ECC_LEVELS = {
@@ -53,7 +52,7 @@ class CodeStyle:
     def parity_for(self, data: int) -> int:
         parity = max(self.min_parity, math.ceil(self.parity_ratio * data))
         parity += -(data + parity) % self.per_row
-        return min(qrtext2.MAX_CODES - data, parity)
+        return min(v2.qrtext.MAX_CODES - data, parity)
 
 
 # Chosen by measurement (docs/BENCHMARKS.md, "Format 2: choosing the codes"; docs/DESIGN.md, "The sheet").
@@ -89,14 +88,14 @@ def alphanumeric_capacity(version: int, ecc: str) -> int:
     return 2 * (available // 11) + (1 if available % 11 >= 6 else 0)
 
 
-def code_plan(share: Share2, copy: int = 1, style: CodeStyle | None = None) -> CodePlan:
+def code_plan(share: v2.Share, copy: int = 1, style: CodeStyle | None = None) -> CodePlan:
     """The codes of one printed copy: as few data codes as the style's version holds, plus the parity codes."""
     style = style or STYLE
     capacity = alphanumeric_capacity(style.version, style.ecc)
     payload = capacity - 8 * 5  # room for the header, then shrink until the longest text fits
     while payload >= 8:
-        data = qrtext2.data_count(share, payload)
-        texts = qrtext2.encode(share, payload, copy, style.parity_for(data))
+        data = v2.qrtext.data_count(share, payload)
+        texts = v2.qrtext.encode(share, payload, copy, style.parity_for(data))
         if max(len(t) for t in texts) <= capacity:
             return CodePlan(texts, data, style)
         payload -= 8

@@ -30,8 +30,9 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import __version__
 from ..format import qrtext, typed
 from ..system.package import fingerprint as package_fingerprint
-from ..format.share import Share, set_id_text
-from ..format.share2 import Share2
+from ..format import v2
+from ..format.formats import AnyShare
+from ..format.share import set_id_text
 from . import codes, sizes, wording
 from .blocks import (
     BOLD,
@@ -117,21 +118,21 @@ class SheetInfo:
 # --- public API --------------------------------------------------------------------------------------------
 
 
-def qr_texts(share: Share | Share2, copy: int = 1) -> list[str]:
+def qr_texts(share: AnyShare, copy: int = 1) -> list[str]:
     """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes), each once."""
     if share.version == 2:
         return codes.code_plan(share, copy).texts
     return qrtext.encode(share, QR_MAX_CHARS, copy)
 
 
-def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
+def sheet_filename(label: str, share: AnyShare, copy: int = 1, copies: int = 1) -> str:
     name = f"{slug(label)}-share-{share.index}-of-{share.n}"
     if copies > 1:
         name += f"-copy-{copy}"
     return name + ".pdf"
 
 
-def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
+def render_sheet(share: AnyShare, info: SheetInfo, paper: str = "a4") -> bytes:
     area = drawing_area(paper)
     words = Words(share, info)
     texts = qr_texts(share, info.copy)
@@ -172,7 +173,7 @@ def slug(label: str) -> str:
 class Words:
     """templates/sheet.toml with this sheet's values: plain() for drawn strings, markup() for paragraphs."""
 
-    def __init__(self, share: Share, info: SheetInfo):
+    def __init__(self, share: AnyShare, info: SheetInfo):
         self.t = wording.load("sheet")
         self.values = {
             "label": info.label,
@@ -209,7 +210,7 @@ class Words:
         return self.plain(self.t["header"]["page"], page=page, pages=pages)
 
 
-def typed_flow(width: float, words: Words, share: Share | Share2, copy: int, columns: int) -> TypedFlow:
+def typed_flow(width: float, words: Words, share: AnyShare, copy: int, columns: int) -> TypedFlow:
     t = words.t["typed"]
     notes = [words.markup(t["later_share"])] if words.values["index"] > words.values["split_n"] else []  # format 1, by expand
     return TypedFlow(width, typed.header_line(share, copy), typed.encode_lines(share), columns,
@@ -232,7 +233,7 @@ class FirstHeader:
     # Shares of the width: set id, fingerprint, created; the custodian takes the rest.
     DETAIL_COLUMNS = (0.215, 0.215, 0.12)
 
-    def __init__(self, width: float, share: Share, info: SheetInfo, words: Words):
+    def __init__(self, width: float, share: AnyShare, info: SheetInfo, words: Words):
         h = words.t["header"]
         self.width, self.words = width, words
         self.label_size, self.label_lines = label_lines(info.label, width)
@@ -367,7 +368,7 @@ class ContinuedHeader:
 # --- the two page bodies -----------------------------------------------------------------------------------
 
 
-def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
+def one_code_body(area_width: float, share: AnyShare, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A share in one code: the code twice, diagonally apart, with the typed lines and instructions between."""
     matrix = qr_matrix(texts[0])
     module = max(MIN_MODULE, min(MAX_MODULE, SINGLE_CODE_SLOT / (len(matrix) + 2 * QUIET_MODULES)))
@@ -385,7 +386,7 @@ def one_code_body(area_width: float, share: Share, info: SheetInfo, words: Words
     ]
 
 
-def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: Words, texts: list[str]) -> list:
+def several_codes_body(area_width: float, share: AnyShare, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A share in several codes: instructions first, then the codes two by two, then the typed lines.
 
     Every code is printed twice up to DUPLICATED_UP_TO codes (an 8 KiB credential): a stain over a finder
@@ -424,7 +425,7 @@ def several_codes_body(area_width: float, share: Share, info: SheetInfo, words: 
     return items
 
 
-def short_share_pages(area_width: float, share: Share2, info: SheetInfo, words: Words,
+def short_share_pages(area_width: float, share: v2.Share, info: SheetInfo, words: Words,
                       heights: tuple[float, float]) -> list[list[Block]]:
     """A format-2 sheet's pages. The typed block begins on page 1 (its header line is printed once, there:
     docs/FORMAT.md 11); when the space under the first row of codes is too short for it, it comes before the
@@ -438,7 +439,7 @@ def short_share_pages(area_width: float, share: Share2, info: SheetInfo, words: 
     return pages
 
 
-def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words, typed_first: bool = False) -> list:
+def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words: Words, typed_first: bool = False) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
     printed once), then the typed lines in two columns, which also fill the space a row of codes leaves at the
     bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the custodian's

@@ -12,16 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
-from ..format import qrtext, qrtext2, typed
-from ..format.share import Share, set_id_text
-from ..format.share2 import Share2
-
-AnyChunk = qrtext.Chunk | qrtext2.Chunk2
+from ..format import qrtext, typed
+from ..format.formats import AnyChunk, AnyShare
+from ..format.share import set_id_text
 
 
 @dataclass
 class FoundShare:
-    share: Share | Share2
+    share: AnyShare
     sources: list[str] = field(default_factory=list)
     copies: set[int] = field(default_factory=set)
 
@@ -61,7 +59,7 @@ class ShareCollector:
             self.problems.append(f"{source}: {foreign} QR code(s) that are not breakglass shares, skipped")
         return chunks
 
-    def add_typed_text(self, text: str, source: str) -> list[Share]:
+    def add_typed_text(self, text: str, source: str) -> list[AnyShare]:
         reading = typed.read_text(text)
         self.problems.extend(f"{source}: {p}" for p in reading.problems)
         self.notes.extend(f"{source}: {n}" for n in reading.notes)
@@ -69,7 +67,7 @@ class ShareCollector:
             self._typed.append(FoundShare(share, [f"{source} (typed)"], {copy}))
         return reading.shares
 
-    def add_typed_share(self, share: Share | Share2, copy: int, source: str) -> None:
+    def add_typed_share(self, share: AnyShare, copy: int, source: str) -> None:
         self._typed.append(FoundShare(share, [source], {copy}))
 
     def shares(self) -> list[FoundShare]:
@@ -87,10 +85,7 @@ class ShareCollector:
         for key, chunks in self._chunks.items():
             sources = ", ".join(self._chunk_sources[key])
             try:
-                if chunks[0].version == 2:
-                    rebuilt, problems = qrtext2.assemble_all(chunks)
-                else:
-                    rebuilt, problems = [qrtext.assemble(chunks)], []
+                rebuilt, problems = qrtext.assemble_all(chunks)
             except BreakglassError as e:
                 rebuilt, problems = [], [str(e)]
             if not rebuilt:

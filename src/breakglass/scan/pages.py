@@ -73,9 +73,9 @@ def _chunks_by_share(texts: Iterable[str]) -> dict[tuple[int, str, int], list]:
 
 
 def _rebuilt(chunks: list):
-    """The share the chunks of one share make, or None while they are not enough. A format-2 share needs only
-    any `data` of its codes: its parity codes make up for the others."""
-    if chunks[0].version == 2 and len({c.number for c in chunks}) < chunks[0].data_count:
+    """The share the chunks of one share make, or None while they are not enough: `data_count` of its codes
+    (format 2: any of them, its parity codes make up for the others; format 1: every one)."""
+    if len({c.number for c in chunks}) < chunks[0].data_count:
         return None  # not enough codes yet: no need to try rebuilding the share
     try:
         return qrtext.assemble(chunks)

@@ -7,7 +7,7 @@ Every genuine share carries the same fingerprint-tree root and a path from its o
 - a bogus copy of a share, presented next to the genuine one, is outvoted and discarded;
 - the credential comes only from k shares that decrypt and authenticate (GCM), and every other share is then
   compared, byte for byte, with the share the authenticated set has at its index.
-See docs/FORMAT.md 7.7.
+See docs/FORMAT.md 7.7. (The grouping by set, and the choice of the set, are format/combine.py's.)
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..errors import BreakglassError
-from .outcome import numbers, shares_word
-from .share import set_id_text
-from .share2 import Share2
-from .short import SetCurves
+from ...errors import BreakglassError
+from .. import envelope
+from ..outcome import Recovered, numbers, shares_word
+from ..share import set_id_text
+from .scheme import SetCurves
+from .share import Share
 
 # Tries per camp. Shares that reach one root come from one tree, so in an honest camp the first k shares
 # decide; more tries only matter for forged camps, and a hostile pile must not buy hours of interpolation.
@@ -36,10 +37,21 @@ class ShortOutcome:
     used: tuple[int, ...]
     misfits: tuple[int, ...]
     warnings: tuple[str, ...]
-    members: tuple[Share2, ...] = field(default=(), repr=False)  # the k shares that authenticated
+    members: tuple[Share, ...] = field(default=(), repr=False)  # the k shares that authenticated
 
 
-def recombine_short(candidates: list[Share2]) -> ShortOutcome:
+def recombine(group: dict[int, list[Share]], set_id: bytes, k: int, warnings: list[str]) -> Recovered:
+    """The set's credential from its shares (every candidate of every share number; `k` is decided here, by
+    the fingerprints, not by the count format/combine.py takes), or a BreakglassError naming the misfits."""
+    outcome = recombine_short([s for candidates in group.values() for s in candidates])
+    return Recovered(
+        credential=outcome.credential, set_id=set_id, fingerprint=envelope.fingerprint(outcome.data_key, set_id),
+        k=outcome.k, n=outcome.n, used=outcome.used, present=tuple(sorted(group)), misfits=outcome.misfits,
+        warnings=tuple(warnings) + outcome.warnings, version=2, used_shares=outcome.members,
+    )
+
+
+def recombine_short(candidates: list[Share]) -> ShortOutcome:
     """Recover the credential from the shares of one set (several candidates may claim one share number)."""
     candidates = list({s.to_bytes(): s for s in candidates}.values())  # exact copies count once
     set_text = set_id_text(candidates[0].set_id)
@@ -54,9 +66,9 @@ def recombine_short(candidates: list[Share2]) -> ShortOutcome:
     raise BreakglassError(_failure(candidates, broken, camps, set_text))
 
 
-def _camps(sound: list[Share2]) -> list[list[Share2]]:
+def _camps(sound: list[Share]) -> list[list[Share]]:
     """Shares grouped by the set parameters and root they carry; the camp backed by most share numbers first."""
-    by_root: dict[tuple, list[Share2]] = defaultdict(list)
+    by_root: dict[tuple, list[Share]] = defaultdict(list)
     for share in sound:
         by_root[share.common_parameters()].append(share)
     return sorted(by_root.values(), key=lambda camp: -len({s.index for s in camp}))
@@ -66,10 +78,10 @@ def _indexes(shares) -> list[int]:
     return sorted({s.index for s in shares})
 
 
-def _authenticating_subset(camp: list[Share2]) -> tuple[SetCurves, bytes, tuple[Share2, ...]] | None:
+def _authenticating_subset(camp: list[Share]) -> tuple[SetCurves, bytes, tuple[Share, ...]] | None:
     """k shares of the camp, one per share number, that decrypt and authenticate; tried in order, bounded."""
     k = camp[0].k
-    by_index: dict[int, list[Share2]] = defaultdict(list)
+    by_index: dict[int, list[Share]] = defaultdict(list)
     for share in camp:
         by_index[share.index].append(share)
     tried = 0
@@ -85,7 +97,7 @@ def _authenticating_subset(camp: list[Share2]) -> tuple[SetCurves, bytes, tuple[
     return None
 
 
-def _outcome(found, candidates: list[Share2], set_text: str) -> ShortOutcome:
+def _outcome(found, candidates: list[Share], set_text: str) -> ShortOutcome:
     curves, credential, members = found
     fitting = [s for s in candidates if s == curves.share_at(s.index, s.n)]
     misfit_shares = [s for s in candidates if s not in fitting]
@@ -111,7 +123,7 @@ def _outcome(found, candidates: list[Share2], set_text: str) -> ShortOutcome:
     )
 
 
-def _failure(candidates: list[Share2], broken: list[Share2], camps: list[list[Share2]], set_text: str) -> str:
+def _failure(candidates: list[Share], broken: list[Share], camps: list[list[Share]], set_text: str) -> str:
     """One line saying why no k shares authenticate, naming every share the fingerprints show to be altered."""
     k = camps[0][0].k if camps else candidates[0].k
     parts = []

@@ -23,9 +23,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from ..errors import BreakglassError
-from . import envelope, fingerprints
-from .share import CHECKSUM_SIZE, MAGIC, check_header, checksum, label_of, set_id_text, version_problem
+from ...errors import BreakglassError
+from .. import envelope
+from ..share import CHECKSUM_SIZE, MAGIC, check_header, checksum, label_of, set_id_text, version_problem
+from . import fingerprints
 
 VERSION = 2
 KEY_SHARE_SIZE = 32
@@ -49,7 +50,7 @@ def associated_data(set_id: bytes, k: int, length: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class Share2:
+class Share:
     """One custodian's short share: a Shamir share of the data key, an IDA piece of the ciphertext, and the
     fingerprint tree's root with the path that ties this share to it."""
 
@@ -90,7 +91,7 @@ class Share2:
         return body + checksum(body)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Share2:
+    def from_bytes(cls, data: bytes) -> Share:
         """Parse and validate a format-2 share; every problem becomes a BreakglassError naming the share if it can."""
         data = bytes(data)
         if len(data) < 3 or data[:2] != MAGIC:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..errors import InternalError
-from . import envelope, fingerprints, rs
-from .gf256 import Interpolator, evaluate
-from .share import SET_ID_SIZE, check_threshold
-from .share2 import KEY_SHARE_SIZE, NONCE, Share2, associated_data
+from ...errors import InternalError
+from .. import envelope, rs
+from ..gf256 import Interpolator, evaluate
+from ..share import SET_ID_SIZE, check_threshold
+from . import fingerprints
+from .share import KEY_SHARE_SIZE, NONCE, Share, associated_data
 
 ALL_INDEXES = range(1, 256)
 
 
-def split(credential: bytes, k: int, n: int, random_bytes: Callable[[int], bytes]) -> tuple[bytes, tuple[Share2, ...]]:
+def split(credential: bytes, k: int, n: int, random_bytes: Callable[[int], bytes]) -> tuple[bytes, tuple[Share, ...]]:
     """(data key, shares 1..n). Randomness is drawn in this order: data key, set id, then the k-1 Shamir
     coefficients of x^1 .. x^(k-1), 32 bytes each (the order matters only for reproducing test vectors)."""
     check_threshold(k, n)
@@ -49,7 +50,7 @@ class SetCurves:
         self._tree: list[list[bytes]] | None = None
 
     @classmethod
-    def from_shares(cls, members: Sequence[Share2]) -> SetCurves:
+    def from_shares(cls, members: Sequence[Share]) -> SetCurves:
         """From exactly k shares of one set with distinct indexes and equal common parameters."""
         first = members[0]
         if len(members) != first.k or len({m.index for m in members}) != len(members):
@@ -87,8 +88,25 @@ class SetCurves:
             self._tree = fingerprints.tree(leaves)
         return self._tree
 
-    def share_at(self, index: int, n: int) -> Share2:
+    def share_at(self, index: int, n: int) -> Share:
         """The share at `index`, labelled `n` shares made: exactly what split printed (or what an expansion prints)."""
         levels = self.tree()
-        return Share2(self.set_id, self.k, n, index, self.length, self.key_share_at(index),
+        return Share(self.set_id, self.k, n, index, self.length, self.key_share_at(index),
                       fingerprints.root(levels), fingerprints.path(levels, index), self.fragment_at(index))
+
+
+def open_set(members: Sequence[Share]) -> bytes | None:
+    """The credential k shares of one set open to, or None when they do not authenticate together."""
+    return SetCurves.from_shares(members).open()
+
+
+def new_shares(used: Sequence[Share], indexes: list[int], n_label: int) -> tuple[Share, ...]:
+    """The set's shares at new `indexes`, labelled `n_label` shares made, each checked to reach the set's root."""
+    if max(indexes) > n_label:
+        raise InternalError(f"share {max(indexes)} cannot be labelled 'of {n_label}'")
+    curves = SetCurves.from_shares(used)
+    made = tuple(curves.share_at(i, n_label) for i in indexes)
+    for share in made:
+        if not (share.root == used[0].root and share.reaches_root()):
+            raise InternalError(f"new share {share.index} does not reach the set's root; nothing was printed")
+    return made

@@ -6,7 +6,7 @@ SET is the set id as 16 hex digits; SHARE the share number; COPY the printed cop
 same codes, and codes of different copies stand in for each other); SIZE the binary share's length in bytes;
 CHUNK this code's number, 1..DATA+PARITY; PAYLOAD its chunk, RFC 4648 base32 without padding. The share is cut
 into DATA chunks of C bytes (C a multiple of 5, so no base32 character is half used); chunk DATA+j is the value
-at point DATA+j of the polynomial through the data chunks (rs.py). docs/FORMAT.md 7.6 is the specification.
+at point DATA+j of the polynomial through the data chunks (format/rs.py). docs/FORMAT.md 7.6 is the specification.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..errors import BreakglassError
-from . import encoding, rs
-from .share2 import OVERHEAD, Share2, fragment_size
+from ...errors import BreakglassError
+from .. import encoding, rs
+from .share import OVERHEAD, Share, fragment_size
 
 PREFIX = "BG2"
 MAX_CODES = rs.MAX_POINTS
@@ -37,7 +37,7 @@ def chunk_bytes(size: int, data: int) -> int:
 
 
 @dataclass(frozen=True)
-class Chunk2:
+class Chunk:
     set_hex: str
     index: int
     copy: int
@@ -65,7 +65,7 @@ class Chunk2:
                 f"{self.number}/{self.data_count}+{self.parity}:{self.data}")
 
 
-def data_count(share: Share2, max_chars: int) -> int:
+def data_count(share: Share, max_chars: int) -> int:
     """How many data codes the share needs when a code holds at most `max_chars` data characters."""
     per_code = 5 * (max_chars // 8)
     if per_code < 5:
@@ -73,7 +73,7 @@ def data_count(share: Share2, max_chars: int) -> int:
     return -(-len(share.to_bytes()) // per_code)
 
 
-def encode(share: Share2, max_chars: int, copy: int = 1, parity: int = 0) -> list[str]:
+def encode(share: Share, max_chars: int, copy: int = 1, parity: int = 0) -> list[str]:
     """The texts of one printed copy: data codes 1..DATA, then parity codes DATA+1..DATA+PARITY."""
     raw = share.to_bytes()
     data = data_count(share, max_chars)
@@ -84,18 +84,18 @@ def encode(share: Share2, max_chars: int, copy: int = 1, parity: int = 0) -> lis
     chunks += list(rs.extend(chunks, range(data + 1, data + parity + 1)).values())
     set_hex = share.set_id.hex().upper()
     return [
-        Chunk2(set_hex, share.index, copy, len(raw), number, data, parity, encoding.base32_encode(chunk)).text()
+        Chunk(set_hex, share.index, copy, len(raw), number, data, parity, encoding.base32_encode(chunk)).text()
         for number, chunk in enumerate(chunks, start=1)
     ]
 
 
-def parse_chunk(text: str) -> Chunk2:
+def parse_chunk(text: str) -> Chunk:
     m = _TEXT.match(text.strip())
     if not m:
         raise BreakglassError("a breakglass QR code (format 2) with a malformed header")
     set_hex, payload = m.group(1), m.group(8)
     index, copy, size, number, data, parity = (int(g) for g in m.groups()[1:7])
-    chunk = Chunk2(set_hex, index, copy, size, number, data, parity, payload)
+    chunk = Chunk(set_hex, index, copy, size, number, data, parity, payload)
     impossible = (
         not 1 <= index <= 255 or data + parity > MAX_CODES or number > data + parity
         or not OVERHEAD < size <= MAX_SIZE or data > size
@@ -106,7 +106,7 @@ def parse_chunk(text: str) -> Chunk2:
     return chunk
 
 
-def assemble_all(chunks: list[Chunk2]) -> tuple[list[Share2], list[str]]:
+def assemble_all(chunks: list[Chunk]) -> tuple[list[Share], list[str]]:
     """Every distinct share the codes of one share number rebuild (normally one), and why others failed.
 
     Codes are grouped by layout (size, data and parity counts); any `data` distinct codes of a layout rebuild
@@ -120,7 +120,7 @@ def assemble_all(chunks: list[Chunk2]) -> tuple[list[Share2], list[str]]:
         if c.share_key != first.share_key:
             raise BreakglassError(f"{name}: QR codes from different shares were mixed")
         by_layout[c.layout][c.number].add(c.data)
-    shares: dict[bytes, Share2] = {}
+    shares: dict[bytes, Share] = {}
     problems = []
     for (size, data, parity), variants in by_layout.items():
         if len(variants) < data:
@@ -136,10 +136,10 @@ def assemble_all(chunks: list[Chunk2]) -> tuple[list[Share2], list[str]]:
     return list(shares.values()), problems
 
 
-def _rebuild(first: Chunk2, size: int, data: int, variants: dict[int, set[str]]) -> tuple[list[Share2], str]:
+def _rebuild(first: Chunk, size: int, data: int, variants: dict[int, set[str]]) -> tuple[list[Share], str]:
     """Shares rebuilt from `data` codes at a time: the first that parses when codes agree, all when they differ."""
     disagree = any(len(v) > 1 for v in variants.values())
-    found: dict[bytes, Share2] = {}
+    found: dict[bytes, Share] = {}
     problem = "its QR codes do not rebuild a valid share"
     tries = 0
     for numbers in itertools.combinations(sorted(variants), data):
@@ -158,7 +158,7 @@ def _rebuild(first: Chunk2, size: int, data: int, variants: dict[int, set[str]])
     return list(found.values()), problem
 
 
-def _decode(first: Chunk2, size: int, data: int, payloads: dict[int, str]) -> Share2:
+def _decode(first: Chunk, size: int, data: int, payloads: dict[int, str]) -> Share:
     try:
         known = {n: encoding.base32_decode(p) for n, p in payloads.items()}
     except ValueError:
@@ -166,7 +166,7 @@ def _decode(first: Chunk2, size: int, data: int, payloads: dict[int, str]) -> Sh
     joined = b"".join(rs.rebuild(known, data))
     if any(joined[size:]):
         raise BreakglassError("its QR codes do not rebuild a valid share (non-zero filler)")
-    share = Share2.from_bytes(joined[:size])
+    share = Share.from_bytes(joined[:size])
     if share.set_id.hex().upper() != first.set_hex or share.index != first.index:
         raise BreakglassError("QR header does not match the share inside it")
     return share
