@@ -62,3 +62,14 @@ def test_the_cli_reports_an_internal_error_as_a_bug_exit_3(monkeypatch, capsys):
         "internal error: new share 4 does not recombine with the others; nothing was printed; "
         "this is a bug in breakglass, please report it"
     ]
+
+
+def test_a_share_of_one_format_inside_a_code_of_the_other_is_refused_not_called_a_bug():
+    """Hostile input, not a bug: a BG1 QR text whose payload is a format-2 share."""
+    from breakglass.format import encoding, qrtext
+
+    share = scheme.split(SECRET, 2, 3, version=2).shares[0]
+    text = f"BG1:{share.set_id.hex().upper()}:{share.index}:1:1/1:{encoding.base32_encode(share.to_bytes())}"
+    with pytest.raises(BreakglassError, match="share inside is format 2.*damaged or forged") as refused:
+        qrtext.assemble([qrtext.parse_chunk(text)])
+    assert "internal error" not in str(refused.value)

@@ -41,7 +41,8 @@ def version_problem(version: int) -> str:
         return (f"this share was made by a newer version of breakglass (format {version}); "
                 f"this breakglass reads formats 1 to {NEWEST_VERSION}: use a newer breakglass")
     if version in KNOWN_VERSIONS:
-        return f"internal error: a format-{version} share was given to the wrong parser"
+        # a code or typed block of one format carrying a share of the other: not a bug, a damaged or forged input
+        return f"the share inside is format {version}, but it came in a code or block of another format: it is damaged or forged"
     return f"share says format version {version}, which no breakglass ever made: the share is damaged"
 
 
