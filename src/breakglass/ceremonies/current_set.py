@@ -8,7 +8,7 @@ journals it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +30,7 @@ class CeremonyRequest:
     journal_path: Path
     out_dir: Path
     scans: list[Path]
-    typed_files: list[str] = ()
+    typed_files: Sequence[str] = ()
     type_in: bool = False
     paper: str | None = None  # None: the config's, else a4
     config_path: Path | None = None

@@ -12,7 +12,7 @@ import io
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from PIL import Image, ImageFilter
 
@@ -124,7 +124,7 @@ def _photos(sheets: list[Path], folder: Path) -> list[Path]:
     photos = []
     for i, sheet in enumerate(sheets):
         for page_number, page in enumerate(rasterize_pdf(sheet.read_bytes(), dpi=150), start=1):
-            image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.BICUBIC)
+            image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
             image = image.filter(ImageFilter.GaussianBlur(0.8))
             path = folder / f"{sheet.stem}-photo-{page_number}.jpg"
             jpeg = io.BytesIO()
@@ -161,10 +161,10 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
         from ..paper.checklist import render_checklist
     except ImportError:  # pragma: no cover - the checklist module ships with breakglass
         return
-    from ..record.journal import find_event, read_journal, set_origin
+    from ..record.journal import Entry, find_event, read_journal, set_origin
 
     entry = find_event(journal, code)
-    origin = set_origin(read_journal(journal), entry.set)
+    origin = cast(Entry, set_origin(read_journal(journal), entry.set))  # the set this demo just made
     pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""),
                            k=origin.extra.get("k"))
     write_new_file(out / "checklist.pdf", pdf, DOCUMENT)

@@ -17,10 +17,11 @@ named and left out, and a retired set alone is refused unless --allow-retired RE
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 import click
 
@@ -36,7 +37,7 @@ from ..system.output import Collapsed, Progress, kind_of
 @dataclass
 class RecoveryRequest:
     scans: list[Path]
-    typed_files: list[str]
+    typed_files: Sequence[str]
     type_in: bool
     out: str | None
     verify_only: bool
@@ -64,7 +65,7 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     found = choose_set(found, history, req.journal_path, req.allow_retired, say)
     recovered = combine.recombine([f.share for f in found])
     if history is not None:
-        check_recorded_set(recovered, history, req.journal_path)
+        check_recorded_set(recovered, history, cast(Path, req.journal_path))  # a history is read from it
     retired_by = history.retired.get(recovered.set_text) if history is not None else None
     _print_result(recovered, say)
     if retired_by:
@@ -413,7 +414,7 @@ def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:
     from ..system.files import PRIVATE, prepare
 
     try:
-        pending = prepare(Path(req.out), credential, PRIVATE, hint=OUT_HINT)
+        pending = prepare(Path(cast(str, req.out)), credential, PRIVATE, hint=OUT_HINT)  # called with --out only
     except BreakglassError as e:
         raise BreakglassError(f"{e}; the credential was not written and nothing was recorded") from None
     with pending:

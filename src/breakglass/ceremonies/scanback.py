@@ -61,7 +61,8 @@ def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
     decoders = available_decoders()
     if not decoders:
         raise BreakglassError("no QR decoder is available to check the sheets (install zxing-cpp)")
-    checks, decoded = [], {}
+    checks: list[SheetCheck] = []
+    decoded: dict[int, AnyShare] = {}
     for rendered in sheets:
         share, check = _verify_sheet(rendered, decoders)
         checks.append(check)

@@ -179,7 +179,8 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
             copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact, shares_made=plan.n,
         )
         rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
-    checks, subsets = [], 0
+    checks: list[scanback.SheetCheck] = []
+    subsets = 0
     if plan.scan_check:
         from ..scan.decoders import missing_decoder_note
 

@@ -124,7 +124,8 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
 
 def _shares_text(shares) -> str:
     """1,2,3,5 -> '1-3,5'."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[int] = []
     for s in sorted(shares):
         if run and s == run[-1] + 1:
             run.append(s)
@@ -368,7 +369,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
              "an expansion: destroying sheets of a live set is unusual")
     records = []
     for i, (share, copy) in enumerate(parsed):
-        record = {"share": share, "copy": copy}
+        record: dict[str, object] = {"share": share, "copy": copy}
         if bags:
             record["bag"] = bags[i].strip()
         records.append(record)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .share import set_id_text
 
@@ -20,7 +22,7 @@ class Recovered:
     warnings: tuple[str, ...] = field(default=())
     version: int = 1
     # The k shares that authenticated, as read: `expand` rebuilds the set's polynomials from them.
-    used_shares: tuple = field(default=(), repr=False, compare=False)
+    used_shares: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def set_text(self) -> str:
@@ -32,7 +34,7 @@ class Recovered:
         return tuple(i for i in range(1, max(self.n, *self.present) + 1) if i not in self.present)
 
 
-def numbers(indexes) -> str:
+def numbers(indexes: Iterable[int]) -> str:
     """'1', '1 and 4', '1, 2 and 4' — how messages list share numbers."""
     items = [str(i) for i in sorted(indexes)]
     if len(items) <= 1:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from Crypto.Random import get_random_bytes
 
 from ..errors import BreakglassError
-from . import envelope, formats, v1, v2
+from . import envelope, formats
+from .formats import AnyShare
 
 # Shared by both formats; kept importable from here for callers that know the scheme as one module.
 KEY_SIZE = envelope.KEY_SIZE
@@ -27,7 +28,7 @@ padded_size, pad, unpad, fingerprint = envelope.padded_size, envelope.pad, envel
 class SplitResult:
     set_id: bytes
     fingerprint: str
-    shares: tuple[v1.Share, ...] | tuple[v2.Share, ...] = field(repr=False)  # k of them are the secret
+    shares: tuple[AnyShare, ...] = field(repr=False)  # k of them are the secret
 
     @property
     def k(self) -> int:

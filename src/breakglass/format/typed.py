@@ -136,7 +136,7 @@ def parse_header(text: str) -> Header:
     return _header(m)
 
 
-def _header(m: re.Match) -> Header:
+def _header(m: re.Match[str]) -> Header:
     version = int(m.group(1))
     if version > NEWEST_VERSION:
         raise BreakglassError(version_problem(version).replace("this share", "this typed share"))

@@ -12,6 +12,7 @@ embedding and isolate controls are ignored (and not drawn); the marks LRM, RLM a
 from __future__ import annotations
 
 import unicodedata
+from typing import cast
 
 RTL_CLASSES = {"R", "AL"}
 NUMBER_CLASSES = {"EN", "AN"}
@@ -56,7 +57,7 @@ def levels(text: str) -> list[int]:
         kinds.append(kind)
         previous = kind
     _resolve_neutrals(kinds)
-    return [{"L": LTR, "R": RTL, "N": NUMBER_IN_RTL}[kind] for kind in kinds]
+    return [{"L": LTR, "R": RTL, "N": NUMBER_IN_RTL}[cast(str, kind)] for kind in kinds]  # no neutral is left
 
 
 def _resolve_neutrals(kinds: list[str | None]) -> None:

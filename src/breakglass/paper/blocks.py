@@ -7,6 +7,7 @@ each page. Nothing here knows what a share is: sheet.py decides what goes on the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from reportlab.lib.units import mm
@@ -47,7 +48,8 @@ class Flow(Protocol):
     """Content that is cut into pieces to fill pages (the typed lines): piece() returns the next piece that fits
     a given height, or None if not even the smallest piece fits."""
 
-    done: bool
+    @property
+    def done(self) -> bool: ...
 
     def piece(self, available: float) -> Block | None: ...
 
@@ -122,7 +124,7 @@ class Stack:
 class Row:
     """Blocks side by side, spread over the width: the first flush left, the last flush right."""
 
-    def __init__(self, width: float, cells: list[Block]):
+    def __init__(self, width: float, cells: Sequence[Block]):
         self.width, self.cells = width, cells
         self.height = max(cell.height for cell in cells)
 

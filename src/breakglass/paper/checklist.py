@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from ..errors import BreakglassError
 from ..record.config import (
@@ -203,7 +204,7 @@ def _steps(p: _Page) -> None:
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict) or "title" not in item:
             raise BreakglassError(f"templates/checklist.toml: step {number} has no title")
-        cell = [(p.fill(item["title"]), BOLD, 9)]
+        cell: list[tuple[Any, str, float]] = [(p.fill(item["title"]), BOLD, 9)]
         if item.get("text"):
             cell.append((p.fill(item["text"]), FONT, 8.3))
         if item.get("command"):

@@ -55,7 +55,7 @@ def parse(markup: str) -> list[Word | None]:
                     faces = faces[:-1]
                 else:
                     face = re.search(r"""face\s*=\s*["']([^"']*)["']""", token)
-                    faces.append(bool(face) and any(m in face.group(1).lower() for m in ("courier", "mono")))
+                    faces.append(face is not None and any(m in face.group(1).lower() for m in ("courier", "mono")))
             elif name == "br":
                 words.append(None)
                 space = False

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
+from typing import TypeVar, cast
 
 from . import sizes
 from .fonts import BOLD, FONT, MONO, MONO_BOLD
@@ -387,8 +389,10 @@ class Page:
             c.line(x, self.y, x, self.y - height)
 
 
-def render(paper_size: str, title: str, make_page: Callable[[object, sizes.SafeArea, int | None], Page],
-           draw: Callable[[Page], None]) -> bytes:
+P = TypeVar("P", bound=Page)  # the page type a document draws on
+
+def render(paper_size: str, title: str, make_page: Callable[[object, sizes.SafeArea, int | None], P],
+           draw: Callable[[P], None]) -> bytes:
     """Draw a document twice: once to count the pages, then with "page p of P" filled in."""
     area = sizes.safe_area(paper_size)
     total = None
@@ -400,4 +404,4 @@ def render(paper_size: str, title: str, make_page: Callable[[object, sizes.SafeA
         canvas.showPage()
         canvas.save()
         total = page.page
-    return buffer.getvalue()
+    return cast(BytesIO, buffer).getvalue()  # the loop ran

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -28,11 +29,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
-from ..format import qrtext, typed
-from ..system.package import fingerprint as package_fingerprint
-from ..format import v2
+from ..format import qrtext, typed, v2
 from ..format.formats import AnyShare
 from ..format.share import set_id_text
+from ..system.package import fingerprint as package_fingerprint
 from . import codes, sizes, wording
 from .blocks import (
     BOLD,
@@ -121,11 +121,21 @@ class SheetInfo:
 def qr_texts(share: AnyShare, copy: int = 1) -> list[str]:
     """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes), each once."""
     if share.version == 2:
-        return codes.code_plan(share, copy).texts
+        return codes.code_plan(cast(v2.Share, share), copy).texts
     return qrtext.encode(share, QR_MAX_CHARS, copy)
 
 
-def sheet_filename(label: str, share: AnyShare, copy: int = 1, copies: int = 1) -> str:
+class Numbered(Protocol):
+    """What a sheet's file name needs of its share (split names the files before the shares exist)."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def n(self) -> int: ...
+
+
+def sheet_filename(label: str, share: Numbered, copy: int = 1, copies: int = 1) -> str:
     name = f"{slug(label)}-share-{share.index}-of-{share.n}"
     if copies > 1:
         name += f"-copy-{copy}"
@@ -141,7 +151,7 @@ def render_sheet(share: AnyShare, info: SheetInfo, paper: str = "a4") -> bytes:
     continued = ContinuedHeader(area.width, words)
     heights = (area.height - first_header.height, area.height - continued.height)
     if share.version == 2:
-        pages = short_share_pages(area.width, share, info, words, heights)
+        pages = short_share_pages(area.width, cast(v2.Share, share), info, words, heights)
     else:
         pages = paginate(body(area.width, share, info, words, texts), *heights)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
@@ -175,7 +185,7 @@ class Words:
 
     def __init__(self, share: AnyShare, info: SheetInfo):
         self.t = wording.load("sheet")
-        self.values = {
+        self.values: dict[str, Any] = {
             "label": info.label,
             "index": share.index,
             "n": info.shares_made or share.n,
@@ -194,7 +204,7 @@ class Words:
             "count": len(qr_texts(share, info.copy)),
             "lines": len(typed.encode_lines(share)),
             "version": share.version,
-            "data": codes.code_plan(share, info.copy).data if share.version == 2 else 0,
+            "data": codes.code_plan(cast(v2.Share, share), info.copy).data if share.version == 2 else 0,
             "tool_version": __version__,
             "package": package_fingerprint(),
         }
@@ -378,7 +388,7 @@ def one_code_body(area_width: float, share: AnyShare, info: SheetInfo, words: Wo
     side_width = area_width - code_a.width - GUTTER
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     custodian = Stack(side_width, [*custodian_blocks(side_width, words), Spacer(0.5 * mm), fields_block(side_width, words), scale])
-    typed_piece = typed_flow(side_width, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
+    typed_piece = cast(TypedPiece, typed_flow(side_width, words, share, info.copy, columns=1).piece(10_000))  # all lines, one column
     return [
         Row(area_width, [code_a, custodian]),
         Row(area_width, [typed_piece, code_b]),
@@ -450,10 +460,10 @@ def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words:
     rows = codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
-        lines = typed_flow(half, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
+        piece = cast(TypedPiece, typed_flow(half, words, share, info.copy, columns=1).piece(10_000))  # all lines, one column
         left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words), scale,
                             Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))], gap=1 * mm)  # tighter: it stands beside 17+ lines
-        return [Row(area_width, [left, lines]), recovery_and_format_row(area_width, words), *rows]
+        return [Row(area_width, [left, piece]), recovery_and_format_row(area_width, words), *rows]
     records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
                            Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))])
     lines = typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG)

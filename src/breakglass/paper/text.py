@@ -18,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
@@ -70,7 +71,7 @@ def font_runs(text: str, style: str) -> list[tuple[str, str]]:
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)
         else:
-            runs.append((font, ch))
+            runs.append((cast(str, font), ch))  # require_printable refused a character no font has
     return runs
 
 

@@ -7,6 +7,8 @@ order and a person can select and copy them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -87,7 +89,7 @@ class TypedFlow:
     the heading, the hint and the header line; later ones a "continued" heading."""
 
     def __init__(self, width: float, header: str, lines: list[str], columns: int, heading: str, hint: str,
-                 continued: str, notes: list[str] = ()):
+                 continued: str, notes: Sequence[str] = ()):
         self.width, self.header, self.lines, self.columns = width, header, lines, columns
         self.heading, self.hint, self.continued = heading, hint, continued
         self.notes = list(notes)  # paragraphs under the header line, on the first piece only
@@ -97,7 +99,7 @@ class TypedFlow:
         """The next piece that fits `available` points of height, or None if not even one row fits."""
         if self.placed == 0:
             heading = self.heading
-            intro = [Para(self.width, self.hint), Mono(self.width, self.header, TYPED_SIZE),
+            intro: list[Block] = [Para(self.width, self.hint), Mono(self.width, self.header, TYPED_SIZE),
                      *(Para(self.width, note) for note in self.notes)]
         else:
             heading, intro = self.continued, []

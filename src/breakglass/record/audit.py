@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, cast
 
 from ..errors import BreakglassError
 from . import rules_journal, rules_logbook, rules_provider
@@ -91,7 +91,7 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head:
     """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
     `as_of` None: up to now, and then no journal entry may be dated later than now."""
     now = now_utc() if as_of is None else None
-    as_of = as_of or now
+    as_of = cast(datetime, as_of or now)  # now is set when as_of is not
     report = AuditReport(as_of=stamp(as_of), head_given=head)
     report.inputs.append(read_input(journal_path, "journal").as_kind("breakglass journal"))
     if config_path is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BreakglassError
 from ..format.share import check_threshold
@@ -91,7 +92,7 @@ class CeremonyConfig:
         return [self.administrator, self.witness, self.auditor, *self.custodians]
 
 
-_TOP_KEYS = {
+_TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "label": str,
     "scope": str,
     "k": int,
@@ -134,7 +135,7 @@ class _Checker:
     def fail(self, key: str, message: str) -> BreakglassError:
         return BreakglassError(f"{self.path}: {key} {message}" if key else f"{self.path}: {message}")
 
-    def typed(self, key: str, value: object, expected: type | tuple[type, ...]) -> object:
+    def typed(self, key: str, value: Any, expected: type | tuple[type, ...]) -> Any:
         types = expected if isinstance(expected, tuple) else (expected,)
         # bool is a subclass of int in Python; in TOML true is not a number, so refuse it explicitly.
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
@@ -149,13 +150,13 @@ class _Checker:
             expected = ", ".join(allowed)
             raise BreakglassError(f"{self.path}: unknown key{'s' if len(unknown) > 1 else ''} {names} (expected: {expected})")
 
-    def text(self, key: str, value: object, *, required: bool = True) -> str:
+    def text(self, key: str, value: Any, *, required: bool = True) -> str:
         value = self.typed(key, value, str)
         if required and not value.strip():
             raise self.fail(key, "must not be empty")
         return value.strip()
 
-    def person(self, key: str, value: object, default_role: str) -> Person:
+    def person(self, key: str, value: Any, default_role: str) -> Person:
         if isinstance(value, str):
             return Person(self.text(key, value), default_role)
         self.known(f"{key}.", value, _PERSON_KEYS)
@@ -170,7 +171,7 @@ class _Checker:
             self.text(f"{key}.location", value.get("location", ""), required=False),
         )
 
-    def custodian(self, key: str, value: object, n: int) -> Person:
+    def custodian(self, key: str, value: Any, n: int) -> Person:
         self.typed(key, value, dict)
         self.known(f"{key}.", value, _CUSTODIAN_KEYS)
         for sub in ("name", "role", "location"):
@@ -199,13 +200,13 @@ class _Checker:
             raise self.fail(key, f"must be one of {', '.join(PAPER_SIZES)} (got {value!r})")
         return text
 
-    def count(self, key: str, value: object, low: int, high: int) -> int:
+    def count(self, key: str, value: Any, low: int, high: int) -> int:
         value = self.typed(key, value, int)
         if not low <= value <= high:
             raise self.fail(key, f"must be from {low} to {high} (got {value})")
         return value
 
-    def days(self, key: str, value: object, low: int, high: int) -> int:
+    def days(self, key: str, value: Any, low: int, high: int) -> int:
         value = self.typed(key, value, int)
         if not low <= value <= high:
             raise self.fail(key, f"must be from {low} to {high} days (got {value})")

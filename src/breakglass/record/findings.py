@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .evidence import EvidenceSet
@@ -63,7 +64,7 @@ class Context:
     rules: Rules
     as_of: datetime
     head: str | None = None
-    journal_path: object = None
+    journal_path: Path | None = None
     transcription: Transcription | None = None
     evidence: EvidenceSet | None = None
     notes: list[str] = field(default_factory=list)

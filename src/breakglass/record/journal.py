@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from typing import Any, cast
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -119,7 +120,7 @@ class VerifyResult:
 # ---------------------------------------------------------------- reading
 
 
-def _parse_line(raw: bytes) -> tuple[Entry | None, str | None]:
+def _parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     if len(raw) > MAX_LINE:
         return None, f"is longer than {size_text(MAX_LINE)}: not an entry breakglass writes"
     try:
@@ -171,7 +172,7 @@ def parse(raw: bytes) -> Parsed:
         data, problem = _parse_line(raw[offset:end])
         if problem:
             return Parsed(entries, (number, problem), offset)
-        entries.append(Entry.from_data(data, number))
+        entries.append(Entry.from_data(cast(dict[str, Any], data), number))  # no problem: data
         offset = end + 1
     return Parsed(entries, None, offset)
 
@@ -304,7 +305,7 @@ def verify_journal(path: str | Path, head: str | None = None) -> VerifyResult:
     return VerifyResult(count, last, False, problem, match.line + 1)
 
 
-def broken_message(path: Path, problem: str) -> str:
+def broken_message(path: Path, problem: str | None) -> str:
     return f"journal {path} is broken: {problem}; {REPAIR_HINT.format(path=path)}"
 
 
@@ -509,7 +510,7 @@ def append_event(
     happened, and what it records did happen. Signals wait until both are done.
     """
     path = Path(path)
-    fields = dict(set_id=set_id, shares=shares, fingerprint=fingerprint, operator=operator, witness=witness,
+    fields: dict[str, Any] = dict(set_id=set_id, shares=shares, fingerprint=fingerprint, operator=operator, witness=witness,
                   extra=extra, now=now)
     build_entry(None, event, **fields)  # refuse bad fields before the file is even created
     if not path.parent.is_dir():

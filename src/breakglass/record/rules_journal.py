@@ -11,8 +11,9 @@ Each rule is a generator of findings over the Context (findings.py); docs/AUDIT.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
-from typing import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterator, cast
 
 from ..format.outcome import numbers
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days, stamp
@@ -26,7 +27,7 @@ CLOCK_SLACK = timedelta(days=1)  # an offline laptop's clock may run a little ah
 
 
 def check_head(ctx: Context) -> Iterator[Finding]:
-    result = verify_journal(ctx.journal_path, ctx.head)
+    result = verify_journal(cast(Path, ctx.journal_path), ctx.head)  # the audit always passes it
     if not result.ok:
         yield Finding("head", "journal", f"the journal does not end at the paper's last code: {result.problem}")
 
@@ -37,9 +38,10 @@ def check_order(ctx: Context) -> Iterator[Finding]:
     for before, after in zip(ctx.all_entries, ctx.all_entries[1:]):
         if after.when < before.when:
             yield Finding("order", after.code, f"{after.event} at {after.time} is earlier than the entry before it ({before.time})")
+    now = cast(datetime, ctx.now)  # only read when set
     for e in ctx.all_entries if ctx.now is not None else ():
-        if e.when > ctx.now + CLOCK_SLACK:
-            yield Finding("order", e.code, f"{e.event} at {e.time} is dated after this audit was run ({stamp(ctx.now)}): "
+        if e.when > now + CLOCK_SLACK:
+            yield Finding("order", e.code, f"{e.event} at {e.time} is dated after this audit was run ({stamp(now)}): "
                           "the clock that recorded it was wrong, or the entry was forged")
 
 

@@ -6,7 +6,8 @@ custodians at every use, and every tamper-evident bag sealed once and opened onc
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from datetime import datetime
+from typing import Iterator, cast
 
 from .findings import (
     CEREMONY_EVENTS,
@@ -21,7 +22,7 @@ from .inputs import BEYOND_HEADER
 from .journal import REPLACING_EVENTS, Entry
 from .people import SOLO_FIELD, name_key
 from .sets import destroyed_sheets, sheets_printed
-from .transcription import PAPER_ONLY_EVENTS, LogbookRow
+from .transcription import PAPER_ONLY_EVENTS, LogbookRow, Transcription
 
 # Fields every row of a journalled ceremony must have, and those of ceremonies where custodians bring their
 # sheets (a use, or the k sheets scanned for a rotation, reshare or expansion) must have too (docs/AUDIT.md).
@@ -105,7 +106,7 @@ def check_fields(ctx: Context) -> Iterator[Finding]:
         if entry.extra.get(SOLO_FIELD):
             required.remove("witness")  # a recorded solo ceremony has no witness to sign
         for name in required:
-            if ctx.transcription.has_column(name) and not r.has(name):
+            if cast(Transcription, ctx.transcription).has_column(name) and not r.has(name):  # rows come from it
                 yield _row_finding("logbook-fields", r, name, f"{entry.event} {entry.code}: no {name} written "
                                    "(required)", "")
 
@@ -129,8 +130,9 @@ def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
     if r.event and r.event != e.event:
         yield differ("event", r.event, e.event)
     if r.date is not None:
-        if r.time is not None and abs(r.when - e.when) > ctx.rules.tolerance:
-            yield differ("date" if r.date != e.when.date() else "time", stamp(r.when), stamp(e.when),
+        when = cast(datetime, r.when)  # a row with a date has a moment
+        if r.time is not None and abs(when - e.when) > ctx.rules.tolerance:
+            yield differ("date" if r.date != e.when.date() else "time", stamp(when), stamp(e.when),
                          f" (more than {ctx.rules.time_tolerance_minutes} minutes apart)")
         elif r.time is None and r.date != e.when.date():
             yield differ("date", r.date.isoformat(), e.time[:10], " (dates in the logbook are UTC)")

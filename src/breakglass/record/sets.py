@@ -140,21 +140,21 @@ def sheets_printed(maker: Entry) -> dict[tuple[int, int], str]:
     listed = maker.extra.get("sheets", [])
     out = {}
     for s in listed if isinstance(listed, list) else []:
-        if _sheet(s):
-            out[_sheet(s)] = str(s.get("holder") or "")
+        if sheet := _sheet(s):
+            out[sheet] = str(s.get("holder") or "")
     return out
 
 
 def destroyed_sheets(entry: Entry) -> list[tuple[int, int]]:
     """(share, copy) of every sheet a destroy event records."""
     listed = entry.extra.get("sheets")
-    return [_sheet(s) for s in (listed if isinstance(listed, list) else []) if _sheet(s)]
+    return [sheet for s in (listed if isinstance(listed, list) else []) if (sheet := _sheet(s))]
 
 
 def replaced_sheets(entry: Entry) -> list[tuple[int, int]]:
     """(share, copy) of every sheet an expand event records as replaced by its new shares."""
     listed = entry.extra.get("replaces")
-    return [_sheet(s) for s in (listed if isinstance(listed, list) else []) if _sheet(s)]
+    return [sheet for s in (listed if isinstance(listed, list) else []) if (sheet := _sheet(s))]
 
 
 def _sheet(record) -> tuple[int, int] | None:

@@ -23,6 +23,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image
 
@@ -182,7 +183,7 @@ def run_isolated(name: str, work: Callable[[], list[Symbol]], timeout: float) ->
             if faulthandler.is_enabled():  # a crash here is reported by the parent in one line
                 faulthandler.disable()
             try:
-                payload = {"symbols": [[s.text, s.x, s.y, s.size] for s in work()]}
+                payload: dict[str, Any] = {"symbols": [[s.text, s.x, s.y, s.size] for s in work()]}
             except BaseException as e:  # noqa: BLE001 - report anything to the parent
                 payload = {"error": f"{type(e).__name__}: {e}"[:200]}
             data = json.dumps(payload).encode()

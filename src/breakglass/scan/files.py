@@ -12,6 +12,7 @@ A PDF page with nothing drawn on it is not rendered at all: `blank` says so.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -194,7 +195,7 @@ def _pdf_pages(path: Path, dpi: int) -> Iterator[Page]:
             except Exception:
                 yield Page(source, number, problem=f"damaged PDF: page {number} could not be rendered")
                 return
-            yield Page(source, number, image, reload=lambda i=index: _render_one(path, i, dpi))
+            yield Page(source, number, image, reload=functools.partial(_render_one, path, index, dpi))
     finally:
         document.close()
 
@@ -219,7 +220,7 @@ def _open_image(path: Path) -> tuple[Image.Image | None, str | None]:
         with warnings.catch_warnings():  # Pillow warns of large images; the limit below says it in one line
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(stream)
-        image._breakglass_stream = stream  # closed with the image (see _close)
+        image._breakglass_stream = stream  # type: ignore[attr-defined]  # closed with the image (see _close)
     except UnidentifiedImageError:
         stream.close()
         return None, "not an image or PDF"
@@ -289,7 +290,7 @@ def _image_pages(path: Path) -> Iterator[Page]:
             except Exception as e:  # truncated data, bad compression, bombs: one line
                 yield Page(source, number, problem=image_problem(e))
                 return
-            yield Page(source, number, gray, reload=lambda i=index: _frame(path, i))
+            yield Page(source, number, gray, reload=functools.partial(_frame, path, index))
     finally:
         _close(opened)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
@@ -29,7 +30,7 @@ def to_gray(image: Image.Image) -> Image.Image:
         return Image.alpha_composite(white, rgba).convert("L")
     if mode in ("I", "F") or mode.startswith("I;"):
         wide = image.convert("F") if mode == "F" else image.convert("I").convert("F")
-        low, high = wide.getextrema()
+        low, high = cast(tuple[float, float], wide.getextrema())  # one band: (min, max)
         if high <= 255 and low >= 0:
             return wide.convert("L")
         span = (high - low) or 1

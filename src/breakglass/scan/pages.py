@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
+
+from PIL.Image import Image
 
 from ..errors import BreakglassError
 from ..format import qrtext
@@ -153,11 +156,12 @@ def scan_paths(
         codes = 0
         for number, page in enumerate(all_pages(paths, dpi)):
             tick("first look", number, codes)
-            blank = _blank(page)
-            if page.problem is not None or blank:
+            page_blank = _blank(page)
+            if page.problem is not None or page_blank:
                 yield problem_result(page.source, page.number, page.problem or BLANK)
             else:
-                result = page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+                report = decode_report(cast(Image, page.image), decoders, retry=cast(bool, retry))  # not 'auto' here
+                result = page_result(page.source, page.number, report)
                 codes += len(result.texts)
                 yield result
         return
@@ -176,7 +180,7 @@ def scan_paths(
         if _blank(page):
             empty.append(problem_result(page.source, page.number, BLANK))
             continue
-        report = decode_report(page.image, first_look, retry=False)
+        report = decode_report(cast(Image, page.image), first_look, retry=False)  # a page without a problem has one
         page.image = None  # read again if needed, rather than held in memory
         if not report.combined:
             blank.append((page, report))
@@ -185,13 +189,13 @@ def scan_paths(
         first_texts[id(page)] = report.combined
         (wanting if report.unreadable or report.failures else complete).append(page)
         yield page_result(page.source, page.number, report)
-    looked_again = {}
+    looked_again: dict[int, PageResult] = {}
     for number, page in enumerate([p for p, _ in blank] + wanting + complete):
         if not shares_wanted(read):
             break
         tick("again", number, len(read))
         try:
-            image = page.reload()
+            image = cast(Callable[[], Image], page.reload)()  # a decoded page can be read again
         except Exception as e:  # the file changed or vanished since the first look
             looked_again[id(page)] = problem_result(page.source, page.number, f"could not be read again ({image_problem(e)})")
             continue
@@ -205,10 +209,10 @@ def scan_paths(
             result.notes.append(f"read again with image preparation: {len(new)} more code(s)")
             yield result
     for page, report in blank:
-        result = looked_again.get(id(page))
-        if result is None:
-            result = page_result(page.source, page.number, report)
-            result.notes.append("not searched harder: the shares read elsewhere are complete")
-            result.searched_hard = False
-        yield result
+        again = looked_again.get(id(page))
+        if again is None:
+            again = page_result(page.source, page.number, report)
+            again.notes.append("not searched harder: the shares read elsewhere are complete")
+            again.searched_hard = False
+        yield again
     yield from empty

@@ -23,6 +23,8 @@ import errno
 import os
 import secrets
 from pathlib import Path
+from types import TracebackType
+from typing import cast
 
 from ..errors import BreakglassError
 from . import interrupts
@@ -139,7 +141,7 @@ def _remove(path: Path) -> None:
         pass  # nothing more can be done; the name starts with '.' and ends in .tmp
 
 
-def _identity(st: os.stat_result) -> tuple:
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
     """What tells our file from another later put at the same name (an inode number alone may be reused)."""
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
@@ -147,7 +149,7 @@ def _identity(st: os.stat_result) -> tuple:
 class PendingFile:
     """Data written in full and flushed under a temporary name beside `target`; commit() puts it in place."""
 
-    def __init__(self, target: Path, temp: Path, identity: tuple, *, force: bool = False, hint: str | None = None):
+    def __init__(self, target: Path, temp: Path, identity: tuple[int, int, int, int], *, force: bool = False, hint: str | None = None):
         self.target = Path(target)
         self.temp: Path | None = temp
         self.force = force
@@ -213,7 +215,7 @@ class PendingFile:
 
     def _link_new(self) -> None:
         try:
-            os.link(self.temp, self.target, follow_symlinks=False)
+            os.link(cast(Path, self.temp), self.target, follow_symlinks=False)
         except OSError as e:
             if e.errno not in _NO_HARD_LINKS:
                 raise
@@ -221,9 +223,9 @@ class PendingFile:
             # the two is the one place a file appearing at the same moment could be replaced.
             if os.path.lexists(self.target):
                 raise FileExistsError(errno.EEXIST, "exists") from None
-            os.rename(self.temp, self.target)
+            os.rename(cast(Path, self.temp), self.target)
             return
-        _remove(self.temp)
+        _remove(cast(Path, self.temp))
 
     def undo(self) -> None:
         """Take a committed new file away again (its ceremony failed after it was placed); never someone else's."""
@@ -249,7 +251,7 @@ class PendingFile:
     def __enter__(self) -> PendingFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         with interrupts.deferred():
             self.discard()
 
@@ -325,12 +327,12 @@ class Staging:
         """Write one file into the staging folder, whole and flushed; it is moved in by commit()."""
         check_target(self.folder / name, hint=self.HINT)
         with interrupts.deferred():
-            pending = PendingFile.write(self.path / name, data, mode, shown_as=self.folder / name)
+            pending = PendingFile.write(cast(Path, self.path) / name, data, mode, shown_as=self.folder / name)
             try:
                 pending.commit(announce=False)
             finally:
                 pending.discard()
-            self.staged.append(PendingFile(self.folder / name, self.path / name, pending._identity, hint=self.HINT))
+            self.staged.append(PendingFile(self.folder / name, cast(Path, self.path) / name, pending._identity, hint=self.HINT))
 
     def commit(self) -> None:
         """Move every staged file into the folder, none over an existing one: all of them or none."""
@@ -350,7 +352,7 @@ class Staging:
                 pending.undo()
             self.committed = False
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         with interrupts.deferred():
             if self.path is not None:
                 for pending in self.staged:
@@ -395,7 +397,7 @@ class NewFolder:
             self.created = True
         return self.folder
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if exc_type is None:
             return
         import shutil

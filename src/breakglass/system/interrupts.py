@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from types import FrameType
 
 HANDLED = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
 
@@ -59,7 +60,7 @@ _fired = False  # Interrupted was raised once: later signals must not cut the cl
 _kept: list[str] = []
 
 
-def _handler(signum: int, frame) -> None:
+def _handler(signum: int, frame: FrameType | None) -> None:
     global _pending, _fired, _received, _seen
     _seen += 1
     if _fired:
@@ -71,7 +72,7 @@ def _handler(signum: int, frame) -> None:
     raise Interrupted(signum)
 
 
-def _again(signum: int, frame) -> None:
+def _again(signum: int, frame: FrameType | None) -> None:
     """SIGALRM, armed by _unraisable: raise the interrupt that was swallowed, now that we are out of there."""
     global _retrying
     if not _retrying:
@@ -83,7 +84,7 @@ def _again(signum: int, frame) -> None:
     raise Interrupted(_received)
 
 
-def _unraisable(info) -> None:
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
     """Python swallows exceptions raised where it cannot pass them on (a finalizer, an at-fork hook) and prints
     a traceback. An interrupt that landed there is raised again 10 ms later instead; other such exceptions
     are not the user's business (BREAKGLASS_DEBUG=1 shows them)."""

@@ -15,6 +15,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 MAX_LINE = 400  # characters of one message line
 PER_KIND = 20  # lines of one kind before the rest are counted, not shown
@@ -70,7 +71,8 @@ class Progress:
     """Occasional progress lines on stderr for long work: nothing in the first seconds, then a line every few
     seconds (every second on a terminal), each a whole line so that it never mixes with other messages."""
 
-    def __init__(self, *, delay: float = 2.0, clock: Callable[[], float] = time.monotonic, stream=None):
+    def __init__(self, *, delay: float = 2.0, clock: Callable[[], float] = time.monotonic,
+                 stream: TextIO | None = None):
         self.clock = clock
         self.stream = stream or sys.stderr
         tty = getattr(self.stream, "isatty", lambda: False)()

@@ -57,7 +57,7 @@ class Share:
         """How messages refer to this share."""
         return f"share {self.index} of set {set_id_text(self.set_id)}"
 
-    def common_parameters(self) -> tuple:
+    def common_parameters(self) -> tuple[int, bytes, int, int, bytes, bytes, bytes]:
         """The fields every share of one set carries identically; shares that differ here do not belong together."""
         return (self.version, self.set_id, self.k, self.n, self.nonce, self.ciphertext, self.tag)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...errors import BreakglassError
@@ -68,13 +69,13 @@ def recombine_short(candidates: list[Share]) -> ShortOutcome:
 
 def _camps(sound: list[Share]) -> list[list[Share]]:
     """Shares grouped by the set parameters and root they carry; the camp backed by most share numbers first."""
-    by_root: dict[tuple, list[Share]] = defaultdict(list)
+    by_root: dict[tuple[int, bytes, int, int, bytes], list[Share]] = defaultdict(list)
     for share in sound:
         by_root[share.common_parameters()].append(share)
     return sorted(by_root.values(), key=lambda camp: -len({s.index for s in camp}))
 
 
-def _indexes(shares) -> list[int]:
+def _indexes(shares: Iterable[Share]) -> list[int]:
     return sorted({s.index for s in shares})
 
 
@@ -97,7 +98,7 @@ def _authenticating_subset(camp: list[Share]) -> tuple[SetCurves, bytes, tuple[S
     return None
 
 
-def _outcome(found, candidates: list[Share], set_text: str) -> ShortOutcome:
+def _outcome(found: tuple[SetCurves, bytes, tuple[Share, ...]], candidates: list[Share], set_text: str) -> ShortOutcome:
     curves, credential, members = found
     fitting = [s for s in candidates if s == curves.share_at(s.index, s.n)]
     misfit_shares = [s for s in candidates if s not in fitting]

@@ -115,7 +115,7 @@ def assemble_all(chunks: list[Chunk]) -> tuple[list[Share], list[str]]:
     """
     first = chunks[0]
     name = f"share {first.index} of set {encoding.group(first.set_hex, 4)}"
-    by_layout: dict[tuple, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    by_layout: dict[tuple[int, int, int], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for c in chunks:
         if c.share_key != first.share_key:
             raise BreakglassError(f"{name}: QR codes from different shares were mixed")

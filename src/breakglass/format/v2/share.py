@@ -69,7 +69,7 @@ class Share:
     def name(self) -> str:
         return f"share {self.index} of set {set_id_text(self.set_id)}"
 
-    def common_parameters(self) -> tuple:
+    def common_parameters(self) -> tuple[int, bytes, int, int, bytes]:
         """The fields every share of one set carries identically (n is a label and may differ after expansion)."""
         return (self.version, self.set_id, self.k, self.length, self.root)
 
