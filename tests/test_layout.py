@@ -92,6 +92,15 @@ def test_at_most_three_modules_at_the_top():
     assert top <= TOP_LEVEL_MODULES, f"modules at the top of src/breakglass beyond {TOP_LEVEL_MODULES}: {top - TOP_LEVEL_MODULES}"
 
 
+def test_every_package_folder_is_installed_and_fingerprinted():
+    """A package folder missing from system/package.py's INSTALLED (and so from pyproject.toml's packages, which
+    test_print_settings.py compares with it) would be left out of the wheel and of the package fingerprint."""
+    from breakglass.system.package import INSTALLED
+
+    folders = {".".join(("breakglass", *p.parent.relative_to(PACKAGE).parts)) for p in PACKAGE.rglob("__init__.py")}
+    assert folders <= set(INSTALLED), f"package folders not installed: {sorted(folders - set(INSTALLED))}"
+
+
 def test_every_sub_package_is_a_known_layer():
     packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert packages == set(MAY_IMPORT), "a new sub-package needs its place in MAY_IMPORT and in docs/DESIGN.md"

@@ -26,6 +26,8 @@ INSTALLED = {
     "breakglass.paper": ("*.py",),
     "breakglass.record": ("*.py",),
     "breakglass.format": ("*.py",),
+    "breakglass.format.v1": ("*.py",),
+    "breakglass.format.v2": ("*.py",),
     "breakglass.system": ("*.py",),
     "breakglass.templates": ("*.py", "*.txt", "*.md", "*.toml", "*.csv", "*.json"),
     "breakglass.ceremony": ("*.py", "*.md", "*.toml", "*.sh"),
