@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
+from .credential import Credential, from_journal
 from .evidence import EvidenceSet
-from .journal import Entry
+from .journal import Entry, set_origin
 from .sets import SetHistory
 from .transcription import LogbookRow, Transcription
 
@@ -68,6 +69,9 @@ class Context:
     evidence: EvidenceSet | None = None
     notes: list[str] = field(default_factory=list)
     now: datetime | None = None  # the audit's clock when it judges up to now (no --as-of): no entry may be later
+    credential: Credential | None = None  # the --config's [credential], for sets whose journal entry names none
+    pending: list[str] = field(default_factory=list)  # what is not proven yet but still inside its deadline
+    parts: list[dict] = field(default_factory=list)  # per release and part: the evidence that confirms it, or why not
 
     def __post_init__(self) -> None:
         self.sets = SetHistory(self.entries)
@@ -89,6 +93,20 @@ class Context:
 
     def uses(self) -> list:
         return [u for u in (self.evidence.uses() if self.evidence else []) if u.when <= self.as_of]
+
+    def credential_for(self, set_text: str) -> Credential | None:
+        """What the set's sheets hold: as journalled by the event that made the set, else as the --config says;
+        None for an older journal audited without a [credential] (the credential is then one unnamed part)."""
+        origin = set_origin(self.all_entries, set_text)
+        held = from_journal(origin.extra.get("holds")) if origin is not None else None
+        return held or self.credential
+
+    def credentials(self) -> list[Credential]:
+        found = [self.credential_for(e.set) for e in self.entries if e.event == "release"]
+        found += [from_journal(e.extra.get("holds")) for e in self.entries]
+        if self.credential:
+            found.append(self.credential)
+        return list(dict.fromkeys(c for c in found if c is not None))
 
     def note(self, text: str) -> None:
         if text not in self.notes:
