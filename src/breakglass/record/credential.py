@@ -15,7 +15,7 @@ A record about another principal, account or tenant never confirms anything: the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..errors import BreakglassError
 from .provider_events import PART_WORDS, PARTS, Evidence
@@ -33,6 +33,18 @@ class Credential:
     account: str
     principal: str
     parts: tuple[str, ...]
+    aliases: frozenset = field(default=frozenset(), compare=False)  # other names the evidence gives the principal
+
+    def known_as(self, items) -> Credential:
+        """The same credential, also known by every name the evidence gives its principal: an Entra sign-in names
+        the user principal name and the object id, so a record naming only the object id is still this account."""
+        names = {self.principal.casefold()} if self.principal else set()
+        for _ in range(2):  # a name learnt from one record may link another
+            for item in items:
+                theirs = {n.casefold() for n in (item.principal, *item.aliases) if n}
+                if item.provider == self.provider and names & theirs:
+                    names |= theirs
+        return replace(self, aliases=frozenset(names))
 
     def describe(self) -> str:
         """'the AWS root user of account 111122223333 (password, MFA device or seed, access key)'."""
@@ -58,7 +70,8 @@ class Credential:
                 return f"AWS account {item.account}"
             return None
         names = {n.casefold() for n in (item.principal, *item.aliases) if n}
-        if self.principal and self.principal.casefold() not in names:
+        mine = self.aliases or {self.principal.casefold()}
+        if self.principal and not names & mine:
             return item.principal or next(iter(names), "an unnamed principal")
         if item.account and self.account and _comparable(item.account, self.account) and \
                 item.account.casefold() != self.account.casefold():

@@ -99,14 +99,19 @@ class Context:
         None for an older journal audited without a [credential] (the credential is then one unnamed part)."""
         origin = set_origin(self.all_entries, set_text)
         held = from_journal(origin.extra.get("holds")) if origin is not None else None
-        return held or self.credential
+        return self._known(held or self.credential)
 
     def credentials(self) -> list[Credential]:
         found = [self.credential_for(e.set) for e in self.entries if e.event == "release"]
-        found += [from_journal(e.extra.get("holds")) for e in self.entries]
+        found += [self._known(from_journal(e.extra.get("holds"))) for e in self.entries]
         if self.credential:
-            found.append(self.credential)
+            found.append(self._known(self.credential))
         return list(dict.fromkeys(c for c in found if c is not None))
+
+    def _known(self, credential: Credential | None) -> Credential | None:
+        if credential is None or self.evidence is None:
+            return credential
+        return credential.known_as(self.evidence.items)
 
     def note(self, text: str) -> None:
         if text not in self.notes:
