@@ -412,3 +412,27 @@ def test_an_older_journal_without_a_credential_uses_the_config_or_one_unnamed_pa
                                 credential=config.credential)
     assert named_by_config.verdict == "CLEAN" and len(named_by_config.parts) == 3
     assert any("the journal records no [credential]" in n for n in named_by_config.notes)
+
+
+# ---------------------------------------------------------------- the PDF for the audit file
+
+
+@pytest.mark.parametrize("as_of, verdict", [("2026-06-20", "CLEAN"), ("2026-06-12", "PENDING")])
+def test_the_pdf_cover_names_the_credential_principal_and_sets_and_each_part(life, tmp_path, as_of, verdict):
+    from paperchecks import ink_problems
+    from test_auditpdf import pdf_text
+
+    out = tmp_path / "audit.pdf"
+    args = [a for f in EXPORTS["aws"] for a in ("--rotations", FIXTURES / f)] if verdict == "CLEAN" else []
+    result = run("audit", "--journal", life / "journal.jsonl", "--as-of", as_of, *args, "--pdf", out)
+    assert result.returncode == (0 if verdict == "CLEAN" else 3), text(result)
+    pdf = out.read_bytes()
+    flat = " ".join(pdf_text(pdf).split())
+    sets = [e.set for e in read_journal(life / "journal.jsonl") if e.event == "split"] + [
+        e.extra["new_set"] for e in read_journal(life / "journal.jsonl") if e.event == "rotate"]
+    for expected in ["Break-glass test credential", "the AWS root user of account 111122223333", *sets, verdict,
+                     "At the provider, after each release", "access_key"]:
+        assert expected in flat, expected
+    if verdict == "CLEAN":
+        assert "aws-cloudtrail-log-file.json event 9 (id 3f0f1a52-1c1e-4d0b-9a47-6a3b1e0c0a09)" in flat
+    assert ink_problems(pdf, "a4") == []

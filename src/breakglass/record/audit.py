@@ -193,6 +193,10 @@ def format_report(report: AuditReport) -> Iterable[str]:
         f" (paper: {report.head_given})" if report.head_given else "")
     if report.window_start:
         yield f"Window: {report.window_start} to {report.as_of} ({report.audited} entries)"
+    if report.credential or report.label:
+        yield f"Credential: {report.label or '-'}" + (f"; the sheets hold {report.credential}" if report.credential else "")
+    if report.sets:
+        yield f"Sets: {', '.join(report.sets)}"
     yield "Inputs:"
     for i in report.inputs:
         yield f"  {i.role:<10} {i.path}  ({i.kind}, {i.size} bytes, sha256 {i.sha256})"
@@ -225,10 +229,6 @@ def format_report(report: AuditReport) -> Iterable[str]:
 
 
 def _format_parts(report: AuditReport) -> Iterable[str]:
-    if report.credential or report.label:
-        yield f"Credential: {report.label or '-'}" + (f"; the sheets hold {report.credential}" if report.credential else "")
-    if report.sets:
-        yield f"Sets: {', '.join(report.sets)}"
     if not report.parts:
         return
     yield "At the provider, after each release:"
