@@ -196,7 +196,7 @@ def test_the_entra_admin_center_downloads_confirm_it_too(life, tmp_path, provide
 def test_the_rotation_day_without_the_providers_record_is_pending(life, tmp_path, provider):
     journal = life / "journal.jsonl" if provider == "aws" else journal_for(life, provider, tmp_path)
     report = audit(journal, [], as_of="2026-06-12")
-    assert report.verdict == "PENDING" and report.exit_code == 3 and not report.findings, lines(report)
+    assert report.verdict == "PENDING" and report.exit_code == 4 and not report.findings, lines(report)
     assert {p["status"] for p in report.parts} == {"pending"} and len(report.pending) == len(HOLDS[provider]["parts"])
 
 
@@ -210,7 +210,7 @@ def test_a_credential_report_alone_cannot_confirm_a_root_rotation_pending_then_a
 
 def test_pending_is_its_own_verdict_and_exit_code_in_the_cli(life):
     result = run("audit", "--journal", life / "journal.jsonl", "--as-of", "2026-06-12")
-    assert result.returncode == 3, text(result)
+    assert result.returncode == 4, text(result)
     assert "PENDING: no findings, but 3 part(s)" in text(result) and "CLEAN" not in text(result)
 
 
@@ -425,7 +425,7 @@ def test_the_pdf_cover_names_the_credential_principal_and_sets_and_each_part(lif
     out = tmp_path / "audit.pdf"
     args = [a for f in EXPORTS["aws"] for a in ("--rotations", FIXTURES / f)] if verdict == "CLEAN" else []
     result = run("audit", "--journal", life / "journal.jsonl", "--as-of", as_of, *args, "--pdf", out)
-    assert result.returncode == (0 if verdict == "CLEAN" else 3), text(result)
+    assert result.returncode == (0 if verdict == "CLEAN" else 4), text(result)
     pdf = out.read_bytes()
     flat = " ".join(pdf_text(pdf).split())
     sets = [e.set for e in read_journal(life / "journal.jsonl") if e.event == "split"] + [

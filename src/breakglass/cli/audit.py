@@ -1,7 +1,7 @@
 """`breakglass audit`: the auditor's command, a thin shell over breakglass.record.audit.
 
 Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, the journal chain broken, or
-a usage error), 3 PENDING (no finding, but a part of the credential is not yet shown changed at the provider
+a usage error), 4 PENDING (no finding, but a part of the credential is not yet shown changed at the provider
 after a release still inside its rotation deadline). Every error in this command is about what the auditor gave
 it, so all of them exit 2.
 """
@@ -46,7 +46,7 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
 
     \b
     Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, or the
-    journal chain broken: the report still shows where), 3 PENDING (no finding, but a part is
+    journal chain broken: the report still shows where), 4 PENDING (no finding, but a part is
     not yet shown changed at the provider, inside the rotation deadline).
 
     \b

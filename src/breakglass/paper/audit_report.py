@@ -84,7 +84,7 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
         verdict = "PENDING"
         explain = (f"No finding, but {len(report.pending)} part(s) of the credential are not yet shown changed at the "
                    "provider after a release still inside its rotation deadline. Not clean: audit again with the "
-                   "provider's records (exit 3 until then).")
+                   "provider's records (exit 4 until then).")
     elif report.clean:
         skipped = ", ".join(r.id for r in report.not_checked)
         verdict = "CLEAN"

@@ -31,7 +31,7 @@ CHAIN = Rule("chain", "The journal's hash chain is intact (no line edited, delet
              lambda ctx: ())
 RULES: list[Rule] = [CHAIN, *rules_journal.RULES, *rules_logbook.RULES, *rules_provider.RULES]
 CLEAN, FINDINGS, CANNOT_AUDIT, PENDING = "CLEAN", "FINDINGS", "CANNOT AUDIT", "PENDING"
-EXIT_CODES = {CLEAN: 0, FINDINGS: 1, CANNOT_AUDIT: 2, PENDING: 3}
+EXIT_CODES = {CLEAN: 0, FINDINGS: 1, CANNOT_AUDIT: 2, PENDING: 4}
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def format_report(report: AuditReport) -> Iterable[str]:
         yield "CANNOT AUDIT: the journal chain is broken; no other rule was applied:"
     elif report.verdict == PENDING:
         yield (f"PENDING: no findings, but {len(report.pending)} part(s) of the credential are not yet shown changed at "
-               "the provider; give the provider's records before the deadline (exit 3 until then):")
+               "the provider; give the provider's records before the deadline (exit 4 until then):")
         for text in report.pending:
             yield f"  {text}"
         return

@@ -8,7 +8,7 @@ shown changed by a password change or a rotation record, as before. Records abou
 tenant never count (a note names them).
 
 Where no evidence proves a part changed after a release, the verdict is never CLEAN: inside the rotation deadline
-the part is pending (verdict PENDING, exit 3), past it a finding says "rotation not confirmed". The journal records
+the part is pending (verdict PENDING, exit 4), past it a finding says "rotation not confirmed". The journal records
 that new sheets were made, not that the credential at the provider is the one on them.
 """
 
