@@ -30,6 +30,7 @@ HOLDS = {
               "principal": "bg-emergency1@contoso.onmicrosoft.com", "parts": ["password", "mfa"]},
     "google": {"provider": "google", "account": "C03az79cb", "principal": "breakglass-admin@example.com",
                "parts": ["password", "backup_codes"]},
+    "other": {"provider": "other", "account": "", "principal": "Vault root token", "parts": ["password", "other"]},
 }
 EXPORTS = {  # what an auditor exports from each provider for this lifecycle
     "aws": ["aws-cloudtrail-log-file.json", "aws-iam-credential-report.csv"],
@@ -436,3 +437,11 @@ def test_the_pdf_cover_names_the_credential_principal_and_sets_and_each_part(lif
     if verdict == "CLEAN":
         assert "aws-cloudtrail-log-file.json event 9 (id 3f0f1a52-1c1e-4d0b-9a47-6a3b1e0c0a09)" in flat
     assert ink_problems(pdf, "a4") == []
+
+
+def test_another_systems_credential_is_confirmed_only_by_hand(life, tmp_path):
+    journal = journal_for(life, "other", tmp_path)
+    report = audit(journal, [FIXTURES / "aws-cloudtrail-log-file.json"])  # AWS's records say nothing of a Vault token
+    assert {p["status"] for p in report.parts} == {"not confirmed"}, report.parts
+    clean = audit(journal, [FIXTURES / "rotation-record.csv"])
+    assert clean.verdict == "CLEAN", lines(clean)

@@ -63,7 +63,7 @@ class Credential:
         A rotation record written by hand names no provider principal: it is taken as about this credential."""
         if not item.provider:
             return None
-        if item.provider != self.provider and self.provider != "other":
+        if item.provider != self.provider:  # a credential of another system: only records by hand speak for it
             return f"a {PROVIDER_NAMES[item.provider]} principal ({item.principal or '?'})"
         if self.provider == "aws":
             if item.account and self.account and item.account != self.account:
