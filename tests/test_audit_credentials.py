@@ -445,3 +445,18 @@ def test_another_systems_credential_is_confirmed_only_by_hand(life, tmp_path):
     assert {p["status"] for p in report.parts} == {"not confirmed"}, report.parts
     clean = audit(journal, [FIXTURES / "rotation-record.csv"])
     assert clean.verdict == "CLEAN", lines(clean)
+
+
+def test_without_a_named_account_entra_records_are_not_judged_but_noted(life, tmp_path):
+    entries = [json.loads(line) for line in (life / "journal.jsonl").read_text().splitlines()]
+    prev = GENESIS
+    for entry in entries:
+        entry.pop("holds", None)
+        entry["prev"] = prev
+        prev = entry_hash(entry)
+    old = tmp_path / "old-journal.jsonl"
+    old.write_text("".join(canonical(e) + "\n" for e in entries))
+    report = audit(old, [FIXTURES / "entra-signins-graph.json", FIXTURES / "entra-directoryaudits-graph.json"])
+    assert not [f for f in report.findings if f.rule == "provider-use"], lines(report)  # another user's sign-ins
+    named(report, "provider-rotation", "rotation not confirmed")
+    assert any("Entra ID or Google record(s) were not judged" in n and "[credential]" in n for n in report.notes)

@@ -33,6 +33,10 @@ def provider_notes(ctx, evidence) -> None:
         evidence.require_one_subject()
         for text in evidence.subject_notes():
             ctx.note(text)
+        unjudged = sum(1 for item in evidence.items if item.provider in ("entra", "google"))
+        if unjudged:
+            ctx.note(f"{unjudged} Entra ID or Google record(s) were not judged: nothing names the account the sheets "
+                     "open; give --config with a [credential] section (provider, account, principal, parts)")
         for n in evidence.root_keys:
             ctx.note(f"the AWS root user has an active access key {n}: a way in that the break-glass sheets do not control")
         return
