@@ -57,6 +57,8 @@ def _one_part(ctx: Context, e, part: str, changes: list[Evidence], legacy: bool)
     if proof:
         _record(ctx, e, part, CONFIRMED, proof)
         return None
+    if ctx.evidence and ctx.evidence.sources and ctx.evidence.limits and part in ("", "password"):
+        why += ctx.evidence.limits  # a source that cannot show this part (the credential report for root)
     if ctx.as_of < end:
         text = (f"{e.code}: the change at the provider after the release on {e.time[:10]} is not confirmed yet (due by "
                 f"{day(end)})" if legacy else f"{e.code}: the {word} is not yet shown changed at the provider after the "
@@ -74,8 +76,6 @@ def _one_part(ctx: Context, e, part: str, changes: list[Evidence], legacy: bool)
                        f"{ctx.rules.rotation_deadline_days}-day deadline")
     if not ctx.evidence or not ctx.evidence.sources:
         why.append("no --rotations evidence was given")
-    elif ctx.evidence.limits and part in ("", "password"):
-        why += ctx.evidence.limits
     _record(ctx, e, part, NOT_CONFIRMED, [], "; ".join(why) or "no provider record of the change")
     what = "the credential" if legacy else f"the {word}"
     return Finding("provider-rotation", e.code, f"release on {e.time[:10]}: rotation not confirmed{subject}: no provider "
