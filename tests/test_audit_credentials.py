@@ -460,3 +460,17 @@ def test_without_a_named_account_entra_records_are_not_judged_but_noted(life, tm
     assert not [f for f in report.findings if f.rule == "provider-use"], lines(report)  # another user's sign-ins
     named(report, "provider-rotation", "rotation not confirmed")
     assert any("Entra ID or Google record(s) were not judged" in n and "[credential]" in n for n in report.notes)
+
+
+def test_a_split_with_an_entra_config_records_and_shows_what_the_sheets_hold(tmp_path):
+    config = CONFIG.replace('provider = "aws"\naccount = "111122223333"\nprincipal = "root"\nparts = ["password", "mfa", "access_key"]',
+                            'provider = "entra"\naccount = "contoso.onmicrosoft.com"\n'
+                            'principal = "bg-emergency1@contoso.onmicrosoft.com"\nparts = ["password", "mfa"]')
+    (tmp_path / "c.toml").write_text(config)
+    (tmp_path / "s.txt").write_bytes(b"emergency access password and TOTP seed")
+    result = cli("2026-05-01T10:00:00Z", "split", "--config", tmp_path / "c.toml", "--secret-file", tmp_path / "s.txt",
+                 "--out", tmp_path / "out", "--journal", tmp_path / "j.jsonl", *PEOPLE, "--no-scan-check")
+    assert "the Entra ID account bg-emergency1@contoso.onmicrosoft.com of contoso.onmicrosoft.com" in text(result)
+    assert read_journal(tmp_path / "j.jsonl")[0].extra["holds"] == {
+        "provider": "entra", "account": "contoso.onmicrosoft.com", "principal": "bg-emergency1@contoso.onmicrosoft.com",
+        "parts": ["password", "mfa"]}

@@ -251,6 +251,11 @@ def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
 def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:
     say("")
     say(f"  Credential:   {plan.label}")
+    if plan.holds:
+        from ..record.credential import from_journal
+
+        held = from_journal(plan.holds)
+        say(f"  The sheets hold {held.describe() if held else plan.holds} (journalled for the audit)")
     say(f"  Set id:       {set_id_text(result.set_id)}")
     say(f"  Fingerprint:  {result.fingerprint}")
     say(f"  Threshold:    any {plan.k} of {plan.n} shares")
