@@ -129,3 +129,35 @@ def test_the_config_carries_the_credential():
 
     config = config_from_dict({**tomllib.loads(MINIMAL), "credential": GOOD})
     assert config.credential.parts == ("password", "mfa") and "bg@contoso.onmicrosoft.com" in config.credential.describe()
+
+
+def _root_call(name: str, request: dict, when: str = "2026-06-12T14:40:00Z") -> dict:
+    return {"eventVersion": "1.09", "eventTime": when, "eventSource": "iam.amazonaws.com", "eventName": name,
+            "userIdentity": {"type": "Root", "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
+            "requestParameters": request, "responseElements": None, "recipientAccountId": "111122223333", "eventID": name}
+
+
+def test_an_access_key_made_inactive_is_gone_and_made_active_again_is_not_a_new_key():
+    found = read("t.json", json.dumps({"Records": [
+        _root_call("UpdateAccessKey", {"accessKeyId": "AKIAOLD", "status": "Inactive"}),
+        _root_call("UpdateAccessKey", {"accessKeyId": "AKIAOLD", "status": "Active"}),
+        _root_call("ListUsers", {}),  # a root call in a console session: not a use of an access key
+    ]}))
+    inactive, active = found.changes()
+    assert (inactive.action, inactive.proves, inactive.key) == (GONE, True, "AKIAOLD")
+    assert active.action == NEW and active.problem == "an old key made active again is not a new key"
+    assert found.uses() == []
+
+
+def test_a_root_call_signed_with_a_long_term_key_is_a_use_of_the_access_key():
+    call = _root_call("ListBuckets", {})
+    call.update(eventSource="s3.amazonaws.com", userIdentity={**call["userIdentity"], "accessKeyId": "AKIAIOSFODNN7OLDROOT"})
+    (use,) = read("t.json", json.dumps({"Records": [call]})).uses()
+    assert use.part == "access_key" and "AKIAIOSFODNN7OLDROOT" in use.what
+
+
+def test_google_two_step_verification_enrol_and_disable():
+    items = json.loads((FIXTURES / "google-reports-activities-login.json").read_text())["items"]
+    items[2]["events"] = [{"type": "2sv_change", "name": "2sv_disable"}, {"type": "2sv_change", "name": "2sv_enroll"}]
+    found = read("g.json", json.dumps({"kind": "admin#reports#activities", "items": items}))
+    assert [(c.part, c.action) for c in found.changes()] == [("mfa", GONE), ("mfa", NEW)]
