@@ -134,7 +134,7 @@ def _read_rotation_record(found: EvidenceSet, source: InputFile) -> str:
         part = row.get("part", "").strip().lower()
         what = (f"{row['system']} {row['credential']}{f' ({part})' if part else ''} rotated by {row['by'] or '?'} "
                 f"(evidence: {row['evidence'] or '-'})")
-        found.items.append(Evidence(CHANGE, when, where, what, day_only, problem, part=part, event_id=row["evidence"]))
+        found.items.append(Evidence(CHANGE, when, where, what, day_only, problem, part=part))
     return "rotation record"
 
 
