@@ -474,3 +474,22 @@ def test_a_split_with_an_entra_config_records_and_shows_what_the_sheets_hold(tmp
     assert read_journal(tmp_path / "j.jsonl")[0].extra["holds"] == {
         "provider": "entra", "account": "contoso.onmicrosoft.com", "principal": "bg-emergency1@contoso.onmicrosoft.com",
         "parts": ["password", "mfa"]}
+
+
+def _earlier_entra(document):
+    next(r for r in document["value"] if r["activityDisplayName"] == "Reset user password")["activityDateTime"] = \
+        "2026-06-09T12:00:00Z"
+
+
+def _earlier_google(document):
+    next(i for i in document["items"] if i["events"][0]["name"] == "password_edit")["id"]["time"] = "2026-06-09T12:00:00.000Z"
+
+
+@pytest.mark.parametrize("provider, change, name", [
+    ("entra", _earlier_entra, "entra-directoryaudits-graph.json"),
+    ("google", _earlier_google, "google-reports-activities-login.json"),
+])
+def test_a_password_change_before_the_release_does_not_count(life, tmp_path, provider, change, name):
+    report = audit(journal_for(life, provider, tmp_path), exported(provider, tmp_path, change, name))
+    named(report, "provider-rotation", "rotation not confirmed for the password")
+    assert [p["part"] for p in report.parts if p["status"] == "confirmed"] == [HOLDS[provider]["parts"][1]]
