@@ -287,11 +287,13 @@ def test_a_rotation_record_with_an_offset_confirms_the_rotation(histories, tmp_p
     assert_clean(rec.audit())
 
 
-def test_inside_the_deadlines_is_clean_with_notes(histories, tmp_path):
+def test_inside_the_deadlines_is_pending_with_notes(histories, tmp_path):
+    """The day after a release nothing is late, but nothing proves the credential changed yet: PENDING (exit 4),
+    never CLEAN, and no finding."""
     rec = fresh(histories, "life", tmp_path)
     rec.as_of = "2026-06-11"
     report = rec.audit()
-    assert_clean(report)
+    assert report.verdict == "PENDING" and report.exit_code == 4 and not report.findings, found(report)
     assert any("awaits rotation" in n for n in report.notes), report.notes
 
 

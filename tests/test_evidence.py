@@ -120,7 +120,7 @@ def test_the_older_change_list_is_still_read():
 
 
 def test_an_unknown_file_is_named():
-    with pytest.raises(CannotAudit, match="neither an AWS credential report, CloudTrail JSON, nor a rotation record"):
+    with pytest.raises(CannotAudit, match="none of the evidence breakglass reads"):
         read("x.csv", "when,who\n2026-01-01,me\n")
 
 

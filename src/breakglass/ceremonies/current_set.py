@@ -116,7 +116,8 @@ def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **mo
     return {
         "event": event, "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
         "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k,
-                  "n": plan.n, "label": plan.label, "sheets": sheets_record(plan), **more},
+                  "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
+                  **({"holds": plan.holds} if plan.holds else {}), **more},
     }
 
 
@@ -136,6 +137,8 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
         scan_check=req.scan_check, solo=req.solo, share_format=req.share_format or recovered.version,
     )
+    if plan.holds is None and isinstance(extra.get("holds"), dict):  # the same account: what the old set held
+        plan.holds = extra["holds"]
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == len(numbers)
     holders = [[holder for (s, _copy), holder in sorted(live.items()) if s == share] for share in numbers]
     # A hand-made journal may list anything: more than 9 copies of a share is not a plan split would make, so

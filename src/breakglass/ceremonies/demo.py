@@ -202,9 +202,11 @@ def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
     write_new_file(out / "logbook.csv", transcribe(entries).encode("utf-8"), DOCUMENT)
     rotate = next(e for e in entries if e.event == "rotate")
     changed = (rotate.when - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    write_new_file(out / "rotation-record.csv", (
-        "system,credential,rotated_at,by,evidence\n"
-        f"DEMO provider,root password,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary)\n").encode("utf-8"), DOCUMENT)
+    held = config.credential.parts if config.credential else ("password",)
+    rows = "".join(f"DEMO provider,root user,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary),{part}\n"
+                   for part in held)  # one row per part the sheets hold, as the auditor writes it by hand
+    write_new_file(out / "rotation-record.csv", ("system,credential,rotated_at,by,evidence,part\n" + rows).encode("utf-8"),
+                   DOCUMENT)
     report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
                        head=entries[-1].code, logbook_csv=out / "logbook.csv", rotations=[out / "rotation-record.csv"])
     for line in format_report(report):

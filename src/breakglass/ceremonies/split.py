@@ -51,6 +51,7 @@ class SplitPlan:
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
     ceremony: str = "split"  # what made the sheets (split, rotate, reshare, expand): in the manifest, for the logbook
+    holds: dict | None = None  # the config's [credential], journalled as "holds" (record/credential.py)
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
@@ -79,6 +80,7 @@ class SplitPlan:
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
             contact=config.contact if config else "", config_path=config_path, solo=solo,
             share_format=share_format,
+            holds=config.credential.to_journal() if config and config.credential else None,
         )
 
     def copies_of(self, share: int) -> int:
@@ -242,13 +244,19 @@ def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
     return {
         "event": "split", "set_id": set_id_text(result.set_id), "shares": list(range(1, plan.n + 1)),
         "fingerprint": result.fingerprint,
-        "extra": {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan)},
+        "extra": {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
+                  **({"holds": plan.holds} if plan.holds else {})},
     }
 
 
 def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:
     say("")
     say(f"  Credential:   {plan.label}")
+    if plan.holds:
+        from ..record.credential import from_journal
+
+        held = from_journal(plan.holds)
+        say(f"  The sheets hold {held.describe() if held else plan.holds} (journalled for the audit)")
     say(f"  Set id:       {set_id_text(result.set_id)}")
     say(f"  Fingerprint:  {result.fingerprint}")
     say(f"  Threshold:    any {plan.k} of {plan.n} shares")

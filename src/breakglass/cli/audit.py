@@ -1,7 +1,9 @@
 """`breakglass audit`: the auditor's command, a thin shell over breakglass.record.audit.
 
 Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, the journal chain broken, or
-a usage error). Every error in this command is about what the auditor gave it, so all of them exit 2.
+a usage error), 4 PENDING (no finding, but a part of the credential is not yet shown changed at the provider
+after a release still inside its rotation deadline). Every error in this command is about what the auditor gave
+it, so all of them exit 2.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from .common import CONTEXT, chosen_paper, font_option, paper_option, say, use_f
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal to audit.")
 @click.option("--head", metavar="CODE", help="The last event code written in the paper logbooks (detects a journal cut short).")
 @click.option("--logbook", "logbook_csv", type=click.Path(dir_okay=False, path_type=Path), help="Transcription of the paper logbook (CSV; templates/logbook-transcription.csv).")
-@click.option("--rotations", "rotations", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Provider evidence (repeat): AWS IAM credential report, CloudTrail JSON, or a rotation record CSV (system,credential,rotated_at,by,evidence).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline and drill interval.")
+@click.option("--rotations", "rotations", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Provider evidence (repeat): AWS CloudTrail JSON or event-history CSV, IAM credential report; Entra ID sign-in or audit logs (JSON, CSV); Google Reports API activities JSON; or a rotation record CSV (system,credential,rotated_at,by,evidence,part).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, and [credential] for a journal that records none.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit up to the end of this day, UTC (default: now). Later events are outside the window.")
 @click.option("--time-tolerance", type=click.IntRange(0, 1440), default=30, show_default=True, metavar="MINUTES", help="How far a time in the logbook may be from the journal's.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -38,11 +40,14 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
     people; releases with incident and reason, rotated in time and confirmed at the provider; no use
     of a retired set; drills in time; no one holding k shares; retired sheets destroyed; no sheet
     that never existed; a logbook row for every event and the reverse, every field agreeing;
-    custodians; bag serials. docs/AUDIT.md lists every rule.
+    custodians; bag serials. After every release, each part the sheets hold (password, MFA,
+    access key, backup codes) must be shown changed by the provider's own records. docs/AUDIT.md
+    lists every rule and what to export from AWS, Entra ID and Google Workspace.
 
     \b
     Exit status: 0 CLEAN, 1 findings, 2 cannot audit (an input missing or unreadable, or the
-    journal chain broken: the report still shows where).
+    journal chain broken: the report still shows where), 4 PENDING (no finding, but a part is
+    not yet shown changed at the provider, inside the rotation deadline).
 
     \b
     Example:
@@ -89,6 +94,7 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
         check_target(pdf_path)
         import_whole("reportlab.pdfgen.canvas")
     rules = Rules(time_tolerance_minutes=time_tolerance)
+    config = None
     if config_path is not None:
         from ..record.config import load_config
 
@@ -96,7 +102,7 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days, time_tolerance)
     return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else None,
                      head=normalize_code(head) if head is not None else None, logbook_csv=logbook_csv, rotations=rotations,
-                     config_path=config_path)
+                     config_path=config_path, credential=config.credential if config else None)
 
 
 def _config(config_path):

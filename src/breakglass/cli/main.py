@@ -1,7 +1,7 @@
 """The command line: the `breakglass` group, and the one place failures become one line and an exit code.
 
 Exit codes (the table in docs/COMMANDS.md is generated from EXIT_CODES): 0 success; 1 refused, failed or audit
-findings; 2 usage error (for audit: cannot audit); 3 a bug; 128 + the signal's number when interrupted (130
+findings; 2 usage error (for audit: cannot audit); 3 a bug; 4 audit PENDING; 128 + the signal's number when interrupted (130
 Ctrl-C, 143 SIGTERM, 129 SIGHUP). The commands themselves live in ceremonies.py (split, recombine, rotate,
 reshare, expand, demo), audit.py and records.py (journal, logbook, checklist, destroy).
 """
@@ -26,6 +26,8 @@ EXIT_CODES = (
     (1, "refused or failed (one line says why), or audit findings"),
     (2, "usage error (a wrong option or argument); for `audit`, the audit could not be done"),
     (3, "internal error: a bug in breakglass (one line; BREAKGLASS_DEBUG=1 shows the traceback)"),
+    (4, "`audit` PENDING: no finding, but a part of the credential is not yet shown changed at the provider after a "
+        "release still inside its rotation deadline"),
     (130, "interrupted by Ctrl-C (SIGINT); one line says what, if anything, was written"),
     (143, "terminated (SIGTERM); as 130. SIGHUP (the terminal closed) gives 129"),
 )

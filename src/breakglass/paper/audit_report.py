@@ -1,7 +1,9 @@
 """The audit report as a PDF for the audit file (`breakglass audit --pdf FILE`).
 
-Title; the window and the journal (entries, head code, the code from paper); the verdict (CLEAN, N findings,
-or CANNOT AUDIT); what was read (each input's role, path, kind, size and SHA-256, so the report can be tied to
+Title; the credential (its label, what the sheets hold at which provider and principal, the set ids); the window
+and the journal (entries, head code, the code from paper); the verdict (CLEAN, PENDING, N findings, or CANNOT
+AUDIT); each part of the credential after each release, with the provider record that confirms it or why not;
+what was read (each input's role, path, kind, size and SHA-256, so the report can be tied to
 the exact files); every rule with pass, fail or not checked (and why not); the findings (where, rule, message,
 wrapped); the notes; lines for the auditor to sign. Everything inside paper.safe_area, on A4 and Letter.
 """
@@ -9,7 +11,7 @@ wrapped); the notes; lines for the auditor to sign. Everything inside paper.safe
 from __future__ import annotations
 
 from .. import __version__
-from ..record.audit import CANNOT_AUDIT, AuditReport
+from ..record.audit import CANNOT_AUDIT, PENDING, AuditReport, cited
 from ..record.findings import FAIL, NOT_CHECKED
 from . import pdfkit
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
@@ -17,6 +19,7 @@ from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
 TITLE = "Break-glass audit report"
 GREEN = (0.05, 0.45, 0.2)
 RED = (0.7, 0.08, 0.08)
+AMBER = (0.72, 0.42, 0.0)
 
 
 def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
@@ -35,6 +38,9 @@ def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
         p.c.drawString(p.left, p.y - 20, TITLE)
         p.y -= 34
         p.key_values([
+            ("Credential", report.label or "(no label in the journal)", BOLD, 10),
+            ("Held at provider", report.credential or "not named (no [credential] in the journal or --config)", FONT, 9),
+            ("Sets", ", ".join(report.sets) or "-", MONO, 9),
             ("Window", f"{report.window_start or '(no entries)'}  to  {report.as_of or '-'}", FONT, 10),
             ("Journal entries", f"{report.entries} ({report.audited} inside the window)", FONT, 10),
             ("Head code", head, MONO_BOLD, 12),
@@ -42,6 +48,7 @@ def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
         ], label_width=100)
         p.y -= 14
         _verdict(p, report)
+        _parts(p, report)
         _inputs(p, report)
         _rules(p, report)
         if report.findings:
@@ -64,7 +71,7 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
     c = p.c
     height = 38
     p.need(height)
-    color = GREEN if report.clean else RED
+    color = GREEN if report.clean else AMBER if report.verdict == PENDING else RED
     c.setStrokeColorRGB(*color)
     c.setLineWidth(1.5)
     c.rect(p.left, p.y - height, p.width, height, stroke=1, fill=0)
@@ -73,6 +80,11 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
     count = len(report.findings)
     if report.verdict == CANNOT_AUDIT:
         verdict, explain = "CANNOT AUDIT", "The journal's chain is broken: no rule after it was applied. Find out why first."
+    elif report.verdict == PENDING:
+        verdict = "PENDING"
+        explain = (f"No finding, but {len(report.pending)} part(s) of the credential are not yet shown changed at the "
+                   "provider after a release still inside its rotation deadline. Not clean: audit again with the "
+                   "provider's records (exit 4 until then).")
     elif report.clean:
         skipped = ", ".join(r.id for r in report.not_checked)
         verdict = "CLEAN"
@@ -90,6 +102,20 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
     c.setFillColorRGB(*INK)
     c.setStrokeColorRGB(*INK)
     p.y -= height + 16
+
+
+def _parts(p: pdfkit.Page, report: AuditReport) -> None:
+    if not report.parts:
+        return
+    p.heading("At the provider, after each release", size=13, space=60)
+    rows = []
+    for part in report.parts:
+        shown = [(cited(e), FONT, 7.5) for e in part["evidence"]] or [(part.get("why", ""), FONT, 7.5)]
+        rows.append([[(part["release"], MONO_BOLD, 8), (part["released"][:10], FONT, 7.5)], part["part"],
+                     [(part["status"].upper(), BOLD, 8)], shown])
+    p.table([("Release", 0.13), ("Part", 0.12), ("Status", 0.13), ("Confirmed by (file, event, time), or why not", 0.62)],
+            rows, min_height=18, size=8, continued="At the provider (continued)")
+    p.y -= 14
 
 
 def _inputs(p: pdfkit.Page, report: AuditReport) -> None:

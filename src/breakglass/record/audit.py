@@ -2,8 +2,10 @@
 own records, and say what was read, which rules were applied, and every finding.
 
 The rules live in rules_journal.py, rules_logbook.py and rules_provider.py; docs/AUDIT.md lists each with an
-example finding. Verdicts: CLEAN (no finding), FINDINGS, or CANNOT AUDIT (an input is missing or unreadable, or
-the journal's chain is broken: nothing after the break can be trusted, so no other rule is applied).
+example finding. Verdicts: CLEAN (no finding, nothing pending), PENDING (no finding, but a part of the credential
+is not yet shown changed at the provider after a release still inside its rotation deadline), FINDINGS, or CANNOT
+AUDIT (an input is missing or unreadable, or the journal's chain is broken: nothing after the break can be trusted,
+so no other rule is applied).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..errors import BreakglassError
 from . import rules_journal, rules_logbook, rules_provider
 from ..system.clock import now_utc
 from .evidence import EvidenceSet
+from .audit_subject import describe_credential as _describe_credential, provider_notes
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
 from .journal import read_journal, verify_journal
@@ -27,7 +30,8 @@ __all__ = ["AuditReport", "CannotAudit", "Finding", "LOGBOOK_COLUMNS", "Rules", 
 CHAIN = Rule("chain", "The journal's hash chain is intact (no line edited, deleted, reordered or added in between).",
              lambda ctx: ())
 RULES: list[Rule] = [CHAIN, *rules_journal.RULES, *rules_logbook.RULES, *rules_provider.RULES]
-CLEAN, FINDINGS, CANNOT_AUDIT = "CLEAN", "FINDINGS", "CANNOT AUDIT"
+CLEAN, FINDINGS, CANNOT_AUDIT, PENDING = "CLEAN", "FINDINGS", "CANNOT AUDIT", "PENDING"
+EXIT_CODES = {CLEAN: 0, FINDINGS: 1, CANNOT_AUDIT: 2, PENDING: 4}
 
 
 @dataclass(frozen=True)
@@ -52,20 +56,27 @@ class AuditReport:
     as_of: str = ""
     window_start: str = ""
     chain_broken: bool = False
+    pending: list[str] = field(default_factory=list)  # not yet proven, still inside its deadline
+    parts: list[dict] = field(default_factory=list)  # per release and part: the confirming evidence, or why not
+    credential: str = ""  # what the sheets hold at the provider, in words ("" when no journal entry or config says)
+    label: str = ""  # the credential's label, as the journal records it
+    sets: list[str] = field(default_factory=list)  # the set ids the journal made
 
     @property
     def clean(self) -> bool:
-        return not self.findings and not self.chain_broken
+        return not self.findings and not self.chain_broken and not self.pending
 
     @property
     def verdict(self) -> str:
         if self.chain_broken:
             return CANNOT_AUDIT
-        return CLEAN if self.clean else FINDINGS
+        if self.findings:
+            return FINDINGS
+        return PENDING if self.pending else CLEAN
 
     @property
     def exit_code(self) -> int:
-        return {CLEAN: 0, FINDINGS: 1, CANNOT_AUDIT: 2}[self.verdict]
+        return EXIT_CODES[self.verdict]
 
     @property
     def not_checked(self) -> list[RuleResult]:
@@ -82,12 +93,16 @@ class AuditReport:
             "rules": [{"id": r.id, "title": r.title, "status": r.status, "findings": r.findings,
                        **({"why_not_checked": r.why_not} if r.why_not else {})} for r in self.rules],
             "findings": [f.to_json() for f in self.findings],
+            "pending": self.pending,
+            "credential": {"held": self.credential or None, "label": self.label or None, "sets": self.sets},
+            "parts": self.parts,
             "notes": self.notes,
         }
 
 
 def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head: str | None = None,
-              logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None) -> AuditReport:
+              logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None,
+              credential=None) -> AuditReport:
     """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
     `as_of` None: up to now, and then no journal entry may be dated later than now."""
     now = now_utc() if as_of is None else None
@@ -124,13 +139,14 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head:
     report.audited = len(entries)
     report.window_start = stamp(entries[0].when) if entries else ""
     ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence,
-                  now=now)
+                  now=now, credential=credential)
+    _describe_credential(report, ctx, everything)
     if len(entries) < len(everything):
         ctx.note(f"{len(everything) - len(entries)} journal entries after {stamp(as_of)} are outside the audit window")
     _describe_inputs(ctx, transcription, evidence)
     for rule in RULES:
         report.rules.append(_apply(rule, ctx, report.findings))
-    report.notes = ctx.notes
+    report.notes, report.pending, report.parts = ctx.notes, ctx.pending, ctx.parts
     return report
 
 
@@ -158,8 +174,9 @@ def _describe_inputs(ctx: Context, transcription, evidence) -> None:
         if transcription.unknown_columns:
             ctx.note(f"logbook transcription: column(s) {', '.join(transcription.unknown_columns)} are not read by the audit")
     if evidence is not None:
-        for text in evidence.notes + evidence.subject_notes():
+        for text in evidence.notes:
             ctx.note(text)
+        provider_notes(ctx, evidence)
 
 
 def parse_as_of(text: str) -> datetime:
@@ -176,6 +193,10 @@ def format_report(report: AuditReport) -> Iterable[str]:
         f" (paper: {report.head_given})" if report.head_given else "")
     if report.window_start:
         yield f"Window: {report.window_start} to {report.as_of} ({report.audited} entries)"
+    if report.credential or report.label:
+        yield f"Credential: {report.label or '-'}" + (f"; the sheets hold {report.credential}" if report.credential else "")
+    if report.sets:
+        yield f"Sets: {', '.join(report.sets)}"
     yield "Inputs:"
     for i in report.inputs:
         yield f"  {i.role:<10} {i.path}  ({i.kind}, {i.size} bytes, sha256 {i.sha256})"
@@ -188,8 +209,15 @@ def format_report(report: AuditReport) -> Iterable[str]:
         yield f"  {r.status:<12} {r.id:<18}{detail}".rstrip()
     for note in report.notes:
         yield f"  note: {note}"
+    yield from _format_parts(report)
     if report.verdict == CANNOT_AUDIT:
         yield "CANNOT AUDIT: the journal chain is broken; no other rule was applied:"
+    elif report.verdict == PENDING:
+        yield (f"PENDING: no findings, but {len(report.pending)} part(s) of the credential are not yet shown changed at "
+               "the provider; give the provider's records before the deadline (exit 4 until then):")
+        for text in report.pending:
+            yield f"  {text}"
+        return
     elif report.clean:
         skipped = ", ".join(r.id for r in report.not_checked)
         yield "CLEAN: no findings." + (f" Not checked: {skipped}." if skipped else "")
@@ -198,3 +226,18 @@ def format_report(report: AuditReport) -> Iterable[str]:
         yield f"{len(report.findings)} finding(s):"
     for finding in report.findings:
         yield f"  {finding.line()}"
+
+
+def _format_parts(report: AuditReport) -> Iterable[str]:
+    if not report.parts:
+        return
+    yield "At the provider, after each release:"
+    for p in report.parts:
+        detail = "; ".join(cited(e) for e in p["evidence"]) if p["evidence"] else p.get("why", "")
+        yield f"  {p['release']} {p['part']:<13} {p['status'].upper():<14} {detail}".rstrip()
+
+
+def cited(evidence: dict) -> str:
+    """One confirming record as the report shows it: file and row or event, the provider's id, time, what."""
+    ident = f" (id {evidence['event_id']})" if evidence.get("event_id") else ""
+    return f"{evidence['source']}{ident}, {evidence['time']}: {evidence['what']}"

@@ -17,6 +17,8 @@ from typing import Any
 from ..errors import BreakglassError
 from ..format.share import check_threshold
 from ..system.inputs import MAX_CONFIG, read_input
+from .credential import Credential
+from .credential import parse as parse_credential
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class CeremonyConfig:
     path: str = ""
     paper: str | None = None  # "a4" or "letter"; None: the commands' default (a4) or their --paper
     logbook_release_pages: int | None = None  # None: as many as templates/logbook.toml says
+    credential: Credential | None = None  # [credential]: what the sheets hold at which provider (credential.py)
 
     def share_of(self, custodian: Person) -> int:
         """The share number a custodian holds: their `share`, or the lowest number nobody claimed, in file order."""
@@ -108,6 +111,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "custodians": list,
     "paper": str,
     "logbook_release_pages": int,
+    "credential": dict,
 }
 _REQUIRED = ["label", "scope", "k", "n", "custodians", "administrator", "witness", "auditor", "permitted_uses", "contact"]
 _PERSON_KEYS = {"name": str, "role": str, "location": str}
@@ -294,4 +298,5 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
         paper=c.paper("paper", data["paper"]) if "paper" in data else None,
         logbook_release_pages=c.count("logbook_release_pages", data["logbook_release_pages"], 1, MAX_RELEASE_PAGES)
         if "logbook_release_pages" in data else None,
+        credential=parse_credential(data["credential"], where) if "credential" in data else None,
     )

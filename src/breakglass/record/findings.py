@@ -12,14 +12,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .credential import Credential, from_journal
 from .evidence import EvidenceSet
-from .journal import Entry
+from .journal import Entry, set_origin
 from .sets import SetHistory
 from .transcription import LogbookRow, Transcription
 
 PASS, FAIL, NOT_CHECKED = "pass", "fail", "not checked"
 CEREMONY_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy", "reissue")
 USE_EVENTS = ("drill", "release")
+UNNAMED_PROVIDERS = ("entra", "google")  # whose records name one of many users: judged only with a [credential]
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ class Context:
     evidence: EvidenceSet | None = None
     notes: list[str] = field(default_factory=list)
     now: datetime | None = None  # the audit's clock when it judges up to now (no --as-of): no entry may be later
+    credential: Credential | None = None  # the --config's [credential], for sets whose journal entry names none
+    pending: list[str] = field(default_factory=list)  # what is not proven yet but still inside its deadline
+    parts: list[dict] = field(default_factory=list)  # per release and part: the evidence that confirms it, or why not
+    _credentials: list | None = field(default=None, repr=False)  # credentials(), computed once
+    _held: dict = field(default_factory=dict, repr=False)  # credential_for(), by set
 
     def __post_init__(self) -> None:
         self.sets = SetHistory(self.entries)
@@ -86,10 +93,43 @@ class Context:
 
     def changes(self) -> list:
         """Changes of the credential the provider records, up to the as-of moment (evidence.CHANGE items)."""
-        return [c for c in (self.evidence.changes() if self.evidence else []) if c.when <= self.as_of]
+        return self._judged(self.evidence.changes() if self.evidence else [])
 
     def uses(self) -> list:
-        return [u for u in (self.evidence.uses() if self.evidence else []) if u.when <= self.as_of]
+        return self._judged(self.evidence.uses() if self.evidence else [])
+
+    def _judged(self, items: list) -> list:
+        """Records up to the as-of moment. Without a named credential, Entra ID and Google records are not judged:
+        a tenant has many users, and nothing says which one the sheets open (audit_subject.py notes it)."""
+        named = bool(self.credentials())
+        return [i for i in items if i.when <= self.as_of and (named or i.provider not in UNNAMED_PROVIDERS)]
+
+    def credential_for(self, set_text: str) -> Credential | None:
+        """What the set's sheets hold: as journalled by the event that made the set, else as the --config says;
+        None for an older journal audited without a [credential] (the credential is then one unnamed part)."""
+        if set_text not in self._held:
+            origin = set_origin(self.all_entries, set_text)
+            held = from_journal(origin.extra.get("holds")) if origin is not None else None
+            self._held[set_text] = self._known(held or self.credential)
+        return self._held[set_text]
+
+    def credentials(self) -> list[Credential]:
+        """Every credential some set of this journal holds (or the config names), each computed once."""
+        if self._credentials is None:
+            self._credentials = self._all_credentials()
+        return self._credentials
+
+    def _all_credentials(self) -> list[Credential]:
+        found = [self.credential_for(e.set) for e in self.entries if e.event == "release"]
+        found += [self._known(from_journal(e.extra.get("holds"))) for e in self.entries]
+        if self.credential:
+            found.append(self._known(self.credential))
+        return list(dict.fromkeys(c for c in found if c is not None))
+
+    def _known(self, credential: Credential | None) -> Credential | None:
+        if credential is None or self.evidence is None:
+            return credential
+        return credential.known_as(self.evidence.items)
 
     def note(self, text: str) -> None:
         if text not in self.notes:
