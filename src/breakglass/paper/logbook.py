@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BreakglassError
 from ..record.config import CeremonyConfig
-from ..record.journal import Entry
+from ..record.journal import Entry, set_origin
 from ..system.package import fingerprint as package_fingerprint
 from . import pdfkit, sizes, wording
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
@@ -105,10 +105,8 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
     head_code = None
     if journal:
         head_code = journal[-1].code
-        if event_code is None:
-            split = [e for e in journal if e.set == set_id and e.event in ("split", "rotate", "reissue")]
-            if split:
-                event_code = split[0].code
+        if event_code is None and (origin := set_origin(journal, set_id)) is not None:
+            event_code = origin.code
     return LogbookData(
         set_id=set_id,
         fingerprint=_text(manifest, "fingerprint"),

@@ -31,7 +31,7 @@ from .entry_rules import CORE_FIELDS, EVENT_RE, EXTRA_KEY_RE, TIME_FORMAT, check
 
 GENESIS = "0" * 64
 CODE_CHARS = 8  # 40 bits of the entry hash, in Crockford base32
-KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "reissue", "destroy", "note", "repair")
+KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy", "note", "repair")
 NO_SET = "0000-0000-0000-0000"  # the set of an event about the journal itself (a repair), not about a set
 MAX_LINE = 1024 * 1024  # one entry; breakglass writes at most a few kB (a 255-share split ~100 kB)
 REPAIR_HINT = "run breakglass journal repair {path} to set the broken part aside (kept as evidence) and go on"
