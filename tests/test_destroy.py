@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from click.testing import CliRunner
 
+import fakeclock
 from breakglass.errors import BreakglassError
 from breakglass.record.journal import append_event, read_journal, require_intact
 
@@ -37,8 +38,8 @@ def journal(tmp_path):
 def destroy(journal, *args):
     from breakglass.cli.main import cli
 
-    env = {"BREAKGLASS_FAKE_TIME": "2026-11-25T10:00:00Z"}
-    return CliRunner().invoke(cli, ["destroy", "--journal", str(journal), *args], env=env)
+    with fakeclock.frozen("2026-11-25T10:00:00Z"):
+        return CliRunner().invoke(cli, ["destroy", "--journal", str(journal), *args])
 
 
 def test_records_destroy_event(journal):

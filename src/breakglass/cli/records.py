@@ -14,7 +14,7 @@ import click
 
 from ..errors import BreakglassError
 from ..system import interrupts
-from ..system.clock import now_utc
+from ..system import clock
 from .common import CONTEXT, chosen_paper, font_option, paper_option, solo_option, use_fonts
 
 
@@ -109,7 +109,7 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     """
     from ..record.journal_repair import repair_journal
 
-    done = repair_journal(path, now=now_utc(), operator=operator, witness=witness)
+    done = repair_journal(path, now=clock.now_utc(), operator=operator, witness=witness)
     if done.entry is None:
         click.echo(f"journal {path}: chain intact; nothing to repair")
         return
@@ -378,7 +378,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     entry = append_event(
         journal_path, "destroy", set_id=set_text, shares=sorted({s for s, _ in parsed}),
         fingerprint=_origin_fingerprint(origin), operator=operator, witness=witness,
-        extra=extra, now=now_utc(),
+        extra=extra, now=clock.now_utc(),
     )
     listed = ", ".join(f"{s}.{c}" for s, c in parsed)
     click.echo(f"Recorded destruction of {len(parsed)} sheet(s) of set {set_text} ({listed}).")

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from ..errors import BreakglassError
 from . import rules_journal, rules_logbook, rules_provider
-from ..system.clock import now_utc
+from ..system import clock
 from .evidence import EvidenceSet
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
@@ -90,7 +90,7 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head:
               logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None) -> AuditReport:
     """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
     `as_of` None: up to now, and then no journal entry may be dated later than now."""
-    now = now_utc() if as_of is None else None
+    now = clock.now_utc() if as_of is None else None
     as_of = as_of or now
     report = AuditReport(as_of=stamp(as_of), head_given=head)
     report.inputs.append(read_input(journal_path, "journal").as_kind("breakglass journal"))
