@@ -14,7 +14,6 @@ not made harmless by an expansion: only `reshare` (and destroying the old sheets
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from ..errors import BreakglassError
 from ..format import expand, scheme
 from ..format.share import MAX_SHARES
 from ..record.people import name_key
+from ..record.sheetnumbers import SheetNumberError, parse_sheet
 from .current_set import CeremonyRequest, CurrentSet, check_people, recover_current
 from .split import PlannedSheet, SplitPlan, print_sheets, sheets_record
 
@@ -120,10 +120,10 @@ def _check_config(config, numbers: dict[str, int], n: int, set_text: str) -> Non
 
 
 def _parse_sheet(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{1,3})(?:\.(\d{1,3}))?\s*", text)
-    if not match or not 1 <= int(match[1]) <= MAX_SHARES or int(match[2] or 1) < 1:
-        raise BreakglassError(f"--replaces '{text}' is not a sheet: give SHARE or SHARE.COPY, e.g. 2 or 2.1")
-    return int(match[1]), int(match[2] or 1)
+    try:
+        return parse_sheet(text)
+    except SheetNumberError as e:
+        raise BreakglassError(f"--replaces {e}") from None
 
 
 def _replaced_sheets(texts: tuple[str, ...], current: CurrentSet) -> list[tuple[int, int]]:

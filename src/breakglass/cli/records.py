@@ -300,14 +300,12 @@ def _to_destroy(entries, entry) -> list[dict]:
 
 
 def _parse_sheet(text: str) -> tuple[int, int]:
-    share, _, copy = text.strip().partition(".")
+    from ..record.sheetnumbers import SheetNumberError, parse_sheet
+
     try:
-        number, copy_number = int(share), int(copy) if copy else 1
-    except ValueError:
-        raise BreakglassError(f"--sheet '{text}' is not SHARE or SHARE.COPY (e.g. 3 or 3.2)") from None
-    if number < 1 or copy_number < 1:
-        raise BreakglassError(f"--sheet '{text}': share and copy numbers start at 1")
-    return number, copy_number
+        return parse_sheet(text)
+    except SheetNumberError as e:
+        raise BreakglassError(f"--sheet {e}") from None
 
 
 @click.command("destroy", context_settings=CONTEXT)
