@@ -20,7 +20,8 @@ from ..record.journal import Entry, read_journal, require_journal
 from ..record.sets import SetHistory, retirement_text
 from ..scan.collect import FoundShare
 from .recover import check_recorded_set, choose_set, gather_shares
-from .split import PlannedSheet, SplitPlan, sheets_record
+from .split import PlannedEvent, PlannedSheet, SplitPlan, sheets_record
+from .terminal import Terminal
 
 
 @dataclass
@@ -90,11 +91,11 @@ def check_people(operator: str | None, witness: str | None, solo: str | None, co
 
 
 def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None],
-                    action: str) -> CurrentSet:
+                    action: str, terminal: Terminal) -> CurrentSet:
     """Read the sheets, keep the current set's (the journal says which), recover it in memory. A retired set is
     refused: `action` (rotate, reshare, expand) is done on the current set."""
     require_journal(journal_path)
-    found = gather_shares(scans, typed_files, type_in, dpi, say)
+    found = gather_shares(scans, typed_files, type_in, dpi, say, terminal)
     entries = read_journal(journal_path)  # read once, after the scans: choosing the set and checking it use it
     history = SetHistory(entries)
     found = choose_set(found, history, journal_path, None, say)
@@ -110,14 +111,12 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     return CurrentSet(recovered, found, entries, history)
 
 
-def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> dict:
+def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> PlannedEvent:
     """The journal event of a rotation or reshare: it names the old set (now retired) and the new one."""
     old = current.recovered
-    return {
-        "event": event, "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
-        "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k,
-                  "n": plan.n, "label": plan.label, "sheets": sheets_record(plan), **more},
-    }
+    return PlannedEvent(event, old.set_text, list(old.present), old.fingerprint, {
+        "new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k, "n": plan.n,
+        "label": plan.label, "sheets": sheets_record(plan), **more})
 
 
 def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:

@@ -365,6 +365,13 @@ def set_origin(entries: list[Entry], set_text: str) -> Entry | None:
     return next((e for e in entries if created_set(e) == set_text), None)
 
 
+def origin_fingerprint(origin: Entry) -> str:
+    """The fingerprint of the set an event made (set_origin's answer): a split's own, a rotation's or reshare's
+    new_fingerprint (its own fingerprint field is the retired set's); "" if the entry does not say."""
+    recorded = origin.fingerprint if origin.event == "split" else origin.extra.get("new_fingerprint")
+    return recorded if isinstance(recorded, str) else ""
+
+
 def find_event(path: str | Path, code: str) -> Entry:
     """The entry whose event code is `code` (typed the way a person copies it from paper)."""
     wanted = normalize_code(code)

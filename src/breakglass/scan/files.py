@@ -1,6 +1,7 @@
 """Scanned files in, page images out: images (any frame), PDFs (rendered with pdfium), folders (recursed).
 
     rasterize_pdf(source, dpi)      one greyscale image per PDF page (pypdfium2)
+    pdf_text(source)                a PDF's text layer (the typed block read back after a split)
     all_pages(paths, dpi)           every page of every file and folder given, or a one-line problem for it
     count_pages(paths)              how many pages that will be, for progress ("page 120 of 2,000")
 
@@ -64,6 +65,17 @@ def rasterize_pdf(source: str | Path | bytes, dpi: int = 150) -> Iterator[Image.
             finally:
                 page.close()
             yield image
+    finally:
+        document.close()
+
+
+def pdf_text(source: bytes) -> str:
+    """The text layer of a PDF (the bytes), page after page, as pdfium extracts it; raises on a bad PDF."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(source)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
 
