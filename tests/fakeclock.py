@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 FAKE_TIME_ENV = "BREAKGLASS_FAKE_TIME"
@@ -23,7 +23,7 @@ TESTS = Path(__file__).resolve().parent
 
 
 def parse(when: str) -> datetime:
-    return datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(timezone.utc).replace(microsecond=0)
+    return datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(UTC).replace(microsecond=0)
 
 
 @contextmanager

@@ -7,14 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import fakeclock
 import pytest
 
 from breakglass.record.journal import read_journal
-
-import fakeclock
 
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")
 BACKDATED = "2001-01-01T00:00:00Z"
@@ -31,9 +30,17 @@ def journal_with_split(tmp_path: Path) -> Path:
     from breakglass.record.journal import append_event
 
     path = tmp_path / "journal.jsonl"
-    append_event(path, "split", set_id=SET, shares=[1, 2, 3], fingerprint=FP, operator="Ann", witness="Ben",
-                 extra={"k": 2, "n": 3, "sheets": [{"share": s, "copy": 1, "holder": ""} for s in (1, 2, 3)]},
-                 now=datetime.now(timezone.utc) - timedelta(days=1))
+    append_event(
+        path,
+        "split",
+        set_id=SET,
+        shares=[1, 2, 3],
+        fingerprint=FP,
+        operator="Ann",
+        witness="Ben",
+        extra={"k": 2, "n": 3, "sheets": [{"share": s, "copy": 1, "holder": ""} for s in (1, 2, 3)]},
+        now=datetime.now(UTC) - timedelta(days=1),
+    )
     return path
 
 
@@ -43,10 +50,13 @@ def test_the_installed_command_ignores_the_fake_time(tmp_path, how):
     start = [installed_breakglass()] if how == "console script" else [sys.executable, "-m", "breakglass"]
     if not start[0]:
         pytest.skip("no breakglass console script installed beside this Python")
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     result = subprocess.run(
         [*start, "destroy", "--journal", journal, "--set", SET, "--sheet", "1", "--bag", "TB-1", *PEOPLE],
-        capture_output=True, env={**os.environ, fakeclock.FAKE_TIME_ENV: BACKDATED}, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        env={**os.environ, fakeclock.FAKE_TIME_ENV: BACKDATED},
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr.decode()
     entry = read_journal(journal)[-1]
@@ -58,7 +68,9 @@ def test_the_harness_clock_moves_the_command(tmp_path):
     journal = journal_with_split(tmp_path)
     result = subprocess.run(
         [*fakeclock.command(), "destroy", "--journal", journal, "--set", SET, "--sheet", "1", "--bag", "TB-1", *PEOPLE],
-        capture_output=True, env={**os.environ, fakeclock.FAKE_TIME_ENV: "2030-01-02T03:04:05Z"}, timeout=120,
+        capture_output=True,
+        env={**os.environ, fakeclock.FAKE_TIME_ENV: "2030-01-02T03:04:05Z"},
+        timeout=120,
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr.decode()

@@ -30,9 +30,11 @@ def pdf(objects: list[bytes]) -> bytes:
 def broken_then_drawn(tmp_path, broken: int = 1, drawn: int = 2):
     """Kids: `broken` pages whose object is not a page (pdfium: 'Failed to load page'), then `drawn` pages."""
     kids = list(range(4, 4 + broken + drawn))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)),
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(DRAWN), DRAWN)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(DRAWN), DRAWN),
+    ]
     objects += [b"42"] * broken
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 3 0 R >>"] * drawn
     path = tmp_path / "scan.pdf"
@@ -59,12 +61,18 @@ def test_a_bug_in_breakglass_is_not_a_damaged_page(tmp_path, monkeypatch):
 
 def test_a_bug_while_scanning_a_pdf_exits_3(tmp_path):
     path = broken_then_drawn(tmp_path, broken=0, drawn=1)
-    shim = ("import breakglass.scan.files as f\n"
-            "def planted(*a):\n    raise ZeroDivisionError('planted bug')\n"
-            "f._render_scale = planted\n"
-            "from breakglass.cli.main import main\nmain()")
-    result = subprocess.run([sys.executable, "-c", shim, "recombine", "--verify-only", str(path)], capture_output=True,
-                            timeout=120, env={k: v for k, v in os.environ.items() if k != "BREAKGLASS_DEBUG"})
+    shim = (
+        "import breakglass.scan.files as f\n"
+        "def planted(*a):\n    raise ZeroDivisionError('planted bug')\n"
+        "f._render_scale = planted\n"
+        "from breakglass.cli.main import main\nmain()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", shim, "recombine", "--verify-only", str(path)],
+        capture_output=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "BREAKGLASS_DEBUG"},
+    )
     err = result.stderr.decode()
     assert result.returncode == 3, err
     assert "internal error (ZeroDivisionError: planted bug)" in err and "damaged PDF" not in err

@@ -20,15 +20,44 @@ PEOPLE = ("--operator", "Carol", "--witness", "Dan")
 
 LISTS = ["3,2", "3\u00a0", "1 000"]  # one transcription cell may list sheets (split at , ; and spaces)
 GOOD = {"3": (3, 1), "3.2": (3, 2), " 3.2": (3, 2), "3.2\t": (3, 2), "03": (3, 1), "255.9": (255, 9), "1": (1, 1)}
-BAD = ["3_0", "+3", "3.", "-3", "٣", "3.٢", "３", "۳", "0", "3.0", "256", ".3", "3..2", "3.2.1", "1e2", "0x3",
-       "x.2", "3.2x", "", " ", *LISTS]
+BAD = [
+    "3_0",
+    "+3",
+    "3.",
+    "-3",
+    "٣",
+    "3.٢",
+    "３",
+    "۳",
+    "0",
+    "3.0",
+    "256",
+    ".3",
+    "3..2",
+    "3.2.1",
+    "1e2",
+    "0x3",
+    "x.2",
+    "3.2x",
+    "",
+    " ",
+    *LISTS,
+]
 
 
 def journal(tmp_path):
     path = tmp_path / "journal.jsonl"
     sheets = [{"share": s, "copy": c, "holder": f"H{s}"} for s in (1, 3, 255) for c in range(1, 10)]
-    append_event(path, "split", set_id=SET, shares=[1, 3, 255], fingerprint=FP, operator="Ann", witness="Ben",
-                 extra={"k": 2, "n": 255, "sheets": sheets})
+    append_event(
+        path,
+        "split",
+        set_id=SET,
+        shares=[1, 3, 255],
+        fingerprint=FP,
+        operator="Ann",
+        witness="Ben",
+        extra={"k": 2, "n": 255, "sheets": sheets},
+    )
     return path
 
 
@@ -46,8 +75,22 @@ def expand(tmp_path, text: str):
     path = journal(tmp_path)
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"not an image")
-    return CliRunner().invoke(cli, ["expand", str(scan), "--journal", str(path), "--custodian", "Eve", "--out",
-                                    str(tmp_path / "new"), "--replaces", text, *PEOPLE])
+    return CliRunner().invoke(
+        cli,
+        [
+            "expand",
+            str(scan),
+            "--journal",
+            str(path),
+            "--custodian",
+            "Eve",
+            "--out",
+            str(tmp_path / "new"),
+            "--replaces",
+            text,
+            *PEOPLE,
+        ],
+    )
 
 
 def transcribed(tmp_path, text: str):
@@ -55,10 +98,18 @@ def transcribed(tmp_path, text: str):
     from breakglass.record.transcription import LOGBOOK_COLUMNS, read_transcription
 
     csv = tmp_path / "logbook.csv"
-    row = {"event_code": "", "date": "2026-11-25", "event": "destroy", "set_id": SET, "sheets_destroyed": text,
-           "shares": text.split(".")[0]}
-    csv.write_text(",".join(LOGBOOK_COLUMNS) + "\n" + ",".join(f'"{row.get(c, "")}"' for c in LOGBOOK_COLUMNS) + "\n",
-                   encoding="utf-8")
+    row = {
+        "event_code": "",
+        "date": "2026-11-25",
+        "event": "destroy",
+        "set_id": SET,
+        "sheets_destroyed": text,
+        "shares": text.split(".")[0],
+    }
+    csv.write_text(
+        ",".join(LOGBOOK_COLUMNS) + "\n" + ",".join(f'"{row.get(c, "")}"' for c in LOGBOOK_COLUMNS) + "\n",
+        encoding="utf-8",
+    )
     return read_transcription(read_input(csv, "logbook")).rows[0]
 
 

@@ -15,8 +15,14 @@ from breakglass.cli.main import COMMANDS, cli, short_help
 # The breakglass modules `breakglass --help` may load: the entry point, the signal and stream guards it installs
 # first, the group, and errors.py. Nothing of the record, the paper, the scans or the format.
 HELP_MAY_LOAD = {
-    "breakglass", "breakglass.__main__", "breakglass.errors", "breakglass.cli", "breakglass.cli.main",
-    "breakglass.system", "breakglass.system.interrupts", "breakglass.system.streams",
+    "breakglass",
+    "breakglass.__main__",
+    "breakglass.errors",
+    "breakglass.cli",
+    "breakglass.cli.main",
+    "breakglass.system",
+    "breakglass.system.interrupts",
+    "breakglass.system.streams",
 }
 
 LOADED = """
@@ -52,7 +58,10 @@ def test_help_loads_only_the_group_and_what_click_needs():
 @pytest.mark.parametrize("command, module", [("split", "ceremonies"), ("destroy", "records"), ("audit", "audit")])
 def test_a_command_loads_its_own_module_only(command, module):
     modules = loaded(BREAKGLASS, command, "--help")
-    commands = {m for m in modules if m.startswith("breakglass.cli.")} - {"breakglass.cli.main", "breakglass.cli.common"}
+    commands = {m for m in modules if m.startswith("breakglass.cli.")} - {
+        "breakglass.cli.main",
+        "breakglass.cli.common",
+    }
     assert commands == {f"breakglass.cli.{module}"}
 
 

@@ -40,6 +40,7 @@ class CeremonyRequest:
     dpi: int = 200
     scan_check: bool = True
     solo: str | None = None
+    demo: bool = False  # run by `breakglass demo`: the journal event says so ("demo": true)
 
 
 @dataclass
@@ -135,6 +136,7 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
         out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
         scan_check=req.scan_check, solo=req.solo, share_format=req.share_format or recovered.version,
     )
+    plan.demo = req.demo
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == len(numbers)
     holders = [[holder for (s, _copy), holder in sorted(live.items()) if s == share] for share in numbers]
     # A hand-made journal may list anything: more than 9 copies of a share is not a plan split would make, so

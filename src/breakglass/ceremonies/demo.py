@@ -3,6 +3,8 @@
 split 3-of-5 (custodians from the example config) -> logbook -> drill from damaged sheet images -> release ->
 rotation checklist -> rotate to a new dummy credential -> destruction of the old sheets -> audit. Everything
 is written to one folder and marked DEMO; the dummy credentials are the only "secrets" ever written to disk.
+The demo's events are spread over weeks by its own clock (passed in-process: the installed command reads no
+fake time), and every event it journals carries "demo": true.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def _split(out: Path, config, journal: Path, when: datetime, say) -> Path:
         config_path=out / "ceremony.toml", out_dir=folder, journal_path=journal, operator=None, witness=None,
         scan_check=True,
     )
+    plan.demo = True
     run_split(plan, DEMO_CREDENTIAL, when, say)
     return folder
 
@@ -134,7 +137,7 @@ def _recover(request_fields: dict, when: datetime, say, terminal: Terminal):
     from .recover import RecoveryRequest, run_recovery
 
     defaults = dict(typed_files=[], type_in=False, out=None, verify_only=False, operator=OPERATOR, witness=WITNESS,
-                    incident=None, reason=None, dpi=150, assume_yes=True)
+                    incident=None, reason=None, dpi=150, assume_yes=True, demo=True)
     return run_recovery(RecoveryRequest(**{**defaults, **request_fields}), when, say, terminal)
 
 
@@ -175,7 +178,7 @@ def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say, termina
         journal_path=journal, secret_file=str(out / "demo-new-credential.txt"), out_dir=out / "new-sheets",
         scans=_sheets(sheets)[2:5], typed_files=[], type_in=False, threshold=None, shares=None, label=None,
         custodians=(), copies=None, paper="a4", config_path=None, operator=OPERATOR, witness=WITNESS, dpi=150,
-        scan_check=True,
+        scan_check=True, demo=True,
     ), when, say, terminal)
 
 
@@ -187,7 +190,7 @@ def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
     records = [{"share": s["share"], "copy": s["copy"], "bag": f"DEMO-BAG-{s['share']:03d}"} for s in old["sheets"]]
     entry = append_event(journal, "destroy", set_id=old["set_id"], shares=sorted({r["share"] for r in records}),
                          fingerprint=old["fingerprint"], operator=OPERATOR, witness=WITNESS, now=when,
-                         extra={"sheets": records})
+                         extra={"sheets": records, "demo": True})
     say(f"  {len(records)} old sheets destroyed; journal event code {entry.code}")
 
 

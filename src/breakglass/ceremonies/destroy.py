@@ -51,20 +51,33 @@ def run_destroy(req: DestroyRequest, now: datetime, say: Callable[[str], None]) 
     history = SetHistory(entries)
     origin = set_origin(entries, set_text)
     if origin is None:
-        raise BreakglassError(f"set {set_text} was never made in journal {req.journal_path} (no split or rotation of "
-                              "it): check the set id on the sheets; nothing was recorded")
+        raise BreakglassError(
+            f"set {set_text} was never made in journal {req.journal_path} (no split or rotation of "
+            "it): check the set id on the sheets; nothing was recorded"
+        )
     _refuse_unknown_sheets(history, set_text, sheets, say)
     replaced = history.replaced(set_text)
     if set_text not in history.retired and any(sheet not in replaced for sheet in sheets):
-        say(f"warning: set {set_text} has not been retired by a rotation or reshare, and these sheets were not "
-            "replaced by an expansion: destroying sheets of a live set is unusual")
-    records = [{"share": share, "copy": copy, **({"bag": bags[i]} if bags else {})} for i, (share, copy) in enumerate(sheets)]
+        say(
+            f"warning: set {set_text} has not been retired by a rotation or reshare, and these sheets were not "
+            "replaced by an expansion: destroying sheets of a live set is unusual"
+        )
+    records = [
+        {"share": share, "copy": copy, **({"bag": bags[i]} if bags else {})} for i, (share, copy) in enumerate(sheets)
+    ]
     extra: dict = {"sheets": records}
     if req.solo:
         extra["solo"] = req.solo
     entry = append_event(
-        req.journal_path, "destroy", set_id=set_text, shares=sorted({s for s, _ in sheets}),
-        fingerprint=origin_fingerprint(origin), operator=req.operator, witness=req.witness, extra=extra, now=now,
+        req.journal_path,
+        "destroy",
+        set_id=set_text,
+        shares=sorted({s for s, _ in sheets}),
+        fingerprint=origin_fingerprint(origin),
+        operator=req.operator,
+        witness=req.witness,
+        extra=extra,
+        now=now,
     )
     return Destruction(set_text, tuple(sheets), stamped(entry))
 
@@ -84,8 +97,9 @@ def _sheets(texts: tuple[str, ...]) -> list[tuple[int, int]]:
 
 def _bags(bags: tuple[str, ...], sheets: int) -> list[str]:
     if bags and len(bags) != sheets:
-        raise BreakglassError(f"{len(bags)} --bag serial(s) for {sheets} --sheet(s): give one bag per sheet, in the "
-                              "same order, or none")
+        raise BreakglassError(
+            f"{len(bags)} --bag serial(s) for {sheets} --sheet(s): give one bag per sheet, in the same order, or none"
+        )
     if any(not b.strip() for b in bags):
         raise BreakglassError("--bag serials cannot be empty")
     return [b.strip() for b in bags]
@@ -95,13 +109,18 @@ def _refuse_unknown_sheets(history: SetHistory, set_text: str, sheets: list[tupl
     """Only sheets that were printed, and not already destroyed, can be destroyed now."""
     unknown = [f"{s}.{c}" for s, c in sheets if history.sheet_exists(set_text, s, c) is False]
     if unknown:
-        printed = ", ".join(f"{s}.{c}" for s, c in sorted(history.sheets(set_text))) or f"shares 1 to {history.n(set_text)}"
-        raise BreakglassError(f"sheet(s) {', '.join(unknown)} of set {set_text} were never printed (printed: {printed}); "
-                              "nothing was recorded")
+        printed = (
+            ", ".join(f"{s}.{c}" for s, c in sorted(history.sheets(set_text))) or f"shares 1 to {history.n(set_text)}"
+        )
+        raise BreakglassError(
+            f"sheet(s) {', '.join(unknown)} of set {set_text} were never printed (printed: {printed}); "
+            "nothing was recorded"
+        )
     gone = history.destroyed.get(set_text, {})
     again = [f"{s}.{c} (by {gone[(s, c)].code})" for s, c in sheets if (s, c) in gone]
     if again:
-        raise BreakglassError(f"sheet(s) {', '.join(again)} of set {set_text} were already recorded destroyed; "
-                              "nothing was recorded")
+        raise BreakglassError(
+            f"sheet(s) {', '.join(again)} of set {set_text} were already recorded destroyed; nothing was recorded"
+        )
     if any(history.sheet_exists(set_text, s, c) is None for s, c in sheets):
         say(f"warning: the journal does not list the sheets of set {set_text}: the sheet numbers could not be checked")

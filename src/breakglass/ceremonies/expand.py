@@ -101,7 +101,7 @@ def _plan(req: ExpandRequest, current: CurrentSet, config) -> SplitPlan:
         journal_path=req.journal_path, operator=req.operator or (config.administrator.name if config else None),
         witness=req.witness or (config.witness.name if config else None), scan_check=req.scan_check,
         contact=config.contact if config else "", config_path=req.config_path, solo=req.solo,
-        share_format=recovered.version, ceremony="expand",
+        share_format=recovered.version, ceremony="expand", demo=req.demo,
     )
 
 

@@ -49,6 +49,7 @@ class RecoveryRequest:
     assume_yes: bool = False
     solo: str | None = None
     allow_retired: str | None = None
+    demo: bool = False  # run by `breakglass demo`: the journal event says so ("demo": true)
 
     @property
     def shows_on_terminal(self) -> bool:
@@ -360,6 +361,8 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         extra["allowed_retired"] = req.allow_retired
     if req.solo:
         extra["solo"] = req.solo
+    if req.demo:
+        extra["demo"] = True
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,

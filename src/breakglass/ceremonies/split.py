@@ -51,6 +51,7 @@ class SplitPlan:
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
     journal_entry: Callable[[SplitPlan, scheme.SplitResult], PlannedEvent] | None = None
     ceremony: str = "split"  # what made the sheets (split, rotate, reshare, expand): in the manifest, for the logbook
+    demo: bool = False  # made by `breakglass demo`: its journal event says so ("demo": true)
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
@@ -247,6 +248,8 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
 
         planned = (plan.journal_entry or _split_entry)(plan, result)
         extra = {**planned.extra, **({"solo": plan.solo} if plan.solo else {})}
+        if plan.demo:
+            extra["demo"] = True
         entry = append_event(plan.journal_path, planned.event, set_id=planned.set_id, shares=planned.shares,
                              fingerprint=planned.fingerprint, extra=extra, operator=plan.operator,
                              witness=plan.witness, now=now, publish=publish)
