@@ -1,4 +1,5 @@
-"""The folder layout is the architecture: sub-packages in layers, imports only downward, no cycles, small modules.
+"""The folder layout is the architecture: sub-packages in layers, imports only downward, no cycles, small modules
+and small functions, and each third-party library used only in the layer whose work it does.
 
 docs/DESIGN.md ("Map of the code") describes the same layers in words; this test keeps the two honest.
 Imports are read from the source with `ast` (lazy imports inside functions included), so a cycle hidden in a

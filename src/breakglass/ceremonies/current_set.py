@@ -55,7 +55,7 @@ class NewSetRequest(CeremonyRequest):
     share_format: int | None = None  # None: the format of the set it replaces
 
 
-@dataclass
+@dataclass(frozen=True)
 class CurrentSet:
     """The set k sheets were read from, recovered in memory, with what the journal says about it."""
 
