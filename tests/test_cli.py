@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fakeclock
 import pypdfium2
 import pytest
-
-import fakeclock
 
 SECRET = b"Root-P@ss: correct horse battery staple \x00\xff binary tail"
 

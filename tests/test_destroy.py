@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
+import fakeclock
 import pytest
 from click.testing import CliRunner
 
-import fakeclock
 from breakglass.errors import BreakglassError
 from breakglass.record.journal import append_event, read_journal, require_intact
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BreakglassError
-from . import rules_journal, rules_logbook, rules_provider
 from ..system import clock
+from . import rules_journal, rules_logbook, rules_provider
 from .evidence import EvidenceSet
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
