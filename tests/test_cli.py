@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fakeclock
 import pypdfium2
 import pytest
 
@@ -17,8 +18,11 @@ SECRET = b"Root-P@ss: correct horse battery staple \x00\xff binary tail"
 
 def run(*args, input: bytes | None = None, cwd=None, env=None) -> subprocess.CompletedProcess:
     """Run `breakglass` as a user would, in a fresh process (no shared state, real exit codes)."""
+    start = [sys.executable, "-c", "from breakglass.cli.main import main; main()"]
+    if env and fakeclock.FAKE_TIME_ENV in env:  # the installed tool never reads it: the test harness's clock
+        start = fakeclock.command()
     return subprocess.run(
-        [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
+        [*start, *map(str, args)],
         input=input, capture_output=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300,
     )
 

@@ -14,6 +14,8 @@ def test_demo_runs_the_whole_ceremony(tmp_path):
         assert (out / name).is_file(), name
     events = [json.loads(line)["event"] for line in (out / "journal.jsonl").read_text().splitlines()]
     assert events == ["split", "drill", "release", "rotate", "destroy"]
+    demo = [json.loads(line).get("demo") for line in (out / "journal.jsonl").read_text().splitlines()]
+    assert demo == [True] * 5  # its events are backdated by its own clock: each says it was the demo
     assert (out / "released-demo-credential.txt").read_bytes().startswith(b"DEMO-ONLY")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
+import fakeclock
 import pytest
 from click.testing import CliRunner
 
@@ -37,8 +38,8 @@ def journal(tmp_path):
 def destroy(journal, *args):
     from breakglass.cli.main import cli
 
-    env = {"BREAKGLASS_FAKE_TIME": "2026-11-25T10:00:00Z"}
-    return CliRunner().invoke(cli, ["destroy", "--journal", str(journal), *args], env=env)
+    with fakeclock.frozen("2026-11-25T10:00:00Z"):
+        return CliRunner().invoke(cli, ["destroy", "--journal", str(journal), *args])
 
 
 def test_records_destroy_event(journal):

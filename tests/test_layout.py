@@ -1,4 +1,5 @@
-"""The folder layout is the architecture: sub-packages in layers, imports only downward, no cycles, small modules.
+"""The folder layout is the architecture: sub-packages in layers, imports only downward, no cycles, small modules
+and small functions, and each third-party library used only in the layer whose work it does.
 
 docs/DESIGN.md ("Map of the code") describes the same layers in words; this test keeps the two honest.
 Imports are read from the source with `ast` (lazy imports inside functions included), so a cycle hidden in a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import breakglass
@@ -27,6 +29,7 @@ MAY_IMPORT = {
 }
 TOP_LEVEL_MODULES = {"__init__", "__main__", "errors"}
 MAX_LINES = 600
+MAX_FUNCTION_LINES = 80  # from `def` to its last line, docstring included: one helper per section or strategy
 
 
 def modules() -> dict[str, Path]:
@@ -111,6 +114,29 @@ def test_no_module_is_too_long():
     assert not long, f"modules over {MAX_LINES} lines (split them along their concepts): {long}"
 
 
+def long_functions(source: str) -> dict[str, int]:
+    """Functions and methods (nested ones too) longer than MAX_FUNCTION_LINES, by name, with their length."""
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found[f"{node.name} (line {node.lineno})"] = length
+    return found
+
+
+def test_no_function_is_too_long():
+    long = {f"{name}.{function}": n for name, path in modules().items()
+            for function, n in long_functions(path.read_text(encoding="utf-8")).items()}
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines (one helper per section or strategy): {long}"
+
+
+def test_the_length_check_sees_a_long_function():
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    assert list(long_functions(f"def f():\n{body}\n")) == ["f (line 1)"]
+    assert not long_functions(f"def f():\n{chr(10).join(body.splitlines()[:-1])}\n")
+
+
 def test_imports_only_go_down_the_layers():
     wrong = []
     for name, path in modules().items():
@@ -181,6 +207,45 @@ def test_a_format_version_imports_no_other_version_and_no_dispatcher():
                 wrong.append(f"{name} -> {target}")
     assert not wrong, "a format version reaching beyond its own package and the shared modules: " + ", ".join(wrong)
     assert {f"{v}.__init__" for v in FORMAT_VERSIONS} <= set(modules())
+
+
+# Each third-party library belongs to the one layer whose work it does; the others reach it through that layer
+# (a ceremony asks through the Terminal the CLI gives it, renders PDFs through scan/, encrypts through format/).
+THIRD_PARTY_LAYER = {
+    "click": "cli",  # the command line
+    "pypdfium2": "scan", "zxingcpp": "scan", "pyzbar": "scan", "PIL": "scan",  # pages in, codes read
+    "reportlab": "paper", "qrcode": "paper",  # paper out
+    "Crypto": "format",  # pycryptodome: the share format's cryptography
+}
+
+
+def third_party_imports(path: Path) -> set[str]:
+    """Top-level names of the non-standard, non-breakglass modules a file imports (lazy imports included)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n not in ("breakglass", "__future__")}
+
+
+def test_third_party_libraries_stay_in_their_layer():
+    wrong = []
+    for name, path in modules().items():
+        for library in third_party_imports(path):
+            owner = THIRD_PARTY_LAYER.get(library)
+            if owner is None:
+                wrong.append(f"{name} imports {library}, which has no layer in THIRD_PARTY_LAYER (and docs/DESIGN.md)")
+            elif layer(name) != owner:
+                wrong.append(f"{name} imports {library}, which belongs to {owner}/")
+    assert not wrong, "third-party imports outside their layer:\n" + "\n".join(sorted(wrong))
+
+
+def test_the_third_party_check_sees_an_import():
+    assert "click" in third_party_imports(modules()["cli.main"])
+    assert "pypdfium2" in third_party_imports(modules()["scan.files"])  # imported lazily, inside functions
+    assert not third_party_imports(modules()["record.journal"])
 
 
 # Calls that create or change files. Every file breakglass writes goes through system/files.py (atomic, 0600,

@@ -20,7 +20,8 @@ from ..record.journal import Entry, read_journal, require_journal
 from ..record.sets import SetHistory, retirement_text
 from ..scan.collect import FoundShare
 from .recover import check_recorded_set, choose_set, gather_shares
-from .split import PlannedSheet, SplitPlan, sheets_record
+from .split import PlannedEvent, PlannedSheet, SplitPlan, sheets_record
+from .terminal import Terminal
 
 
 @dataclass
@@ -39,6 +40,7 @@ class CeremonyRequest:
     dpi: int = 200
     scan_check: bool = True
     solo: str | None = None
+    demo: bool = False  # run by `breakglass demo`: the journal event says so ("demo": true)
 
 
 @dataclass
@@ -53,7 +55,7 @@ class NewSetRequest(CeremonyRequest):
     share_format: int | None = None  # None: the format of the set it replaces
 
 
-@dataclass
+@dataclass(frozen=True)
 class CurrentSet:
     """The set k sheets were read from, recovered in memory, with what the journal says about it."""
 
@@ -90,11 +92,11 @@ def check_people(operator: str | None, witness: str | None, solo: str | None, co
 
 
 def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None],
-                    action: str) -> CurrentSet:
+                    action: str, terminal: Terminal) -> CurrentSet:
     """Read the sheets, keep the current set's (the journal says which), recover it in memory. A retired set is
     refused: `action` (rotate, reshare, expand) is done on the current set."""
     require_journal(journal_path)
-    found = gather_shares(scans, typed_files, type_in, dpi, say)
+    found = gather_shares(scans, typed_files, type_in, dpi, say, terminal)
     entries = read_journal(journal_path)  # read once, after the scans: choosing the set and checking it use it
     history = SetHistory(entries)
     found = choose_set(found, history, journal_path, None, say)
@@ -110,15 +112,12 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     return CurrentSet(recovered, found, entries, history)
 
 
-def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> dict:
+def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> PlannedEvent:
     """The journal event of a rotation or reshare: it names the old set (now retired) and the new one."""
     old = current.recovered
-    return {
-        "event": event, "set_id": old.set_text, "shares": list(old.present), "fingerprint": old.fingerprint,
-        "extra": {"new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k,
-                  "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
-                  **({"holds": plan.holds} if plan.holds else {}), **more},
-    }
+    return PlannedEvent(event, old.set_text, list(old.present), old.fingerprint, {
+        "new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k, "n": plan.n,
+        "label": plan.label, "sheets": sheets_record(plan), **({"holds": plan.holds} if plan.holds else {}), **more})
 
 
 def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
@@ -139,6 +138,7 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
     )
     if plan.holds is None and isinstance(extra.get("holds"), dict):  # the same account: what the old set held
         plan.holds = extra["holds"]
+    plan.demo = req.demo
     keep_holders = not req.custodians and req.config_path is None and req.copies is None and plan.n == len(numbers)
     holders = [[holder for (s, _copy), holder in sorted(live.items()) if s == share] for share in numbers]
     # A hand-made journal may list anything: more than 9 copies of a share is not a plan split would make, so

@@ -3,6 +3,8 @@
 split 3-of-5 (custodians from the example config) -> logbook -> drill from damaged sheet images -> release ->
 rotation checklist -> rotate to a new dummy credential -> destruction of the old sheets -> audit. Everything
 is written to one folder and marked DEMO; the dummy credentials are the only "secrets" ever written to disk.
+The demo's events are spread over weeks by its own clock (passed in-process: the installed command reads no
+fake time), and every event it journals carries "demo": true.
 """
 
 from __future__ import annotations
@@ -14,23 +16,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, cast
 
-from PIL import Image, ImageFilter
-
 from ..errors import BreakglassError
 from ..system.files import DOCUMENT, PRIVATE, NewFolder, write_new_file
+from .terminal import Terminal
 
 DEMO_CREDENTIAL = b"DEMO-ONLY root password: Tr0ub4dor&3-not-a-real-credential"
 DEMO_NEW_CREDENTIAL = b"DEMO-ONLY rotated root password: correct-horse-battery-staple-not-real"
 OPERATOR, WITNESS = "Alice Moreau", "Bongani Dlamini"
 
 
-def run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
+def run_demo(out: Path, now: datetime, say: Callable[[str], None], terminal: Terminal) -> None:
     """The whole demo in `out` (new or empty), or, if anything fails or Ctrl-C is pressed, nothing there."""
     with NewFolder(out):
-        _run_demo(out, now, say)
+        _run_demo(out, now, say, terminal)
 
 
-def _run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
+def _run_demo(out: Path, now: datetime, say: Callable[[str], None], terminal: Terminal) -> None:
     from ..record import config as config_module
 
     example = out / "ceremony.toml"
@@ -47,14 +48,14 @@ def _run_demo(out: Path, now: datetime, say: Callable[[str], None]) -> None:
     _step(say, 2, "Logbook for the people in the room")
     _logbook(out, config, journal, say)
     _step(say, 3, "Drill: recombine from photos of three sheets (slightly rotated, blurred, JPEG), reveal nothing")
-    _drill(out, split, journal, clock.next(days=30), say)
+    _drill(out, split, journal, clock.next(days=30), say, terminal)
     _step(say, 4, "Release during an (imaginary) incident: the credential is written to a 0600 file")
-    release_code = _release(out, split, journal, clock.next(days=20), say)
+    release_code = _release(out, split, journal, clock.next(days=20), say, terminal)
     _step(say, 5, "Rotation checklist for that release")
     _checklist(out, config, journal, release_code, say)
     _step(say, 6, "Rotate: new credential, new set; the old set is retired")
     write_new_file(out / "demo-new-credential.txt", DEMO_NEW_CREDENTIAL, PRIVATE)
-    _rotate(out, split, journal, clock.next(days=1), say)
+    _rotate(out, split, journal, clock.next(days=1), say, terminal)
     _step(say, 7, "Old sheets destroyed under witness, recorded in the journal")
     _destroy(split, journal, clock.next(hours=1), say)
     _step(say, 8, "Audit: journal chain, rotation after release, drills, witnesses, logbook transcription")
@@ -98,6 +99,7 @@ def _split(out: Path, config, journal: Path, when: datetime, say) -> Path:
         config_path=out / "ceremony.toml", out_dir=folder, journal_path=journal, operator=None, witness=None,
         scan_check=True,
     )
+    plan.demo = True
     run_split(plan, DEMO_CREDENTIAL, when, say)
     return folder
 
@@ -119,40 +121,38 @@ def _logbook(out: Path, config, journal: Path, say) -> None:
 def _photos(sheets: list[Path], folder: Path) -> list[Path]:
     """Each sheet as a phone would see it: a little rotated, a little blurred, JPEG-compressed."""
     from ..scan.files import rasterize_pdf
+    from ..scan.images import phone_photo
 
     folder.mkdir()  # inside the demo's own new folder
     photos = []
     for i, sheet in enumerate(sheets):
         for page_number, page in enumerate(rasterize_pdf(sheet.read_bytes(), dpi=150), start=1):
-            image = page.convert("L").rotate(3 + 4 * i, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
-            image = image.filter(ImageFilter.GaussianBlur(0.8))
             path = folder / f"{sheet.stem}-photo-{page_number}.jpg"
-            jpeg = io.BytesIO()
-            image.save(jpeg, format="JPEG", quality=55)
-            write_new_file(path, jpeg.getvalue(), PRIVATE)  # a photo of a sheet is a copy of the share
+            write_new_file(path, phone_photo(page, 3 + 4 * i), PRIVATE)  # a photo of a sheet is a copy of the share
             photos.append(path)
     return photos
 
 
-def _recover(request_fields: dict, when: datetime, say):
+def _recover(request_fields: dict, when: datetime, say, terminal: Terminal):
     from .recover import RecoveryRequest, run_recovery
 
     defaults = dict(typed_files=[], type_in=False, out=None, verify_only=False, operator=OPERATOR, witness=WITNESS,
-                    incident=None, reason=None, dpi=150, assume_yes=True)
-    return run_recovery(RecoveryRequest(**{**defaults, **request_fields}), when, say)
+                    incident=None, reason=None, dpi=150, assume_yes=True, demo=True)
+    return run_recovery(RecoveryRequest(**{**defaults, **request_fields}), when, say, terminal)
 
 
-def _drill(out: Path, sheets: Path, journal: Path, when: datetime, say) -> None:
+def _drill(out: Path, sheets: Path, journal: Path, when: datetime, say, terminal: Terminal) -> None:
     photos = _photos(_sheets(sheets)[1:4], out / "drill-photos")
-    _recover({"scans": photos, "verify_only": True, "journal_path": journal}, when, say)
+    _recover({"scans": photos, "verify_only": True, "journal_path": journal}, when, say, terminal)
 
 
-def _release(out: Path, sheets: Path, journal: Path, when: datetime, say) -> str:
+def _release(out: Path, sheets: Path, journal: Path, when: datetime, say, terminal: Terminal) -> str:
     from ..record.journal import read_journal
 
     target = out / "released-demo-credential.txt"
     _recover({"scans": _sheets(sheets)[0:5:2], "out": str(target), "journal_path": journal,
-              "incident": "DEMO-INC-1", "reason": "Locked out of all administrator access (SSO outage)"}, when, say)
+              "incident": "DEMO-INC-1", "reason": "Locked out of all administrator access (SSO outage)"},
+             when, say, terminal)
     return read_journal(journal)[-1].code
 
 
@@ -171,15 +171,15 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
     say(f"  wrote {out / 'checklist.pdf'}")
 
 
-def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say) -> None:
+def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say, terminal: Terminal) -> None:
     from .rotate import RotateRequest, run_rotate
 
     run_rotate(RotateRequest(
         journal_path=journal, secret_file=str(out / "demo-new-credential.txt"), out_dir=out / "new-sheets",
         scans=_sheets(sheets)[2:5], typed_files=[], type_in=False, threshold=None, shares=None, label=None,
         custodians=(), copies=None, paper="a4", config_path=None, operator=OPERATOR, witness=WITNESS, dpi=150,
-        scan_check=True,
-    ), when, say)
+        scan_check=True, demo=True,
+    ), when, say, terminal)
 
 
 def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
@@ -190,7 +190,7 @@ def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
     records = [{"share": s["share"], "copy": s["copy"], "bag": f"DEMO-BAG-{s['share']:03d}"} for s in old["sheets"]]
     entry = append_event(journal, "destroy", set_id=old["set_id"], shares=sorted({r["share"] for r in records}),
                          fingerprint=old["fingerprint"], operator=OPERATOR, witness=WITNESS, now=when,
-                         extra={"sheets": records})
+                         extra={"sheets": records, "demo": True})
     say(f"  {len(records)} old sheets destroyed; journal event code {entry.code}")
 
 

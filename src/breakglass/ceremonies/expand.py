@@ -14,7 +14,6 @@ not made harmless by an expansion: only `reshare` (and destroying the old sheets
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +22,10 @@ from ..errors import BreakglassError
 from ..format import expand, scheme
 from ..format.share import MAX_SHARES
 from ..record.people import name_key
+from ..record.sheetnumbers import SheetNumberError, parse_sheet
 from .current_set import CeremonyRequest, CurrentSet, check_people, recover_current
-from .split import PlannedSheet, SplitPlan, print_sheets, sheets_record
+from .split import PlannedEvent, PlannedSheet, SheetsMade, SplitPlan, print_sheets, sheets_record
+from .terminal import Terminal
 
 
 @dataclass
@@ -34,10 +35,11 @@ class ExpandRequest(CeremonyRequest):
     replaces: tuple[str, ...] = ()  # SHARE or SHARE.COPY of sheets handed back, to be destroyed
 
 
-def run_expand(req: ExpandRequest, now: datetime, say: Callable[[str], None]) -> dict:
+def run_expand(req: ExpandRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
     config = _refuse_early(req)
     say("Reading the set's sheets...")
-    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "expand")
+    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "expand",
+                              terminal)
     plan = _plan(req, current, config)
     plan.check_before_secret()
     replaced = _replaced_sheets(req.replaces, current)
@@ -48,13 +50,12 @@ def run_expand(req: ExpandRequest, now: datetime, say: Callable[[str], None]) ->
     shares = expand.new_shares(recovered, indexes, plan.n)
     result = scheme.SplitResult(recovered.set_id, recovered.fingerprint, shares)
 
-    def expand_entry(plan: SplitPlan, _result: scheme.SplitResult) -> dict:
+    def expand_entry(plan: SplitPlan, _result: scheme.SplitResult) -> PlannedEvent:
         extra = {"k": plan.k, "n": plan.n, "label": plan.label, "new_shares": indexes, "sheets": sheets_record(plan),
                  "used": list(recovered.used), "copies": current.copies_read(), "format": recovered.version}
         if replaced:
             extra["replaces"] = [{"share": s, "copy": c} for s, c in replaced]
-        return {"event": "expand", "set_id": current.set_text, "shares": list(recovered.present),
-                "fingerprint": recovered.fingerprint, "extra": extra}
+        return PlannedEvent("expand", current.set_text, list(recovered.present), recovered.fingerprint, extra)
 
     plan.journal_entry = expand_entry
     say(f"Printing {_shares_text(indexes)} of set {current.set_text} (k stays {plan.k}; the set now has "
@@ -100,7 +101,7 @@ def _plan(req: ExpandRequest, current: CurrentSet, config) -> SplitPlan:
         journal_path=req.journal_path, operator=req.operator or (config.administrator.name if config else None),
         witness=req.witness or (config.witness.name if config else None), scan_check=req.scan_check,
         contact=config.contact if config else "", config_path=req.config_path, solo=req.solo,
-        share_format=recovered.version, ceremony="expand",
+        share_format=recovered.version, ceremony="expand", demo=req.demo,
     )
 
 
@@ -120,10 +121,10 @@ def _check_config(config, numbers: dict[str, int], n: int, set_text: str) -> Non
 
 
 def _parse_sheet(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{1,3})(?:\.(\d{1,3}))?\s*", text)
-    if not match or not 1 <= int(match[1]) <= MAX_SHARES or int(match[2] or 1) < 1:
-        raise BreakglassError(f"--replaces '{text}' is not a sheet: give SHARE or SHARE.COPY, e.g. 2 or 2.1")
-    return int(match[1]), int(match[2] or 1)
+    try:
+        return parse_sheet(text)
+    except SheetNumberError as e:
+        raise BreakglassError(f"--replaces {e}") from None
 
 
 def _replaced_sheets(texts: tuple[str, ...], current: CurrentSet) -> list[tuple[int, int]]:
@@ -163,8 +164,8 @@ def _shares_text(indexes: list[int]) -> str:
     return f"share {indexes[0]}" if len(indexes) == 1 else f"shares {indexes[0]} to {indexes[-1]}"
 
 
-def _after(current: CurrentSet, indexes: list[int], replaced, outcome: dict, say) -> None:
-    say(f"The expand event {outcome['event_code']} adds {_shares_text(indexes)} to set {current.set_text}: write the "
+def _after(current: CurrentSet, indexes: list[int], replaced, outcome: SheetsMade, say) -> None:
+    say(f"The expand event {outcome.event_code} adds {_shares_text(indexes)} to set {current.set_text}: write the "
         "code with its time on the set logbook's record page, and print the expansion's logbook for the new sheets.")
     if current.recovered.version == 1:
         say(f"Note: set {current.set_text} is in share format 1: its new sheets carry share numbers above the "

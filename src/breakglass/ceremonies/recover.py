@@ -23,15 +23,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, cast
 
-import click
-
 from ..errors import BreakglassError
 from ..format import combine, typed
 from ..format.combine import Recovered, numbers
 from ..format.share import set_id_text
+from ..record.journal import origin_fingerprint
 from ..record.sets import retirement_text
 from ..scan.collect import FoundShare, ShareCollector, describe
 from ..system.output import Collapsed, Progress, kind_of
+from .terminal import Terminal
 
 
 @dataclass
@@ -50,15 +50,16 @@ class RecoveryRequest:
     assume_yes: bool = False
     solo: str | None = None
     allow_retired: str | None = None
+    demo: bool = False  # run by `breakglass demo`: the journal event says so ("demo": true)
 
     @property
     def shows_on_terminal(self) -> bool:
         return not self.verify_only and self.out is None
 
 
-def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]) -> Recovered:
+def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> Recovered:
     _refuse_early(req)
-    found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say)
+    found = gather_shares(req.scans, req.typed_files, req.type_in, req.dpi, say, terminal)
     if not found:
         raise BreakglassError("no share was found in what was given (the lines above say what each input held)")
     history = journal_history(req.journal_path)
@@ -75,16 +76,17 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     elif req.journal_path is None:
         say(f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
             "is the current set or a retired one.")
-    if req.shows_on_terminal and not _confirmed(req):
+    if req.shows_on_terminal and not _confirmed(req, terminal):
         say("Not shown, and nothing was recorded. Run again with --out PATH to write it to a file instead.")
         return recovered
-    _deliver(req, recovered, found, now, retired_by, say)
+    _deliver(req, recovered, found, now, retired_by, say, terminal)
     return recovered
 
 
-def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None]) -> list[FoundShare]:
-    """Every share from scans, typed files and typed-in text, with problems reported one line each (at most a
-    screenful of any one kind: the rest are counted)."""
+def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None],
+                  terminal: Terminal) -> list[FoundShare]:
+    """Every share from scans, typed files and typed-in text (asked on `terminal`), with problems reported one
+    line each (at most a screenful of any one kind: the rest are counted)."""
     collector = ShareCollector()
     texts = [(source, _read_typed_file(source)) for source in typed_files]  # unreadable: refused before scanning
     lines = Collapsed(say)
@@ -98,7 +100,7 @@ def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[st
         _add_typed_text(source, text, collector, lines)
     lines.close()
     if type_in:
-        _type_in(collector, say)
+        _type_in(collector, say, terminal)
     found = collector.shares()
     report = Collapsed(say)
     for problem in collector.problems:
@@ -191,8 +193,8 @@ def check_recorded_set(recovered: Recovered, history, journal_path: Path) -> Non
     origin = history.created.get(recovered.set_text)
     if origin is None:
         return
-    recorded = origin.fingerprint if origin.event == "split" else origin.extra.get("new_fingerprint")
-    if isinstance(recorded, str) and recorded and recorded != recovered.fingerprint:
+    recorded = origin_fingerprint(origin)
+    if recorded and recorded != recovered.fingerprint:
         raise BreakglassError(
             f"shares {numbers(list(recovered.used))} of set {recovered.set_text} recombine to fingerprint "
             f"{recovered.fingerprint}, but journal {journal_path} recorded {recorded} for this set: they were not "
@@ -300,15 +302,16 @@ def _add_typed_text(source: str, text: str, collector: ShareCollector, say) -> N
     say(f"  {name}: {len(shares)} typed share(s)", kind=None)
 
 
-def _type_in(collector: ShareCollector, say) -> None:
+def _type_in(collector: ShareCollector, say, terminal: Terminal) -> None:
     """Ask for typed shares line by line, checking each line as it is typed."""
     say("Type the share from its sheet: first the header line (it starts with BG2 SHARE, or BG1 SHARE on older "
         "sheets), then each numbered line.")
     while True:
-        header = _ask_until_valid("header", typed.parse_header, say)
+        header = _ask_until_valid(terminal, "header", typed.parse_header, say)
         lines: dict[int, str] = {}
         for number in range(1, header.lines + 1):
-            reading = _ask_until_valid(f"line {number:02d}", lambda text, n=number: typed.check_line(n, text, header), say)
+            reading = _ask_until_valid(terminal, f"line {number:02d}",
+                                       lambda text, n=number: typed.check_line(n, text, header), say)
             if reading.note:
                 say(f"  {reading.note}")
             lines[number] = reading.data
@@ -319,13 +322,13 @@ def _type_in(collector: ShareCollector, say) -> None:
         else:
             collector.add_typed_share(share, header.copy, "typed in")
             say(f"  share {share.index} accepted")
-        if not click.confirm("Type another share?", default=False, err=True):
+        if not terminal.confirm("Type another share?"):
             return
 
 
-def _ask_until_valid(prompt: str, parse, say):
+def _ask_until_valid(terminal: Terminal, prompt: str, parse, say):
     while True:
-        text = click.prompt(prompt, err=True)
+        text = terminal.ask(prompt)
         try:
             return parse(text)
         except BreakglassError as e:
@@ -359,6 +362,8 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         extra["allowed_retired"] = req.allow_retired
     if req.solo:
         extra["solo"] = req.solo
+    if req.demo:
+        extra["demo"] = True
     entry = append_event(
         req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
         shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
@@ -367,7 +372,8 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say) -> None:
+def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say,
+             terminal: Terminal) -> None:
     def journal(publish=None) -> str | None:
         return _journal(req, recovered, found, now, retired_by, publish)
 
@@ -375,7 +381,7 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         event_code = journal()
         if event_code:
             say(f"Journal event code (write it in the logbook, with its time): {event_code}")
-        click.echo(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
+        terminal.show(f"OK  set {recovered.set_text}  fingerprint {recovered.fingerprint}")
         return
     if req.out == "-":
         from ..system.secretio import write_stdout
@@ -391,7 +397,7 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")
     else:
         event_code = journal()
-        _show_on_terminal(recovered, say)
+        _show_on_terminal(recovered, say, terminal)
     if event_code:
         say(f"Journal event code (write it in the logbook, with its time): {event_code}")
     if retired_by and retired_by.event == "rotate":
@@ -429,19 +435,19 @@ def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:
         return journal(publish)
 
 
-def _confirmed(req: RecoveryRequest) -> bool:
-    return req.assume_yes or click.confirm(
-        "Show the credential on this screen now? Anyone who can see the screen will see it", default=False, err=True
+def _confirmed(req: RecoveryRequest, terminal: Terminal) -> bool:
+    return req.assume_yes or terminal.confirm(
+        "Show the credential on this screen now? Anyone who can see the screen will see it"
     )
 
 
-def _show_on_terminal(recovered: Recovered, say) -> None:
+def _show_on_terminal(recovered: Recovered, say, terminal: Terminal) -> None:
     text = _printable(recovered.credential)
     if text is None:
         say("The credential is binary; shown as hex (use --out PATH for the exact bytes):")
-        click.echo(recovered.credential.hex())
+        terminal.show(recovered.credential.hex())
     else:
-        click.echo(text)
+        terminal.show(text)
 
 
 def _printable(data: bytes) -> str | None:

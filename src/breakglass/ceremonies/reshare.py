@@ -27,7 +27,8 @@ from .current_set import (
     plan_new_set,
     recover_current,
 )
-from .split import run_split
+from .split import SheetsMade, run_split
+from .terminal import Terminal
 
 
 @dataclass
@@ -35,10 +36,11 @@ class ReshareRequest(NewSetRequest):
     """As for a rotation, without a new credential: the set's own is split again."""
 
 
-def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None]) -> dict:
+def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
     check_people(req.operator, req.witness, req.solo, req.config_path)
     say("Reading the old set's sheets (the credential is recovered in memory only, never shown)...")
-    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "reshare")
+    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "reshare",
+                              terminal)
     old = current.recovered
     plan = plan_new_set(req, current)
     plan.ceremony = "reshare"
@@ -71,12 +73,12 @@ def _deadline_days(req: ReshareRequest) -> int:
     return load_config(req.config_path).rotation_deadline_days if req.config_path else DEFAULT_ROTATION_DEADLINE_DAYS
 
 
-def _after(current: CurrentSet, outcome: dict, deadline_days: int, now: datetime, say) -> None:
+def _after(current: CurrentSet, outcome: SheetsMade, deadline_days: int, now: datetime, say) -> None:
     old = current.set_text
     live = current.history.live_sheets(old)
     due = (now + timedelta(days=deadline_days)).strftime("%Y-%m-%d")
-    say(f"The reshare event {outcome['event_code']} names the retired set {old} (write it with the code on the old "
-        f"logbook's record page) and the new set {outcome['set_id']} (on the new logbook's cover).")
+    say(f"The reshare event {outcome.event_code} names the retired set {old} (write it with the code on the old "
+        f"logbook's record page) and the new set {outcome.set_id} (on the new logbook's cover).")
     say(f"Old set {old} is now RETIRED: recombine refuses it. Destroy EVERY sheet of it under witness by {due} "
         "(breakglass destroy), the ones just scanned after resealing them:")
     for (share, copy), holder in sorted(live.items()):

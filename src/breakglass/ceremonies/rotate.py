@@ -22,7 +22,8 @@ from .current_set import (
     plan_new_set,
     recover_current,
 )
-from .split import run_split
+from .split import SheetsMade, run_split
+from .terminal import Terminal
 
 
 @dataclass
@@ -33,17 +34,18 @@ class RotateRequest(NewSetRequest):
     share_format: int | None = scheme.DEFAULT_FORMAT
 
 
-def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) -> dict:
+def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
     check_people(req.operator, req.witness, req.solo, req.config_path)
     say("Recovering the old set...")
-    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "rotate")
+    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "rotate",
+                              terminal)
     old = current.recovered
     plan = plan_new_set(req, current)
     plan.check_before_secret()
 
     from ..system.secretio import read_secret
 
-    new_credential = read_secret(req.secret_file, what="new credential", multi_line=req.multi_line,
+    new_credential = read_secret(req.secret_file, say, what="new credential", multi_line=req.multi_line,
                                  strip_newline=req.strip_newline)
     if hmac.compare_digest(new_credential, old.credential):
         raise BreakglassError(
@@ -54,8 +56,8 @@ def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None]) ->
     plan.journal_entry = lambda plan, result: new_set_entry("rotate", current, plan, result)
     plan.replaces_set = old.set_text
     outcome = run_split(plan, new_credential, now, say)
-    say(f"The rotate event {outcome['event_code']} names the retired set {old.set_text} (write that set id with the code "
-        f"on the old logbook's record page) and the new set {outcome['set_id']} (on the new logbook's cover).")
+    say(f"The rotate event {outcome.event_code} names the retired set {old.set_text} (write that set id with the code "
+        f"on the old logbook's record page) and the new set {outcome.set_id} (on the new logbook's cover).")
     say(f"Old set {old.set_text} is now RETIRED. Reseal the old sheets you scanned in new bags; destroy every sheet of "
         "it under witness (breakglass destroy) and record each in the logbook.")
     return outcome

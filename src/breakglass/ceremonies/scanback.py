@@ -15,8 +15,6 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
-import pypdfium2
-
 from ..errors import BreakglassError
 from ..format import combine, qrtext, typed
 from ..format.scheme import SplitResult
@@ -24,7 +22,7 @@ from ..format.formats import AnyShare
 from ..paper import sheet
 from ..scan.decode import decode_image
 from ..scan.decoders import available_decoders
-from ..scan.files import rasterize_pdf
+from ..scan.files import pdf_text, rasterize_pdf
 
 VERIFY_DPI = 150
 # A second look, at this resolution, for a decoder that missed a code at VERIFY_DPI. zbar now and then misses
@@ -120,12 +118,7 @@ def _rebuilding_subsets(chunks: list) -> list[list]:
 
 
 def _typed_block_reads_back(rendered: RenderedSheet) -> bool:
-    document = pypdfium2.PdfDocument(rendered.pdf)
-    try:
-        text = "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
-    reading = typed.read_text(text)
+    reading = typed.read_text(pdf_text(rendered.pdf))
     if reading.shares != [rendered.share]:
         problem = reading.problems[0] if reading.problems else "it reads as a different share"
         raise BreakglassError(f"{rendered.filename}: the typed block does not read back ({problem}); nothing was saved")

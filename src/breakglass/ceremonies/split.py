@@ -49,9 +49,10 @@ class SplitPlan:
     solo: str | None = None  # why there is no second person (journalled; the audit reports it)
     share_format: int = scheme.DEFAULT_FORMAT  # 1 only for organisations that must print what older tools read
     # How the journal records this split: a plain split by default; rotate records one 'rotate' event instead.
-    journal_entry: Callable[[SplitPlan, scheme.SplitResult], dict] | None = None
+    journal_entry: Callable[[SplitPlan, scheme.SplitResult], PlannedEvent] | None = None
     ceremony: str = "split"  # what made the sheets (split, rotate, reshare, expand): in the manifest, for the logbook
     holds: dict | None = None  # the config's [credential], journalled as "holds" (record/credential.py)
+    demo: bool = False  # made by `breakglass demo`: its journal event says so ("demo": true)
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
@@ -156,14 +157,35 @@ def _plan_sheets(n: int, custodians: tuple[str, ...], copies: int | None, config
     return sheets
 
 
-def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[str], None]) -> dict:
+@dataclass(frozen=True)
+class PlannedEvent:
+    """The journal event a ceremony that prints sheets appends once they are written (append_event's fields)."""
+
+    event: str
+    set_id: str
+    shares: list[int]
+    fingerprint: str
+    extra: dict
+
+
+@dataclass(frozen=True)
+class SheetsMade:
+    """What a ceremony that printed sheets made: the set, its fingerprint, the journal's event code (None when
+    not journalled)."""
+
+    set_id: str
+    fingerprint: str
+    event_code: str | None
+
+
+def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[str], None]) -> SheetsMade:
     result = scheme.split(credential, plan.k, plan.n, version=plan.share_format)
     say(f"Splitting '{plan.label}' {plan.k}-of-{plan.n} into {len(plan.sheets)} sheets...")
     return print_sheets(plan, result, credential, now, say)
 
 
 def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes, now: datetime,
-                 say: Callable[[str], None], known: tuple = ()) -> dict:
+                 say: Callable[[str], None], known: tuple = ()) -> SheetsMade:
     """Render the plan's sheets of `result`'s shares, read every one back, then write and journal them: the one
     way sheets are made (split, rotate, reshare and expand). `known` are shares of the set already on paper
     (expand's: the new shares are checked with them, as they will be recombined)."""
@@ -195,7 +217,7 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
     except BreakglassError as e:
         raise BreakglassError(f"{e}; nothing was saved and nothing was recorded") from None
     _print_summary(plan, result, rendered, checks, subsets, event_code, say, now)
-    return {"set_id": set_id_text(result.set_id), "fingerprint": result.fingerprint, "event_code": event_code}
+    return SheetsMade(set_id_text(result.set_id), result.fingerprint, event_code)
 
 
 def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | None:
@@ -227,11 +249,13 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
             staging.commit()
             return staging.undo
 
-        fields = (plan.journal_entry or _split_entry)(plan, result)
-        if plan.solo:
-            fields["extra"]["solo"] = plan.solo
-        entry = append_event(plan.journal_path, operator=plan.operator, witness=plan.witness, now=now, publish=publish,
-                             **fields)
+        planned = (plan.journal_entry or _split_entry)(plan, result)
+        extra = {**planned.extra, **({"solo": plan.solo} if plan.solo else {})}
+        if plan.demo:
+            extra["demo"] = True
+        entry = append_event(plan.journal_path, planned.event, set_id=planned.set_id, shares=planned.shares,
+                             fingerprint=planned.fingerprint, extra=extra, operator=plan.operator,
+                             witness=plan.witness, now=now, publish=publish)
         return entry.code
 
 
@@ -240,13 +264,10 @@ def sheets_record(plan: SplitPlan) -> list[dict]:
     return [{"share": s.share, "copy": s.copy, "holder": s.name} for s in plan.sheets]
 
 
-def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> dict:
-    return {
-        "event": "split", "set_id": set_id_text(result.set_id), "shares": list(range(1, plan.n + 1)),
-        "fingerprint": result.fingerprint,
-        "extra": {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
-                  **({"holds": plan.holds} if plan.holds else {})},
-    }
+def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> PlannedEvent:
+    return PlannedEvent("split", set_id_text(result.set_id), list(range(1, plan.n + 1)), result.fingerprint,
+                        {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
+                         **({"holds": plan.holds} if plan.holds else {})})
 
 
 def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:

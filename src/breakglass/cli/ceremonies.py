@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..system import interrupts
-from ..system.clock import now_utc
+from ..system import clock, interrupts
 from .common import (
     CONTEXT,
     dpi_option,
@@ -25,6 +24,7 @@ from .common import (
     say,
     solo_option,
     strip_newline_option,
+    terminal,
     use_fonts,
 )
 
@@ -94,8 +94,8 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
     plan.check_before_secret()
     from ..system.secretio import read_secret
 
-    credential = read_secret(secret_file, multi_line=multi_line, strip_newline=strip_newline)
-    run_split(plan, credential, now_utc(), say)
+    credential = read_secret(secret_file, say, multi_line=multi_line, strip_newline=strip_newline)
+    run_split(plan, credential, clock.now_utc(), say)
 
 
 # --- recombine -----------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def recombine(scans, typed_files, type_in, out, verify_only, journal_path, opera
         journal_path=journal_path, operator=operator, witness=witness, incident=incident, reason=reason,
         dpi=dpi, assume_yes=assume_yes, solo=solo, allow_retired=allow_retired,
     )
-    run_recovery(request, now_utc(), say)
+    run_recovery(request, clock.now_utc(), say, terminal())
 
 
 # --- rotate --------------------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def rotate(scans, journal_path, secret_file, multi_line, strip_newline, out_dir,
         typed_files=list(typed_files), type_in=type_in, threshold=threshold, shares=shares, label=label,
         custodians=custodians, copies=copies, paper=paper, config_path=config_path, operator=operator,
         witness=witness, dpi=dpi, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
-    ), now_utc(), say)
+    ), clock.now_utc(), say, terminal())
 
 
 
@@ -231,7 +231,7 @@ def reshare(scans, journal_path, out_dir, typed_files, type_in, threshold, share
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies, paper=paper,
         config_path=config_path, operator=operator, witness=witness, dpi=dpi, scan_check=not no_scan_check,
         solo=solo, share_format=int(share_format) if share_format else None,
-    ), now_utc(), say)
+    ), clock.now_utc(), say, terminal())
 
 
 @click.command(context_settings=CONTEXT)
@@ -276,7 +276,7 @@ def expand(scans, journal_path, custodians, out_dir, replaces, typed_files, type
         journal_path=journal_path, out_dir=out_dir, scans=list(scans), custodians=custodians,
         typed_files=list(typed_files), type_in=type_in, copies=copies, replaces=replaces, paper=paper,
         config_path=config_path, operator=operator, witness=witness, dpi=dpi, scan_check=not no_scan_check, solo=solo,
-    ), now_utc(), say)
+    ), clock.now_utc(), say, terminal())
 
 
 # --- demo ----------------------------------------------------------------------------------------------------
@@ -294,4 +294,4 @@ def demo(out_dir):
     interrupts.import_whole()  # before the ceremony's own imports: see system/interrupts.py
     from ..ceremonies.demo import fresh_folder, run_demo
 
-    run_demo(out_dir or fresh_folder(Path("breakglass-demo")), now_utc(), say)
+    run_demo(out_dir or fresh_folder(Path("breakglass-demo")), clock.now_utc(), say, terminal())

@@ -5,8 +5,7 @@ from pathlib import Path
 import click
 
 from ..system.output import one_line
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from . import CONTEXT  # noqa: F401 - the commands take it from here with the options
 
 paper_option = click.option(
     "--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
@@ -68,6 +67,15 @@ def people_options(ceremony: str):
 new_sheets_scan_check_option = click.option(
     "--no-scan-check", is_flag=True, help="Skip reading the new sheets back (not recommended).",
 )
+
+
+def terminal():
+    """The person at the keyboard for a ceremony (ceremonies/terminal.py): prompts and questions on stderr, what
+    is shown (a credential, a drill's OK) on stdout."""
+    from ..ceremonies.terminal import Terminal
+
+    return Terminal(ask=lambda prompt: click.prompt(prompt, err=True),
+                    confirm=lambda question: click.confirm(question, default=False, err=True), show=click.echo)
 
 
 def say(message: str = "") -> None:

@@ -3,11 +3,13 @@
 Exit codes (the table in docs/COMMANDS.md is generated from EXIT_CODES): 0 success; 1 refused, failed or audit
 findings; 2 usage error (for audit: cannot audit); 3 a bug; 4 audit PENDING; 128 + the signal's number when interrupted (130
 Ctrl-C, 143 SIGTERM, 129 SIGHUP). The commands themselves live in ceremonies.py (split, recombine, rotate,
-reshare, expand, demo), audit.py and records.py (journal, logbook, checklist, destroy).
+reshare, expand, demo), audit.py, records.py (journal, logbook, checklist, destroy) and manifest.py, each
+imported only when its command runs: `breakglass --help` lists them from COMMANDS without importing any.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
@@ -17,9 +19,7 @@ import click
 from .. import __version__
 from ..errors import BreakglassError, InternalError
 from ..system import interrupts
-from ..system.output import one_line
-from . import audit, ceremonies, manifest, records
-from .common import CONTEXT
+from . import CONTEXT
 
 EXIT_CODES = (
     (0, "success"),
@@ -48,7 +48,63 @@ def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     ctx.exit()
 
 
-@click.group(context_settings=CONTEXT)
+# Every command: the module of this package that defines it, and the summary `breakglass --help` lists for it
+# (the first sentence of its docstring; tests/test_health_startup.py checks the two agree), so that listing
+# the commands imports none of them.
+COMMANDS = {
+    "audit": ("audit", "Check the journal, the logbook transcription and provider evidence; say what was read "
+              "and every finding."),
+    "checklist": ("records", "Print the after-use (rotation) checklist for a release or drill, or the "
+                  "custodian-change checklist."),
+    "demo": ("ceremonies", "Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, "
+             "rotate, audit."),
+    "destroy": ("records", "Record the witnessed destruction of old sheets in the journal."),
+    "expand": ("ceremonies", "Custodians change: new shares of the SAME set, for new custodians, from any k of its "
+               "sheets."),
+    "journal": ("records", "Check or list the tamper-evident journal of ceremony events."),
+    "logbook": ("records", "Print the paper ceremony record for a set of shares, pre-filled from what the split "
+                "recorded."),
+    "manifest": ("manifest", "Show what a split made: set, fingerprint, sheets and holders, and (with --journal) "
+                 "the set's state."),
+    "recombine": ("ceremonies", "Recover the credential from any k sheets: scans, photos, PDFs, folders or typed "
+                  "text, in any order."),
+    "reshare": ("ceremonies", "Custodians change: the SAME credential as a NEW set, from any k sheets of the "
+                "current set."),
+    "rotate": ("ceremonies", "Replace the credential after a use: recover the old set, split the NEW credential "
+               "as a new set."),
+    "split": ("ceremonies", "Encrypt a credential, split it k-of-n, and write one PDF sheet per share."),
+}
+
+
+def short_help(summary: str, limit: int) -> str:
+    """The summary as click shortens a command's help to `limit` characters in a group's list."""
+    if len(summary) <= limit:
+        return summary
+    if limit < 3:
+        return "..."
+    import textwrap
+
+    return textwrap.shorten(summary, limit, placeholder="...", break_on_hyphens=False)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one is run (or its own --help shown), not to list them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        return getattr(importlib.import_module(f"{__package__}.{COMMANDS[name][0]}"), name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short_help(COMMANDS[name][1], limit)) for name in sorted(COMMANDS)])
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
               help="Show the version, the package fingerprint and the QR decoders in use, and exit.")
 def cli() -> None:
@@ -65,15 +121,10 @@ def cli() -> None:
     """
 
 
-
-for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, ceremonies.reshare, ceremonies.expand,
-                audit.audit, ceremonies.demo,
-                records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
-    cli.add_command(command)
-
-
 def _fail(message: str, code: int) -> None:
     interrupts.settle()
+    from ..system.output import one_line
+
     click.echo(one_line(message), err=True)
     sys.exit(code)
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import click
 
 from ..errors import BreakglassError
-from ..system import interrupts
-from ..system.clock import now_utc
-from .common import CONTEXT, chosen_paper, font_option, paper_option, solo_option, use_fonts
+from ..system import clock, interrupts
+from .common import CONTEXT, chosen_paper, font_option, paper_option, say, solo_option, use_fonts
 
 
 @click.group(context_settings=CONTEXT)
@@ -109,7 +108,7 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     """
     from ..record.journal_repair import repair_journal
 
-    done = repair_journal(path, now=now_utc(), operator=operator, witness=witness)
+    done = repair_journal(path, now=clock.now_utc(), operator=operator, witness=witness)
     if done.entry is None:
         click.echo(f"journal {path}: chain intact; nothing to repair")
         return
@@ -203,14 +202,6 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
 # ---------------------------------------------------------------- after a use: checklist, destruction
 
 
-def _origin_fingerprint(origin) -> str:
-    if origin is None:
-        return ""
-    if origin.event == "rotate":
-        return str(origin.extra.get("new_fingerprint") or "")
-    return origin.fingerprint
-
-
 FORCE_HINT = "give --force, or another --out"
 
 
@@ -300,17 +291,6 @@ def _to_destroy(entries, entry) -> list[dict]:
     return [{"share": s, "copy": c, "holder": printed.get((s, c), "")} for s, c in sheets if (s, c) not in gone]
 
 
-def _parse_sheet(text: str) -> tuple[int, int]:
-    share, _, copy = text.strip().partition(".")
-    try:
-        number, copy_number = int(share), int(copy) if copy else 1
-    except ValueError:
-        raise BreakglassError(f"--sheet '{text}' is not SHARE or SHARE.COPY (e.g. 3 or 3.2)") from None
-    if number < 1 or copy_number < 1:
-        raise BreakglassError(f"--sheet '{text}': share and copy numbers start at 1")
-    return number, copy_number
-
-
 @click.command("destroy", context_settings=CONTEXT)
 @click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal (must exist); the destruction is recorded in it.")
 @click.option("--set", "set_id", required=True, metavar="SET_ID", help="The set the sheets belong to (normally retired by a rotation).")
@@ -337,65 +317,9 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     was not retired by a rotation or reshare, other than sheets an expansion replaced, is allowed but unusual:
     a warning is printed.
     """
-    from ..format.share import parse_set_id_text, set_id_text
-    from ..record.journal import append_event, read_journal, require_journal, set_origin, stamped
-    from ..record.people import check_two_people
-    from ..record.sets import SetHistory
+    from ..ceremonies.destroy import DestroyRequest, run_destroy
 
-    check_two_people(operator, witness, solo, journalled=True)
-    set_text = set_id_text(parse_set_id_text(set_id))
-    parsed = [_parse_sheet(s) for s in sheets]
-    seen: set[tuple[int, int]] = set()
-    for share, copy in parsed:
-        if (share, copy) in seen:
-            raise BreakglassError(f"--sheet {share}.{copy} is given twice")
-        seen.add((share, copy))
-    if bags and len(bags) != len(parsed):
-        raise BreakglassError(f"{len(bags)} --bag serial(s) for {len(parsed)} --sheet(s): give one bag per sheet, in the same order, or none")
-    if any(not b.strip() for b in bags):
-        raise BreakglassError("--bag serials cannot be empty")
-    require_journal(journal_path)
-    entries = read_journal(journal_path)
-    history = SetHistory(entries)
-    origin = set_origin(entries, set_text)
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
-    if origin is None:
-        raise BreakglassError(f"set {set_text} was never made in journal {journal_path} (no split or rotation of it): "
-                              "check the set id on the sheets; nothing was recorded")
-    _refuse_unknown_sheets(history, set_text, parsed, warn)
-    replaced = history.replaced(set_text)
-    if set_text not in history.retired and any(sheet not in replaced for sheet in parsed):
-        warn(f"set {set_text} has not been retired by a rotation or reshare, and these sheets were not replaced by "
-             "an expansion: destroying sheets of a live set is unusual")
-    records = []
-    for i, (share, copy) in enumerate(parsed):
-        record: dict[str, object] = {"share": share, "copy": copy}
-        if bags:
-            record["bag"] = bags[i].strip()
-        records.append(record)
-    extra: dict = {"sheets": records}
-    if solo:
-        extra["solo"] = solo
-    entry = append_event(
-        journal_path, "destroy", set_id=set_text, shares=sorted({s for s, _ in parsed}),
-        fingerprint=_origin_fingerprint(origin), operator=operator, witness=witness,
-        extra=extra, now=now_utc(),
-    )
-    listed = ", ".join(f"{s}.{c}" for s, c in parsed)
-    click.echo(f"Recorded destruction of {len(parsed)} sheet(s) of set {set_text} ({listed}).")
-    click.echo(f"Event code: {stamped(entry)}  (write it, with its time, on the logbook's destruction page)")
-
-
-def _refuse_unknown_sheets(history, set_text: str, parsed: list[tuple[int, int]], warn) -> None:
-    """Only sheets that were printed, and not already destroyed, can be destroyed now."""
-    unknown = [f"{s}.{c}" for s, c in parsed if history.sheet_exists(set_text, s, c) is False]
-    if unknown:
-        printed = ", ".join(f"{s}.{c}" for s, c in sorted(history.sheets(set_text))) or f"shares 1 to {history.n(set_text)}"
-        raise BreakglassError(f"sheet(s) {', '.join(unknown)} of set {set_text} were never printed (printed: {printed}); "
-                              "nothing was recorded")
-    gone = history.destroyed.get(set_text, {})
-    again = [f"{s}.{c} (by {gone[(s, c)].code})" for s, c in parsed if (s, c) in gone]
-    if again:
-        raise BreakglassError(f"sheet(s) {', '.join(again)} of set {set_text} were already recorded destroyed; nothing was recorded")
-    if any(history.sheet_exists(set_text, s, c) is None for s, c in parsed):
-        warn(f"the journal does not list the sheets of set {set_text}: the sheet numbers could not be checked")
+    done = run_destroy(DestroyRequest(journal_path, set_id, sheets, bags, operator, witness, solo), clock.now_utc(), say)
+    listed = ", ".join(f"{s}.{c}" for s, c in done.sheets)
+    click.echo(f"Recorded destruction of {len(done.sheets)} sheet(s) of set {done.set_text} ({listed}).")
+    click.echo(f"Event code: {done.stamped_code}  (write it, with its time, on the logbook's destruction page)")

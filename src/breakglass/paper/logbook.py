@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BreakglassError
 from ..record.config import CeremonyConfig
-from ..record.journal import Entry
+from ..record.journal import Entry, set_origin
 from ..system.package import fingerprint as package_fingerprint
 from . import pdfkit, sizes, wording
 from .pdfkit import BOLD, FONT, GREY, INK, MONO, MONO_BOLD
@@ -105,10 +105,8 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
     head_code = None
     if journal:
         head_code = journal[-1].code
-        if event_code is None:
-            split = [e for e in journal if e.set == set_id and e.event in ("split", "rotate", "reissue")]
-            if split:
-                event_code = split[0].code
+        if event_code is None and (origin := set_origin(journal, set_id)) is not None:
+            event_code = origin.code
     return LogbookData(
         set_id=set_id,
         fingerprint=_text(manifest, "fingerprint"),
@@ -308,102 +306,125 @@ def _exceptions(p: _Page) -> None:
 
 
 def _release(p: _Page) -> None:
+    """The release pages: one per expected use, each section drawn by its own helper, in the order it is filled."""
     d, w = p.data, p.words["release"]
     for _ in range(d.release_pages or int(w.get("pages", 1))):
         p.new_page()
         p.title(p.w("release", "title"))
         p.paragraph(p.w("release", "intro"), size=8.5)
-        c = p.c
-        # type of use
-        c.setFont(BOLD, 9)
-        c.drawString(p.left, p.y - 10, w["kind"])
-        x = p.left + 60
-        for kind in w["kinds"]:
-            p.checkbox(x, p.y - 11, 9)
-            c.setFont(FONT, 9)
-            c.drawString(x + 13, p.y - 10, kind)
-            x += 26 + c.stringWidth(kind, FONT, 9)
-        p.y -= 20
-        p.field_row([(w["date"], ""), (w["incident"], "")])
-        p.field_row([(w["requester"], ""), (w["approver"], "")])
-        p.field_row([(w["operator"], ""), (w["witness"], "")])
-        p.field_row([(w["set_id"], ""), (w["new_set_id"], "")], gap=8)
-        # reason
-        c.setFont(BOLD, 9)
-        c.drawString(p.left, p.y - 10, w["reason"])
-        p.y -= 16
-        uses = list(d.permitted_uses) or ["", ""]
-        for use in [*uses, w["other_reason"]]:
-            lines = p.wrap(use, FONT, 8.5, p.width - 30) if use else [""]
-            p.need(len(lines) * 11 + 3)
-            p.checkbox(p.left + 4, p.y - 9, 8)
-            c.setFont(FONT, 8.5)
-            for line in lines:
-                if line:
-                    c.drawString(p.left + 18, p.y - 8, line)
-                else:
-                    c.setLineWidth(0.4)
-                    c.line(p.left + 18, p.y - 9, p.right, p.y - 9)
-                p.y -= 11
-            p.y -= 3
-        p.y -= 4
-        # custodians
-        c.setFont(BOLD, 9)
-        p.need(60)
-        c.drawString(p.left, p.y - 10, p.w("release", "custodians_title"))
-        p.y -= 15
-        cols = w["custodian_columns"]
-        columns = list(zip(cols, [0.08, 0.26, 0.17, 0.12, 0.17, 0.20], strict=True))
-        count = max(d.k, int(w.get("custodian_rows", d.k)))
-        p.table(columns, [["", "", "", "[ ]", "", ""] for _ in range(min(count, d.n))], min_height=22)
-        p.y -= 8
-        # fingerprint and code
-        p.need(50)
-        c.setFont(BOLD, 9)
-        fp_label = p.w("release", "fingerprint")
-        c.drawString(p.left, p.y - 12, fp_label)
-        x = p.left + c.stringWidth(fp_label, BOLD, 9) + 14
-        for answer in w["yes_no"]:
-            p.checkbox(x, p.y - 13, 9)
-            c.setFont(FONT, 9)
-            c.drawString(x + 13, p.y - 12, answer)
-            x += 24 + c.stringWidth(answer, FONT, 9)
-        code_label = w["event_code"]
-        c.setFont(BOLD, 9)
-        c.drawString(p.left, p.y - 36, code_label)
-        x = p.left + c.stringWidth(code_label, BOLD, 9) + 14
-        x += p.code_boxes(x, p.y - 41) + 16
-        c.setFont(BOLD, 9)
-        c.drawString(x, p.y - 36, w["event_time"])
-        x += c.stringWidth(w["event_time"], BOLD, 9) + 6
-        c.setLineWidth(0.4)
-        c.line(x, p.y - 37, min(x + 110, p.right), p.y - 37)
-        p.y -= 50
-        p.field_row([(w["machine"], ""), (w["start"], ""), (w["end"], ""),
-                     (p.w("release", "rotation_due"), "")], gap=10)
-        # after use, in the order it is done
-        p.need(90)
-        c.setFont(BOLD, 9)
-        c.drawString(p.left, p.y - 10, w["after_title"])
-        p.y -= 17
-        for item in w["after_items"]:
-            p.checkbox(p.left + 4, p.y - 9, 8)
-            c.setFont(FONT, 8.5)
-            c.drawString(p.left + 18, p.y - 8, p.fit(item, FONT, 8.5, p.width - 18))
-            p.y -= 14
-        p.checkbox(p.left + 4, p.y - 13, 8)
+        _release_kind_and_people(p, w)
+        _release_reason(p, w)
+        _release_custodians(p, w)
+        _release_fingerprint_and_code(p, w)
+        _release_after_use(p, w)
+
+
+def _checkbox_choices(p: _Page, x: float, y: float, choices, spacing: float) -> None:
+    """Labelled checkboxes side by side from x on the line y (the text's baseline is 1 pt above the box's)."""
+    c = p.c
+    for choice in choices:
+        p.checkbox(x, y - 1, 9)
+        c.setFont(FONT, 9)
+        c.drawString(x + 13, y, choice)
+        x += spacing + c.stringWidth(choice, FONT, 9)
+
+
+def _release_kind_and_people(p: _Page, w: dict) -> None:
+    """Type of use (checkboxes), then date, incident, requester, approver, operator, witness and the sets."""
+    p.c.setFont(BOLD, 9)
+    p.c.drawString(p.left, p.y - 10, w["kind"])
+    _checkbox_choices(p, p.left + 60, p.y - 10, w["kinds"], 26)
+    p.y -= 20
+    p.field_row([(w["date"], ""), (w["incident"], "")])
+    p.field_row([(w["requester"], ""), (w["approver"], "")])
+    p.field_row([(w["operator"], ""), (w["witness"], "")])
+    p.field_row([(w["set_id"], ""), (w["new_set_id"], "")], gap=8)
+
+
+def _release_reason(p: _Page, w: dict) -> None:
+    """The permitted uses from the config (two blank lines without one) and 'other', each with a checkbox."""
+    c = p.c
+    c.setFont(BOLD, 9)
+    c.drawString(p.left, p.y - 10, w["reason"])
+    p.y -= 16
+    uses = list(p.data.permitted_uses) or ["", ""]
+    for use in [*uses, w["other_reason"]]:
+        lines = p.wrap(use, FONT, 8.5, p.width - 30) if use else [""]
+        p.need(len(lines) * 11 + 3)
+        p.checkbox(p.left + 4, p.y - 9, 8)
         c.setFont(FONT, 8.5)
-        c.drawString(p.left + 18, p.y - 12, w["rotate_code"])
-        x = p.left + 18 + c.stringWidth(w["rotate_code"], FONT, 8.5) + 10
-        p.code_boxes(x, p.y - 17)
-        p.y -= 24
+        for line in lines:
+            if line:
+                c.drawString(p.left + 18, p.y - 8, line)
+            else:
+                c.setLineWidth(0.4)
+                c.line(p.left + 18, p.y - 9, p.right, p.y - 9)
+            p.y -= 11
+        p.y -= 3
+    p.y -= 4
+
+
+def _release_custodians(p: _Page, w: dict) -> None:
+    """A row for each custodian who brings a sheet (at least k)."""
+    d = p.data
+    p.c.setFont(BOLD, 9)
+    p.need(60)
+    p.c.drawString(p.left, p.y - 10, p.w("release", "custodians_title"))
+    p.y -= 15
+    columns = list(zip(w["custodian_columns"], [0.08, 0.26, 0.17, 0.12, 0.17, 0.20], strict=True))
+    count = max(d.k, int(w.get("custodian_rows", d.k)))
+    p.table(columns, [["", "", "", "[ ]", "", ""] for _ in range(min(count, d.n))], min_height=22)
+    p.y -= 8
+
+
+def _release_fingerprint_and_code(p: _Page, w: dict) -> None:
+    """Fingerprint as on the sheets (yes/no), the event code and its time, the machine and the times."""
+    p.need(50)
+    c = p.c
+    c.setFont(BOLD, 9)
+    fp_label = p.w("release", "fingerprint")
+    c.drawString(p.left, p.y - 12, fp_label)
+    _checkbox_choices(p, p.left + c.stringWidth(fp_label, BOLD, 9) + 14, p.y - 12, w["yes_no"], 24)
+    code_label = w["event_code"]
+    c.setFont(BOLD, 9)
+    c.drawString(p.left, p.y - 36, code_label)
+    x = p.left + c.stringWidth(code_label, BOLD, 9) + 14
+    x += p.code_boxes(x, p.y - 41) + 16
+    c.setFont(BOLD, 9)
+    c.drawString(x, p.y - 36, w["event_time"])
+    x += c.stringWidth(w["event_time"], BOLD, 9) + 6
+    c.setLineWidth(0.4)
+    c.line(x, p.y - 37, min(x + 110, p.right), p.y - 37)
+    p.y -= 50
+    p.field_row([(w["machine"], ""), (w["start"], ""), (w["end"], ""),
+                 (p.w("release", "rotation_due"), "")], gap=10)
+
+
+def _release_after_use(p: _Page, w: dict) -> None:
+    """After use, in the order it is done: the checklist, the rotation's code, the next drill, signatures."""
+    p.need(90)
+    c = p.c
+    c.setFont(BOLD, 9)
+    c.drawString(p.left, p.y - 10, w["after_title"])
+    p.y -= 17
+    for item in w["after_items"]:
+        p.checkbox(p.left + 4, p.y - 9, 8)
         c.setFont(FONT, 8.5)
-        c.drawString(p.left + 18, p.y - 10, w["next_drill"])
-        c.setLineWidth(0.4)
-        x = p.left + 18 + c.stringWidth(w["next_drill"], FONT, 8.5) + 6
-        c.line(x, p.y - 11, x + 150, p.y - 11)
-        p.y -= 22
-        p.field_row([(s, "") for s in w["signatures"]], height=40)
+        c.drawString(p.left + 18, p.y - 8, p.fit(item, FONT, 8.5, p.width - 18))
+        p.y -= 14
+    p.checkbox(p.left + 4, p.y - 13, 8)
+    c.setFont(FONT, 8.5)
+    c.drawString(p.left + 18, p.y - 12, w["rotate_code"])
+    x = p.left + 18 + c.stringWidth(w["rotate_code"], FONT, 8.5) + 10
+    p.code_boxes(x, p.y - 17)
+    p.y -= 24
+    c.setFont(FONT, 8.5)
+    c.drawString(p.left + 18, p.y - 10, w["next_drill"])
+    c.setLineWidth(0.4)
+    x = p.left + 18 + c.stringWidth(w["next_drill"], FONT, 8.5) + 6
+    c.line(x, p.y - 11, x + 150, p.y - 11)
+    p.y -= 22
+    p.field_row([(s, "") for s in w["signatures"]], height=40)
 
 
 def _code_record(p: _Page, section: str, prefix: str) -> None:

@@ -9,10 +9,14 @@ Letter. All wording comes from templates/sheet.toml. The sheet only ever sees th
 what the custodian keeps), never the credential.
 
 Layout. A page is a stack of blocks under a header; blocks that do not fit go to the next page, and the typed
-lines flow over as many pages as they need. A share that fits one QR code gets one page: the code twice, in
-opposite corners of the body (top left, middle right), so a stain, tear or fold that ruins one rarely touches
-the other. A longer share gets its instructions on page 1 and then its codes two by two, each code printed
-once (see several_codes_body), then the typed lines in two columns.
+lines flow over as many pages as they need.
+- Format 2 (short_share_pages): each code printed once, data codes then parity codes (any `data` of them rebuild
+  the share, paper/codes.py): the parity codes, not duplicates, stand in for a code that is stained or torn.
+- Format 1, a share in one QR code: one page, the code twice, in opposite corners of the body (top left, middle
+  right), so a stain, tear or fold that ruins one rarely touches the other.
+- Format 1, a longer share (several_codes_body): instructions on page 1, then its codes two by two, every code
+  printed twice (the twins after all the others, each pair swapped) up to DUPLICATED_UP_TO codes, and once
+  beyond that; then the typed lines in two columns.
 """
 
 from __future__ import annotations
@@ -399,11 +403,11 @@ def one_code_body(area_width: float, share: AnyShare, info: SheetInfo, words: Wo
 def several_codes_body(area_width: float, share: AnyShare, info: SheetInfo, words: Words, texts: list[str]) -> list:
     """A share in several codes: instructions first, then the codes two by two, then the typed lines.
 
-    Every code is printed twice up to DUPLICATED_UP_TO codes (an 8 KiB credential): a stain over a finder
-    pattern defeats any error-correction level, a twin elsewhere does not. Beyond that, each code once: the
-    pages would double again for little, and
-    the damage a duplicate guards against is met by the typed lines (a smudge costs the lines it covers, and
-    each line names itself), and the loss of a whole sheet by printing copies (SheetInfo.copies) kept apart.
+    Format 1 only (format 2 has parity codes instead). Every code is printed twice up to DUPLICATED_UP_TO codes
+    (a credential of about 8 KiB): a stain over a finder pattern defeats any error-correction level, a twin
+    elsewhere does not. Beyond that, each code once: the pages would double again for little, and the damage a
+    duplicate guards against is met by the typed lines (a smudge costs the lines it covers, and each line names
+    itself), and the loss of a whole sheet by printing copies (SheetInfo.copies) kept apart.
     """
     half = (area_width - GUTTER) / 2
     q = words.t["qr"]

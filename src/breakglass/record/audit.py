@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Iterable, cast
 
 from ..errors import BreakglassError
+from ..system import clock
 from . import rules_journal, rules_logbook, rules_provider
-from ..system.clock import now_utc
 from .evidence import EvidenceSet
 from .audit_subject import describe_credential as _describe_credential, provider_notes
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
@@ -105,7 +105,7 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head:
               credential=None) -> AuditReport:
     """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
     `as_of` None: up to now, and then no journal entry may be dated later than now."""
-    now = now_utc() if as_of is None else None
+    now = clock.now_utc() if as_of is None else None
     as_of = cast(datetime, as_of or now)  # now is set when as_of is not
     report = AuditReport(as_of=stamp(as_of), head_given=head)
     report.inputs.append(read_input(journal_path, "journal").as_kind("breakglass journal"))

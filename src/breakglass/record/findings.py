@@ -19,7 +19,7 @@ from .sets import SetHistory
 from .transcription import LogbookRow, Transcription
 
 PASS, FAIL, NOT_CHECKED = "pass", "fail", "not checked"
-CEREMONY_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy", "reissue")
+CEREMONY_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy")
 USE_EVENTS = ("drill", "release")
 UNNAMED_PROVIDERS = ("entra", "google")  # whose records name one of many users: judged only with a [credential]
 

@@ -32,7 +32,7 @@ from .entry_rules import CORE_FIELDS, EVENT_RE, EXTRA_KEY_RE, TIME_FORMAT, check
 
 GENESIS = "0" * 64
 CODE_CHARS = 8  # 40 bits of the entry hash, in Crockford base32
-KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "reissue", "destroy", "note", "repair")
+KNOWN_EVENTS = ("split", "drill", "release", "rotate", "reshare", "expand", "destroy", "note", "repair")
 NO_SET = "0000-0000-0000-0000"  # the set of an event about the journal itself (a repair), not about a set
 MAX_LINE = 1024 * 1024  # one entry; breakglass writes at most a few kB (a 255-share split ~100 kB)
 REPAIR_HINT = "run breakglass journal repair {path} to set the broken part aside (kept as evidence) and go on"
@@ -364,6 +364,13 @@ def created_set(entry: Entry) -> str | None:
 def set_origin(entries: list[Entry], set_text: str) -> Entry | None:
     """The journal event that created a set (its split, or the rotation or reshare that made it), or None."""
     return next((e for e in entries if created_set(e) == set_text), None)
+
+
+def origin_fingerprint(origin: Entry) -> str:
+    """The fingerprint of the set an event made (set_origin's answer): a split's own, a rotation's or reshare's
+    new_fingerprint (its own fingerprint field is the retired set's); "" if the entry does not say."""
+    recorded = origin.fingerprint if origin.event == "split" else origin.extra.get("new_fingerprint")
+    return recorded if isinstance(recorded, str) else ""
 
 
 def find_event(path: str | Path, code: str) -> Entry:

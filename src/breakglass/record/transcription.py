@@ -18,6 +18,7 @@ from ..errors import BreakglassError
 from ..format.share import parse_set_id_text, set_id_text
 from .inputs import BEYOND_HEADER, CannotAudit, InputFile, csv_rows
 from .journal import normalize_code
+from .sheetnumbers import parse_share, parse_sheet
 
 # The first twelve are the columns of every earlier version, in their old order, so that older transcriptions
 # (and rows written by position) keep their meaning; the columns added since follow.
@@ -188,22 +189,11 @@ def _numbers(text: str) -> list[str]:
 
 
 def _shares(text: str) -> tuple[int, ...]:
-    out = []
-    for part in _numbers(text):
-        if not part.isdecimal() or int(part) < 1:
-            raise ValueError(f"'{part}' is not a share number")
-        out.append(int(part))
-    return tuple(out)
+    return tuple(parse_share(part) for part in _numbers(text))
 
 
 def _sheets(text: str) -> tuple[tuple[int, int], ...]:
-    out = []
-    for part in _numbers(text):
-        match = re.fullmatch(r"(\d+)(?:\.(\d+))?", part)
-        if not match or int(match[1]) < 1 or int(match[2] or 1) < 1:
-            raise ValueError(f"'{part}' is not a sheet (SHARE or SHARE.COPY, e.g. 3 or 3.2)")
-        out.append((int(match[1]), int(match[2] or 1)))
-    return tuple(out)
+    return tuple(parse_sheet(part) for part in _numbers(text))
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Scanned files in, page images out: images (any frame), PDFs (rendered with pdfium), folders (recursed).
 
     rasterize_pdf(source, dpi)      one greyscale image per PDF page (pypdfium2)
+    pdf_text(source)                a PDF's text layer (the typed block read back after a split)
     all_pages(paths, dpi)           every page of every file and folder given, or a one-line problem for it
     count_pages(paths)              how many pages that will be, for progress ("page 120 of 2,000")
 
@@ -69,11 +70,50 @@ def rasterize_pdf(source: str | Path | bytes, dpi: int = 150) -> Iterator[Image.
         document.close()
 
 
+def pdf_text(source: bytes) -> str:
+    """The text layer of a PDF (the bytes), page after page, as pdfium extracts it; raises on a bad PDF."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(source)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
 def _open_pdf(path: Path):
     """A pdfium document read through a file opened safely (never a FIFO that would hang pdfium's own open)."""
     import pypdfium2
 
     return pypdfium2.PdfDocument(open_regular(path, "scan", MAX_SCAN), autoclose=True)
+
+
+def renderer_errors() -> tuple[type[BaseException], ...]:
+    """What pdfium (through pypdfium2) raises for a page it cannot load, walk or render, and what converting its
+    bitmap to a PIL image raises for a format it does not know. Caught around those calls only: an error in
+    breakglass's own code is a bug and must reach the CLI's exit 3, not pass for a damaged page."""
+    import pypdfium2
+
+    return (pypdfium2.PdfiumError, ValueError, KeyError, OSError, MemoryError)
+
+
+def _top_objects(page) -> list | None:
+    """The page's first nine top-level objects as (type, object), or None if pdfium cannot list them."""
+    try:
+        return [(o.type, o) for o in itertools.islice(page.get_objects(max_depth=1), 9)]
+    except renderer_errors():
+        return None
+
+
+def _embedded_picture(image_object) -> Image.Image | None:
+    """An image object's own pixels, unrendered; None if too large to look at or pdfium cannot decode it."""
+    try:
+        width, height = image_object.get_px_size()
+        if width * height > MAX_IMAGE_PIXELS:
+            return None
+        return image_object.get_bitmap(render=False).to_pil()
+    except renderer_errors():
+        return None
 
 
 def _is_empty_page(page) -> bool:
@@ -82,37 +122,38 @@ def _is_empty_page(page) -> bool:
     ~160 ms; reading its image ~10 ms. Anything unusual is rendered and left to the decoders."""
     import pypdfium2.raw as pdfium_c
 
-    try:
-        objects = list(itertools.islice(page.get_objects(max_depth=1), 9))
-        if not objects:
-            return True
-        if len(objects) > 8 or any(o.type != pdfium_c.FPDF_PAGEOBJ_IMAGE for o in objects):
-            return False
-        for image in objects:
-            width, height = image.get_px_size()
-            if width * height > MAX_IMAGE_PIXELS:
-                return False
-            if not looks_blank(to_gray(image.get_bitmap(render=False).to_pil())):
-                return False
+    objects = _top_objects(page)
+    if objects == []:
         return True
-    except Exception:  # an odd image or page tree: render it and let the decoders look
+    if objects is None or len(objects) > 8 or any(kind != pdfium_c.FPDF_PAGEOBJ_IMAGE for kind, _ in objects):
         return False
+    for _kind, image_object in objects:
+        picture = _embedded_picture(image_object)
+        if picture is None or not looks_blank(to_gray(picture)):
+            return False
+    return True
+
+
+def _image_sizes(page) -> list[tuple[int, int]] | None:
+    """The pixel sizes of the images anywhere on the page (the first 10,000 objects); None if pdfium fails."""
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        return [item.get_px_size() for item in itertools.islice(page.get_objects(max_depth=4), 10_000)
+                if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    except renderer_errors():
+        return None
 
 
 def _oversized_image(page) -> str | None:
     """Why a page is not rendered: it holds an image larger than an image file may be. pdfium decodes every
     image whole to render a page, whatever the render's size (a 20,000 x 20,000 pixel image in a 1.4 MB PDF
-    took 1.3 GB and 12 s), so the limit on image files applies to images inside PDFs too."""
-    import pypdfium2.raw as pdfium_c
-
-    try:
-        for item in itertools.islice(page.get_objects(max_depth=4), 10_000):
-            if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                problem = _pixels_problem(*item.get_px_size())
-                if problem:
-                    return f"holds an {problem}"
-    except Exception:  # an odd page tree: rendering it is the decoders' business, as before
-        return None
+    took 1.3 GB and 12 s), so the limit on image files applies to images inside PDFs too. An odd page tree
+    pdfium cannot walk is rendered, as before: the decoders' business."""
+    for size in _image_sizes(page) or ():
+        problem = _pixels_problem(*size)
+        if problem:
+            return f"holds an {problem}"
     return None
 
 
@@ -163,13 +204,12 @@ class Page:
 
 def _pdf_pages(path: Path, dpi: int) -> Iterator[Page]:
     source = str(path)
-    number = 0
     try:
         document = _open_pdf(path)
     except Refused as e:
         yield Page(source, None, problem=e.why.removeprefix("is "))
         return
-    except Exception as e:  # pypdfium2.PdfiumError and friends: one line, never a traceback
+    except renderer_errors() as e:  # pypdfium2.PdfiumError and friends: one line, never a traceback
         why = "the PDF is password-protected" if "password" in str(e).lower() else "damaged PDF: it could not be opened"
         yield Page(source, None, problem=why)
         return
@@ -178,26 +218,33 @@ def _pdf_pages(path: Path, dpi: int) -> Iterator[Page]:
         if count == 0:
             yield Page(source, None, problem="the PDF has no pages")
         for index in range(count):
-            number = index + 1
-            try:
-                page = document[index]
-                try:
-                    if _is_empty_page(page):
-                        yield Page(source, number, blank=True)
-                        continue
-                    problem = _oversized_image(page)
-                    if problem:
-                        yield Page(source, number, problem=problem)
-                        continue
-                    image = _render(page, dpi)
-                finally:
-                    page.close()
-            except Exception:
-                yield Page(source, number, problem=f"damaged PDF: page {number} could not be rendered")
-                return
-            yield Page(source, number, image, reload=functools.partial(_render_one, path, index, dpi))
+            yield _pdf_page(document, path, index, dpi)
     finally:
         document.close()
+
+
+def _pdf_page(document, path: Path, index: int, dpi: int) -> Page:
+    """One page: blank, refused, rendered, or a damaged page that pdfium could not load or render (the next
+    page is read all the same). Errors of breakglass's own code are not caught here: they are bugs."""
+    source, number = str(path), index + 1
+    damaged = Page(source, number, problem=f"damaged PDF: page {number} could not be rendered")
+    try:
+        page = document[index]
+    except renderer_errors():
+        return damaged
+    try:
+        if _is_empty_page(page):
+            return Page(source, number, blank=True)
+        problem = _oversized_image(page)
+        if problem:
+            return Page(source, number, problem=problem)
+        try:
+            image = _render(page, dpi)
+        except renderer_errors():
+            return damaged
+    finally:
+        page.close()
+    return Page(source, number, image, reload=lambda: _render_one(path, index, dpi))
 
 
 def too_many_pixels(image: Image.Image) -> str | None:

@@ -153,66 +153,96 @@ def scan_paths(
         choose_decoders(decoders)
     tick = progress or (lambda stage, pages, codes: None)
     if retry != "auto":
-        codes = 0
-        for number, page in enumerate(all_pages(paths, dpi)):
-            tick("first look", number, codes)
-            page_blank = _blank(page)
-            if page.problem is not None or page_blank:
-                yield problem_result(page.source, page.number, page.problem or BLANK)
-            else:
-                report = decode_report(cast(Image, page.image), decoders, retry=cast(bool, retry))  # not 'auto' here
-                result = page_result(page.source, page.number, report)
-                codes += len(result.texts)
-                yield result
+        yield from _every_page_in_order(paths, dpi, decoders, retry, tick)
         return
     first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
-    read: list[str] = []
-    first_texts: dict[int, list[str]] = {}  # id(page) -> what the first look read on it
-    blank: list[tuple[Page, DecodeReport]] = []  # nothing read: reported at the end
-    empty: list[PageResult] = []  # nothing on the page at all: never decoded, reported at the very end
-    wanting: list[Page] = []  # a code seen but not read, or a decoder failed
-    complete: list[Page] = []
+    looks = _Looks()
+    yield from _first_looks(all_pages(paths, dpi), first_look, looks, tick)
+    yield from _second_looks(looks, decoders, tick)
+    yield from _unread_pages(looks)
+    yield from looks.empty
+
+
+def _every_page_in_order(paths, dpi: int, decoders, retry: bool, tick) -> Iterator[PageResult]:
+    """retry=True or False: each page decoded once, in order, with image preparation or without."""
+    codes = 0
     for number, page in enumerate(all_pages(paths, dpi)):
-        tick("first look", number, len(read))
+        tick("first look", number, codes)
+        blank = _blank(page)
+        if page.problem is not None or blank:
+            yield problem_result(page.source, page.number, page.problem or BLANK)
+        else:
+            result = page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+            codes += len(result.texts)
+            yield result
+
+
+@dataclass
+class _Looks:
+    """What retry="auto" learnt of the pages: the texts read, and the pages sorted by what a second look may give."""
+
+    read: list[str] = field(default_factory=list)
+    first_texts: dict[int, list[str]] = field(default_factory=dict)  # id(page) -> what the first look read on it
+    unread: list[tuple[Page, DecodeReport]] = field(default_factory=list)  # nothing read: reported at the end
+    empty: list[PageResult] = field(default_factory=list)  # nothing on the page: never decoded, reported last
+    wanting: list[Page] = field(default_factory=list)  # a code seen but not read, or a decoder failed
+    complete: list[Page] = field(default_factory=list)
+    again: dict[int, PageResult] = field(default_factory=dict)  # id(page) -> an unread page's second look
+
+
+def _first_looks(pages: Iterator[Page], decoders, looks: _Looks, tick) -> Iterator[PageResult]:
+    """One plain look at every page; pages with codes are reported now, the others kept for later."""
+    for number, page in enumerate(pages):
+        tick("first look", number, len(looks.read))
         if page.problem is not None:
             yield problem_result(page.source, page.number, page.problem)
             continue
         if _blank(page):
-            empty.append(problem_result(page.source, page.number, BLANK))
+            looks.empty.append(problem_result(page.source, page.number, BLANK))
             continue
-        report = decode_report(cast(Image, page.image), first_look, retry=False)  # a page without a problem has one
+        report = decode_report(cast(Image, page.image), decoders, retry=False)  # a page without a problem has one
         page.image = None  # read again if needed, rather than held in memory
         if not report.combined:
-            blank.append((page, report))
+            looks.unread.append((page, report))
             continue
-        read.extend(report.combined)
-        first_texts[id(page)] = report.combined
-        (wanting if report.unreadable or report.failures else complete).append(page)
+        looks.read.extend(report.combined)
+        looks.first_texts[id(page)] = report.combined
+        (looks.wanting if report.unreadable or report.failures else looks.complete).append(page)
         yield page_result(page.source, page.number, report)
-    looked_again: dict[int, PageResult] = {}
-    for number, page in enumerate([p for p, _ in blank] + wanting + complete):
-        if not shares_wanted(read):
+
+
+def _second_looks(looks: _Looks, decoders, tick) -> Iterator[PageResult]:
+    """Pages again, with every decoder and image preparation, the most promising first, while a share is
+    unfinished. New codes on a page already reported are reported now; unread pages' looks are kept."""
+    unread = {id(p) for p, _ in looks.unread}
+    for number, page in enumerate([p for p, _ in looks.unread] + looks.wanting + looks.complete):
+        if not shares_wanted(looks.read):
             break
-        tick("again", number, len(read))
+        tick("again", number, len(looks.read))
         try:
             image = cast(Callable[[], Image], page.reload)()  # a decoded page can be read again
         except Exception as e:  # the file changed or vanished since the first look
-            looked_again[id(page)] = problem_result(page.source, page.number, f"could not be read again ({image_problem(e)})")
+            looks.again[id(page)] = problem_result(page.source, page.number,
+                                                   f"could not be read again ({image_problem(e)})")
             continue
-        report = decode_report(image, decoders, retry=True, wanted=page_wanted(first_texts.get(id(page), []), read))
-        new = [t for t in report.combined if t not in read]
-        read.extend(new)
+        report = decode_report(image, decoders, retry=True,
+                               wanted=page_wanted(looks.first_texts.get(id(page), []), looks.read))
+        new = [t for t in report.combined if t not in looks.read]
+        looks.read.extend(new)
         result = page_result(page.source, page.number, report)
-        if id(page) in {id(p) for p, _ in blank}:
-            looked_again[id(page)] = result
+        if id(page) in unread:
+            looks.again[id(page)] = result
         elif new:
             result.notes.append(f"read again with image preparation: {len(new)} more code(s)")
             yield result
-    for page, report in blank:
-        again = looked_again.get(id(page))
-        if again is None:
-            again = page_result(page.source, page.number, report)
-            again.notes.append("not searched harder: the shares read elsewhere are complete")
-            again.searched_hard = False
-        yield again
-    yield from empty
+
+
+def _unread_pages(looks: _Looks) -> Iterator[PageResult]:
+    """Pages where nothing was read, after all the others: their second look, or why there was none."""
+    for page, report in looks.unread:
+        result = looks.again.get(id(page))
+        if result is None:
+            result = page_result(page.source, page.number, report)
+            result.notes.append("not searched harder: the shares read elsewhere are complete")
+            result.searched_hard = False
+        yield result

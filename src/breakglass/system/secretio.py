@@ -23,8 +23,7 @@ import hmac
 import os
 import secrets
 import sys
-
-import click
+from collections.abc import Callable
 
 from ..errors import BreakglassError
 from .inputs import MAX_SECRET, read_input
@@ -34,21 +33,22 @@ TERMINAL_LINE_LIMIT = 4095
 _RUN_KEY = secrets.token_bytes(32)  # keys the check code; never stored, different every run
 
 
-def read_secret(source: str | None, *, what: str = "credential", multi_line: bool = False,
+def read_secret(source: str | None, say: Callable[[str], None], *, what: str = "credential", multi_line: bool = False,
                 strip_newline: bool = False) -> bytes:
-    """The credential from `source` (a path, '-' for stdin, None for the prompt), as described above."""
+    """The credential from `source` (a path, '-' for stdin, None for the prompt), as described above; `say`
+    writes the notes and the check code to the person (stderr), as a ceremony's `say` does."""
     if source == "-" and sys.stdin.isatty():
-        return _type_twice(what, multi_line=True)
+        return _type_twice(what, say, multi_line=True)
     if not source:
         if not sys.stdin.isatty():
             raise BreakglassError(f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin")
-        return _type_twice(what, multi_line=multi_line)
+        return _type_twice(what, say, multi_line=multi_line)
     # A regular file, or '-' / a /dev/fd pipe (e.g. --secret-file <(pass show x)); never a device or FIFO; bounded.
     data = _strip(read_input(source, "secret file", MAX_SECRET, streams=True), strip_newline)
     if not data:
         raise BreakglassError(f"the {what} is empty")
-    _note_newline(data, what)
-    click.echo(f"  {describe(data, what)}", err=True)
+    _note_newline(data, what, say)
+    say(f"  {describe(data, what)}")
     return data
 
 
@@ -71,21 +71,18 @@ def _strip(data: bytes, strip_newline: bool) -> bytes:
     return data
 
 
-def _note_newline(data: bytes, what: str) -> None:
+def _note_newline(data: bytes, what: str, say: Callable[[str], None]) -> None:
     if data.endswith(b"\n"):
-        click.echo(
-            f"note: the {what} ends with a newline, which is kept as part of it "
-            "(give --strip-newline to drop it, or write the file with printf, not echo)",
-            err=True,
-        )
+        say(f"note: the {what} ends with a newline, which is kept as part of it "
+            "(give --strip-newline to drop it, or write the file with printf, not echo)")
 
 
-def _type_twice(what: str, *, multi_line: bool) -> bytes:
+def _type_twice(what: str, say: Callable[[str], None], *, multi_line: bool) -> bytes:
     how = "lines, then Ctrl-D on an empty line" if multi_line else "one line, then Enter"
     first = read_hidden(f"Type the {what} (not shown; {how}): ", multi_line)
     if not first:
         raise BreakglassError(f"the {what} is empty")
-    click.echo(f"  {describe(first, what)}", err=True)
+    say(f"  {describe(first, what)}")
     second = read_hidden(f"Type it again ({how}): ", multi_line)
     if not hmac.compare_digest(first, second):
         raise BreakglassError(f"the two entries of the {what} differ ({check_code(first)} and {check_code(second)}); nothing was done")
