@@ -18,7 +18,7 @@ from .. import __version__
 from ..errors import BreakglassError
 from ..system import interrupts
 from ..system.output import one_line
-from . import audit, ceremonies, manifest, records
+from . import audit, ceremonies, manifest, page, records
 from .common import CONTEXT
 
 EXIT_CODES = (
@@ -36,11 +36,13 @@ def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     if not value or ctx.resilient_parsing:
         return
     from ..scan.decoders import decoder_versions, missing_decoder_note
+    from ..page import page_sha256
     from ..system.package import fingerprint
 
     click.echo(f"breakglass, version {__version__}")
     click.echo(f"package fingerprint {fingerprint()} (the sheets and the logbook cover print the one that made them)")
     click.echo(f"QR decoders: {', '.join(decoder_versions()) or 'none'}")
+    click.echo(f"recovery page SHA-256 {page_sha256()} (breakglass recovery-page --out recover.html; sha256sum recover.html)")
     if missing_decoder_note():
         click.echo(f"note: {missing_decoder_note()}")
     ctx.exit()
@@ -66,7 +68,7 @@ def cli() -> None:
 
 for command in (ceremonies.split, ceremonies.recombine, ceremonies.rotate, ceremonies.reshare, ceremonies.expand,
                 audit.audit, ceremonies.demo,
-                records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest):
+                records.journal, records.logbook, records.checklist, records.destroy, manifest.manifest, page.recovery_page):
     cli.add_command(command)
 
 

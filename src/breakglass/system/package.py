@@ -27,7 +27,8 @@ INSTALLED = {
     "breakglass.record": ("*.py",),
     "breakglass.format": ("*.py",),
     "breakglass.system": ("*.py",),
-    "breakglass.templates": ("*.py", "*.txt", "*.md", "*.toml", "*.csv", "*.json"),
+    "breakglass.page": ("*.py", "js/*.js", "js/*.css", "vendor/*"),
+    "breakglass.templates": ("*.py", "*.txt", "*.md", "*.toml", "*.csv", "*.json", "*.html"),
     "breakglass.ceremony": ("*.py", "*.md", "*.toml", "*.sh"),
 }
 
