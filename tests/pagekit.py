@@ -132,3 +132,30 @@ def split_set(base: Path, secret: bytes, k: int, n: int, version: int = 2, label
 
 def has_pdftoppm() -> bool:
     return shutil.which("pdftoppm") is not None
+
+
+def write_y4m(frames, out: Path, fps: int = 10) -> Path:
+    """A YUV4MPEG2 video (grey: chroma at 128) of PIL images of one size, for Chromium's fake camera."""
+    width, height = frames[0].size
+    chroma = bytes([128]) * ((width // 2) * (height // 2))
+    with open(out, "wb") as f:
+        f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in frames:
+            f.write(b"FRAME\n" + frame.convert("L").tobytes() + chroma + chroma)
+    return out
+
+
+def camera_frame(page_image, boxes, size=(1280, 720)):
+    """What a camera held over the sheet's row of codes sees: the codes, centred, on a grey-white frame."""
+    from PIL import Image
+
+    left = min(b[0] for b in boxes) - 40
+    top = min(b[1] for b in boxes) - 40
+    right = max(b[2] for b in boxes) + 40
+    bottom = max(b[3] for b in boxes) + 40
+    crop = page_image.convert("L").crop((left, top, right, bottom))
+    scale = min(1.0, size[0] / crop.width, size[1] / crop.height)
+    crop = crop.resize((int(crop.width * scale), int(crop.height * scale)))
+    frame = Image.new("L", size, 235)
+    frame.paste(crop, ((size[0] - crop.width) // 2, (size[1] - crop.height) // 2))
+    return frame

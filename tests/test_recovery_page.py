@@ -240,3 +240,34 @@ def test_a_newer_version_code_is_named(browser, page_file, sheets, tmp_path):
     seen = read_on_page(browser, page_file, files)
     assert seen.state == "recovered"
     assert_same_as_cli(seen, files)
+
+
+def test_the_camera_reads_sheets_held_up_one_after_another(page_file, sheets, work):
+    """Chromium's fake capture device plays a video of share 1's codes, then share 2's (a person holding the
+    sheets up in turn); the page finds both and recovers, as recombine does on the same frames."""
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    name = "32 B text, 2 of 3, format 2"
+    frames, stills = [], []
+    for share in (1, 2):
+        page = Image.open(sheets[name][share][0])
+        frame = pagekit.camera_frame(page, damage.code_boxes(page))
+        frames += [frame] * 15
+        stills.append(work / f"camera-frame-{share}.png")
+        frame.save(stills[-1])
+    video = pagekit.write_y4m(frames, work / "sheets.y4m")
+    fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]
+    with sync_playwright() as p:
+        browser = pagekit.launch(p, fake)
+        try:
+            session = PageSession(browser, page_file)
+            session.by("camera").click()
+            expect(session.by("status")).to_have_attribute("data-state", "recovered", timeout=60_000)
+            seen = session.seen()
+        finally:
+            browser.close()
+    assert_sealed(seen)
+    assert seen.states("found") == [1, 2]
+    assert_same_as_cli(seen, stills)
