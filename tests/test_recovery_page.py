@@ -54,13 +54,18 @@ def sheets(work) -> dict[str, dict[int, list[Path]]]:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def pw():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = pagekit.launch(p)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(pw):
+    b = pagekit.launch(pw)
+    yield b
+    b.close()
 
 
 def files_of(sheets_of_set: dict[int, list[Path]], shares) -> list[Path]:
@@ -242,11 +247,11 @@ def test_a_newer_version_code_is_named(browser, page_file, sheets, tmp_path):
     assert_same_as_cli(seen, files)
 
 
-def test_the_camera_reads_sheets_held_up_one_after_another(page_file, sheets, work):
+def test_the_camera_reads_sheets_held_up_one_after_another(pw, page_file, sheets, work):
     """Chromium's fake capture device plays a video of share 1's codes, then share 2's (a person holding the
     sheets up in turn); the page finds both and recovers, as recombine does on the same frames."""
     from PIL import Image
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     name = "32 B text, 2 of 3, format 2"
     frames, stills = [], []
@@ -259,15 +264,14 @@ def test_the_camera_reads_sheets_held_up_one_after_another(page_file, sheets, wo
     video = pagekit.write_y4m(frames, work / "sheets.y4m")
     fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as p:
-        browser = pagekit.launch(p, fake)
-        try:
-            session = PageSession(browser, page_file)
-            session.by("camera").click()
-            expect(session.by("status")).to_have_attribute("data-state", "recovered", timeout=60_000)
-            seen = session.seen()
-        finally:
-            browser.close()
+    browser = pagekit.launch(pw, fake)  # a second browser: the fake camera is a launch option
+    try:
+        session = PageSession(browser, page_file)
+        session.by("camera").click()
+        expect(session.by("status")).to_have_attribute("data-state", "recovered", timeout=60_000)
+        seen = session.seen()
+    finally:
+        browser.close()
     assert_sealed(seen)
     assert seen.states("found") == [1, 2]
     assert_same_as_cli(seen, stills)

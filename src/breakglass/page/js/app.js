@@ -197,6 +197,7 @@
     if (!credential) return;
     const box = $('release');
     box.textContent = '';
+    if (lastOutcome) showStatus('recovered', `${lastOutcome.message} The credential is shown below.`);
     const text = asText(credential);
     const shown = document.createElement('div');
     shown.id = 'credential';

@@ -66,8 +66,9 @@
     for (const a of r.setAside) list.push({ setHex: a.share.setHex, index: a.share.index, state: 'set-aside', why: a.why });
     const warned = r.warnings.concat(notes.map((n) => n.message));
     const head = `Recovered: set ${S.setText(r.setHex)}, fingerprint ${r.fingerprint}, from shares ${C.numbers(r.used)} (any ${r.k} of ${r.n}).`;
+    const newer = notes.filter((n) => n.kind === 'newer').map((n) => `${n.message}.`);
     return {
-      state: 'recovered', message: [head].concat(r.warnings).join(' '), credential: r.credential, fingerprint: r.fingerprint,
+      state: 'recovered', message: [head].concat(r.warnings.map((w) => `${w}.`), newer).join(' '), credential: r.credential, fingerprint: r.fingerprint,
       setHex: r.setHex, k: r.k, n: r.n, used: r.used, shares: sortList(list), notes: warned,
     };
   }
@@ -91,6 +92,8 @@
     const worth = notes.filter((n) => ['newer', 'damaged', 'incomplete', 'foreign', 'file'].includes(n.kind));
     let message = e.message;
     if (e.state === 'need-more' && worth.length) message = `${message}. ${worth.map((n) => n.message).join('. ')}`;
+    const newer = notes.filter((n) => n.kind === 'newer');
+    if (e.state === 'refused' && newer.length) message = `${message}. ${newer.map((n) => n.message).join('. ')}`;
     return { state: e.state, message, shares: sortList(dedupeList(list)), notes: notes.map((n) => n.message), partial };
   }
 
