@@ -14,7 +14,9 @@
   const LINE_CANDIDATE = /^([0-9]{1,4})(?:[ \t]*[.:)|])?[ \t]+([0-9A-Za-z][0-9A-Za-z \t-]*)$/;
   const LINE_CHARS = { 1: 24, 2: 32 };
   const ROWS = /\r\n|[\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]/;
-  const MAX_VARIANTS = 8;
+  const MAX_VARIANTS = 8; // tries for one line number, as recombine
+  const MAX_ROW = 1000; // characters: a longer row is not a typed line
+  const MAX_CORRECTIONS = 200; // lines of one text searched for a typo (~1,000 checks each)
 
   function normalise(text) {
     let out = '';
@@ -118,6 +120,10 @@
     return { good, failed };
   }
 
+  function few(numbers) {
+    return numbers.length <= 12 ? numbers.join(', ') : `${numbers.slice(0, 10).join(', ')} and ${numbers.length - 10} more`;
+  }
+
   async function blockShare(h, rows, result, source) {
     const where = source ? `${source}: ` : '';
     const name = `typed share ${h.index} of set ${S.setText(h.setHex)}`;
@@ -125,7 +131,12 @@
     for (const [number, norms] of failed) {
       if (good.has(number)) continue;
       const fixes = new Set();
-      for (const norm of norms) { const fix = await correct(h, number, norm); if (fix !== null) fixes.add(fix); }
+      for (const norm of norms) {
+        if (result.budget <= 0) break;
+        result.budget--;
+        const fix = await correct(h, number, norm);
+        if (fix !== null) fixes.add(fix);
+      }
       if (fixes.size === 1) {
         good.set(number, [...fixes][0]);
         result.notes.push({ kind: 'corrected', message: `${where}${name}, line ${number}: one character corrected` });
@@ -137,8 +148,8 @@
       const unreadable = missing.filter((n) => failed.has(n));
       const absent = missing.filter((n) => !failed.has(n));
       const parts = [];
-      if (unreadable.length) parts.push(`line${unreadable.length > 1 ? 's' : ''} ${unreadable.join(', ')} ${unreadable.length > 1 ? 'do' : 'does'} not pass the check: retype`);
-      if (absent.length) parts.push(`line${absent.length > 1 ? 's' : ''} ${absent.join(', ')} missing`);
+      if (unreadable.length) parts.push(`line${unreadable.length > 1 ? 's' : ''} ${few(unreadable)} ${unreadable.length > 1 ? 'do' : 'does'} not pass the check: retype`);
+      if (absent.length) parts.push(`line${absent.length > 1 ? 's' : ''} ${few(absent)} missing`);
       result.notes.push({ kind: 'incomplete', message: `${where}${name}: ${parts.join('; ')}` });
       result.partial.push({ setHex: h.setHex, index: h.index });
       return;
@@ -163,9 +174,10 @@
   }
 
   async function readTyped(text, source) {
-    const result = { shares: [], notes: [], partial: [], headers: 0 };
+    const result = { shares: [], notes: [], partial: [], headers: 0, budget: MAX_CORRECTIONS };
     const blocks = [];
     for (const row of text.split(ROWS)) {
+      if (row.length > MAX_ROW) continue;
       const m = HEADER.exec(row);
       const version = m ? parseInt(m[1], 10) : null;
       if (version !== null && version >= 3) {
