@@ -201,7 +201,7 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
 def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | None:
     """Stage every file, then move them in and journal the split as one step (or none of it happens)."""
     from ..page import page_html, page_sha256
-    from ..system.files import DOCUMENT, PRIVATE, Staging
+    from ..system.files import PRIVATE, Staging
 
     set_text = set_id_text(result.set_id)
 
@@ -218,7 +218,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     with Staging(plan.out_dir) as staging:
         for r in rendered:
             staging.write(r.filename, r.pdf, PRIVATE)
-        staging.write(RECOVERY_PAGE, page_html(), DOCUMENT)  # the offline recovery page, beside the sheets
+        staging.write(RECOVERY_PAGE, page_html(), PRIVATE)  # the offline recovery page, 0600 like all beside it
         if plan.journal_path is None:
             staging.write("manifest.json", manifest_bytes(None), PRIVATE)
             staging.commit()

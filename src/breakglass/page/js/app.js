@@ -264,16 +264,19 @@
   async function scanFrames(video) {
     const canvas = document.createElement('canvas');
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    let frame = 0;
     while (cameraStream) {
       if (video.videoWidth) {
         canvas.width = video.videoWidth;
         canvas.height = video.videoHeight;
         ctx.drawImage(video, 0, 0);
         const lib = await zxing();
-        const results = await lib.readBarcodes(ctx.getImageData(0, 0, canvas.width, canvas.height), PASSES[0]);
+        let results = [];
+        try {
+          results = await lib.readBarcodes(ctx.getImageData(0, 0, canvas.width, canvas.height), PASSES[0]);
+        } catch (e) {
+          results = []; // one bad frame (the camera switching modes): go on with the next
+        }
         const before = reader.qr.seenTexts.size;
-        frame++;
         reader.addQrTexts(results.filter((r) => r.isValid && r.text).map((r) => r.text), 'camera');
         if (reader.qr.seenTexts.size !== before) {
           await work(async () => {});
