@@ -4,7 +4,9 @@
 # On Debian/Ubuntu it first installs, with apt-get (as root, or through sudo), what a fresh machine lacks:
 # python3-venv (to make the virtual environment), libzbar0 (the system library of pyzbar, the second QR
 # decoder; where it cannot be installed, a note says so and zxing-cpp reads alone) and, for the tests,
-# poppler-utils (pdftotext/pdftoppm/pdffonts) and groff (the man page check). Nothing else is touched.
+# poppler-utils (pdftotext/pdftoppm/pdffonts), groff (the man page check), and for the recovery page's tests
+# nodejs (node --test runs its JavaScript core) and chromium (Debian's browser, which Playwright drives; no
+# browser is ever downloaded). Nothing else is touched.
 # The fonts printed text uses ship inside the package; the man page is copied to .venv/share/man/man1.
 set -eu
 cd "$(dirname "$0")"
@@ -18,6 +20,8 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-ven
 python3 -c 'import ctypes.util, sys; sys.exit(ctypes.util.find_library("zbar") is None)' || missing="$missing libzbar0"
 [ -n "$extras" ] && ! command -v pdftotext >/dev/null 2>&1 && missing="$missing poppler-utils"
 [ -n "$extras" ] && ! command -v groff >/dev/null 2>&1 && missing="$missing groff"
+[ -n "$extras" ] && ! command -v node >/dev/null 2>&1 && missing="$missing nodejs"
+[ -n "$extras" ] && [ ! -x /usr/bin/chromium ] && missing="$missing chromium"
 
 if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else as_root="none"; fi

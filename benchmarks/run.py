@@ -693,7 +693,9 @@ def main(argv: list[str] | None = None) -> int:
         report.add("## 6. Format 2: choosing the codes\n\nOther code settings are measured by the full run only "
                    "(`python benchmarks/run.py`).")
     print("section times: " + ", ".join(f"{t} {s:.0f} s" for t, s in durations.items()), file=sys.stderr)
-    header = ["# Benchmarks", "", *machine_lines(command, mode, time.perf_counter() - started)]
+    header = ["# Benchmarks", "", *machine_lines(command, mode, time.perf_counter() - started),
+              "- The recovery page (size, browser against recombine, camera): docs/BENCHMARKS-page.md "
+              "(`benchmarks/recovery_page.py`)"]
     summary = ["## Summary", "", *(f"- {line}" for line in report.summary)]
     print("\n".join([*header, "", *summary]))
     if out is not None:

@@ -7,7 +7,7 @@
 #     bash BUNDLE_DIR/offline-bundle.sh install BUNDLE_DIR VENV_DIR
 #
 # "make" downloads binary wheels of breakglass's dependencies, builds breakglass's own wheel, and writes
-# requirements.txt pinning every wheel by SHA-256. Where apt exists it also carries the .deb files of libzbar0
+# requirements.txt pinning every wheel by SHA-256, and writes recover.html (the offline recovery page). Where apt exists it also carries the .deb files of libzbar0
 # (the system library of the second QR decoder) and of what it depends on, pinned in debs/SHA256SUMS.
 # "install" creates a virtual environment and installs with --no-index --require-hashes: pip never looks at a
 # network, and a wheel altered in transit is refused. It installs libzbar0 from the bundle when it is missing
@@ -45,6 +45,16 @@ for (name, version), digests in sorted(hashes.items()):
     print(f"{name}=={version} " + " ".join(f"--hash=sha256:{d}" for d in digests))
 PY
   carry_zbar_debs "$bundle"
+  # The recovery page (docs/RECOVERY-PAGE.md), assembled from the wheel just built: the same bytes, and the same
+  # SHA-256, as `breakglass recovery-page` and `breakglass --version` give once installed.
+  python3 - "$bundle" <<'PY'
+import glob, hashlib, pathlib, sys
+sys.path.insert(0, glob.glob(f"{sys.argv[1]}/wheels/breakglass-*.whl")[0])
+from breakglass.page import page_html
+page = page_html()
+pathlib.Path(sys.argv[1], "recover.html").write_bytes(page)
+print(f"recovery page: recover.html, SHA-256 {hashlib.sha256(page).hexdigest()}")
+PY
   cp "$0" "$bundle/offline-bundle.sh"
   echo "bundle ready in $bundle: $(ls "$bundle/wheels" | wc -l) wheels, pinned in requirements.txt"
 }

@@ -129,6 +129,6 @@ def test_sheets_and_manifest_are_0600_under_umask_022(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     written = list((tmp_path / "o").iterdir())
-    assert len(written) == 3
+    assert len(written) == 4  # two sheets, the manifest and recover.html
     for path in written:
         assert path.stat().st_mode & 0o777 == 0o600, path.name

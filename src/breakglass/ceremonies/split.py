@@ -20,6 +20,8 @@ from ..format import scheme
 from ..format.share import check_threshold, set_id_text
 from ..record import manifest
 
+RECOVERY_PAGE = "recover.html"  # written beside the sheets; its SHA-256 goes in the manifest and the journal
+
 
 @dataclass(frozen=True)
 class PlannedSheet:
@@ -109,7 +111,8 @@ class SplitPlan:
                 f"{leftovers[0]} was left by a split that was cut off (power cut or kill): it may hold shares; "
                 "check it, destroy or remove it, then run again"
             )
-        clashes = [name for name in [*self.filenames(), "manifest.json"] if os.path.lexists(self.out_dir / name)]
+        clashes = [name for name in [*self.filenames(), "manifest.json", RECOVERY_PAGE]
+                   if os.path.lexists(self.out_dir / name)]
         if clashes:
             raise BreakglassError(
                 f"{self.out_dir} already holds {clashes[0]}" + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
@@ -222,6 +225,7 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
 
 def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | None:
     """Stage every file, then move them in and journal the split as one step (or none of it happens)."""
+    from ..page import page_html, page_sha256
     from ..system.files import PRIVATE, Staging
 
     set_text = set_id_text(result.set_id)
@@ -233,11 +237,13 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
             sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
             custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
             event_code=event_code, replaces_set=plan.replaces_set, ceremony=plan.ceremony,
+            recovery_page_sha256=page_sha256(),
         ))
 
     with Staging(plan.out_dir) as staging:
         for r in rendered:
             staging.write(r.filename, r.pdf, PRIVATE)
+        staging.write(RECOVERY_PAGE, page_html(), PRIVATE)  # the offline recovery page, 0600 like all beside it
         if plan.journal_path is None:
             staging.write("manifest.json", manifest_bytes(None), PRIVATE)
             staging.commit()
@@ -251,6 +257,7 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
 
         planned = (plan.journal_entry or _split_entry)(plan, result)
         extra = {**planned.extra, **({"solo": plan.solo} if plan.solo else {})}
+        extra["recovery_page_sha256"] = page_sha256()
         if plan.demo:
             extra["demo"] = True
         entry = append_event(plan.journal_path, planned.event, set_id=planned.set_id, shares=planned.shares,
@@ -282,6 +289,9 @@ def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now
     say(f"  Fingerprint:  {result.fingerprint}")
     say(f"  Threshold:    any {plan.k} of {plan.n} shares")
     say(f"  Sheets:       {len(rendered)} in {plan.out_dir}/")
+    from ..page import page_sha256
+
+    say(f"  Recovery page: {plan.out_dir}/{RECOVERY_PAGE}, SHA-256 {page_sha256()}")
     by_file = {c.filename: c for c in checks}
     for r, planned in zip(rendered, plan.sheets, strict=True):
         holder = f"  ({planned.name})" if planned.name else ""

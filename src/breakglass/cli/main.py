@@ -38,11 +38,13 @@ def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     if not value or ctx.resilient_parsing:
         return
     from ..scan.decoders import decoder_versions, missing_decoder_note
+    from ..page import page_sha256
     from ..system.package import fingerprint
 
     click.echo(f"breakglass, version {__version__}")
     click.echo(f"package fingerprint {fingerprint()} (the sheets and the logbook cover print the one that made them)")
     click.echo(f"QR decoders: {', '.join(decoder_versions()) or 'none'}")
+    click.echo(f"recovery page SHA-256 {page_sha256()} (breakglass recovery-page --out recover.html; sha256sum recover.html)")
     if missing_decoder_note():
         click.echo(f"note: {missing_decoder_note()}")
     ctx.exit()
@@ -68,6 +70,8 @@ COMMANDS = {
                  "the set's state."),
     "recombine": ("ceremonies", "Recover the credential from any k sheets: scans, photos, PDFs, folders or typed "
                   "text, in any order."),
+    "recovery-page": ("page", "Write the recovery page: one HTML file that recovers the credential in any browser, "
+                      "offline."),
     "reshare": ("ceremonies", "Custodians change: the SAME credential as a NEW set, from any k sheets of the "
                 "current set."),
     "rotate": ("ceremonies", "Replace the credential after a use: recover the old set, split the NEW credential "
@@ -96,7 +100,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return getattr(importlib.import_module(f"{__package__}.{COMMANDS[name][0]}"), name)
+        return getattr(importlib.import_module(f"{__package__}.{COMMANDS[name][0]}"), name.replace("-", "_"))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)

@@ -65,6 +65,7 @@ class LogbookData:
     replaces_set: str | None
     release_pages: int | None = None  # from the config; None: as templates/logbook.toml says
     ceremony: str = "split"  # what printed these sheets (manifest "ceremony"): split, rotate, reshare or expand
+    recovery_page: str = ""  # SHA-256 of recover.html written beside the sheets (manifest "recovery_page_sha256")
 
     @property
     def ceremony_id(self) -> str:
@@ -129,6 +130,7 @@ def gather(manifest: dict, config: CeremonyConfig | None = None, journal: list[E
         replaces_set=_text(manifest, "replaces_set") or None,
         release_pages=config.logbook_release_pages if config else None,
         ceremony=_text(manifest, "ceremony") or "split",
+        recovery_page=_text(manifest, "recovery_page_sha256"),
     )
 
 
@@ -216,6 +218,8 @@ def _cover(p: _Page) -> None:
     ]
     if d.replaces_set:
         rows.append((w["replaces_set"], d.replaces_set, MONO, 10))
+    if d.recovery_page:
+        rows.append((w["recovery_page"], d.recovery_page, MONO, 7.5))
     if d.place:
         rows.append((w["place"], d.place, *plain))
     if d.rotation_deadline_days is not None:

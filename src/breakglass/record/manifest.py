@@ -20,7 +20,7 @@ VERSION = 1
 
 def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created: str, sheets: list[dict],
           custodians: list[dict], event_code: str | None = None, replaces_set: str | None = None,
-          ceremony: str = "split") -> dict:
+          ceremony: str = "split", recovery_page_sha256: str | None = None) -> dict:
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -39,6 +39,8 @@ def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created:
     }
     if replaces_set:
         manifest["replaces_set"] = replaces_set
+    if recovery_page_sha256:
+        manifest["recovery_page_sha256"] = recovery_page_sha256  # recover.html beside the sheets
     return manifest
 
 
@@ -46,7 +48,8 @@ def dumps(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-_TEXT_FIELDS = ("set_id", "fingerprint", "label", "created", "tool_version", "event_code", "replaces_set")
+_TEXT_FIELDS = ("set_id", "fingerprint", "label", "created", "tool_version", "event_code", "replaces_set",
+                "recovery_page_sha256")
 _ENTRY_FIELDS = {"share": int, "copy": int, "file": str, "name": str, "role": str, "location": str}
 
 

@@ -29,7 +29,8 @@ INSTALLED = {
     "breakglass.format.v1": ("*.py",),
     "breakglass.format.v2": ("*.py",),
     "breakglass.system": ("*.py",),
-    "breakglass.templates": ("*.py", "*.txt", "*.md", "*.toml", "*.csv", "*.json"),
+    "breakglass.page": ("*.py", "js/*.js", "js/*.css", "vendor/*"),
+    "breakglass.templates": ("*.py", "*.txt", "*.md", "*.toml", "*.csv", "*.json", "*.html"),
     "breakglass.ceremony": ("*.py", "*.md", "*.toml", "*.sh"),
 }
 
