@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from breakglass.errors import BreakglassError
-from breakglass.format import combine, qrtext2
-from breakglass.format.share2 import Share2
+from breakglass.format import combine
+from breakglass.format.v2 import qrtext as qrtext2
+from breakglass.format.v2 import Share as Share2
 from breakglass.scan.collect import ShareCollector
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -200,8 +200,8 @@ def qr_page(texts: list[str], out: Path) -> Path:
 
 
 def share_page(share_hex: str, out: Path) -> Path:
-    from breakglass.format import qrtext2
-    from breakglass.format.share2 import Share2
+    from breakglass.format.v2 import qrtext as qrtext2
+    from breakglass.format.v2 import Share as Share2
 
     share = Share2.from_bytes(bytes.fromhex(share_hex))
     return qr_page(qrtext2.encode(share, 400, parity=0), out)
