@@ -6,7 +6,6 @@ one line with exit status 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import click
 from ..errors import BreakglassError
 from ..system import interrupts
 from ..system.clock import now_utc
+from ..system.output import json_text, terminal_safe
 from .common import CONTEXT, chosen_paper, font_option, paper_option, solo_option, use_fonts
 
 
@@ -50,10 +50,10 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
 
     result = verify_journal(path, head)
     if as_json:
-        click.echo(json.dumps({
+        click.echo(json_text({
             "journal": str(path), "ok": result.ok, "entries": result.count, "head_code": result.head_code,
             "head_checked": head is not None and result.ok, "problem": result.problem, "line": result.line,
-        }, indent=2, ensure_ascii=False))
+        }))
         if not result.ok:
             sys.exit(1)
         return
@@ -84,7 +84,7 @@ def show(path: Path, as_json: bool) -> None:
 
     entries = read_journal(path)
     if as_json:
-        click.echo(json.dumps([{**e.data, "code": e.code} for e in entries], indent=2, ensure_ascii=False))
+        click.echo(json_text([{**e.data, "code": e.code} for e in entries]))
         return
     if not entries:
         raise BreakglassError(f"journal {path} is empty (it holds no event)")
@@ -116,8 +116,8 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     last = done.first_line + done.lines - 1
     where = f"line {done.first_line}" if done.lines == 1 else f"lines {done.first_line}-{last}"
     whole = f", {done.complete} of them complete entries" if done.complete else ""
-    click.echo(f"journal {path}: {done.problem}")
-    click.echo(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}.")
+    click.echo(terminal_safe(f"journal {path}: {done.problem}"))
+    click.echo(terminal_safe(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}."))
     click.echo(f"Recorded the repair as event {done.entry.code}: write it in the paper logbook, and compare the "
                "set-aside lines with the logbook.")
 
@@ -138,10 +138,12 @@ def _shares_text(shares) -> str:
 
 
 def format_table(entries) -> str:
+    """One line per event; every cell from the file shown terminal-safe (a newline in a name cannot add a row,
+    an escape sequence cannot drive the terminal)."""
     heads = ["seq", "time (UTC)", "event", "set", "shares", "operator", "witness", "code"]
     rows = [
-        [str(e.seq), e.time.replace("T", " ").rstrip("Z"), e.event, e.set, _shares_text(e.shares),
-         e.operator or "-", e.witness or "-", e.code]
+        [terminal_safe(cell) for cell in (str(e.seq), str(e.time).replace("T", " ").rstrip("Z"), e.event, e.set,
+                                          _shares_text(e.shares), e.operator or "-", e.witness or "-", e.code)]
         for e in entries
     ]
     widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
@@ -338,7 +340,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     """
     from ..format.share import parse_set_id_text, set_id_text
     from ..record.journal import append_event, read_journal, require_journal, set_origin, stamped
-    from ..record.people import check_two_people
+    from ..record.people import check_text, check_two_people
     from ..record.sets import SetHistory
 
     check_two_people(operator, witness, solo, journalled=True)
@@ -353,6 +355,8 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
         raise BreakglassError(f"{len(bags)} --bag serial(s) for {len(parsed)} --sheet(s): give one bag per sheet, in the same order, or none")
     if any(not b.strip() for b in bags):
         raise BreakglassError("--bag serials cannot be empty")
+    for bag in bags:
+        check_text("--bag", bag)
     require_journal(journal_path)
     entries = read_journal(journal_path)
     history = SetHistory(entries)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import BreakglassError
 from ..format.share import check_threshold
 from ..system.inputs import MAX_CONFIG, read_input
+from .people import MAX_LABEL, MAX_NAME, MAX_REASON, check_text
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ class _Checker:
         value = self.typed(key, value, str)
         if required and not value.strip():
             raise self.fail(key, "must not be empty")
+        limit = MAX_LABEL if key in ("label", "scope") else MAX_REASON if key.startswith("permitted_uses") else MAX_NAME
+        check_text(f"{self.path}: {key}", value, limit)
         return value.strip()
 
     def person(self, key: str, value: object, default_role: str) -> Person:

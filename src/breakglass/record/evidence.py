@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .inputs import CannotAudit, InputFile, csv_rows
+from .inputs import CannotAudit, InputFile, csv_rows, json_document
 
 CHANGE, USE = "change", "use"
 AWS, RECORD = "AWS", "rotation record"  # the kinds of evidence whose credential is named (EvidenceSet.about)
@@ -153,12 +153,7 @@ def _aws_time(text: str, where: str, column: str) -> datetime | None:
 
 def _read_cloudtrail(found: EvidenceSet, source: InputFile) -> str:
     data = _gunzip(source) if source.data[:2] == b"\x1f\x8b" else source.data
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except ValueError as e:  # not UTF-8, not JSON, or an integer of thousands of digits
-        raise CannotAudit(f"rotations {source.path} is not valid JSON ({str(e).splitlines()[0][:120]})") from None
-    except RecursionError:
-        raise CannotAudit(f"rotations {source.path} is JSON nested too deeply to be CloudTrail events") from None
+    document = json_document(source, data)
     events = _events(document)
     if events is None:
         raise CannotAudit(f"rotations {source.path}: JSON without CloudTrail events (expected Records or Events)")

@@ -36,6 +36,7 @@ class ShareCollector:
     notes: list[str] = field(default_factory=list)
     _chunks: dict[tuple, list[AnyChunk]] = field(default_factory=lambda: defaultdict(list))
     _chunk_sources: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _chunk_origins: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))  # one per chunk
     _typed: list[FoundShare] = field(default_factory=list)
 
     def add_qr_texts(self, texts: list[str], source: str) -> list[AnyChunk]:
@@ -54,6 +55,7 @@ class ShareCollector:
             chunks.append(chunk)
             key = (chunk.version, *chunk.share_key)
             self._chunks[key].append(chunk)
+            self._chunk_origins[key].append(source)
             if source not in self._chunk_sources[key]:
                 self._chunk_sources[key].append(source)
         self.problems.extend(f"{source}: {p}" for p in page_problems)
@@ -86,20 +88,52 @@ class ShareCollector:
 
         for key, chunks in self._chunks.items():
             sources = ", ".join(self._chunk_sources[key])
-            try:
-                if chunks[0].version == 2:
+            if chunks[0].version == 1:
+                rebuilt = self._format1(chunks, self._chunk_origins[key])
+            else:
+                try:
                     rebuilt, problems = qrtext2.assemble_all(chunks)
-                else:
-                    rebuilt, problems = [qrtext.assemble(chunks)], []
-            except BreakglassError as e:
-                rebuilt, problems = [], [str(e)]
-            if not rebuilt:
-                self.problems.extend(f"{sources}: {p}" for p in problems)
+                except BreakglassError as e:
+                    rebuilt, problems = [], [str(e)]
+                if not rebuilt:
+                    self.problems.extend(f"{sources}: {p}" for p in problems)
             for share in rebuilt:
                 merge(FoundShare(share, list(self._chunk_sources[key]), {c.copy for c in chunks}))
         for found in self._typed:
             merge(found)
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
+
+
+    def _format1(self, chunks: list[qrtext.Chunk], origins: list[str]) -> list[Share]:
+        """A format-1 share from its chunks. When they conflict (mixed shares, two versions of one code: a
+        misprint or forged codes reusing the set id and share number), each file or page is tried alone, and
+        what its chunks make whole is kept (recombination then decides between shares that differ); the problem
+        is one line that names the share first, then where its codes came from."""
+        try:
+            return [qrtext.assemble(chunks)]
+        except BreakglassError as e:
+            why = str(e)
+        by_origin: dict[str, list[qrtext.Chunk]] = defaultdict(list)
+        for chunk, origin in zip(chunks, origins, strict=True):
+            by_origin[origin].append(chunk)
+        rebuilt: dict[bytes, tuple[Share, str]] = {}
+        for origin, own in by_origin.items():
+            try:
+                share = qrtext.assemble(own)
+            except BreakglassError:
+                continue
+            rebuilt.setdefault(share.to_bytes(), (share, origin))
+        where = _few(list(by_origin))
+        kept = (f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone" if rebuilt
+                else "; no file or page holds it whole on its own")
+        self.problems.append(f"{why} ({len(chunks):,} QR codes from {where}){kept}")
+        return [share for share, _ in rebuilt.values()]
+
+
+def _few(names: list[str], shown: int = 3) -> str:
+    """'a, b, c and 997 more': a list of sources that stays one readable line."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def describe(found: FoundShare) -> str:
