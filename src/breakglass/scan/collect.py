@@ -87,16 +87,17 @@ class ShareCollector:
                 merged[raw] = found
 
         for key, chunks in self._chunks.items():
-            sources = ", ".join(self._chunk_sources[key])
             if chunks[0].version == 1:
-                rebuilt = self._format1(chunks, self._chunk_origins[key])
-            else:
-                try:
-                    rebuilt, problems = qrtext2.assemble_all(chunks)
-                except BreakglassError as e:
-                    rebuilt, problems = [], [str(e)]
-                if not rebuilt:
-                    self.problems.extend(f"{sources}: {p}" for p in problems)
+                for share, origins in self._format1(chunks, self._chunk_origins[key], self._chunk_sources[key]):
+                    merge(FoundShare(share, origins, {c.copy for c in chunks}))
+                continue
+            sources = ", ".join(self._chunk_sources[key])
+            try:
+                rebuilt, problems = qrtext2.assemble_all(chunks)
+            except BreakglassError as e:
+                rebuilt, problems = [], [str(e)]
+            if not rebuilt:
+                self.problems.extend(f"{sources}: {p}" for p in problems)
             for share in rebuilt:
                 merge(FoundShare(share, list(self._chunk_sources[key]), {c.copy for c in chunks}))
         for found in self._typed:
@@ -104,13 +105,13 @@ class ShareCollector:
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
 
 
-    def _format1(self, chunks: list[qrtext.Chunk], origins: list[str]) -> list[Share]:
+    def _format1(self, chunks: list[qrtext.Chunk], origins: list[str], sources: list[str]) -> list[tuple[Share, list[str]]]:
         """A format-1 share from its chunks. When they conflict (mixed shares, two versions of one code: a
         misprint or forged codes reusing the set id and share number), each file or page is tried alone, and
         what its chunks make whole is kept (recombination then decides between shares that differ); the problem
         is one line that names the share first, then where its codes came from."""
         try:
-            return [qrtext.assemble(chunks)]
+            return [(qrtext.assemble(chunks), list(sources))]
         except BreakglassError as e:
             why = str(e)
         by_origin: dict[str, list[qrtext.Chunk]] = defaultdict(list)
@@ -124,10 +125,10 @@ class ShareCollector:
                 continue
             rebuilt.setdefault(share.to_bytes(), (share, origin))
         where = _few(list(by_origin))
-        kept = (f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone" if rebuilt
-                else "; no file or page holds it whole on its own")
+        kept = (f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone, the other codes set aside"
+                if rebuilt else "; no file or page holds it whole on its own")
         self.problems.append(f"{why} ({len(chunks):,} QR codes from {where}){kept}")
-        return [share for share, _ in rebuilt.values()]
+        return [(share, [origin]) for share, origin in rebuilt.values()]
 
 
 def _few(names: list[str], shown: int = 3) -> str:
