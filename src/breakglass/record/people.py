@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import BreakglassError
-from ..system.output import UNSAFE, escape
+from ..system.output import UNSAFE
 
 SOLO_FIELD = "solo"  # journal field holding the reason a ceremony was done without a second person
 
@@ -34,8 +34,10 @@ def check_text(field: str, value: str | None, limit: int = MAX_NAME) -> str | No
         raise BreakglassError(f"{field} is {len(value):,} characters long; the most it may be is {limit:,} characters")
     bad = UNSAFE.search(value)
     if bad:
-        raise BreakglassError(f"{field} holds a control or text-direction character ({escape(bad.group())} at "
-                              f"character {bad.start() + 1}): use plain text")
+        ch = bad.group()
+        name = unicodedata.name(ch, "")
+        raise BreakglassError(f"{field} holds a control or text-direction character (U+{ord(ch):04X}"
+                              f"{' ' + name if name else ''} at character {bad.start() + 1}): use plain text")
     return value
 
 
