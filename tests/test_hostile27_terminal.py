@@ -190,3 +190,14 @@ def test_an_error_quoting_a_hostile_file_name_is_one_safe_line(tmp_path):
     assert result.returncode == 1
     assert len(out_err(result)[1].strip().splitlines()) == 1
     assert_terminal_safe(result)
+
+
+def test_logbook_from_a_hostile_manifest_prints_nothing_raw(tmp_path):
+    manifest = {"format": "breakglass-manifest", "version": 1, "set_id": SET + "\x1b[2J", "fingerprint": "F\u202e",
+                "k": 2, "n": 3, "label": "Label\x1b[31m\nInjected", "created": "2026-01-05T10:00:00Z",
+                "custodians": [{"share": 1, "copy": 1, "name": "Ann\x07\u2066"}], "sheets": []}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = run("logbook", "--manifest", path, "--out", tmp_path / "logbook.pdf")
+    assert result.returncode in (0, 1), out_err(result)
+    assert_terminal_safe(result)

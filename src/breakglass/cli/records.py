@@ -62,10 +62,10 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
         raise BreakglassError(f"journal {path}: {result.problem}{hint}")
     entries = "entry" if result.count == 1 else "entries"
     if head:
-        click.echo(f"journal {path}: OK, {result.count} {entries}, chain intact, head code {result.head_code} "
-                   "(matches the paper logbook)")
+        click.echo(terminal_safe(f"journal {path}: OK, {result.count} {entries}, chain intact, head code "
+                                 f"{result.head_code} (matches the paper logbook)"))
         return
-    click.echo(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}")
+    click.echo(terminal_safe(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}"))
     click.echo(f"Without --head a cut-off end cannot be detected: check that {result.head_code} is the last event "
                "code written in the paper logbook, or run again with --head CODE.")
 
@@ -111,7 +111,7 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
 
     done = repair_journal(path, now=now_utc(), operator=operator, witness=witness)
     if done.entry is None:
-        click.echo(f"journal {path}: chain intact; nothing to repair")
+        click.echo(terminal_safe(f"journal {path}: chain intact; nothing to repair"))
         return
     last = done.first_line + done.lines - 1
     where = f"line {done.first_line}" if done.lines == 1 else f"lines {done.first_line}-{last}"
@@ -198,7 +198,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
-    click.echo(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else ""))
+    click.echo(terminal_safe(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else "")))
 
 
 # ---------------------------------------------------------------- after a use: checklist, destruction
@@ -286,7 +286,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k)
     _write_out(out, pdf, force)
     kind = "custodian-change" if entry.event in ("reshare", "expand") else "after-use"
-    click.echo(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}")
+    click.echo(terminal_safe(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}"))
 
 
 def _to_destroy(entries, entry) -> list[dict]:
@@ -361,7 +361,7 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     entries = read_journal(journal_path)
     history = SetHistory(entries)
     origin = set_origin(entries, set_text)
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    warn = lambda message: click.echo(terminal_safe(f"warning: {message}"), err=True)  # noqa: E731
     if origin is None:
         raise BreakglassError(f"set {set_text} was never made in journal {journal_path} (no split or rotation of it): "
                               "check the set id on the sheets; nothing was recorded")
