@@ -273,3 +273,10 @@ def test_a_quoted_cell_with_a_bare_cr_is_one_cell_as_with_lf(journal, tmp_path):
         reports[name] = _findings(result)
     assert reports["cr"] == reports["lf"] == reports["crlf"] == reports["cr-lf-rows"]
     assert not any("row 4" in f or "row 5" in f for f in reports["cr"]), reports["cr"]  # 3 rows, header included
+
+
+def test_a_manifest_of_a_million_objects_is_refused_by_name(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(b'{"format": "breakglass-manifest", "x": [' + b"{}," * 1_000_000 + b"{}]}")
+    line = refused_line(run("manifest", manifest))
+    assert "1,000,003 JSON objects and lists" in line and "100,000" in line
