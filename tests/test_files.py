@@ -223,7 +223,7 @@ def test_streams_only_where_allowed(tmp_path):
 
 
 def test_one_line_escapes_controls_and_bounds_length():
-    assert one_line("a\x1b[31mred\nnext\u202e") == "a\\x1b[31mred\\nnext\\x202e"
+    assert one_line("a\x1b[31mred\nnext\u202e") == "a\\x1b[31mred\\nnext\\u202e"
     assert len(one_line("x" * 10_000)) == 400
 
 

@@ -78,10 +78,14 @@ class CurrentSet:
                       for c in sorted(f.copies))
 
 
-def check_people(operator: str | None, witness: str | None, solo: str | None, config_path: Path | None) -> None:
+def check_people(operator: str | None, witness: str | None, solo: str | None, config_path: Path | None, *,
+                 label: str | None = None, custodians=()) -> None:
     """Before any scanning: two people (named, or the config's administrator and witness, as for split), or a
-    recorded --solo reason."""
+    recorded --solo reason; and the new set's --label and --custodian names plain text of a sane length."""
     from ..record.people import check_two_people
+    from .split import check_new_set_texts
+
+    check_new_set_texts(label, custodians)
 
     if config_path is not None and not (operator and witness):
         from ..record.config import load_config

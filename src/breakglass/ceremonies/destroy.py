@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import BreakglassError
 from ..format.share import parse_set_id_text, set_id_text
 from ..record.journal import append_event, origin_fingerprint, read_journal, require_journal, set_origin, stamped
-from ..record.people import check_two_people
+from ..record.people import check_text, check_two_people
 from ..record.sets import SetHistory
 from ..record.sheetnumbers import SheetNumberError, parse_sheet
 
@@ -102,6 +102,8 @@ def _bags(bags: tuple[str, ...], sheets: int) -> list[str]:
         )
     if any(not b.strip() for b in bags):
         raise BreakglassError("--bag serials cannot be empty")
+    for bag in bags:
+        check_text("--bag", bag)
     return [b.strip() for b in bags]
 
 

@@ -67,7 +67,7 @@ def run_expand(req: ExpandRequest, now: datetime, say: Callable[[str], None], te
 
 def _refuse_early(req: ExpandRequest):
     """Before anyone opens a bag: two people, a custodian for each new share, sheets to replace written right."""
-    check_people(req.operator, req.witness, req.solo, req.config_path)
+    check_people(req.operator, req.witness, req.solo, req.config_path, custodians=req.custodians)
     if not req.custodians or any(not name_key(c) for c in req.custodians):
         raise BreakglassError("name the custodian of each new share: --custodian NAME (one new share each)")
     for text in req.replaces:

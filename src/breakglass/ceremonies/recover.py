@@ -228,9 +228,12 @@ OUT_HINT = "choose another --out"
 
 
 def _refuse_early(req: RecoveryRequest) -> None:
-    from ..record.people import check_two_people
+    from ..record.people import MAX_REASON, check_text, check_two_people
 
     check_two_people(req.operator, req.witness, req.solo, journalled=req.journal_path is not None)
+    check_text("--incident", req.incident)
+    check_text("--reason", req.reason, MAX_REASON)
+    check_text("--allow-retired", req.allow_retired, MAX_REASON)
     if req.journal_path is not None and not req.verify_only:
         missing = [flag for flag, value in (("--incident", req.incident), ("--reason", req.reason)) if not (value or "").strip()]
         if missing:

@@ -37,7 +37,7 @@ class ReshareRequest(NewSetRequest):
 
 
 def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
-    check_people(req.operator, req.witness, req.solo, req.config_path)
+    check_people(req.operator, req.witness, req.solo, req.config_path, label=req.label, custodians=req.custodians)
     say("Reading the old set's sheets (the credential is recovered in memory only, never shown)...")
     current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "reshare",
                               terminal)

@@ -35,7 +35,7 @@ class RotateRequest(NewSetRequest):
 
 
 def run_rotate(req: RotateRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
-    check_people(req.operator, req.witness, req.solo, req.config_path)
+    check_people(req.operator, req.witness, req.solo, req.config_path, label=req.label, custodians=req.custodians)
     say("Recovering the old set...")
     current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "rotate",
                               terminal)

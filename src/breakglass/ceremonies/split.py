@@ -61,6 +61,7 @@ class SplitPlan:
                      journal_path, operator, witness, scan_check, solo=None,
                      share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
+        check_new_set_texts(label, custodians)
         config = None
         if config_path is not None:
             from ..record.config import load_config
@@ -133,6 +134,15 @@ class SplitPlan:
         from ..paper.fonts import require_printable
 
         require_printable(self.printed_texts())
+
+
+def check_new_set_texts(label: str | None, custodians) -> None:
+    """--label and --custodian as given: plain text of a sane length (a config's are checked as it loads)."""
+    from ..record.people import MAX_LABEL, check_text
+
+    check_text("--label", label, MAX_LABEL)
+    for name in custodians or ():
+        check_text("--custodian", name)
 
 
 @dataclass(frozen=True)

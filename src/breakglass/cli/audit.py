@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import BreakglassError
+from ..system.output import one_line, terminal_safe
 from .common import CONTEXT, chosen_paper, font_option, paper_option, say, use_fonts
 
 # --- audit ---------------------------------------------------------------------------------------------------
@@ -59,17 +60,17 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
     try:
         report = _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, pdf_path)
     except BreakglassError as e:
-        click.echo(f"error: cannot audit: {e}", err=True)
+        click.echo(one_line(f"error: cannot audit: {e}", limit=2000), err=True)
         sys.exit(2)
     if as_json:
         import json
 
-        click.echo(json.dumps(report.to_json(), indent=2))
+        click.echo(json.dumps(report.to_json(), indent=2))  # ASCII only: exact, and safe on a terminal
     else:
         from ..record.audit import format_report
 
         for line in format_report(report):
-            click.echo(line)
+            click.echo(terminal_safe(line))
     if pdf_path is not None:
         from ..paper.audit_report import render_audit
         from ..system.files import DOCUMENT, write_new_file
@@ -77,7 +78,7 @@ def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_t
         try:
             write_new_file(pdf_path, render_audit(report, chosen_paper(paper, _config(config_path))), DOCUMENT)
         except BreakglassError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(one_line(f"error: {e}", limit=2000), err=True)
             sys.exit(2)
         say(f"Report written to {pdf_path}")
     sys.exit(report.exit_code)

@@ -8,11 +8,11 @@ or was retired by a rotation.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from ..system.output import json_text, terminal_safe
 from .common import CONTEXT
 
 
@@ -71,10 +71,10 @@ def manifest(path: Path, journal_path: Path | None, as_json: bool) -> None:
     """
     status = manifest_status(path, journal_path)
     if as_json:
-        click.echo(json.dumps(status, indent=2, ensure_ascii=False))
+        click.echo(json_text(status))
         return
     for line in format_status(status):
-        click.echo(line)
+        click.echo(terminal_safe(line))
 
 
 def format_status(status: dict) -> list[str]:

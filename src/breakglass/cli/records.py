@@ -6,7 +6,6 @@ one line with exit status 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import click
 
 from ..errors import BreakglassError
 from ..system import clock, interrupts
+from ..system.output import json_text, terminal_safe
 from .common import CONTEXT, chosen_paper, font_option, paper_option, say, solo_option, use_fonts
 
 
@@ -49,10 +49,10 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
 
     result = verify_journal(path, head)
     if as_json:
-        click.echo(json.dumps({
+        click.echo(json_text({
             "journal": str(path), "ok": result.ok, "entries": result.count, "head_code": result.head_code,
             "head_checked": head is not None and result.ok, "problem": result.problem, "line": result.line,
-        }, indent=2, ensure_ascii=False))
+        }))
         if not result.ok:
             sys.exit(1)
         return
@@ -61,10 +61,10 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
         raise BreakglassError(f"journal {path}: {result.problem}{hint}")
     entries = "entry" if result.count == 1 else "entries"
     if head:
-        click.echo(f"journal {path}: OK, {result.count} {entries}, chain intact, head code {result.head_code} "
-                   "(matches the paper logbook)")
+        click.echo(terminal_safe(f"journal {path}: OK, {result.count} {entries}, chain intact, head code "
+                                 f"{result.head_code} (matches the paper logbook)"))
         return
-    click.echo(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}")
+    click.echo(terminal_safe(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}"))
     click.echo(f"Without --head a cut-off end cannot be detected: check that {result.head_code} is the last event "
                "code written in the paper logbook, or run again with --head CODE.")
 
@@ -83,7 +83,7 @@ def show(path: Path, as_json: bool) -> None:
 
     entries = read_journal(path)
     if as_json:
-        click.echo(json.dumps([{**e.data, "code": e.code} for e in entries], indent=2, ensure_ascii=False))
+        click.echo(json_text([{**e.data, "code": e.code} for e in entries]))
         return
     if not entries:
         raise BreakglassError(f"journal {path} is empty (it holds no event)")
@@ -110,13 +110,13 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
 
     done = repair_journal(path, now=clock.now_utc(), operator=operator, witness=witness)
     if done.entry is None:
-        click.echo(f"journal {path}: chain intact; nothing to repair")
+        click.echo(terminal_safe(f"journal {path}: chain intact; nothing to repair"))
         return
     last = done.first_line + done.lines - 1
     where = f"line {done.first_line}" if done.lines == 1 else f"lines {done.first_line}-{last}"
     whole = f", {done.complete} of them complete entries" if done.complete else ""
-    click.echo(f"journal {path}: {done.problem}")
-    click.echo(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}.")
+    click.echo(terminal_safe(f"journal {path}: {done.problem}"))
+    click.echo(terminal_safe(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}."))
     click.echo(f"Recorded the repair as event {done.entry.code}: write it in the paper logbook, and compare the "
                "set-aside lines with the logbook.")
 
@@ -138,10 +138,12 @@ def _shares_text(shares) -> str:
 
 
 def format_table(entries) -> str:
+    """One line per event; every cell from the file shown terminal-safe (a newline in a name cannot add a row,
+    an escape sequence cannot drive the terminal)."""
     heads = ["seq", "time (UTC)", "event", "set", "shares", "operator", "witness", "code"]
     rows = [
-        [str(e.seq), e.time.replace("T", " ").rstrip("Z"), e.event, e.set, _shares_text(e.shares),
-         e.operator or "-", e.witness or "-", e.code]
+        [terminal_safe(cell) for cell in (str(e.seq), str(e.time).replace("T", " ").rstrip("Z"), e.event, e.set,
+                                          _shares_text(e.shares), e.operator or "-", e.witness or "-", e.code)]
         for e in entries
     ]
     widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
@@ -196,7 +198,7 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
-    click.echo(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else ""))
+    click.echo(terminal_safe(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else "")))
 
 
 # ---------------------------------------------------------------- after a use: checklist, destruction
@@ -276,7 +278,7 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k)
     _write_out(out, pdf, force)
     kind = "custodian-change" if entry.event in ("reshare", "expand") else "after-use"
-    click.echo(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}")
+    click.echo(terminal_safe(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}"))
 
 
 def _to_destroy(entries, entry) -> list[dict]:

@@ -30,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..errors import BreakglassError
 from ..system.inputs import MAX_FONT, read_input
+from .fontcheck import check_font
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -74,6 +75,7 @@ def add_font(path: Path) -> str:
     name = f"added-{len(_added) + 1}-{path.stem}"
     # Read like every input: a FIFO, device or folder is refused by name at once, an absurd size before reading.
     data = read_input(path, "--font", MAX_FONT)
+    check_font(data, str(path))  # before the parser: what the font claims is bounded (paper/fontcheck.py)
     try:
         font = TTFont(name, io.BytesIO(data), shapable=True)
     except TTFError as e:

@@ -19,6 +19,7 @@ from ..format.share import check_threshold
 from ..system.inputs import MAX_CONFIG, read_input
 from .credential import Credential
 from .credential import parse as parse_credential
+from .people import MAX_LABEL, MAX_NAME, MAX_REASON, check_text
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class _Checker:
         value = self.typed(key, value, str)
         if required and not value.strip():
             raise self.fail(key, "must not be empty")
+        limit = MAX_LABEL if key in ("label", "scope") else MAX_REASON if key.startswith("permitted_uses") else MAX_NAME
+        check_text(f"{self.path}: {key}", value, limit)
         return value.strip()
 
     def person(self, key: str, value: Any, default_role: str) -> Person:

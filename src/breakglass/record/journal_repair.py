@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import BreakglassError
 from ..system import files, interrupts
+from .people import check_text
 from .journal import NO_SET, Entry, _chain_problem, _open_for_append, _parse_line, _read_all, build_entry, canonical, parse
 
 
@@ -58,8 +59,18 @@ def _count_lines(tail: bytes) -> tuple[int, int]:
     return len(rows), complete
 
 
+def _take_back(side: Path) -> None:
+    """Remove the side file of a repair that could not replace the journal (a full disk, an I/O error)."""
+    try:
+        os.unlink(side)
+    except OSError:
+        pass
+
+
 def repair_journal(path: str | Path, *, now: datetime, operator: str | None = None, witness: str | None = None) -> Repair:
     path = Path(path)
+    check_text("--operator", operator)
+    check_text("--witness", witness)
     if not os.path.lexists(path):
         raise BreakglassError(f"journal {path} does not exist")
     fd, _ = _open_for_append(path)
@@ -83,9 +94,18 @@ def repair_journal(path: str | Path, *, now: datetime, operator: str | None = No
         extra["set_aside"] = side.name
         data = build_entry(kept[-1] if kept else None, "repair", set_id=NO_SET, shares=[], fingerprint="",
                            operator=operator, witness=witness, extra=extra, now=now)
-        with interrupts.deferred():
-            files.write_new_file(side, tail, files.PRIVATE)
-            files.write_new_file(path, raw[:offset] + (canonical(data) + "\n").encode("utf-8"), files.PRIVATE, force=True)
+        repaired = raw[:offset] + (canonical(data) + "\n").encode("utf-8")
+        # All or nothing: both files are written whole under temporary names first (a full disk stops it there,
+        # with neither in place); then the side file and the journal are put in place, and if the journal's
+        # rename fails the side file is taken back, so a side file never names lines the journal still holds.
+        with interrupts.deferred(), files.prepare(side, tail, files.PRIVATE) as side_file, \
+                files.prepare(path, repaired, files.PRIVATE, force=True) as journal_file:
+            side_file.commit()
+            try:
+                journal_file.commit()
+            except BaseException:
+                _take_back(side)
+                raise
     finally:
         os.close(fd)  # releases the lock on the old file; writers waiting on it reopen the new one
     entry = Entry.from_data(data, len(kept) + 1)

@@ -15,6 +15,7 @@ from ..system.inputs import MAX_MANIFEST, read_input
 from ..system.package import fingerprint as package_fingerprint
 
 FORMAT = "breakglass-manifest"
+MAX_OBJECTS = 100_000  # a manifest of 255 shares of 9 copies each holds about 5,000
 VERSION = 1
 
 
@@ -92,6 +93,10 @@ def _plain_name(name: str) -> bool:
 def load(path: str | Path) -> dict:
     """Read and check a manifest; anything but a manifest breakglass wrote is a one-line error."""
     raw = read_input(path, "manifest", MAX_MANIFEST)
+    containers = raw.count(b"{") + raw.count(b"[")  # counted before parsing: each costs Python ~100 bytes
+    if containers > MAX_OBJECTS:
+        raise BreakglassError(f"manifest {path} holds {containers:,} JSON objects and lists; the most breakglass "
+                              f"reads in a manifest is {MAX_OBJECTS:,}")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError; so is a 5000-digit number

@@ -11,8 +11,34 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import BreakglassError
+from ..system.output import UNSAFE
 
 SOLO_FIELD = "solo"  # journal field holding the reason a ceremony was done without a second person
+
+# How long a text the tool takes may be: a name, role, place or bag serial; what the credential is (printed as
+# a sheet's title and in its file names); a reason, incident or note. Far above any real one, far below what
+# would make a sheet, a journal line or a terminal unreadable.
+MAX_NAME = 200
+MAX_LABEL = 200
+MAX_REASON = 1000
+
+
+def check_text(field: str, value: str | None, limit: int = MAX_NAME) -> str | None:
+    """Refuse, in one line naming `field` (an option such as --witness, or a config key), a name, label or
+    reason that holds a control or direction-override character (system.output.UNSAFE: it would reach a
+    terminal, a journal table or a PDF raw) or is longer than `limit` characters. The one check every text
+    the tool takes goes through; returns `value` unchanged."""
+    if value is None:
+        return None
+    if len(value) > limit:
+        raise BreakglassError(f"{field} is {len(value):,} characters long; the most it may be is {limit:,} characters")
+    bad = UNSAFE.search(value)
+    if bad:
+        ch = bad.group()
+        name = unicodedata.name(ch, "")
+        raise BreakglassError(f"{field} holds a control or text-direction character (U+{ord(ch):04X}"
+                              f"{' ' + name if name else ''} at character {bad.start() + 1}): use plain text")
+    return value
 
 
 def name_key(name: str | None) -> str:
@@ -33,6 +59,9 @@ def check_two_people(operator: str | None, witness: str | None, solo: str | None
     the operator, unless `solo` gives the reason (then the witness may be absent or the same person).
 
     Nothing is recorded without a journal, so only the same-name rule applies then."""
+    check_text("--operator", operator)
+    check_text("--witness", witness)
+    check_text("--solo", solo, MAX_REASON)
     if solo is not None and not solo.strip():
         raise BreakglassError("--solo needs a reason, e.g. --solo \"only one administrator reachable during INC-42\"")
     if solo:

@@ -11,12 +11,12 @@ own field names.
 
 from __future__ import annotations
 
-import json
+
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .inputs import CannotAudit, InputFile
+from .inputs import CannotAudit, InputFile, json_document
 
 CHANGE, USE = "change", "use"
 # The parts a credential's sheets may hold ([credential] parts in the ceremony config).
@@ -63,12 +63,7 @@ def load_json(source: InputFile, what: str, limit: int = MAX_JSON_BYTES):
     """The JSON document of an export (gzip or not, expanding to at most `limit` bytes), or CannotAudit naming
     the file and what is wrong."""
     data = gunzip(source, limit) if source.data[:2] == b"\x1f\x8b" else source.data
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except ValueError as e:  # not UTF-8, not JSON, or an integer of thousands of digits
-        raise CannotAudit(f"rotations {source.path} is not valid JSON ({str(e).splitlines()[0][:120]})") from None
-    except RecursionError:
-        raise CannotAudit(f"rotations {source.path} is JSON nested too deeply to be {what}") from None
+    document = json_document(source, data)  # the shared bounded reader: linear, limits named
     if _depth(document) > MAX_JSON_DEPTH:
         raise CannotAudit(f"rotations {source.path} is JSON nested too deeply to be {what}")
     return document

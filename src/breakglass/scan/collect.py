@@ -34,6 +34,7 @@ class ShareCollector:
     notes: list[str] = field(default_factory=list)
     _chunks: dict[tuple, list[AnyChunk]] = field(default_factory=lambda: defaultdict(list))
     _chunk_sources: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _chunk_origins: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))  # one per chunk
     _typed: list[FoundShare] = field(default_factory=list)
 
     def add_qr_texts(self, texts: list[str], source: str) -> list[AnyChunk]:
@@ -52,6 +53,7 @@ class ShareCollector:
             chunks.append(chunk)
             key = (chunk.version, *chunk.share_key)
             self._chunks[key].append(chunk)
+            self._chunk_origins[key].append(source)
             if source not in self._chunk_sources[key]:
                 self._chunk_sources[key].append(source)
         self.problems.extend(f"{source}: {p}" for p in page_problems)
@@ -83,6 +85,10 @@ class ShareCollector:
                 merged[raw] = found
 
         for key, chunks in self._chunks.items():
+            if chunks[0].version == 1:
+                for share, origins in self._format1(chunks, self._chunk_origins[key], self._chunk_sources[key]):
+                    merge(FoundShare(share, origins, {c.copy for c in chunks}))
+                continue
             sources = ", ".join(self._chunk_sources[key])
             try:
                 rebuilt, problems = qrtext.assemble_all(chunks)
@@ -95,6 +101,38 @@ class ShareCollector:
         for found in self._typed:
             merge(found)
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
+
+
+    def _format1(self, chunks: list[qrtext.Chunk], origins: list[str], sources: list[str]) -> list[tuple[Share, list[str]]]:
+        """A format-1 share from its chunks. When they conflict (mixed shares, two versions of one code: a
+        misprint or forged codes reusing the set id and share number), each file or page is tried alone, and
+        what its chunks make whole is kept (recombination then decides between shares that differ); the problem
+        is one line that names the share first, then where its codes came from."""
+        try:
+            return [(qrtext.assemble(chunks), list(sources))]
+        except BreakglassError as e:
+            why = str(e)
+        by_origin: dict[str, list[qrtext.Chunk]] = defaultdict(list)
+        for chunk, origin in zip(chunks, origins, strict=True):
+            by_origin[origin].append(chunk)
+        rebuilt: dict[bytes, tuple[Share, str]] = {}
+        for origin, own in by_origin.items():
+            try:
+                share = qrtext.assemble(own)
+            except BreakglassError:
+                continue
+            rebuilt.setdefault(share.to_bytes(), (share, origin))
+        where = _few(list(by_origin))
+        kept = (f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone, the other codes set aside"
+                if rebuilt else "; no file or page holds it whole on its own")
+        self.problems.append(f"{why} ({len(chunks):,} QR codes from {where}){kept}")
+        return [(share, [origin]) for share, origin in rebuilt.values()]
+
+
+def _few(names: list[str], shown: int = 3) -> str:
+    """'a, b, c and 997 more': a list of sources that stays one readable line."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def describe(found: FoundShare) -> str:
