@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from ..errors import BreakglassError
 from . import scheme
 from .combine2 import recombine_short
-from .outcome import Recovered, numbers, shares_word
+from .outcome import Recovered, numbers, settled_n, shares_word
 from .share import Share, set_id_text
 from .share2 import Share2
 
@@ -131,17 +131,17 @@ def recombine(shares: list[AnyShare]) -> Recovered:
             "the credential was recovered without "
             + ("it" if len(misfits) == 1 else "them")
         )
-    first = group[used[0]]
+    n, disagreement = settled_n({i: s.n for i, s in group.items()}, set_id_text(set_id))
     return Recovered(
         credential=credential,
         set_id=set_id,
         fingerprint=scheme.fingerprint(data_key, set_id),
         k=k,
-        n=max(first.n, *group),  # format 1's header keeps the split's n; shares printed later go above it
+        n=n,  # format 1's header keeps the split's n; shares printed later go above it
         used=used,
         present=tuple(sorted(group)),
         misfits=misfits,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings + disagreement),
         used_shares=tuple(group[i] for i in used),
     )
 

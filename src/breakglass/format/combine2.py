@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..errors import BreakglassError
-from .outcome import numbers, shares_word
+from .outcome import numbers, settled_n, shares_word
 from .share import set_id_text
 from .share2 import Share2
 from .short import SetCurves
@@ -105,9 +105,11 @@ def _outcome(found, candidates: list[Share2], set_text: str) -> ShortOutcome:
             f"{'does' if len(misfits) == 1 else 'do'} not fit the others: altered, forged or damaged; "
             "the credential was recovered without " + ("it" if len(misfits) == 1 else "them")
         )
+    n, disagreement = settled_n({s.index: s.n for s in fitting}, set_text)
     return ShortOutcome(
-        credential=credential, data_key=curves.data_key(), k=curves.k, n=max(s.n for s in fitting),
-        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings), members=tuple(members),
+        credential=credential, data_key=curves.data_key(), k=curves.k, n=n,
+        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings + disagreement),
+        members=tuple(members),
     )
 
 
