@@ -131,7 +131,7 @@ def recombine(shares: list[AnyShare]) -> Recovered:
             "the credential was recovered without "
             + ("it" if len(misfits) == 1 else "them")
         )
-    n, disagreement = settled_n({i: s.n for i, s in group.items()}, set_id_text(set_id))
+    n, disagreement = settled_n({i: s.n for i, s in group.items() if i not in misfits}, set_id_text(set_id))
     return Recovered(
         credential=credential,
         set_id=set_id,
