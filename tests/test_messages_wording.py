@@ -188,3 +188,13 @@ def test_a_code_of_a_newer_format_is_reported_once_as_such(tmp_path):
     result = invoke("recombine", "--verify-only", tmp_path / "bg3.png")
     assert result.exit_code == 1 and "newer version of breakglass" in result.output, result.output
     assert "no breakglass QR code" not in result.output
+
+
+def test_one_code_read_of_a_several_code_share_is_said_in_the_singular():
+    from breakglass.format import qrtext2
+    from breakglass.paper import codes
+
+    share = scheme.split(b"s" * 900, 2, 3, version=2).shares[0]
+    texts = codes.code_plan(share).texts
+    _shares, problems = qrtext2.assemble_all([qrtext2.parse_chunk(texts[0])])
+    assert any("1 of its QR codes was read" in p for p in problems), problems

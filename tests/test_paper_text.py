@@ -166,3 +166,25 @@ def test_custody_page_names_have_one_weight_in_every_script(gallery):
         assert len(weights) == len(CUSTODIANS) and len(set(weights.values())) == 1, weights
         return
     pytest.fail("no custody page")
+
+
+def _text_of(pdf) -> str:
+    return "\n".join(_page_texts(pdf)).replace("\r", "")
+
+
+def test_each_ceremony_names_its_own_event_and_counts_right(gallery):
+    expansion = " ".join(_text_of(gallery["logbook-expansion"]).split())
+    assert "New share 7 of an existing set" in expansion  # one share: singular
+    assert "Ceremony record: the expansion that printed these sheets" in expansion
+    for kind, event in (("split", "split"), ("rotation", "rotation"), ("reshare", "reshare")):
+        text = " ".join(_text_of(gallery[f"logbook-{kind}"]).split())
+        assert f"Ceremony record: the {event} that made this set" in text, kind
+    checklist = " ".join(_text_of(gallery["checklist-expansion"]).split())
+    assert "a reshare: a new set" not in checklist and "new shares of this set" in checklist
+
+
+def test_the_sheet_sends_a_release_to_the_release_script(gallery):
+    for kind in ("sheet-format2", "sheet-format1"):
+        text = " ".join(_text_of(gallery[kind]).split())
+        assert "ceremony/release.md" in text and "--journal JOURNAL" in text and "--witness NAME" in text
+        assert "breakglass recombine SCAN" not in text

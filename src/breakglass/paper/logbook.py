@@ -424,8 +424,10 @@ def _code_record(p: _Page, section: str, prefix: str) -> None:
     p.need(height + 8)
     c = p.c
     c.setFont(BOLD, 9)
-    # The ceremony that printed these sheets names its own event (a split, rotation, reshare or expansion).
-    c.drawString(p.left, p.y - 10, words.get(f"{prefix}_title_{p.data.ceremony}", words[f"{prefix}_title"]))
+    # The ceremony that printed these sheets names its own event (a split, rotation, reshare or expansion); a
+    # rotation's manifest says "split" (its new set follows the split script) and names the set it replaces.
+    kind = "rotate" if p.data.ceremony == "split" and p.data.replaces_set else p.data.ceremony
+    c.drawString(p.left, p.y - 10, words.get(f"{prefix}_title_{kind}", words[f"{prefix}_title"]))
     p.y -= 16
     label = words[f"{prefix}_code"]
     c.setFont(FONT, 8)
