@@ -188,3 +188,18 @@ def test_the_sheet_sends_a_release_to_the_release_script(gallery):
         text = " ".join(_text_of(gallery[kind]).split())
         assert "ceremony/release.md" in text and "--journal JOURNAL" in text and "--witness NAME" in text
         assert "breakglass recombine SCAN" not in text
+
+
+def test_an_expansion_that_replaced_nothing_asks_for_no_destruction(tmp_path):
+    from datetime import datetime, timezone
+
+    from breakglass.paper.checklist import render_checklist
+    from breakglass.record.journal import append_event, read_journal
+
+    journal = tmp_path / "journal.jsonl"
+    append_event(journal, "expand", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2], fingerprint="GG7A-6H24-R1SZ-DES3",
+                 operator="Ola", witness="Wes", now=datetime(2026, 2, 10, tzinfo=timezone.utc),
+                 extra={"k": 2, "n": 4, "new_shares": [4], "sheets": [{"share": 4, "copy": 1, "holder": "Dee"}]})
+    pdf = render_checklist(read_journal(journal)[0], config=None, holders=[], label="Root", k=2)
+    text = " ".join(_text_of(pdf).split())
+    assert "no sheet is to be destroyed" in text and "Destroy every sheet listed below" not in text
