@@ -64,7 +64,7 @@ def test_too_few_codes_are_named_with_how_many_are_needed(share):
     assert collector.problems == [
         f"scan.png: share 2 of set {qrtext.parse_chunk(texts[0]).set_hex[:4]}-"
         f"{qrtext.parse_chunk(texts[0]).set_hex[4:8]}-{qrtext.parse_chunk(texts[0]).set_hex[8:12]}-"
-        f"{qrtext.parse_chunk(texts[0]).set_hex[12:]}: {data - 1} of its QR codes were read, {data} are needed "
+        f"{qrtext.parse_chunk(texts[0]).set_hex[12:]}: {data - 1} of its QR codes {'was' if data == 2 else 'were'} read, {data} are needed "
         f"(any {data} of the {data + 2} printed)"
     ]
 

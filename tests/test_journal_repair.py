@@ -114,7 +114,7 @@ def test_cli_repair(j):
     j.write_bytes(j.read_bytes() + b'{"seq":5')
     out = CliRunner().invoke(journal_cmd, ["repair", str(j), "--operator", "Ann", "--witness", "Ben"])
     assert out.exit_code == 0, out.output
-    assert "Set aside line 5 (1 line)" in out.output and "Recorded the repair as event" in out.output
+    assert "Set aside line 5 (1 line)" in out.output and "Journal event code (write it in the logbook, with its time): " in out.output
     out = CliRunner().invoke(journal_cmd, ["repair", str(j)])
     assert out.exit_code == 0 and "nothing to repair" in out.output
 

@@ -103,7 +103,7 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     found = gather_shares(scans, typed_files, type_in, dpi, say, terminal)
     entries = read_journal(journal_path)  # read once, after the scans: choosing the set and checking it use it
     history = SetHistory(entries)
-    found = choose_set(found, history, journal_path, None, say)
+    found = choose_set(found, history, journal_path, None, say, action)
     recovered = combine.recombine([f.share for f in found])
     for warning in recovered.warnings:
         say(f"WARNING: {warning}")

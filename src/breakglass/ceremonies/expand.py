@@ -72,36 +72,70 @@ def _refuse_early(req: ExpandRequest):
         raise BreakglassError("name the custodian of each new share: --custodian NAME (one new share each)")
     for text in req.replaces:
         _parse_sheet(text)
-    if req.config_path is None:
-        return None
-    from ..record.config import load_config
+    config = None
+    if req.config_path is not None:
+        from ..record.config import load_config
 
-    return load_config(req.config_path)
+        config = load_config(req.config_path)
+    _check_journal_before_scans(req, config)
+    return config
+
+
+def _check_journal_before_scans(req: ExpandRequest, config) -> None:
+    """What the journal alone settles is checked before anyone opens a bag: the new share numbers (after every
+    number the current set has issued), their limit, and the config's n and share numbers for them. The same
+    checks run again on the set the sheets recover (they decide if the journal has no single current set)."""
+    from ..record.journal import read_journal, require_journal
+    from ..record.sets import SetHistory
+
+    require_journal(req.journal_path)
+    history = SetHistory(read_journal(req.journal_path))
+    current = history.current()
+    if len(current) != 1:
+        return
+    indexes = _new_numbers(history.issued(current[0]), len(req.custodians), current[0])
+    k = history.k(current[0])
+    if k is None:
+        _check_config(config, dict(zip(req.custodians, indexes, strict=True)), indexes[-1], current[0])
+        return
+    # The journal does not record the share format; the plan's files and checks do not depend on it.
+    _plan_sheets(req, current[0], history, k, scheme.DEFAULT_FORMAT, indexes, config).check_before_secret()
+
+
+def _new_numbers(issued: set[int], count: int, set_text: str) -> list[int]:
+    first = max(issued | {0}) + 1
+    indexes = list(range(first, first + count))
+    if indexes[-1] > MAX_SHARES:
+        raise BreakglassError(f"set {set_text} has issued share numbers up to {first - 1}; {count} more "
+                              f"would pass {MAX_SHARES}, the most a set can have: reshare it as a new set instead")
+    return indexes
 
 
 def _plan(req: ExpandRequest, current: CurrentSet, config) -> SplitPlan:
     """The new sheets: the next share numbers after every number ever issued for the set."""
     recovered, history = current.recovered, current.history
-    first = max(history.issued(current.set_text) | set(recovered.present)) + 1
-    indexes = list(range(first, first + len(req.custodians)))
-    if indexes[-1] > MAX_SHARES:
-        raise BreakglassError(f"set {current.set_text} has issued share numbers up to {first - 1}; {len(indexes)} more "
-                              f"would pass {MAX_SHARES}, the most a set can have: reshare it as a new set instead")
+    indexes = _new_numbers(history.issued(current.set_text) | set(recovered.present), len(req.custodians),
+                           current.set_text)
+    return _plan_sheets(req, current.set_text, history, recovered.k, recovered.version, indexes, config)
+
+
+def _plan_sheets(req: ExpandRequest, set_text: str, history, k: int, version: int, indexes: list[int],
+                 config) -> SplitPlan:
     people = {name_key(c.name): c for c in config.custodians} if config is not None else {}
-    _check_config(config, dict(zip(req.custodians, indexes, strict=True)), indexes[-1], current.set_text)
+    _check_config(config, dict(zip(req.custodians, indexes, strict=True)), indexes[-1], set_text)
     sheets = []
     for index, name in zip(indexes, req.custodians, strict=True):
         known = people.get(name_key(name))
         for copy in range(1, (req.copies or 1) + 1):
             sheets.append(PlannedSheet(index, copy, name, known.role if known else "", known.location if known else ""))
     return SplitPlan(
-        k=recovered.k, n=indexes[-1], label=history.label(current.set_text) or (config.label if config else ""),
+        k=k, n=indexes[-1], label=history.label(set_text) or (config.label if config else ""),
         sheets=sheets, copies=req.copies or 1,
         paper=(req.paper or (config.paper if config else None) or "a4").lower(), out_dir=req.out_dir,
         journal_path=req.journal_path, operator=req.operator or (config.administrator.name if config else None),
         witness=req.witness or (config.witness.name if config else None), scan_check=req.scan_check,
         contact=config.contact if config else "", config_path=req.config_path, solo=req.solo,
-        share_format=recovered.version, ceremony="expand", demo=req.demo,
+        share_format=version, ceremony="expand", demo=req.demo,
     )
 
 

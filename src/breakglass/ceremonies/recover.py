@@ -126,10 +126,12 @@ def journal_history(journal_path: Path | None):
 
 
 def choose_set(found: list[FoundShare], history, journal_path: Path | None, allow_retired: str | None,
-               say) -> list[FoundShare]:
+               say, action: str = "recombine") -> list[FoundShare]:
     """The shares of the set to recombine: with a journal (its `history`, from journal_history), the current set; sheets of retired sets and of sets this
     journal never made are named and left out. A retired set alone is refused unless allow_retired gives a reason.
-    Without a journal, every share goes on and recombination uses the one set with enough shares."""
+    Without a journal, every share goes on and recombination uses the one set with enough shares. `action` is the
+    command that reads the sheets: only recombine takes --allow-retired; the others are told to bring the current
+    set's sheets (a new set or new shares are never made from a retired set)."""
     sets = sorted({set_id_text(f.share.set_id) for f in found})
     if history is None or not found:
         return found
@@ -145,6 +147,8 @@ def choose_set(found: list[FoundShare], history, journal_path: Path | None, allo
     for s in by_status["unknown"]:
         say(f"  ignored {_count(shares_of([s]))} of set {s}: journal {journal_path} never made this set "
             "(another credential's sheets, or another journal)")
+    for warning in _destroyed_read(shares_of(by_status[RETIRED]), history):
+        say(f"  WARNING: {warning}")
     if by_status[CURRENT]:
         for s in by_status[RETIRED]:
             rotation = history.retired[s]
@@ -162,9 +166,12 @@ def choose_set(found: list[FoundShare], history, journal_path: Path | None, allo
         names = "; ".join(f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
                           for s in by_status[RETIRED])
         current = ", ".join(history.current()) or "none"
+        forensics = ("give --allow-retired REASON" if action == "recombine"
+                     else "use breakglass recombine --allow-retired REASON")
+        bring = "" if action == "recombine" else f"; {action} works on the current set: bring its sheets"
         raise BreakglassError(
-            f"these sheets belong to a retired set ({names}); the current set is {current}. Do not use them: destroy "
-            "them under witness and report them. Only to examine them (forensics), give --allow-retired REASON, "
+            f"these sheets belong to a retired set ({names}); the current set is {current}{bring}. Do not use them: "
+            f"destroy them under witness and report them. Only to examine them (forensics), {forensics}, "
             "which is recorded and reported by the audit"
         )
     raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
@@ -212,12 +219,30 @@ def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
         for copy in sorted(f.copies):
             sheet = (f.share.index, copy)
             if sheet in destroyed:
-                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was recorded destroyed by "
-                                f"{destroyed[sheet].code}, yet it was read here: report it to the contact")
+                warnings.append(reappeared_text(sheet, set_text, destroyed[sheet]))
             elif sheet in replaced:
                 warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was replaced by expansion "
                                 f"{replaced[sheet].code} and should have been destroyed: report it to the contact")
     return warnings
+
+
+def reappeared_text(sheet: tuple[int, int], set_text: str, destroy_event) -> str:
+    """A sheet the journal records destroyed that is read again: an incident, whatever set it belongs to."""
+    return (f"sheet {sheet[0]}.{sheet[1]} of set {set_text} was recorded destroyed by destroy event "
+            f"{destroy_event.code} on {destroy_event.time[:10]}, yet it was read here: a destroyed sheet has "
+            "reappeared (a copy exists, or the destruction record is false). This is an incident: report it to the "
+            "contact now")
+
+
+def _destroyed_read(found: list[FoundShare], history) -> list[str]:
+    """Sheets of any set read here that the journal records destroyed."""
+    out = []
+    for f in found:
+        set_text = set_id_text(f.share.set_id)
+        destroyed = history.destroyed.get(set_text, {})
+        out += [reappeared_text((f.share.index, c), set_text, destroyed[(f.share.index, c)])
+                for c in sorted(f.copies) if (f.share.index, c) in destroyed]
+    return out
 
 
 def _count(shares: list[FoundShare]) -> str:
@@ -285,9 +310,12 @@ def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
                 collector.problems.append(f"{source}: {page.problem}")
             say(f"  {source}: {page.problem}", kind="problem: " + kind_of(page.problem))
             continue
+        known = len(collector.problems)
         chunks = collector.add_qr_texts(page.texts, source)
         shares = sorted({(c.index, c.set_hex) for c in chunks})
-        found = ", ".join(f"share {i}" for i, _ in shares) or "no breakglass QR code"
+        # A code refused by name (a newer format, a malformed header) is said as such, not as "no breakglass code".
+        refused = [p.removeprefix(f"{source}: ") for p in collector.problems[known:]]
+        found = ", ".join(f"share {i}" for i, _ in shares) or "; ".join(refused) or "no breakglass QR code"
         say(f"  {source}: {found}", kind="found: " + ("share" if shares else found))
     if progress.shown:
         progress.show(f"all {total or ''} pages read".replace("  ", " "))

@@ -156,6 +156,7 @@ class _IndexOnly:
 def _plan_sheets(n: int, custodians: tuple[str, ...], copies: int | None, config) -> list[PlannedSheet]:
     if len(custodians) > n:
         raise BreakglassError(f"{len(custodians)} custodians were named for {n} shares")
+    _refuse_repeated_custodians(custodians)
     if custodians or config is None:
         per_share = copies or 1
         names = list(custodians) + [""] * (n - len(custodians))
@@ -189,6 +190,21 @@ class SheetsMade:
     set_id: str
     fingerprint: str
     event_code: str | None
+
+
+def _refuse_repeated_custodians(custodians: tuple[str, ...]) -> None:
+    """One person holds one share, as a config requires: a name given for two shares would let that person
+    alone come closer to k (with k = 2, recover the credential alone). Copies of one share: --copies."""
+    from ..record.people import name_key
+
+    first: dict[str, int] = {}
+    for share, name in enumerate(custodians, 1):
+        key = name_key(name)
+        if key and key in first:
+            raise BreakglassError(f"--custodian '{name}' is given for shares {first[key]} and {share}: one person holds "
+                                  "one share (two would bring them closer to recovering the credential alone); name "
+                                  "each custodian once, and use --copies for copies of one share")
+        first.setdefault(key, share)
 
 
 def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[str], None]) -> SheetsMade:

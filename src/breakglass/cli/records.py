@@ -106,6 +106,7 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     Example:
       breakglass journal repair journal.jsonl --operator "Alice Moreau" --witness "Bongani Dlamini"
     """
+    from ..record.journal import stamped
     from ..record.journal_repair import repair_journal
 
     done = repair_journal(path, now=clock.now_utc(), operator=operator, witness=witness)
@@ -117,8 +118,8 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     whole = f", {done.complete} of them complete entries" if done.complete else ""
     click.echo(terminal_safe(f"journal {path}: {done.problem}"))
     click.echo(terminal_safe(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}."))
-    click.echo(f"Recorded the repair as event {done.entry.code}: write it in the paper logbook, and compare the "
-               "set-aside lines with the logbook.")
+    click.echo("Recorded the repair; compare the set-aside lines with the paper logbook.")
+    click.echo(f"Journal event code (write it in the logbook, with its time): {stamped(done.entry)}")
 
 
 def _shares_text(shares) -> str:
@@ -193,12 +194,27 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
         if not result.ok:
             raise BreakglassError(f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code")
         entries = read_journal(journal_path)
+        _require_set_in_journal(manifest, entries, journal_path)
     data = gather(manifest, config, entries)
     pdf = render_logbook(data, chosen_paper(paper, config))
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
     click.echo(terminal_safe(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else "")))
+
+
+def _require_set_in_journal(manifest: dict, entries, journal_path: Path) -> None:
+    """A logbook pre-fills the journal's codes: for a set that journal never made they would be another set's."""
+    from ..format.share import parse_set_id_text, set_id_text
+    from ..record.sets import SetHistory
+
+    try:
+        set_text = set_id_text(parse_set_id_text(manifest["set_id"]))
+    except (BreakglassError, ValueError):
+        set_text = manifest["set_id"]
+    if set_text not in SetHistory(entries).created:
+        raise BreakglassError(f"the manifest is of set {set_text}, which journal {journal_path} never made (no split, "
+                              "rotation or reshare of it): give this set's journal, or the manifest of a set it made")
 
 
 # ---------------------------------------------------------------- after a use: checklist, destruction
@@ -212,15 +228,16 @@ def _check_out(out: Path, force: bool) -> None:
     --force replaces an earlier PDF only: a journal, config or credential named by mistake is never lost."""
     from ..system.files import check_target
 
-    check_target(out, force, hint=FORCE_HINT)
-    if force and out.exists():
+    if out.is_file() and not out.is_symlink():  # --force is advised only where it would be accepted: an earlier PDF
         try:
             with out.open("rb") as f:
                 is_pdf = f.read(5) == b"%PDF-"
         except OSError:
             is_pdf = False
         if not is_pdf:
-            raise BreakglassError(f"{out} exists and is not a PDF; --force only replaces an earlier PDF (choose another --out)")
+            raise BreakglassError(f"{out} exists and is not a PDF; refusing to overwrite it (breakglass replaces only "
+                                  "an earlier PDF): choose another --out")
+    check_target(out, force, hint=FORCE_HINT)
 
 
 def _write_out(out: Path, data: bytes, force: bool) -> None:
@@ -324,4 +341,5 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     done = run_destroy(DestroyRequest(journal_path, set_id, sheets, bags, operator, witness, solo), clock.now_utc(), say)
     listed = ", ".join(f"{s}.{c}" for s, c in done.sheets)
     click.echo(f"Recorded destruction of {len(done.sheets)} sheet(s) of set {done.set_text} ({listed}).")
-    click.echo(f"Event code: {done.stamped_code}  (write it, with its time, on the logbook's destruction page)")
+    click.echo(f"Journal event code (write it in the logbook, with its time): {done.stamped_code}")
+    click.echo("Write it on the logbook's destruction page.")

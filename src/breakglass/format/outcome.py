@@ -34,6 +34,23 @@ class Recovered:
         return tuple(i for i in range(1, max(self.n, *self.present) + 1) if i not in self.present)
 
 
+def settled_n(claims: dict[int, int], set_text: str) -> tuple[int, list[str]]:
+    """The set's n from what each share (index -> n it claims) says: the n most of them claim (the smaller on a
+    tie), raised to the highest share number present (sheets printed later by `expand` go above it). n is not
+    covered by any check, so one share cannot change the summary alone: a larger n it claims is named instead."""
+    counts: dict[int, int] = {}
+    for n in claims.values():
+        counts[n] = counts.get(n, 0) + 1
+    settled = max(min(counts, key=lambda n: (-counts[n], n)), *claims)
+    above = sorted(i for i, n in claims.items() if n > settled)
+    if not above:
+        return settled, []
+    said = ", ".join(f"share {i} says {claims[i]}" for i in above)
+    return settled, [f"the shares of set {set_text} disagree on how many shares the set has ({said}; the others "
+                     f"{settled}): a sheet printed later by expand says the larger number, otherwise that sheet's "
+                     f"share count was altered (the credential is not affected); counted as {settled}"]
+
+
 def numbers(indexes: Iterable[int]) -> str:
     """'1', '1 and 4', '1, 2 and 4' — how messages list share numbers."""
     items = [str(i) for i in sorted(indexes)]

@@ -145,6 +145,8 @@ def _header(m: re.Match[str]) -> Header:
     set_text = encoding.group(re.sub(r"[- ]", "", m.group(4)).upper(), 4)
     header = Header(version, int(m.group(2)), int(m.group(3)), set_text, int(m.group(5) or 1), int(m.group(6)))
     if formats.by_version(version).typed_header_check:
+        if m.group(5) is None:  # 7.7: every format-2 sheet prints COPY, and the header check covers it
+            raise BreakglassError("the header line has no COPY: type 'COPY' and the copy number before LINES, as printed")
         typed_check = encoding.crockford_normalize(m.group(7) or "")
         if not typed_check:
             raise BreakglassError("the header line ends with a 4-character check after LINES: type it too")

@@ -3,8 +3,12 @@
 Every printed line is laid out left to right (the documents are written in a left-to-right language), so this
 is the Unicode bidirectional algorithm (UAX #9) for a paragraph of base level 0 without explicit embeddings:
 strong letters set the direction, numbers inside right-to-left text stay left to right, neutrals (spaces,
-punctuation) between two runs of one direction take that direction and otherwise the page's. Explicit
-embedding and isolate controls are ignored (and not drawn); the marks LRM, RLM and ALM count as strong letters.
+punctuation) between two runs of one direction take that direction and otherwise the page's. Isolates (FSI,
+LRI, RLI ... PDI, rule X5a-X6a) are resolved: their content is laid out on its own (FSI: in the direction of
+its first strong letter) and counts as one neutral for the text around it, so a name inserted into a sentence
+(isolate(name), as wording.fill does for every inserted value) never pulls the numbers and brackets beside it
+into its direction. Explicit embeddings and overrides are ignored; no control is drawn; the marks LRM, RLM and
+ALM count as strong letters.
 
     visual_runs(text) -> [(run text in logical order, right_to_left), ...] in the order they are drawn
 """
@@ -37,12 +41,62 @@ def drawn_text(text: str) -> str:
     return "".join(ch for ch in text if ch not in MARKS and bidi_class(ch) not in EXPLICIT_CONTROLS)
 
 
-def levels(text: str) -> list[int]:
-    """The embedding level of each character of `text` (a line whose base direction is left to right)."""
+FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
+ISOLATE_STARTS = {"LRI", "RLI", "FSI"}
+
+
+def isolate(value: str) -> str:
+    """`value` as a first-strong isolate when it holds right-to-left letters, to be inserted into a sentence."""
+    return f"{FSI}{value}{PDI}" if any(is_rtl_char(ch) for ch in value) else value
+
+
+def _matching_pdi(text: str, start: int) -> int:
+    """The index of the PDI closing the isolate opened at `start`, or len(text) (it then runs to the end)."""
+    depth = 0
+    for i in range(start + 1, len(text)):
+        cls = bidi_class(text[i])
+        if cls in ISOLATE_STARTS:
+            depth += 1
+        elif cls == "PDI":
+            if depth == 0:
+                return i
+            depth -= 1
+    return len(text)
+
+
+def _first_strong_is_rtl(text: str) -> bool:
+    i = 0
+    while i < len(text):
+        cls = bidi_class(text[i])
+        if cls in ISOLATE_STARTS:  # rule P2: a nested isolate's letters do not count
+            i = _matching_pdi(text, i) + 1
+            continue
+        if cls == "L" or cls in RTL_CLASSES:
+            return cls in RTL_CLASSES
+        i += 1
+    return False
+
+
+def levels(text: str, rtl_base: bool = False) -> list[int]:
+    """The embedding level of each character of `text`: a line whose base direction is left to right, or (for
+    the content of a right-to-left isolate) right to left."""
     kinds: list[str | None] = []  # "L", "R", "N" (number in right-to-left text) or None (neutral, for now)
-    last_strong, previous = "L", None
-    for ch in text:
+    inner: dict[int, int] = {}  # the levels of characters inside isolates
+    last_strong, previous = ("R" if rtl_base else "L"), None
+    i = 0
+    while i < len(text):
+        ch = text[i]
         cls = bidi_class(ch)
+        if cls in ISOLATE_STARTS:  # the whole isolate is one neutral here; its content is laid out on its own
+            end = _matching_pdi(text, i)
+            body = text[i + 1:end]
+            body_rtl = cls == "RLI" or (cls == "FSI" and _first_strong_is_rtl(body))
+            shift = 2 if rtl_base and not body_rtl else 0  # left to right inside right to left: two levels up
+            inner.update({i + 1 + k: level + shift for k, level in enumerate(levels(body, body_rtl))})
+            kinds += [None] * (min(end + 1, len(text)) - i)
+            i, previous = end + 1, None
+            continue
+        i += 1
         if cls == "NSM":  # a combining mark goes with the character it marks
             kinds.append(previous)
             continue
@@ -56,12 +110,13 @@ def levels(text: str) -> list[int]:
             kind = None
         kinds.append(kind)
         previous = kind
-    _resolve_neutrals(kinds)
-    return [{"L": LTR, "R": RTL, "N": NUMBER_IN_RTL}[cast(str, kind)] for kind in kinds]  # no neutral is left
+    _resolve_neutrals(kinds, "R" if rtl_base else "L")
+    level_of = {"L": NUMBER_IN_RTL if rtl_base else LTR, "R": RTL, "N": NUMBER_IN_RTL}
+    return [inner[k] if k in inner else level_of[cast(str, kind)] for k, kind in enumerate(kinds)]
 
 
-def _resolve_neutrals(kinds: list[str | None]) -> None:
-    """Neutrals between two runs of one direction take it; any other neutral takes the page's (left to right)."""
+def _resolve_neutrals(kinds: list[str | None], base: str = "L") -> None:
+    """Neutrals between two runs of one direction take it; any other neutral takes the base direction."""
     direction = lambda kind: "R" if kind in ("R", "N") else "L"
     i = 0
     while i < len(kinds):
@@ -71,10 +126,10 @@ def _resolve_neutrals(kinds: list[str | None]) -> None:
         j = i
         while j < len(kinds) and kinds[j] is None:
             j += 1
-        before = direction(kinds[i - 1]) if i > 0 else "L"
-        after = direction(kinds[j]) if j < len(kinds) else "L"
+        before = direction(kinds[i - 1]) if i > 0 else base
+        after = direction(kinds[j]) if j < len(kinds) else base
         for k in range(i, j):
-            kinds[k] = "R" if before == after == "R" else "L"
+            kinds[k] = before if before == after else base
         i = j
 
 

@@ -153,7 +153,7 @@ class QrCode:
         quiet = QUIET_MODULES * self.module
         draw_modules(c, self.matrix, left + quiet, top - quiet, self.module)
         c.setFillColorRGB(*MUTED)
-        c.setFont(FONT, 6.6)
+        c.setFont(FONT, 7.0)  # the body minimum (pdfkit.MIN_TEXT): the caption says which code this is
         c.drawCentredString(left + self.side / 2, top - self.side - 3.4 * mm, self.caption)
 
     def draw_frame(self, c: Canvas, left: float, top: float) -> None:
@@ -198,10 +198,11 @@ class ScaleBar:
 
     LENGTH = 50 * mm
     height = 9 * mm
+    CAPTION = 7.0  # the body minimum (pdfkit.MIN_TEXT): the instruction is read, not decoration
 
     def __init__(self, label: str):
         self.label = label
-        self.width = max(self.LENGTH, text.width(label, FONT, 6.6))
+        self.width = max(self.LENGTH, text.width(label, FONT, self.CAPTION))
 
     def draw(self, c: Canvas, left: float, top: float) -> None:
         bar_h = 2.2 * mm
@@ -212,7 +213,7 @@ class ScaleBar:
             c.setFillColorRGB(*(INK if i % 2 == 0 else (1, 1, 1)))
             c.rect(left + i * 10 * mm, y, 10 * mm, bar_h, stroke=1, fill=1)
         c.setFillColorRGB(*MUTED)
-        c.setFont(FONT, 6.6)
+        c.setFont(FONT, self.CAPTION)
         c.drawString(left, y - 3.4 * mm, self.label)
 
 

@@ -24,6 +24,7 @@ from ..record.config import (
 )
 from ..record.journal import Entry
 from . import pdfkit, sizes, wording
+from .bidi import isolate
 from .pdfkit import BOLD, BOXES, CODE, FONT, GREY, LINE, MONO, MONO_BOLD
 
 CHECKLIST_EVENTS = ("release", "drill", "reshare", "expand")
@@ -111,6 +112,8 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
         "k": k or (config.k if config else "k"),
         "rotation_sheets": rotation_sheets(entry, sheets, k or (config.k if config else None)),
         "new_set": str(entry.extra.get("new_set") or ""),
+        "new_sheets": ("the sheets of the new set named above" if entry.event == "reshare"
+                       else "new shares of this set, at share numbers never used before"),
     }
 
     def draw(p: _Page) -> None:
@@ -134,7 +137,7 @@ def rotation_sheets(entry: Entry, sheets: list[Holder], k: int | None) -> str:
 
     def named(share: int) -> str:
         people = sorted({h.holder for h in sheets if h.share == share and h.holder})
-        return f"{share} ({' or '.join(people)})" if people else str(share)
+        return f"{share} ({' or '.join(isolate(person) for person in people)})" if people else str(share)
 
     others = sorted({h.share for h in sheets} - set(used))
     text = f"shares {', '.join(named(s) for s in used)}, read at this {entry.event}"
@@ -147,8 +150,9 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
     p.new_page()
     p.document_title(p.w("summary", "title"), p.w("summary", "subtitle"))
 
-    people = " / ".join(x or "-" for x in (entry.operator, entry.witness))
-    incident = " / ".join(str(entry.extra[k]) for k in ("incident", "reason") if entry.extra.get(k))
+    # Each name isolated: two right-to-left names would otherwise form one right-to-left run, drawn swapped.
+    people = " / ".join(isolate(x) if x else "-" for x in (entry.operator, entry.witness))
+    incident = " / ".join(isolate(str(entry.extra[k])) for k in ("incident", "reason") if entry.extra.get(k))
     rows = [
         (p.w("summary", "credential"), p.values["label"], BOLD, 11),
         (p.w("summary", "set_id"), entry.set, MONO_BOLD, 14),
@@ -171,7 +175,9 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
         rows.append((p.w("summary", "contact"), config.contact, FONT, 9))
     p.key_values(rows, label_width=118)
     p.y -= 10
-    note = p.w("summary", "drill_note" if entry.event == "drill" else "release_note")  # [change]: its own note
+    nothing_replaced = entry.event == "expand" and not entry.extra.get("replaces")
+    note = p.w("summary", "drill_note" if entry.event == "drill" else "expand_note" if nothing_replaced
+               else "release_note")  # [change]: its own notes
     _note_box(p, note)
 
 

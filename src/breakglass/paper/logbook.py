@@ -201,7 +201,10 @@ def _cover(p: _Page) -> None:
     p.new_page()
     c = p.c
     subtitle = "subtitle_expand" if d.ceremony == "expand" else "subtitle"
-    p.document_title(p.w("cover", "title"), p.w("cover", subtitle, shares=_share_numbers(d)), size=22, subtitle_size=11)
+    several = len({s.share for s in d.sheets}) != 1
+    p.document_title(p.w("cover", "title"), p.w("cover", subtitle, shares=_share_numbers(d),
+                                                  shares_word="shares" if several else "share"),
+                     size=22, subtitle_size=11)
 
     plain = (FONT, 9.5)
     rows = [
@@ -254,7 +257,13 @@ def _participants(p: _Page) -> None:
 
 def _share_numbers(d: LogbookData) -> str:
     numbers = sorted({s.share for s in d.sheets})
-    return ", ".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:-1])) + (" and " if len(numbers) > 1 else "") + str(numbers[-1]) \
+        if numbers else ""
+
+
+def plain_step(text: str) -> str:
+    """A script step as printed: the Markdown of ceremony/*.md (`code`, **bold**) has no meaning on paper."""
+    return text.replace("`", "").replace("**", "")
 
 
 def _script(p: _Page) -> None:
@@ -268,7 +277,7 @@ def _script(p: _Page) -> None:
     columns = list(zip(cols, [0.05, 0.14, 0.59, 0.11, 0.11], strict=True))
     rows = []
     for step in script.steps:
-        paras = [(step.text, FONT, 8.5)]
+        paras = [(plain_step(step.text), FONT, 8.5)]
         if step.command:
             paras.append((step.command, MONO, 7.5))
         if step.code:
@@ -287,7 +296,8 @@ def _custody(p: _Page) -> None:
     columns = list(zip(cols, [0.08, 0.07, 0.27, 0.17, 0.11, 0.30], strict=True))
     rows = []
     for s in d.sheets:
-        who = [(s.name, BOLD, 8.5)] if s.name else [(p.w("custody", "unassigned"), FONT, 8)]
+        # Regular weight: Thai and CJK have no bold font here, and one role gets one weight in every script.
+        who = [(s.name, FONT, 9)] if s.name else [(p.w("custody", "unassigned"), FONT, 8)]
         detail = ", ".join(x for x in (s.role, s.location) if x)
         if detail:
             who.append((detail, FONT, 7))
@@ -439,7 +449,10 @@ def _code_record(p: _Page, section: str, prefix: str) -> None:
     p.need(height + 8)
     c = p.c
     c.setFont(BOLD, 9)
-    c.drawString(p.left, p.y - 10, words[f"{prefix}_title"])
+    # The ceremony that printed these sheets names its own event (a split, rotation, reshare or expansion); a
+    # rotation's manifest says "split" (its new set follows the split script) and names the set it replaces.
+    kind = "rotate" if p.data.ceremony == "split" and p.data.replaces_set else p.data.ceremony
+    c.drawString(p.left, p.y - 10, words.get(f"{prefix}_title_{kind}", words[f"{prefix}_title"]))
     p.y -= 16
     label = words[f"{prefix}_code"]
     c.setFont(FONT, 8)

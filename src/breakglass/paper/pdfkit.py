@@ -30,6 +30,9 @@ GREY = (0.35, 0.35, 0.35)
 RULE = (0.55, 0.55, 0.55)
 SHADE = (0.92, 0.92, 0.92)
 PAD = 3.0
+# The smallest text drawn outside the running header and footer: text that does not fit wraps, never shrinks
+# below this (tests/test_paper_text.py measures it on every document).
+MIN_TEXT = 7.0
 HEADER_H = 22.0
 FOOTER_H = 20.0
 
@@ -101,18 +104,15 @@ class Page:
         c.setStrokeColorRGB(*INK)
 
     def _header_right(self, value: str, room: float) -> float:
-        """The header's right text (a label, which may be long): shrunk to 6 pt, then on two lines; returns
-        the height of the rule under the header."""
+        """The header's right text (a label, which may be long): one line, shrunk to MIN_TEXT at most, then cut
+        with an ellipsis (the cover prints it whole; wrapped, a last word stood alone on a second line);
+        returns the height of the rule under the header."""
         c, a = self.c, self.area
-        size = fitting_size(value, FONT, 7.5, room, smallest=6)
-        lines = wrap_text(value, FONT, size, room) or [""]
-        if len(lines) > 2:
-            lines = [lines[0], self.fit(" ".join(lines[1:]), FONT, size, room)]
+        size = fitting_size(value, FONT, 7.5, room, smallest=MIN_TEXT)
         c.setFont(FONT, size)
-        for i, line in enumerate(lines):
-            c.drawRightString(a.right, a.top - 8 - i * (size + 1.5), line)
+        c.drawRightString(a.right, a.top - 8, self.fit(value, FONT, size, room))
         c.setFont(FONT, 7.5)
-        return a.top - 12 - (len(lines) - 1) * (size + 1.5)
+        return a.top - 12
 
     def need(self, height: float) -> bool:
         """Start a new page if `height` does not fit; True if it did."""
@@ -224,8 +224,8 @@ class Page:
         c.setLineWidth(0.6)
         c.rect(x, self.y - height, width, height, stroke=1, fill=0)
         c.setFillColorRGB(*GREY)
-        c.setFont(FONT, 6.5)
-        c.drawString(x + PAD, self.y - 8, self.fit(label, FONT, 6.5, width - 2 * PAD))
+        c.setFont(FONT, MIN_TEXT)
+        c.drawString(x + PAD, self.y - 8, self.fit(label, FONT, MIN_TEXT, width - 2 * PAD))
         c.setFillColorRGB(*INK)
         if value:
             c.setFont(font, size)
@@ -251,12 +251,15 @@ class Page:
         self.rule(1.2)
         for i, (label, value, font, size) in enumerate(rows):
             lines = self.wrap(value or "-", font, size, value_w - 2 * PAD)
-            height = max(18, len(lines) * size * 1.25 + 8)
+            # A label longer than its column wraps there: drawn on one line it ran under the value.
+            labels = self.wrap(label, FONT, 8, label_width - 2 * PAD)
+            height = max(18, len(lines) * size * 1.25 + 8, len(labels) * 10 + 8)
             self.need(height)
             ty = self.y - 4
             c.setFillColorRGB(*GREY)
             c.setFont(FONT, 8)
-            c.drawString(self.left + PAD, ty - min(size, 10), label)
+            for n, text in enumerate(labels):
+                c.drawString(self.left + PAD, ty - min(size, 10) - 10 * n, text)
             c.setFillColorRGB(*INK)
             for line in lines:
                 c.setFont(font, size)
@@ -298,8 +301,9 @@ class Page:
     def _cell_lines(self, value: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
         """A cell's text as (line, size): a text that fits one line at up to a fifth smaller (a name) is
         shrunk to stay whole, so it reads and extracts as one line; anything longer wraps at `size`."""
-        if "\n" not in value and self.c.stringWidth(value, font, size * 0.8) <= width:
-            return [(value, fitting_size(value, font, size, width, smallest=size * 0.8))]
+        smallest = max(size * 0.8, MIN_TEXT)  # never below the body minimum: a command or name wraps instead
+        if "\n" not in value and self.c.stringWidth(value, font, smallest) <= width:
+            return [(value, fitting_size(value, font, size, width, smallest=smallest))]
         return [(line, size) for line in self.wrap(value, font, size, width)]
 
     def _draw_cell_line(self, x: float, top: float, w: float, item, font: str, sz: float) -> None:

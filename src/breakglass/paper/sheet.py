@@ -499,12 +499,9 @@ def recovery_and_format_row(width: float, words: Words) -> Row:
         half,
         [
             Heading(half, words.plain(r["heading"])),
-            Para(half, words.markup(r["intro"])),
-            Mono(half, words.plain(r["verify"])),
-            Para(half, words.markup(r["verify_note"])),
-            Mono(half, words.plain(r["recover"])),
-            Para(half, words.markup(r["typed_note"])),
-            Mono(half, words.plain(r["typed"])),
+            Para(half, words.markup(r["intro"])),  # the release script (ceremony/release.md), not a bare command
+            *(Mono(half, words.plain(line)) for line in r["command"]),
+            Para(half, words.markup(r["check_note"])),
         ],
     )
     f = words.t["format2" if words.values["version"] == 2 else "format"]

@@ -177,17 +177,49 @@ def wrap(text: str, style: str, size: float, room: float) -> list[str]:
                     lines.append(line)
                 line = piece
         lines.append(line)
-    return lines
+    return _isolates_per_line(lines)
+
+
+def _isolates_per_line(lines: list[str]) -> list[str]:
+    """Each line a paragraph of its own for the bidi algorithm: an isolate (a name inserted into a sentence,
+    bidi.isolate) cut by the wrap is closed at the end of its first line and opened again on the next, so the
+    rest of the name stays isolated from the numbers and brackets beside it."""
+    out, open_now = [], []
+    for line in lines:
+        reopened = "".join(open_now) + line
+        for ch in line:
+            if bidi.bidi_class(ch) in bidi.ISOLATE_STARTS:
+                open_now.append(ch)
+            elif bidi.bidi_class(ch) == "PDI" and open_now:
+                open_now.pop()
+        out.append(reopened + bidi.PDI * len(open_now))
+    return out
+
+
+def _hyphenates(text: str) -> bool:
+    """Words of alphabetic scripts written with spaces between words get a hyphen where they are cut; CJK and
+    Thai (no spaces between words) and codes are cut without one."""
+    if any(not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in "-'’") for ch in text):
+        return False  # a path, an address, a code: a hyphen would change what is to be copied
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(unicodedata.name(ch, "").split(" ")[0] in HYPHENATED_SCRIPTS for ch in letters)
+
+
+HYPHENATED_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN", "DEVANAGARI", "BENGALI", "GURMUKHI",
+                      "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM"}
 
 
 def break_word(word: str, style: str, size: float, room: float) -> list[str]:
-    """A word cut into pieces that fit `room` (at least one character a piece)."""
+    """A word cut into pieces that fit `room` (at least one character a piece). A word of an alphabetic script
+    (a long surname) ends each cut piece with a hyphen, so it does not read as two words; a code (letters and
+    digits, e.g. a fingerprint or path) is cut without one."""
+    hyphen = "-" if _hyphenates(word) else ""
     pieces = []
     while word and width(word, style, size) > room:
         cut = len(word) - 1
-        while cut > 1 and width(word[:cut], style, size) > room:
+        while cut > 1 and width(word[:cut] + hyphen, style, size) > room:
             cut -= 1
-        pieces.append(word[:cut])
+        pieces.append(word[:cut] + (hyphen if word[cut - 1] != "-" else ""))
         word = word[cut:]
     return [*pieces, word] if word else pieces
 

@@ -34,4 +34,9 @@ def load(name: str) -> dict:
 
 
 def fill(text: str, **values) -> str:
-    return text.format_map(values)
+    """The text with its placeholders filled; every value holding right-to-left letters (a name, a label, a
+    place, a reason) goes in as a Unicode isolate, so the bidi algorithm (bidi.py) keeps the numbers and
+    brackets around it in the sentence's order."""
+    from .bidi import isolate
+
+    return text.format_map({key: isolate(v) if isinstance(v, str) else v for key, v in values.items()})

@@ -81,10 +81,14 @@ class Context:
         self.sets = SetHistory(self.entries)
         self.by_code: dict[str, Entry] = {e.code: e for e in self.all_entries}
         # Rows written after the window are outside the audit. A row dated inside it keeps being judged even when
-        # the journal dates its event later: the two disagree (an entry moved out of the window shows here).
+        # the journal dates its event later: the two disagree (an entry moved out of the window shows here). So
+        # does a row dated after the window whose code is an event inside it: its date is named as wrong, rather
+        # than the event reported as having no row.
+        inside = {e.code for e in self.entries}
         self.rows: list[LogbookRow] = [
             r for r in (self.transcription.rows if self.transcription else [])
-            if not (r.when is None and r.event_code in self._later) and not (r.when is not None and r.when > self.as_of)
+            if not (r.when is None and r.event_code in self._later)
+            and not (r.when is not None and r.when > self.as_of and r.event_code not in inside)
         ]
 
     @property

@@ -131,11 +131,13 @@ def _agree(ctx: Context, r: LogbookRow, e: Entry) -> Iterator[Finding]:
         yield differ("event", r.event, e.event)
     if r.date is not None:
         when = cast(datetime, r.when)  # a row with a date has a moment
+        # A row dated after the audit's date, for an event inside it: the date is what is wrong (kept by Context).
+        after = f"; the row is dated after the audit's date, {stamp(ctx.as_of)[:10]}" if when > ctx.as_of else ""
         if r.time is not None and abs(when - e.when) > ctx.rules.tolerance:
             yield differ("date" if r.date != e.when.date() else "time", stamp(when), stamp(e.when),
-                         f" (more than {ctx.rules.time_tolerance_minutes} minutes apart)")
+                         f" (more than {ctx.rules.time_tolerance_minutes} minutes apart{after})")
         elif r.time is None and r.date != e.when.date():
-            yield differ("date", r.date.isoformat(), e.time[:10], " (dates in the logbook are UTC)")
+            yield differ("date", r.date.isoformat(), e.time[:10], f" (dates in the logbook are UTC{after})")
     if r.set_id and r.set_id != e.set:
         hint = f" (a {e.event} row names the retired set, as the journal does; the new set goes in new_set_id)" \
             if e.event in REPLACING_EVENTS and r.set_id == e.extra.get("new_set") else ""
@@ -215,15 +217,16 @@ def check_bags(ctx: Context) -> Iterator[Finding]:
     opened: dict[str, LogbookRow] = {}
     for r in sorted(ctx.rows, key=lambda row: (_moment(ctx, row), row.row)):
         sets = _sets_of(ctx, r)
-        for bag in r.bags_opened + r.bags_destroyed:
-            key = bag_key(bag)
+        # Each finding names the column the serial was written in: a destroy row's bags are in bags_destroyed.
+        for column, bag in [("bags_opened", b) for b in r.bags_opened] + [("bags_destroyed", b) for b in r.bags_destroyed]:
+            key, verb = bag_key(bag), column.removeprefix("bags_")
             if key not in sealed:
-                yield _row_finding("bags", r, "bags_opened", f"bag {bag} opened on {_when(r)} was never recorded sealed", bag)
+                yield _row_finding("bags", r, column, f"bag {bag} {verb} on {_when(r)} was never recorded sealed", bag)
             elif key in opened and opened[key] is not r:
-                yield _row_finding("bags", r, "bags_opened", f"bag {bag} opened again on {_when(r)} (first opened on "
+                yield _row_finding("bags", r, column, f"bag {bag} opened again on {_when(r)} (first opened on "
                                    f"{_when(opened[key])}, row {opened[key].row}): a bag is opened once", bag)
             elif sets and sealed[key][1] and not sets & sealed[key][1]:
-                yield _row_finding("bags", r, "bags_opened", f"bag {bag} was sealed for set {'/'.join(sorted(sealed[key][1]))} "
+                yield _row_finding("bags", r, column, f"bag {bag} was sealed for set {'/'.join(sorted(sealed[key][1]))} "
                                    f"but opened for set {'/'.join(sorted(sets))}", bag)
             opened.setdefault(key, r)
         for bag in r.bags_sealed:

@@ -78,15 +78,35 @@ def _note_newline(data: bytes, what: str, say: Callable[[str], None]) -> None:
 
 
 def _type_twice(what: str, say: Callable[[str], None], *, multi_line: bool) -> bytes:
-    how = "lines, then Ctrl-D on an empty line" if multi_line else "one line, then Enter"
+    how = "lines, then Ctrl-D on an empty line" if multi_line else "one line, then Enter; several lines: --multi-line"
     first = read_hidden(f"Type the {what} (not shown; {how}): ", multi_line)
     if not first:
         raise BreakglassError(f"the {what} is empty")
     say(f"  {describe(first, what)}")
     second = read_hidden(f"Type it again ({how}): ", multi_line)
     if not hmac.compare_digest(first, second):
-        raise BreakglassError(f"the two entries of the {what} differ ({check_code(first)} and {check_code(second)}); nothing was done")
+        hint = "" if multi_line else SEVERAL_LINES_HINT
+        if not multi_line:
+            _discard_typed_ahead()
+        raise BreakglassError(f"the two entries of the {what} differ ({check_code(first)} and {check_code(second)}); "
+                              f"nothing was done{hint}")
     return first
+
+
+# A key pasted at the one-line prompt arrives as its first line (entry 1) and its second (entry 2): they differ.
+SEVERAL_LINES_HINT = (". A credential of several lines (a pasted key) is entered with --multi-line (end it with "
+                      "Ctrl-D on an empty line), or read with --secret-file PATH")
+
+
+def _discard_typed_ahead() -> None:
+    """Drop input still waiting at the terminal (the rest of a pasted key), so the shell never runs it or keeps
+    it in its history after the refusal."""
+    import termios
+
+    try:
+        termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+    except (OSError, termios.error, ValueError):  # not a terminal: nothing waits there
+        pass
 
 
 def read_hidden(prompt: str, multi_line: bool) -> bytes:

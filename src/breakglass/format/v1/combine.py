@@ -9,7 +9,7 @@ import itertools
 
 from ...errors import BreakglassError
 from .. import envelope
-from ..outcome import Recovered, numbers, shares_word
+from ..outcome import Recovered, numbers, settled_n, shares_word
 from ..share import set_id_text
 from .scheme import combine_key, try_decrypt
 from .share import Share
@@ -30,17 +30,17 @@ def recombine(candidates: dict[int, list[Share]], set_id: bytes, k: int, warning
             "the credential was recovered without "
             + ("it" if len(misfits) == 1 else "them")
         )
-    first = group[used[0]]
+    n, disagreement = settled_n({i: s.n for i, s in group.items() if i not in misfits}, set_id_text(set_id))
     return Recovered(
         credential=credential,
         set_id=set_id,
         fingerprint=envelope.fingerprint(data_key, set_id),
         k=k,
-        n=max(first.n, *group),  # format 1's header keeps the split's n; shares printed later go above it
+        n=n,  # format 1's header keeps the split's n; shares printed later go above it
         used=used,
         present=tuple(sorted(group)),
         misfits=misfits,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings + disagreement),
         used_shares=tuple(group[i] for i in used),
     )
 

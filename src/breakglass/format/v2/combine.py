@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ...errors import BreakglassError
 from .. import envelope
-from ..outcome import Recovered, numbers, shares_word
+from ..outcome import Recovered, numbers, settled_n, shares_word
 from ..share import set_id_text
 from .scheme import SetCurves
 from .share import Share
@@ -118,9 +118,11 @@ def _outcome(found: tuple[SetCurves, bytes, tuple[Share, ...]], candidates: list
             f"{'does' if len(misfits) == 1 else 'do'} not fit the others: altered, forged or damaged; "
             "the credential was recovered without " + ("it" if len(misfits) == 1 else "them")
         )
+    n, disagreement = settled_n({s.index: s.n for s in fitting}, set_text)
     return ShortOutcome(
-        credential=credential, data_key=curves.data_key(), k=curves.k, n=max(s.n for s in fitting),
-        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings), members=tuple(members),
+        credential=credential, data_key=curves.data_key(), k=curves.k, n=n,
+        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings + disagreement),
+        members=tuple(members),
     )
 
 

@@ -125,7 +125,8 @@ def assemble_all(chunks: list[Chunk]) -> tuple[list[Share], list[str]]:
     for (size, data, parity), variants in by_layout.items():
         if len(variants) < data:
             problems.append(
-                f"{name}: {len(variants)} of its QR codes were read, {data} are needed (any {data} of the "
+                f"{name}: {len(variants)} of its QR codes {'was' if len(variants) == 1 else 'were'} read, "
+                f"{data} are needed (any {data} of the "
                 f"{data + parity} printed)"
             )
             continue
