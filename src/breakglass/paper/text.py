@@ -184,7 +184,8 @@ def _isolates_per_line(lines: list[str]) -> list[str]:
     """Each line a paragraph of its own for the bidi algorithm: an isolate (a name inserted into a sentence,
     bidi.isolate) cut by the wrap is closed at the end of its first line and opened again on the next, so the
     rest of the name stays isolated from the numbers and brackets beside it."""
-    out, open_now = [], []
+    out: list[str] = []
+    open_now: list[str] = []
     for line in lines:
         reopened = "".join(open_now) + line
         for ch in line:

@@ -42,10 +42,11 @@ def provider_notes(ctx, evidence) -> None:
         return
     strangers: dict[tuple[str, str], int] = {}
     for item in evidence.items:
-        whom = [c.stranger(item) for c in credentials]
-        if all(w is not None for w in whom):
+        strangers_named = [c.stranger(item) for c in credentials]
+        if all(w is not None for w in strangers_named):
             file = item.source.rsplit(" row ", 1)[0].rsplit(" event ", 1)[0].rsplit(" item ", 1)[0]
-            strangers[(file, whom[0])] = strangers.get((file, whom[0]), 0) + 1
+            key = (file, str(strangers_named[0]))
+            strangers[key] = strangers.get(key, 0) + 1
     for (file, whom), count in strangers.items():
         ctx.note(f"{file}: {count} record(s) about {whom}, not {credentials[0].describe()}: never counted")
     if evidence.root_keys and not any(c.provider == "aws" and "access_key" in c.parts for c in credentials):

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 
 from .inputs import CannotAudit, InputFile, csv_rows
@@ -50,7 +52,7 @@ def read_credential_report(found, source: InputFile) -> str:
     where = f"{source.path.name} row {number}"
     account = account_of(row.get("arn", ""))
     found.about("AWS", f"AWS account {account}" if account else "", where)
-    known = dict(provider="aws", principal="root", account=account)
+    known: dict[str, Any] = dict(provider="aws", principal="root", account=account)
     changed = _report_time(row, "password_last_changed", where)
     if changed:
         found.items.append(Evidence(CHANGE, changed, where, "password_last_changed of the root user", part="password", **known))
@@ -140,7 +142,7 @@ def _one_event(found, event: dict, where: str, skipped: dict) -> None:
         return
     account = _event_account(event)
     found.about("AWS", f"AWS account {account}" if account else "", where)
-    known = dict(provider="aws", principal="root", account=account, event_id=text_of(event.get("eventID")))
+    known: dict[str, Any] = dict(provider="aws", principal="root", account=account, event_id=text_of(event.get("eventID")))
     failed = bool(text_of(event.get("errorCode"))) or _result(event, name) == "Failure"
     if name == "ConsoleLogin":
         if failed:
@@ -228,7 +230,7 @@ def read_cloudtrail_csv(found, source: InputFile) -> str:
             other += 1
             continue
         when = required_time(row.get("event time", ""), where, "Event time")
-        known = dict(provider="aws", principal="root", event_id=row.get("event id", ""))
+        known: dict[str, Any] = dict(provider="aws", principal="root", event_id=row.get("event id", ""))
         if name == "ConsoleLogin":
             found.items.append(Evidence(USE, when, where, "root console sign-in (event history CSV)", part="password", **known))
             continue

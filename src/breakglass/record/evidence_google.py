@@ -13,6 +13,8 @@ item `{"kind": "admin#reports#activity", "id": {"time", "uniqueQualifier", "appl
 
 from __future__ import annotations
 
+from typing import Any
+
 from .inputs import CannotAudit, InputFile
 from .provider_events import CHANGE, CHANGED, GONE, NEW, USE, Evidence, required_time, table, text_of
 
@@ -50,7 +52,8 @@ def read_activities(found, source: InputFile, items: list) -> str:
         application = text_of(ident.get("applicationName"))
         if application == "login":
             found.records_uses = True
-        events = item.get("events") if isinstance(item.get("events"), list) else []
+        listed = item.get("events")
+        events = listed if isinstance(listed, list) else []
         for event in events:
             other += not _event(found, item, table(event), application, when, where)
     if other:
@@ -62,7 +65,7 @@ def read_activities(found, source: InputFile, items: list) -> str:
 def _event(found, item: dict, event: dict, application: str, when, where: str) -> bool:
     name = text_of(event.get("name"))
     ident, actor = table(item.get("id")), table(item.get("actor"))
-    known = dict(provider="google", account=text_of(ident.get("customerId")), event_id=text_of(ident.get("uniqueQualifier")))
+    known: dict[str, Any] = dict(provider="google", account=text_of(ident.get("customerId")), event_id=text_of(ident.get("uniqueQualifier")))
     if application == "login" and name == "login_success":
         found.items.append(Evidence(USE, when, where, f"sign-in of {text_of(actor.get('email'))} (login_success)",
                                     principal=text_of(actor.get("email")), **known))

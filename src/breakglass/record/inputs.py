@@ -118,7 +118,7 @@ def csv_records(source: InputFile, text: str | None = None):
         raise CannotAudit(f"{source.role} {source.path} is not a readable CSV file ({e})") from None
 
 
-def csv_rows(source: InputFile) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def csv_rows(source: InputFile) -> tuple[list[str], list[tuple[int, CsvRow]]]:
     """(header names, lower-cased and stripped; [(row number, row)]) of a CSV file with a header row. Linear in
     the file's size, and bounded (csv_records)."""
     records = csv_records(source)

@@ -103,7 +103,7 @@ class ShareCollector:
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
 
 
-    def _format1(self, chunks: list[qrtext.Chunk], origins: list[str], sources: list[str]) -> list[tuple[Share, list[str]]]:
+    def _format1(self, chunks: list[AnyChunk], origins: list[str], sources: list[str]) -> list[tuple[AnyShare, list[str]]]:
         """A format-1 share from its chunks. When they conflict (mixed shares, two versions of one code: a
         misprint or forged codes reusing the set id and share number), each file or page is tried alone, and
         what its chunks make whole is kept (recombination then decides between shares that differ); the problem
@@ -112,10 +112,10 @@ class ShareCollector:
             return [(qrtext.assemble(chunks), list(sources))]
         except BreakglassError as e:
             why = str(e)
-        by_origin: dict[str, list[qrtext.Chunk]] = defaultdict(list)
+        by_origin: dict[str, list[AnyChunk]] = defaultdict(list)
         for chunk, origin in zip(chunks, origins, strict=True):
             by_origin[origin].append(chunk)
-        rebuilt: dict[bytes, tuple[Share, str]] = {}
+        rebuilt: dict[bytes, tuple[AnyShare, str]] = {}
         for origin, own in by_origin.items():
             try:
                 share = qrtext.assemble(own)

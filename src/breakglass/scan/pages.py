@@ -153,7 +153,7 @@ def scan_paths(
         choose_decoders(decoders)
     tick = progress or (lambda stage, pages, codes: None)
     if retry != "auto":
-        yield from _every_page_in_order(paths, dpi, decoders, retry, tick)
+        yield from _every_page_in_order(paths, dpi, decoders, retry is True, tick)
         return
     first_look = ["zxing-cpp"] if decoders is None and "zxing-cpp" in available_decoders() else decoders
     looks = _Looks()
@@ -172,7 +172,7 @@ def _every_page_in_order(paths, dpi: int, decoders, retry: bool, tick) -> Iterat
         if page.problem is not None or blank:
             yield problem_result(page.source, page.number, page.problem or BLANK)
         else:
-            result = page_result(page.source, page.number, decode_report(page.image, decoders, retry=retry))
+            result = page_result(page.source, page.number, decode_report(cast(Image, page.image), decoders, retry=retry))
             codes += len(result.texts)
             yield result
 
