@@ -927,3 +927,52 @@ REALISTIC: dict[str, object] = {
     "crumpled, photographed": lambda p, s: crumple_photo(p, 0.25, seed=s),
     "crumpled hard, photographed": lambda p, s: crumple_photo(p, 0.4, seed=s),
 }
+
+
+# --- folds and crumples (issue 25): the sheet as it comes out of years in a bag ---------------------------------
+#
+# The format-2 sheet prints fold lines at the paper's thirds (a letter envelope) and down its middle (folded once
+# more); src/breakglass/paper/folds.py. A custodian folds by hand: near the lines, not on them. A sheet folded
+# across them (in half the other way, in quarters, askew) is the case the lines do not prevent. Each condition is
+# photographed as the sheet lies, not pressed flat: the creases stand up, hide and shift modules
+# (crease_displacement), and the panels between them tilt under the lamp. Webcam: a 720p camera holding the
+# whole page sees about 3 pixels a millimetre (76 dpi), soft and compressed.
+
+PHONE_DPI = 220  # a phone photo of the whole page from about 40 cm
+WEBCAM_DPI = 76  # 720 pixels over a page's 240 mm seen, with a margin: ~3 pixels a millimetre
+
+
+def printed_folds(seed: int, stray_mm: float = 1.5) -> list[tuple[float, float, float]]:
+    """The printed lines (thirds across, half down) as a hand folds them: each up to `stray_mm` off its line and
+    up to 1.5 degrees askew."""
+    rng = random.Random(seed)
+    across = [(0.5, y + rng.uniform(-stray_mm, stray_mm) / A4_MM[1], rng.uniform(-1.5, 1.5)) for y in (1 / 3, 2 / 3)]
+    down = (0.5 + rng.uniform(-stray_mm, stray_mm) / A4_MM[0], 0.5, 90 + rng.uniform(-1.5, 1.5))
+    return [*across, down]
+
+
+def folds_across_lines(seed: int) -> list[tuple[float, float, float]]:
+    """Folds that ignore the printed lines: in half across the page's height, then in half again the other way,
+    each anywhere near the middle and a little askew (a sheet folded to fit a wallet or a pocket)."""
+    rng = random.Random(seed)
+    return [(0.5, rng.uniform(0.42, 0.58), rng.uniform(-4, 4)), (rng.uniform(0.3, 0.7), 0.5, 90 + rng.uniform(-4, 4)),
+            (0.5, rng.uniform(0.18, 0.28), rng.uniform(-4, 4))]
+
+
+def webcam(img: Image.Image, seed: int = 1, dpi: float = 300) -> Image.Image:
+    """A 720p webcam holding the whole sheet: ~3 pixels a millimetre, soft focus, strong compression."""
+    return phone_photo(img, tilt=0.05, rotation=4, blur=0.8, grain=6, quality=70, seed=seed, dpi=dpi,
+                       photo_dpi=WEBCAM_DPI)
+
+
+FOLDS_AND_CRUMPLES: dict[str, object] = {
+    "folded on its lines, phone photo unflattened":
+        lambda p, s: unflattened_folds(p, printed_folds(s), seed=s, photo_dpi=PHONE_DPI),
+    "folded across its lines, phone photo unflattened":
+        lambda p, s: unflattened_folds(p, folds_across_lines(s), seed=s, photo_dpi=PHONE_DPI),
+    "crumpled hard, smoothed, phone photo unflattened": lambda p, s: crumple_photo(p, 0.4, seed=s, photo_dpi=PHONE_DPI),
+    "720p webcam, whole sheet": lambda p, s: webcam(p, seed=s),
+    "folded on its lines, 720p webcam unflattened":
+        lambda p, s: webcam(unflattened_folds(p, printed_folds(s), seed=s, photo_dpi=300), seed=s),
+    "crumpled, smoothed, 720p webcam": lambda p, s: webcam(crumple(p, 1.0, seed=s), seed=s),
+}

@@ -111,9 +111,28 @@ def qr_matrix(text: str, version: int, ecc: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def code_rows(plan: CodePlan, width: float, caption) -> list[Row]:
-    """The codes as rows spread over `width`; caption(number, count) is the line under each code."""
+class CodeRow(Row):
+    """A row of codes: the first flush left, the last flush right. `code_height` (the codes without their
+    captions) is what must keep off the fold lines (folds.place)."""
+
+    def __init__(self, width: float, cells: list[QrCode]):
+        super().__init__(width, cells)
+        self.code_height = max(cell.side for cell in cells)
+
+    def boxes(self, left: float, top: float) -> list[tuple[float, float, float, float]]:
+        """(left, bottom, right, top) of each code with its quiet zone, as Row.draw places them."""
+        spare = self.width - sum(cell.width for cell in self.cells)
+        step = spare / (len(self.cells) - 1) if len(self.cells) > 1 else 0
+        found, x = [], left
+        for cell in self.cells:
+            found.append((x, top - cell.side, x + cell.side, top))
+            x += cell.width + step
+        return found
+
+
+def code_rows(plan: CodePlan, width: float, caption) -> list[CodeRow]:
+    """The codes as rows spread over `width`, in chunk order; caption(number, count) is the line under each."""
     codes = [QrCode(matrix, plan.module, caption(number, len(plan.texts)))
              for number, matrix in enumerate(plan.matrices(), start=1)]
     per_row = min(plan.style.per_row, max(1, int(width // plan.style.side)))
-    return [Row(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]
+    return [CodeRow(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]
