@@ -30,6 +30,7 @@ SIZES = (300, 2 * KIB, 8 * KIB)
 GOALS = {
     "folded on its lines, phone photo unflattened": 19 / 20,
     "folded across its lines, phone photo unflattened": 19 / 20,
+    "folded on its lines and in half, phone photo unflattened": 19 / 20,
     "crumpled hard, smoothed, phone photo unflattened": 18 / 20,
 }
 
@@ -51,10 +52,11 @@ def kinds(sizes: tuple[int, ...], styles: dict[str, codes.CodeStyle | None]) -> 
 
 
 def bench_folds(report, seeds: int, sizes: tuple[int, ...] = SIZES,
-                styles: dict[str, codes.CodeStyle | None] | None = None) -> dict[tuple[str, str], sheets.Tally]:
+                styles: dict[str, codes.CodeStyle | None] | None = None,
+                only: list[str] | None = None) -> dict[tuple[str, str], sheets.Tally]:
     """One table: conditions down, sheet kinds across, sheets recovered of `seeds` in each cell."""
     styles = styles or {"": None}
-    found = conditions()
+    found = {name: fn for name, fn in conditions().items() if not only or name in only}
     sheet_kinds = kinds(sizes, styles)
     samples = sheets.make_samples(sheet_kinds, seeds)
     tallies = sheets.survival(samples, found, count_codes=True)
@@ -89,7 +91,9 @@ class PrintReport:
 RUGGED_CANDIDATES = {
     "default": None,
     "parity 100%": codes.CodeStyle(14, "Q", 0.72, 1.0, 1),
+    "H": codes.CodeStyle(14, "H", 0.72, 0.3, 1),
     "H, parity 60%": codes.CodeStyle(14, "H", 0.72, 0.6, 1),
+    "H, 2 a row, 0.8 mm": codes.CodeStyle(14, "H", 0.8, 0.3, 1, per_row=2),
 }
 
 
@@ -99,10 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="credential sizes in bytes")
     parser.add_argument("--styles", nargs="+", choices=list(RUGGED_CANDIDATES), default=["default"],
                         help="code settings to compare (default: the default only)")
+    parser.add_argument("--only", nargs="+", metavar="CONDITION", help="these conditions only (exploring)")
     args = parser.parse_args(argv)
     styles = {("" if len(args.styles) == 1 and name == "default" else name): RUGGED_CANDIDATES[name]
               for name in args.styles}
-    bench_folds(PrintReport(), args.seeds, tuple(args.sizes), styles)
+    bench_folds(PrintReport(), args.seeds, tuple(args.sizes), styles, args.only)
     return 0
 
 
