@@ -90,10 +90,10 @@ class PrintReport:
 
 RUGGED_CANDIDATES = {
     "default": None,
-    "parity 100%": codes.CodeStyle(14, "Q", 0.72, 1.0, 1),
+    "parity100": codes.CodeStyle(14, "Q", 0.72, 1.0, 1),
     "H": codes.CodeStyle(14, "H", 0.72, 0.3, 1),
-    "H, parity 60%": codes.CodeStyle(14, "H", 0.72, 0.6, 1),
-    "H, 2 a row, 0.8 mm": codes.CodeStyle(14, "H", 0.8, 0.3, 1, per_row=2),
+    "H-parity60": codes.CodeStyle(14, "H", 0.72, 0.6, 1),
+    "H-2row-0.8mm": codes.CodeStyle(14, "H", 0.8, 0.3, 1, per_row=2),
 }
 
 
