@@ -41,6 +41,7 @@ class RenderedSheet:
     share: Share
     copy: int
     pdf: bytes
+    rugged: bool = False  # format 2: printed with the rugged code style (split --rugged)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
 
 
 def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[Share, SheetCheck]:
-    expected = set(sheet.qr_texts(rendered.share, rendered.copy))
+    expected = set(sheet.qr_texts(rendered.share, rendered.copy, rendered.rugged))
     pages = list(rasterize_pdf(rendered.pdf, dpi=VERIFY_DPI))
     second_look: list | None = None
     for decoder in decoders:

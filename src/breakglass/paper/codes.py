@@ -62,6 +62,14 @@ class CodeStyle:
 # most codes of a hard-crumpled sheet. 0.72 mm modules: three codes a row with 5 mm between them, 2.1 pixels
 # a module even at 75 dpi, and no code lost in renders at 72-200 dpi (0.74 mm beat with a 100 dpi grid).
 STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.72, parity_ratio=0.3, min_parity=1)
+# `split --rugged` (or `rugged = true` in the ceremony config): level H, the rest as STYLE. It survived what the
+# default loses (a stain over 20% of every code, sheets folded and photographed unflattened) at the cost of a
+# page a sheet at 300 B, 2 KiB and 8 KiB (docs/BENCHMARKS.md 7; docs/DESIGN.md, "The format-2 sheet").
+RUGGED = CodeStyle(version=14, ecc="H", module_mm=0.72, parity_ratio=0.3, min_parity=1)
+
+
+def style_for(rugged: bool) -> CodeStyle:
+    return RUGGED if rugged else STYLE
 
 
 @dataclass(frozen=True)

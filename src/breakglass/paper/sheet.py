@@ -112,16 +112,23 @@ class SheetInfo:
     # The set's share count, printed as "of n", when it is not the share's own n: a format-1 share printed by
     # `expand` keeps the split's n in its header (docs/FORMAT.md 4.1). 0: the share's n.
     shares_made: int = 0
+    rugged: bool = False  # format 2: codes.RUGGED instead of the default codes (split --rugged)
 
 
 # --- public API --------------------------------------------------------------------------------------------
 
 
-def qr_texts(share: Share | Share2, copy: int = 1) -> list[str]:
-    """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes), each once."""
+def qr_texts(share: Share | Share2, copy: int = 1, rugged: bool = False) -> list[str]:
+    """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes, at the rugged
+    style's level if `rugged`), each once."""
     if share.version == 2:
-        return codes.code_plan(share, copy).texts
+        return codes.code_plan(share, copy, codes.style_for(rugged) if rugged else None).texts
     return qrtext.encode(share, QR_MAX_CHARS, copy)
+
+
+def plan_of(share: Share2, info: SheetInfo) -> codes.CodePlan:
+    """The codes of a format-2 sheet: the default style, or the rugged one."""
+    return codes.code_plan(share, info.copy, codes.style_for(info.rugged) if info.rugged else None)
 
 
 def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> str:
@@ -134,7 +141,7 @@ def sheet_filename(label: str, share: Share, copy: int = 1, copies: int = 1) -> 
 def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
     area = drawing_area(paper)
     words = Words(share, info)
-    texts = qr_texts(share, info.copy)
+    texts = qr_texts(share, info.copy, info.rugged)
     body = one_code_body if len(texts) == 1 else several_codes_body
     first_header = FirstHeader(area.width, share, info, words)
     continued = ContinuedHeader(area.width, words)
@@ -206,10 +213,10 @@ class Words:
             "location": info.custodian.location,
             "custodian": info.custodian.text(),
             "contact": info.contact,
-            "count": len(qr_texts(share, info.copy)),
+            "count": len(qr_texts(share, info.copy, info.rugged)),
             "lines": len(typed.encode_lines(share)),
             "version": share.version,
-            "data": codes.code_plan(share, info.copy).data if share.version == 2 else 0,
+            "data": plan_of(share, info).data if share.version == 2 else 0,
             "tool_version": __version__,
             "package": package_fingerprint(),
         }
@@ -476,7 +483,7 @@ def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: W
     the first row of codes up, for the sheets whose fold lines would otherwise cost them a page."""
     half = (area_width - GUTTER) / 2
     q = words.t["qr"]
-    plan = codes.code_plan(share, info.copy)
+    plan = plan_of(share, info)
     rows = codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
