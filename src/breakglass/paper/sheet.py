@@ -459,8 +459,9 @@ def short_share_pages(area: sizes.SafeArea, paper: str, share: Share2, info: She
         return folds.keep_out(header_heights[min(page, 1)], paper)
 
     best: list[folds.Placed] = []
+    rows = code_rows_of(area.width, share, info, words)  # drawn once, placed in each arrangement
     for arrangement in ARRANGEMENTS:
-        items = short_share_body(area.width, share, info, words, arrangement)
+        items = short_share_body(area.width, share, info, words, arrangement, rows)
         typed_lines = next((item for item in items if isinstance(item, TypedFlow)), None)
         pages = folds.place(items, heights, bands_of, filler=typed_lines)
         if typed_lines is None:
@@ -474,8 +475,14 @@ def short_share_pages(area: sizes.SafeArea, paper: str, share: Share2, info: She
 ARRANGEMENTS = ("codes first", "typed first", "first row early")  # short_share_body, in order of preference
 
 
+def code_rows_of(area_width: float, share: Share2, info: SheetInfo, words: Words) -> list[codes.CodeRow]:
+    caption = words.t["qr"]["chunk"]
+    return codes.code_rows(plan_of(share, info), area_width,
+                           lambda number, count: words.plain(caption, number=number, count=count))
+
+
 def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: Words,
-                     arrangement: str = "codes first") -> list:
+                     arrangement: str = "codes first", rows: list[codes.CodeRow] | None = None) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
     printed once), then the typed lines in two columns, which also fill the space a row of codes leaves above
     it or at the bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the
@@ -484,7 +491,7 @@ def short_share_body(area_width: float, share: Share2, info: SheetInfo, words: W
     half = (area_width - GUTTER) / 2
     q = words.t["qr"]
     plan = plan_of(share, info)
-    rows = codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
+    rows = rows if rows is not None else code_rows_of(area_width, share, info, words)
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
         lines = typed_flow(half, words, share, info.copy, columns=1).piece(10_000)  # all lines, one column
