@@ -154,10 +154,10 @@ def render_sheet(share: Share, info: SheetInfo, paper: str = "a4") -> bytes:
         half = folds.half_is_clear(paper, boxes)
         for number, (blocks, top) in enumerate(zip(placed, tops), start=1):
             header = first_header if number == 1 else continued
+            folds.draw_fold_lines(c, paper, half)  # first: text printed over a line stays whole
             header.draw(c, area.left, area.top, words.page_text(number, len(placed)))
             for offset, block in blocks:
                 block.draw(c, area.left, top - offset)
-            folds.draw_fold_lines(c, paper, half)
             c.showPage()
     else:
         pages = paginate(body(area.width, share, info, words, texts), *heights)
