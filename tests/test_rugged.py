@@ -61,3 +61,17 @@ def test_the_config_says_rugged_with_true_or_false():
     assert config_from_dict({**base, "rugged": True}).rugged is True
     with pytest.raises(Exception, match="rugged"):
         config_from_dict({**base, "rugged": "yes"})
+
+
+@pytest.mark.parametrize("size", [300, 8192])
+def test_a_rugged_sheet_keeps_its_codes_off_the_fold_lines(size):
+    from breakglass.paper import folds
+    from test_folds import geometry
+
+    share, info, _ = make(size)
+    pdf = sheet.render_sheet(share, sheet.SheetInfo(**{**info.__dict__, "rugged": True}))
+    found = geometry(pdf)
+    assert sum(len(page["codes"]) for page in found) == len(sheet.qr_texts(share, rugged=True))
+    for page in found:
+        for _, low, _, high in page["codes"]:
+            assert all(not (low - folds.CLEARANCE + 0.5 < y < high + folds.CLEARANCE - 0.5) for y in folds.fold_ys("a4"))
