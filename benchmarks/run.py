@@ -55,6 +55,7 @@ from breakglass.ceremonies import scanback  # noqa: E402
 from breakglass.paper import sheet  # noqa: E402
 
 import damage  # noqa: E402
+import folds  # noqa: E402
 import format2  # noqa: E402
 import sheets  # noqa: E402
 
@@ -96,6 +97,7 @@ COST_N = 5
 COST_SIZE = 256
 SHEET_KINDS = {"300 B": 300, "2 KiB": 2 * KIB}  # robustness samples (format 2): credential size of each sheet kind
 DENSITY_GOALS = {300: 1, 2 * KIB: 2, 8 * KIB: 4}  # issue 17: pages per sheet, 3-of-5, A4
+FOLD_SEEDS = 20  # issue 25: sheets per cell under folds and crumples (benchmarks/folds.py)
 RESTORE_SIZE = 2 * KIB  # issue 17: restore this from three clean 300 dpi scans faster with format 2
 
 
@@ -692,6 +694,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         report.add("## 6. Format 2: choosing the codes\n\nOther code settings are measured by the full run only "
                    "(`python benchmarks/run.py`).")
+    if mode.name == "full":
+        section("7. Folds and crumples (issue 25)",
+                lambda: folds.bench_folds(report, FOLD_SEEDS))
+    else:
+        report.add("## 7. Folds and crumples (issue 25)\n\nMeasured by the full run only, or on its own: "
+                   "`python benchmarks/folds.py --seeds 20`.")
     print("section times: " + ", ".join(f"{t} {s:.0f} s" for t, s in durations.items()), file=sys.stderr)
     header = ["# Benchmarks", "", *machine_lines(command, mode, time.perf_counter() - started),
               "- The recovery page (size, browser against recombine, camera): docs/BENCHMARKS-page.md "

@@ -543,7 +543,7 @@ def crumple(img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: float =
 
 
 def crumple_photo(img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: float = 300,
-                  photo_dpi: float = 220) -> Image.Image:
+                  photo_dpi: float = 220, **camera) -> Image.Image:
     """Crumpled, smoothed out a little on a table and photographed with a phone: the paper still in waves of
     a few millimetres, lit by one lamp (facets of different brightness), then the camera (see phone_photo)."""
     rng = random.Random(seed)
@@ -553,7 +553,7 @@ def crumple_photo(img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: f
     moved = warp(img, displace, step=max(4, round(_px(2.0, dpi))))
     shaded = shade_creases(moved, found, dpi, rng.randrange(1 << 30), dark=(5, 80), shadow=(15, 60), worn=0.3)
     lit = _multiply(shaded, facet_shading(img.size, found, round(40 * severity), rng.randrange(1 << 30)))
-    return phone_photo(lit, tilt=0.08, seed=rng.randrange(1 << 30), dpi=dpi, photo_dpi=photo_dpi)
+    return phone_photo(lit, **{"tilt": 0.08, **camera}, seed=rng.randrange(1 << 30), dpi=dpi, photo_dpi=photo_dpi)
 
 
 
@@ -872,7 +872,7 @@ def fax(img: Image.Image, dpi: float = 300) -> Image.Image:
 
 
 def unflattened_folds(img: Image.Image, lines: list[tuple[float, float, float]], seed: int = 1, dpi: float = 300,
-                      photo_dpi: float = 220) -> Image.Image:
+                      photo_dpi: float = 220, **camera) -> Image.Image:
     """A folded sheet opened and photographed without pressing it flat: the panels tilt (each a different
     brightness), the folds stand up and hide ~1 mm, and the paper sags between them."""
     rng = random.Random(seed)
@@ -882,7 +882,7 @@ def unflattened_folds(img: Image.Image, lines: list[tuple[float, float, float]],
     moved = warp(img, displace, step=max(4, round(_px(2.0, dpi))))
     shaded = shade_creases(moved, found, dpi, rng.randrange(1 << 30), dark=(30, 80), shadow=(20, 60))
     lit = _multiply(shaded, facet_shading(img.size, found, 45, rng.randrange(1 << 30)))
-    return phone_photo(lit, tilt=0.1, seed=rng.randrange(1 << 30), dpi=dpi, photo_dpi=photo_dpi)
+    return phone_photo(lit, **{"tilt": 0.1, **camera}, seed=rng.randrange(1 << 30), dpi=dpi, photo_dpi=photo_dpi)
 
 
 def office_scan(img: Image.Image, dpi: float = 150, quality: int = 75, from_dpi: float = 300) -> Image.Image:
@@ -926,4 +926,54 @@ REALISTIC: dict[str, object] = {
     "folded in thirds, photographed unflattened": lambda p, s: unflattened_folds(p, FOLDED_IN_THIRDS, seed=s),
     "crumpled, photographed": lambda p, s: crumple_photo(p, 0.25, seed=s),
     "crumpled hard, photographed": lambda p, s: crumple_photo(p, 0.4, seed=s),
+}
+
+
+# --- folds and crumples (issue 25): the sheet as it comes out of years in a bag ---------------------------------
+#
+# The format-2 sheet prints fold lines at the paper's thirds (a letter envelope) and down its middle (folded once
+# more); src/breakglass/paper/folds.py. A custodian folds by hand: near the lines, not on them. A sheet folded
+# across them (in half the other way, in quarters, askew) is the case the lines do not prevent. Each condition is
+# photographed as the sheet lies, not pressed flat: the creases stand up, hide and shift modules
+# (crease_displacement), and the panels between them tilt under the lamp. Webcam: a 720p camera holding the
+# whole page sees about 3 pixels a millimetre (76 dpi), soft and compressed.
+
+PHONE_DPI = 220  # a phone photo of the whole page from about 40 cm
+WEBCAM_DPI = 76  # 720 pixels over a page's 240 mm seen, with a margin: ~3 pixels a millimetre
+WEBCAM = {"tilt": 0.05, "rotation": 4, "blur": 0.8, "grain": 6, "quality": 70, "photo_dpi": WEBCAM_DPI}
+
+
+def printed_folds(seed: int, stray_mm: float = 1.5, half: bool = False) -> list[tuple[float, float, float]]:
+    """The printed lines as a hand folds them: the thirds across (and, with `half`, the half down, printed on
+    sheets with two codes a row), each up to `stray_mm` off its line and up to 1.5 degrees askew."""
+    rng = random.Random(seed)
+    across = [(0.5, y + rng.uniform(-stray_mm, stray_mm) / A4_MM[1], rng.uniform(-1.5, 1.5)) for y in (1 / 3, 2 / 3)]
+    down = (0.5 + rng.uniform(-stray_mm, stray_mm) / A4_MM[0], 0.5, 90 + rng.uniform(-1.5, 1.5))
+    return [*across, down] if half else across
+
+
+def folds_across_lines(seed: int) -> list[tuple[float, float, float]]:
+    """Folds that ignore the printed lines: in half across the page's height, then in half the other way and
+    once more across, each near the middle and a little askew (a sheet folded to fit a wallet or a pocket)."""
+    rng = random.Random(seed)
+    return [(0.5, rng.uniform(0.42, 0.58), rng.uniform(-4, 4)), (rng.uniform(0.3, 0.7), 0.5, 90 + rng.uniform(-4, 4)),
+            (0.5, rng.uniform(0.18, 0.28), rng.uniform(-4, 4))]
+
+
+def webcam(img: Image.Image, seed: int = 1, dpi: float = 300) -> Image.Image:
+    """A 720p webcam holding the whole sheet: ~3 pixels a millimetre, soft focus, strong compression."""
+    return phone_photo(img, **WEBCAM, seed=seed, dpi=dpi)
+
+
+FOLDS_AND_CRUMPLES: dict[str, object] = {
+    "folded on its lines, phone photo unflattened":
+        lambda p, s: unflattened_folds(p, printed_folds(s), seed=s, photo_dpi=PHONE_DPI),
+    "folded on its lines and in half, phone photo unflattened":
+        lambda p, s: unflattened_folds(p, printed_folds(s, half=True), seed=s, photo_dpi=PHONE_DPI),
+    "folded across its lines, phone photo unflattened":
+        lambda p, s: unflattened_folds(p, folds_across_lines(s), seed=s, photo_dpi=PHONE_DPI),
+    "crumpled hard, smoothed, phone photo unflattened": lambda p, s: crumple_photo(p, 0.4, seed=s, photo_dpi=PHONE_DPI),
+    "720p webcam, whole sheet": lambda p, s: webcam(p, seed=s),
+    "folded on its lines, 720p webcam unflattened": lambda p, s: unflattened_folds(p, printed_folds(s), seed=s, **WEBCAM),
+    "crumpled, smoothed, 720p webcam unflattened": lambda p, s: crumple_photo(p, 0.25, seed=s, **WEBCAM),
 }

@@ -65,3 +65,21 @@ def test_every_realistic_condition_is_reproducible(page, condition):
     assert first.tobytes() == again.tobytes()
     assert ImageChops.difference(first.convert("L").resize(page.size), page).getbbox() is not None  # it did something
     assert 0.3 < first.width / page.width < 1.2 and ImageStat.Stat(first.convert("L")).mean[0] > 60  # still a page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("condition", list(damage.FOLDS_AND_CRUMPLES))
+def test_every_fold_and_crumple_condition_is_reproducible(page, condition):
+    apply = damage.FOLDS_AND_CRUMPLES[condition]
+    small = page.resize((page.width // 3, page.height // 3))
+    assert apply(small, 5).tobytes() == apply(small, 5).tobytes()
+    assert apply(small, 5).tobytes() != apply(small, 6).tobytes()
+
+
+def test_a_hand_folds_near_the_printed_lines_and_folds_across_them_elsewhere():
+    for seed in range(20):
+        on = damage.printed_folds(seed, half=True)
+        assert [abs(y - t) * damage.A4_MM[1] <= 1.5 for (_, y, _), t in zip(on[:2], (1 / 3, 2 / 3))] == [True, True]
+        assert abs(on[2][0] - 0.5) * damage.A4_MM[0] <= 1.5
+        across = damage.folds_across_lines(seed)
+        assert all(abs(y - t) * damage.A4_MM[1] > 10 for _, y, angle in across if abs(angle) < 10 for t in (1 / 3, 2 / 3))

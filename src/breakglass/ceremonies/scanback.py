@@ -39,6 +39,7 @@ class RenderedSheet:
     share: AnyShare
     copy: int
     pdf: bytes = field(repr=False)  # the sheet carries the share in its QR codes and typed lines
+    rugged: bool = False  # format 2: printed with the rugged code style (split --rugged)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
 
 
 def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[AnyShare, SheetCheck]:
-    expected = set(sheet.qr_texts(rendered.share, rendered.copy))
+    expected = set(sheet.qr_texts(rendered.share, rendered.copy, rendered.rugged))
     pages = list(rasterize_pdf(rendered.pdf, dpi=VERIFY_DPI))
     second_look: list | None = None
     for decoder in decoders:

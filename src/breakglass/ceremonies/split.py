@@ -55,11 +55,12 @@ class SplitPlan:
     ceremony: str = "split"  # what made the sheets (split, rotate, reshare, expand): in the manifest, for the logbook
     holds: dict | None = None  # the config's [credential], journalled as "holds" (record/credential.py)
     demo: bool = False  # made by `breakglass demo`: its journal event says so ("demo": true)
+    rugged: bool = False  # format 2: level-H codes, about a page more a sheet (split --rugged, config `rugged`)
 
     @classmethod
     def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
                      journal_path, operator, witness, scan_check, solo=None,
-                     share_format=scheme.DEFAULT_FORMAT) -> SplitPlan:
+                     share_format=scheme.DEFAULT_FORMAT, rugged=False) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         check_new_set_texts(label, custodians)
         config = None
@@ -83,7 +84,7 @@ class SplitPlan:
             paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
             journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
             contact=config.contact if config else "", config_path=config_path, solo=solo,
-            share_format=share_format,
+            share_format=share_format, rugged=bool(rugged or (config.rugged if config else False)),
             holds=config.credential.to_journal() if config and config.credential else None,
         )
 
@@ -230,8 +231,10 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
             label=plan.label, fingerprint=result.fingerprint, created=created,
             custodian=sheet.Custodian(planned.name, planned.role, planned.location),
             copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact, shares_made=plan.n,
+            rugged=plan.rugged,
         )
-        rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper)))
+        rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper),
+                                               plan.rugged))
     checks: list[scanback.SheetCheck] = []
     subsets = 0
     if plan.scan_check:

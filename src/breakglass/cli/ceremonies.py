@@ -64,13 +64,14 @@ def new_set_options(command):
 @click.option("--copies", type=click.IntRange(1, 9), default=None, help="Printed copies of each share, for different holders (default 1).")
 @paper_option
 @format_option
+@click.option("--rugged", is_flag=True, help="Format-2 sheets with stronger QR error correction (level H): they survive a stain over every code and folded, crumpled sheets photographed as they lie more often, at about one page more a sheet. Also the config's `rugged = true`.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config (TOML): k, n, label and custodians.")
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Append a 'split' event to this journal (created if it does not exist).")
 @people_options("the ceremony")
 @solo_option
 @click.option("--no-scan-check", is_flag=True, help="Skip reading the sheets back (not recommended; for slow machines).")
 @font_option
-def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, config_path, journal_path, operator, witness, solo, no_scan_check, font_paths):
+def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_dir, custodians, copies, paper, share_format, rugged, config_path, journal_path, operator, witness, solo, no_scan_check, font_paths):
     """Encrypt a credential, split it k-of-n, and write one PDF sheet per share.
 
     Every sheet is read back with every available QR decoder and the shares are recombined before anything is
@@ -90,6 +91,7 @@ def split(threshold, shares, label, secret_file, multi_line, strip_newline, out_
         threshold=threshold, shares=shares, label=label, custodians=custodians, copies=copies,
         paper=paper, config_path=config_path, out_dir=out_dir, journal_path=journal_path,
         operator=operator, witness=witness, scan_check=not no_scan_check, solo=solo, share_format=int(share_format),
+        rugged=rugged,
     )
     plan.check_before_secret()
     from ..system.secretio import read_secret

@@ -61,6 +61,14 @@ class CodeStyle:
 # most codes of a hard-crumpled sheet. 0.72 mm modules: three codes a row with 5 mm between them, 2.1 pixels
 # a module even at 75 dpi, and no code lost in renders at 72-200 dpi (0.74 mm beat with a 100 dpi grid).
 STYLE = CodeStyle(version=14, ecc="Q", module_mm=0.72, parity_ratio=0.3, min_parity=1)
+# `split --rugged` (or `rugged = true` in the ceremony config): level H, the rest as STYLE. It survived what the
+# default loses (a stain over 20% of every code, sheets folded and photographed unflattened) at the cost of a
+# page a sheet at 300 B, 2 KiB and 8 KiB (docs/BENCHMARKS.md 7; docs/DESIGN.md, "The format-2 sheet").
+RUGGED = CodeStyle(version=14, ecc="H", module_mm=0.72, parity_ratio=0.3, min_parity=1)
+
+
+def style_for(rugged: bool) -> CodeStyle:
+    return RUGGED if rugged else STYLE
 
 
 @dataclass(frozen=True)
@@ -110,9 +118,29 @@ def qr_matrix(text: str, version: int, ecc: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def code_rows(plan: CodePlan, width: float, caption) -> list[Row]:
-    """The codes as rows spread over `width`; caption(number, count) is the line under each code."""
+class CodeRow(Row):
+    """A row of codes: the first flush left, the last flush right. `code_height` (the codes without their
+    captions) is what must keep off the fold lines (folds.place)."""
+
+    def __init__(self, width: float, cells: list[QrCode]):
+        super().__init__(width, cells)
+        self.code_height = max(cell.side for cell in cells)
+
+    def boxes(self, left: float, top: float) -> list[tuple[float, float, float, float]]:
+        """(left, bottom, right, top) of each code with its quiet zone, as Row.draw places them."""
+        spare = self.width - sum(cell.width for cell in self.cells)
+        step = spare / (len(self.cells) - 1) if len(self.cells) > 1 else 0
+        found, x = [], left
+        for cell in self.cells:
+            side: float = cell.side  # type: ignore[attr-defined]  # a code row's cells are codes
+            found.append((x, top - side, x + side, top))
+            x += cell.width + step
+        return found
+
+
+def code_rows(plan: CodePlan, width: float, caption) -> list[CodeRow]:
+    """The codes as rows spread over `width`, in chunk order; caption(number, count) is the line under each."""
     codes = [QrCode(matrix, plan.module, caption(number, len(plan.texts)))
              for number, matrix in enumerate(plan.matrices(), start=1)]
     per_row = min(plan.style.per_row, max(1, int(width // plan.style.side)))
-    return [Row(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]
+    return [CodeRow(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]

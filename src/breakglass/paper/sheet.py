@@ -37,7 +37,7 @@ from ..format import qrtext, typed, v2
 from ..format.formats import AnyShare
 from ..format.share import set_id_text
 from ..system.package import fingerprint as package_fingerprint
-from . import codes, sizes, wording
+from . import codes, folds, sizes, wording
 from .blocks import (
     BOLD,
     FONT,
@@ -117,16 +117,23 @@ class SheetInfo:
     # The set's share count, printed as "of n", when it is not the share's own n: a format-1 share printed by
     # `expand` keeps the split's n in its header (docs/FORMAT.md 4.1). 0: the share's n.
     shares_made: int = 0
+    rugged: bool = False  # format 2: codes.RUGGED instead of the default codes (split --rugged)
 
 
 # --- public API --------------------------------------------------------------------------------------------
 
 
-def qr_texts(share: AnyShare, copy: int = 1) -> list[str]:
-    """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes), each once."""
+def qr_texts(share: AnyShare, copy: int = 1, rugged: bool = False) -> list[str]:
+    """Every QR text printed on the sheet of `share` (format 2: data codes, then parity codes, at the rugged
+    style's level if `rugged`), each once."""
     if share.version == 2:
-        return codes.code_plan(cast(v2.Share, share), copy).texts
+        return codes.code_plan(cast(v2.Share, share), copy, codes.style_for(rugged) if rugged else None).texts
     return qrtext.encode(share, QR_MAX_CHARS, copy)
+
+
+def plan_of(share: v2.Share, info: SheetInfo) -> codes.CodePlan:
+    """The codes of a format-2 sheet: the default style, or the rugged one."""
+    return codes.code_plan(share, info.copy, codes.style_for(info.rugged) if info.rugged else None)
 
 
 class Numbered(Protocol):
@@ -149,23 +156,39 @@ def sheet_filename(label: str, share: Numbered, copy: int = 1, copies: int = 1) 
 def render_sheet(share: AnyShare, info: SheetInfo, paper: str = "a4") -> bytes:
     area = drawing_area(paper)
     words = Words(share, info)
-    texts = qr_texts(share, info.copy)
+    texts = qr_texts(share, info.copy, info.rugged)
     body = one_code_body if len(texts) == 1 else several_codes_body
     first_header = FirstHeader(area.width, share, info, words)
     continued = ContinuedHeader(area.width, words)
     heights = (area.height - first_header.height, area.height - continued.height)
-    if share.version == 2:
-        pages = short_share_pages(area.width, cast(v2.Share, share), info, words, heights)
-    else:
-        pages = paginate(body(area.width, share, info, words, texts), *heights)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
-    for number, blocks in enumerate(pages, start=1):
-        header = first_header if number == 1 else continued
-        header.draw(c, area.left, area.top, words.page_text(number, len(pages)))
-        stack_blocks(c, blocks, area.left, area.top - header.height, area.height - header.height)
-        c.showPage()
+    if share.version == 2:
+        placed = short_share_pages(area, paper, cast(v2.Share, share), info, words, (first_header.height, continued.height))
+        tops = [area.top - (first_header if number == 1 else continued).height for number in range(1, len(placed) + 1)]
+        boxes = [box for blocks, top in zip(placed, tops) for box in code_boxes(blocks, area.left, top)]
+        half = folds.half_is_clear(paper, boxes)
+        for number, (blocks, top) in enumerate(zip(placed, tops), start=1):
+            header = first_header if number == 1 else continued
+            folds.draw_fold_lines(c, paper, half)  # first: text printed over a line stays whole
+            header.draw(c, area.left, area.top, words.page_text(number, len(placed)))
+            for offset, block in blocks:
+                block.draw(c, area.left, top - offset)
+            c.showPage()
+    else:
+        flowed = paginate(body(area.width, share, info, words, texts), *heights)
+        for number, page in enumerate(flowed, start=1):
+            header = first_header if number == 1 else continued
+            header.draw(c, area.left, area.top, words.page_text(number, len(flowed)))
+            stack_blocks(c, page, area.left, area.top - header.height, area.height - header.height)
+            c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def code_boxes(blocks: folds.Placed, left: float, top: float) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of every code (quiet zone included) of a page's placed blocks."""
+    return [box for offset, block in blocks if isinstance(block, codes.CodeRow)
+            for box in block.boxes(left, top - offset)]
 
 
 def drawing_area(paper: str) -> sizes.SafeArea:
@@ -205,10 +228,10 @@ class Words:
             "location": info.custodian.location,
             "custodian": info.custodian.text(),
             "contact": info.contact,
-            "count": len(qr_texts(share, info.copy)),
+            "count": len(qr_texts(share, info.copy, info.rugged)),
             "lines": len(typed.encode_lines(share)),
             "version": share.version,
-            "data": codes.code_plan(cast(v2.Share, share), info.copy).data if share.version == 2 else 0,
+            "data": plan_of(cast(v2.Share, share), info).data if share.version == 2 else 0,
             "tool_version": __version__,
             "package": package_fingerprint(),
         }
@@ -439,29 +462,51 @@ def several_codes_body(area_width: float, share: AnyShare, info: SheetInfo, word
     return items
 
 
-def short_share_pages(area_width: float, share: v2.Share, info: SheetInfo, words: Words,
-                      heights: tuple[float, float]) -> list[list[Block]]:
-    """A format-2 sheet's pages. The typed block begins on page 1 (its header line is printed once, there:
-    docs/FORMAT.md 11); when the space under the first row of codes is too short for it, it comes before the
-    codes instead."""
-    for typed_first in (False, True):
-        items = short_share_body(area_width, share, info, words, typed_first)
+def short_share_pages(area: sizes.SafeArea, paper: str, share: v2.Share, info: SheetInfo, words: Words,
+                      header_heights: tuple[float, float]) -> list[folds.Placed]:
+    """A format-2 sheet's pages, every code between the fold lines (folds.place). The typed block begins on
+    page 1 (its header line is printed once, there: docs/FORMAT.md 11). Of the arrangements that keep it there,
+    the first with the fewest pages: codes after the instructions; the typed block before the codes; the first
+    row of codes between the custodian's instructions and the recovery box."""
+    heights = (area.height - header_heights[0], area.height - header_heights[1])
+
+    def bands_of(page: int) -> list[tuple[float, float]]:
+        return folds.keep_out(header_heights[min(page, 1)], paper)
+
+    best: list[folds.Placed] = []
+    rows = code_rows_of(area.width, share, info, words)  # drawn once, placed in each arrangement
+    for arrangement in ARRANGEMENTS:
+        items = short_share_body(area.width, share, info, words, arrangement, rows)
         typed_lines = next((item for item in items if isinstance(item, TypedFlow)), None)
-        pages = paginate(items, *heights, filler=typed_lines)
-        if typed_lines is None or any(isinstance(block, TypedPiece) for block in pages[0]):
-            break
-    return pages
+        pages = folds.place(items, heights, bands_of, filler=typed_lines)
+        if typed_lines is None:
+            return pages
+        typed_on_page_one = any(isinstance(block, TypedPiece) for _, block in pages[0])
+        if typed_on_page_one and (not best or len(pages) < len(best)):
+            best = pages
+    return best
 
 
-def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words: Words, typed_first: bool = False) -> list:
+ARRANGEMENTS = ("codes first", "typed first", "first row early")  # short_share_body, in order of preference
+
+
+def code_rows_of(area_width: float, share: v2.Share, info: SheetInfo, words: Words) -> list[codes.CodeRow]:
+    caption = words.t["qr"]["chunk"]
+    return codes.code_rows(plan_of(share, info), area_width,
+                           lambda number, count: words.plain(caption, number=number, count=count))
+
+
+def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words: Words,
+                     arrangement: str = "codes first", rows: list[codes.CodeRow] | None = None) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
-    printed once), then the typed lines in two columns, which also fill the space a row of codes leaves at the
-    bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the custodian's
-    instructions, the codes along the bottom."""
+    printed once), then the typed lines in two columns, which also fill the space a row of codes leaves above
+    it or at the bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the
+    custodian's instructions, the codes along the bottom. `arrangement` (ARRANGEMENTS) moves the typed lines or
+    the first row of codes up, for the sheets whose fold lines would otherwise cost them a page."""
     half = (area_width - GUTTER) / 2
     q = words.t["qr"]
-    plan = codes.code_plan(share, info.copy)
-    rows = codes.code_rows(plan, area_width, lambda number, count: words.plain(q["chunk"], number=number, count=count))
+    plan = plan_of(share, info)
+    rows = rows if rows is not None else code_rows_of(area_width, share, info, words)
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
         piece = cast(TypedPiece, typed_flow(half, words, share, info.copy, columns=1).piece(10_000))  # all lines, one column
@@ -473,7 +518,11 @@ def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words:
     lines = typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG)
     instructions = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
                     recovery_and_format_row(area_width, words)]
-    return [*instructions, lines, *rows] if typed_first else [*instructions, *rows, lines]
+    if arrangement == "typed first":
+        return [*instructions, lines, *rows]
+    if arrangement == "first row early":  # between the two rows of instructions: it may fit above a fold
+        return [instructions[0], rows[0], instructions[1], *rows[1:], lines]
+    return [*instructions, *rows, lines]
 
 
 def custodian_blocks(width: float, words: Words) -> list[Block]:

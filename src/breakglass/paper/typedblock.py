@@ -108,7 +108,8 @@ class TypedFlow:
         if rows < 1:
             return None
         remaining = self.lines[self.placed :]
-        take = remaining[: rows * self.columns]
+        # One row holds one line: two lines side by side on a single row read as one line to text extractors.
+        take = remaining[: rows * self.columns] if rows > 1 else remaining[:1]
         columns = self.columns if len(take) > rows else 1  # a short remainder reads better in one column
         piece = TypedPiece(self.width, heading, intro, take, columns, self.placed + 1)
         self.placed += len(take)

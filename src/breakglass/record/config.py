@@ -60,6 +60,7 @@ class CeremonyConfig:
     place: str = ""
     path: str = ""
     paper: str | None = None  # "a4" or "letter"; None: the commands' default (a4) or their --paper
+    rugged: bool = False  # format-2 sheets with level-H codes (split --rugged): a page more a sheet, survives more
     logbook_release_pages: int | None = None  # None: as many as templates/logbook.toml says
     credential: Credential | None = None  # [credential]: what the sheets hold at which provider (credential.py)
 
@@ -111,6 +112,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "auditor": (dict, str),
     "custodians": list,
     "paper": str,
+    "rugged": bool,
     "logbook_release_pages": int,
     "credential": dict,
 }
@@ -299,6 +301,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
         place=c.text("place", data.get("place", ""), required=False),
         path=where,
         paper=c.paper("paper", data["paper"]) if "paper" in data else None,
+        rugged=data.get("rugged", False),
         logbook_release_pages=c.count("logbook_release_pages", data["logbook_release_pages"], 1, MAX_RELEASE_PAGES)
         if "logbook_release_pages" in data else None,
         credential=parse_credential(data["credential"], where) if "credential" in data else None,
