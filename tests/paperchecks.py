@@ -1,11 +1,28 @@
-"""Checks shared by the tests of every printed document: the paper rules of paper.py, measured on the render."""
+"""Checks shared by the tests of every printed document: the paper rules of paper.py, measured on the render;
+and the custodian sheet's readers (pages, QR decoders, text extractors, leak checks) that test_sheet.py and
+test_sheet2.py share. Not a test module."""
 
 from __future__ import annotations
 
+import base64
+import re
+import shutil
+import subprocess
+import zlib
+
+import pypdfium2
 import pypdfium2 as pdfium
 import pytest
+import zxingcpp
+from PIL import Image, ImageOps
 
+from breakglass.paper import sheet
 from breakglass.paper import sizes as paper
+
+try:
+    from pyzbar import pyzbar
+except ImportError:  # pyzbar itself, or the libzbar0 it loads, is missing
+    pyzbar = None
 
 
 def page_count(pdf: bytes) -> int:
@@ -39,3 +56,86 @@ def ink_problems(pdf: bytes, size: str, dpi: int = 50) -> list[str]:
     finally:
         document.close()
     return problems
+
+
+DPI = 150
+
+
+INFO = sheet.SheetInfo(
+    label="Test tenant root",
+    fingerprint="",  # filled per split below
+    created="2026-11-22",
+    custodian=sheet.Custodian("Alice Able", "SRE lead", "Berlin"),
+    contact="Security on-call +49 30 1234 5678",
+)
+
+
+def pages(pdf: bytes, dpi: int = DPI) -> list[Image.Image]:
+    document = pypdfium2.PdfDocument(pdf)
+    images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
+    document.close()
+    return images
+
+
+def zxing_texts(images) -> list[str]:
+    return [b.text for image in images for b in zxingcpp.read_barcodes(image)]
+
+
+def zbar_texts(images) -> list[str]:
+    # QR codes only, as breakglass asks zbar: with every symbology, zbar reads a 1-D barcode into some pages.
+    return [s.data.decode("ascii") for image in images for s in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])]
+
+
+def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """Bounding box of every pixel that is not pure white (anti-aliased edges included)."""
+    return ImageOps.invert(image).getbbox()
+
+
+def safe_box(paper_name: str, image: Image.Image) -> tuple[float, float, float, float]:
+    """paper.safe_area in the image's pixels (origin top left)."""
+    area = paper.safe_area(paper_name)
+    page_width, page_height = paper.page_size(paper_name)
+    sx, sy = image.width / page_width, image.height / page_height
+    return (area.left * sx, (page_height - area.top) * sy, area.right * sx, (page_height - area.bottom) * sy)
+
+
+def pdf_streams(pdf: bytes) -> list[bytes]:
+    """Every stream in the file, decoded through its ASCII85 and Flate filters."""
+    found = []
+    for match in re.finditer(rb"<<((?:(?!endobj).)*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
+        header, body = match.groups()
+        if b"ASCII85Decode" in header:
+            body = base64.a85decode(body.strip().removesuffix(b"~>"))
+        else:
+            body = body.removesuffix(b"\n").removesuffix(b"\r")
+        if b"FlateDecode" in header:
+            body = zlib.decompress(body)
+        found.append(body)
+    return found
+
+
+def leak_forms(credential: bytes) -> list[bytes]:
+    return [
+        credential,
+        credential[:16],
+        credential.hex().encode(),
+        credential.hex().upper().encode(),
+        base64.b64encode(credential),
+        base64.b32encode(credential).rstrip(b"="),
+    ]
+
+
+def text_pdfium(pdf: bytes) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    return text
+
+
+def text_pdftotext(pdf: bytes) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+EXTRACTORS = [pytest.param(text_pdftotext, id="pdftotext"), pytest.param(text_pdfium, id="pdfium")]

@@ -20,7 +20,7 @@ import pytest
 
 from breakglass.record.audit import Rules, parse_as_of, run_audit
 from breakglass.record.journal import GENESIS, canonical, entry_hash, read_journal
-from test_cli import run, text
+from helpers import run, text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "evidence"
 PEOPLE = ("--operator", "Ada Admin", "--witness", "Will Witness")

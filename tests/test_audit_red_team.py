@@ -1,7 +1,7 @@
 """The audit tried as an attacker: honest records made by the real ceremonies are CLEAN, even when unusual; each
 inconsistency an insider might plant to cover a use is named, with its rule and where.
 
-Honest records come from walking the ceremony scripts (test_ceremony_scripts.py, test_custodian_change_scripts.py):
+Honest records come from walking the ceremony scripts (tests/walkers.py, walked once per run by conftest.py):
 a year of one credential in format 2 and in format 1 (split, read-back, drill, release, rotation, destruction,
 drill of the new set), and a custodian change (split, expand, reshare, destruction of every old sheet). Each
 scenario copies them, changes one thing (the journal, the logbook transcription or the provider's records) and
@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_ceremony_scripts import Walker, lifecycle
-from test_cli import run, text
-from test_custodian_change_scripts import custodian_change
+from helpers import run, text
+from walkers import Walker
 
 from breakglass.record.audit import Rules, parse_as_of, run_audit
 from breakglass.record.config import load_config
@@ -33,16 +32,6 @@ from breakglass.record.people import name_key
 from breakglass.record.transcription import LOGBOOK_COLUMNS
 
 LIFE_AS_OF, CHANGE_AS_OF = "2026-09-30", "2026-06-15"
-
-
-class FormatOneWalker(Walker):
-    """The same scripts, with every set printed in format 1 (sheets already in safes are read for years)."""
-
-    def command(self, template, fill):
-        argv, stdin = super().command(template, fill)
-        if argv[1] in ("split", "rotate", "reshare"):
-            argv += ["--format", "1"]
-        return argv, stdin
 
 
 @dataclass
@@ -150,17 +139,11 @@ def _records_of(w: Walker, as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def histories(tmp_path_factory) -> dict[str, dict]:
-    one = FormatOneWalker(tmp_path_factory.mktemp("life1"))
-    one.split_ceremony()
-    one.use("drill", "2026-03-20T09:00:00", (1, 2))
-    one.use("release", "2026-06-10T02:00:00", (2, 3), incident="INC-42", reason="IdP outage")
-    one.rotation("2026-06-12T14:00:00")
-    one.destruction("2026-06-13T10:00:00")
-    one.new_drill("2026-08-30T09:00:00")
-    return {"life": _records_of(lifecycle(tmp_path_factory.mktemp("life")), LIFE_AS_OF),
-            "life1": _records_of(one, LIFE_AS_OF),
-            "change": _records_of(custodian_change(tmp_path_factory.mktemp("change")), CHANGE_AS_OF)}
+def histories(walks) -> dict[str, dict]:
+    """The lifecycle in both formats and the custodian change, each walked once per run (tests/conftest.py)."""
+    return {"life": _records_of(walks.local("lifecycle"), LIFE_AS_OF),
+            "life1": _records_of(walks.local("lifecycle-format1"), LIFE_AS_OF),
+            "change": _records_of(walks.local("change"), CHANGE_AS_OF)}
 
 
 def fresh(histories, name: str, tmp_path: Path) -> Records:
@@ -605,7 +588,7 @@ def test_a_provider_record_the_journal_does_not_explain(histories, tmp_path, eve
 
 
 def test_a_last_root_sign_in_after_the_rotation_in_the_credential_report(histories, tmp_path):
-    from test_audit_scenarios import CREDENTIAL_REPORT_HEAD, root_row
+    from helpers import CREDENTIAL_REPORT_HEAD, root_row
 
     rec = fresh(histories, "life", tmp_path)
     report = rec.base / "credential-report.csv"

@@ -14,7 +14,7 @@ import pytest
 
 from breakglass.ceremonies.demo import transcribe
 from breakglass.record.journal import read_journal
-from test_cli import run, text
+from helpers import CREDENTIAL_REPORT_HEAD, findings, lookup_event, root_row, run, text
 
 OLD = b"old-root-password-2026"
 NEW = b"new-root-password-2026-06"
@@ -114,37 +114,6 @@ class History:
         return self.audit("--logbook", self.logbook_csv(rows), *rotations, *extra, as_of=as_of)
 
 
-CREDENTIAL_REPORT_HEAD = (
-    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
-    "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,"
-    "access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
-    "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,"
-    "cert_2_last_rotated\n"
-)
-
-
-def root_row(password_last_used: str) -> str:
-    return (f"<root_account>,arn:aws:iam::111122223333:root,2019-03-04T09:12:40+00:00,not_supported,{password_last_used},"
-            "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
-            "ops-reader,arn:aws:iam::111122223333:user/ops-reader,2021-05-01T10:00:00+00:00,true,2026-11-30T08:00:00+00:00,"
-            "2026-01-10T10:00:00+00:00,2026-07-09T10:00:00+00:00,true,true,2026-02-01T10:00:00+00:00,"
-            "2026-11-29T08:00:00+00:00,eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n")
-
-
-def lookup_event(name: str, when: str, response: dict, identity: str = "Root") -> dict:
-    """One item of `aws cloudtrail lookup-events` output: CloudTrailEvent is the event as a JSON string."""
-    event = {
-        "eventVersion": "1.08", "userIdentity": {"type": identity, "principalId": "111122223333",
-                                                 "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
-        "eventTime": when, "eventSource": "signin.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
-        "sourceIPAddress": "198.51.100.7", "userAgent": "Mozilla/5.0", "requestParameters": None,
-        "responseElements": response, "eventID": f"id-{name}-{when}", "readOnly": False,
-        "eventType": "AwsConsoleSignIn", "recipientAccountId": "111122223333",
-    }
-    return {"EventId": event["eventID"], "EventName": name, "ReadOnly": "false", "EventTime": when.replace("Z", "+00:00"),
-            "EventSource": "signin.amazonaws.com", "Username": "root", "Resources": [], "CloudTrailEvent": json.dumps(event)}
-
-
 def clean_year(base: Path) -> History:
     h = History(base)
     h.split("2026-01-05T10:00:00Z")
@@ -166,11 +135,6 @@ def year(tmp_path_factory) -> History:
 def copy_history(year: History, tmp_path: Path) -> History:
     shutil.copytree(year.base, tmp_path / "h")
     return History(tmp_path / "h")
-
-
-def findings(result) -> list[str]:
-    return [line.strip() for line in result.stdout.decode().splitlines()
-            if line.startswith("  ") and line.rstrip().endswith("]") and "note:" not in line]
 
 
 def only_finding(result, rule: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -12,29 +11,14 @@ from pathlib import Path
 import fakeclock
 import pypdfium2
 import pytest
+from helpers import once_per_run, pdfs, png_pages, run, text
 
 SECRET = b"Root-P@ss: correct horse battery staple \x00\xff binary tail"
 
 
-def run(*args, input: bytes | None = None, cwd=None, env=None) -> subprocess.CompletedProcess:
-    """Run `breakglass` as a user would, in a fresh process (no shared state, real exit codes)."""
-    start = [sys.executable, "-c", "from breakglass.cli.main import main; main()"]
-    if env and fakeclock.FAKE_TIME_ENV in env:  # the installed tool never reads it: the test harness's clock
-        start = fakeclock.command()
-    return subprocess.run(
-        [*start, *map(str, args)],
-        input=input, capture_output=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300,
-    )
-
-
-def text(result: subprocess.CompletedProcess) -> str:
-    return result.stdout.decode(errors="replace") + result.stderr.decode(errors="replace")
-
-
-@pytest.fixture(scope="module")
-def sheets(tmp_path_factory) -> Path:
+@once_per_run
+def sheets(base: Path) -> Path:
     """One real 3-of-5 split, shared by the tests below (the split itself is tested here too)."""
-    base = tmp_path_factory.mktemp("split")
     secret_file = base / "secret.bin"
     secret_file.write_bytes(SECRET)
     out = base / "sheets"
@@ -44,21 +28,6 @@ def sheets(tmp_path_factory) -> Path:
         "--operator", "Ola Operator", "--witness", "Wes Witness",
     )
     assert result.returncode == 0, text(result)
-    return out
-
-
-def pdfs(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*-share-*-of-*.pdf"))
-
-
-def png_pages(pdf: Path, dest: Path, dpi: int = 150) -> list[Path]:
-    document = pypdfium2.PdfDocument(pdf)
-    out = []
-    for i, page in enumerate(document):
-        path = dest / f"{pdf.stem}-p{i + 1}.png"
-        page.render(scale=dpi / 72).to_pil().convert("L").save(path)
-        out.append(path)
-    document.close()
     return out
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from pathlib import Path
+
 
 from breakglass.record.journal import read_journal
-from test_cli import run, text
+from helpers import once_per_run, run, text
 
 SECRET = b"copies-test-credential"
 
 
-@pytest.fixture(scope="module")
-def two_copies(tmp_path_factory):
-    base = tmp_path_factory.mktemp("copies")
+@once_per_run
+def two_copies(base: Path):
     (base / "s").write_bytes(SECRET)
     result = run("split", "-k", "2", "-n", "3", "--copies", "2", "--label", "Copies", "--secret-file", base / "s",
                  "--out", base / "sheets", "--journal", base / "j.jsonl", "--custodian", "Alice", "--custodian", "Bob",

@@ -1,32 +1,25 @@
 """expand and reshare are all-or-nothing like split: every write point fails in turn (full disk, I/O error) or
 is hit by Ctrl-C or SIGTERM, and afterwards the new sheets, their manifest and the journal event are all there
-or none is, with one line saying which, and the journal still verifying (tests/test_faults.py's harness)."""
+or none is, with one line saying which, and the journal still verifying (tests/faultloops.py's harness)."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-from test_faults import (  # noqa: F401
-    PEOPLE,
-    every_point,
-    leftovers,
-    one_line_outcome,
-    secret_file,
-    set_of_two,
-    shim,
-)
+from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 from breakglass.record.journal import read_journal, verify_journal
 
 
+@EVERY_KIND
 @pytest.mark.parametrize("command", ["expand", "reshare"])
-def test_a_custodian_change_is_all_or_nothing_at_every_write_point(command, tmp_path, set_of_two):  # noqa: F811
+def test_a_custodian_change_is_all_or_nothing_at_every_write_point(part, command, tmp_path, set_of_two):
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
     extra = ("--custodian", "Cleo New") if command == "expand" else ()
     printed = 1 if command == "expand" else 2
     seen = set()
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = work / "journal.jsonl"
@@ -49,4 +42,4 @@ def test_a_custodian_change_is_all_or_nothing_at_every_write_point(command, tmp_
             break
     else:
         pytest.fail(f"{command} never got past its write points")
-    assert seen == {"complete", "nothing"}
+    assert both_outcomes(seen, part), seen

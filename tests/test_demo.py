@@ -2,7 +2,7 @@
 
 import json
 
-from test_cli import run, text
+from helpers import run, text
 
 
 def test_demo_runs_the_whole_ceremony(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from breakglass.record import evidence
 from breakglass.record.evidence import CHANGE, USE, EvidenceSet, parse_moment
 from breakglass.record.inputs import CannotAudit, InputFile
-from test_audit_scenarios import CREDENTIAL_REPORT_HEAD, lookup_event, root_row
+from helpers import CREDENTIAL_REPORT_HEAD, lookup_event, root_row
 
 
 def read(name: str, data: bytes | str) -> EvidenceSet:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli import png_pages, run, text
+from helpers import once_per_run, png_pages, run, text
 
 from breakglass.errors import BreakglassError, InternalError
 from breakglass.format import combine, expand, scheme
@@ -47,14 +47,18 @@ def images(folder: Path, dest: Path, shares=None) -> dict[int, list[Path]]:
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["format 1", "format 2"])
-def expanded(request, tmp_path_factory):
-    base = tmp_path_factory.mktemp(f"expand{request.param}")
-    sheets = split(base, request.param)
-    old = images(sheets, base / "old-images")
-    result = run("expand", "--journal", base / "journal.jsonl", *PEOPLE, "--custodian", "Dan New",
-                 "--out", base / "new", *old[1], *old[2], *old[4], env=WHEN)
-    assert result.returncode == 0, text(result)
-    return base, request.param, old, text(result)
+def expanded(request, artifacts):
+    """A set split, its sheets rendered to images, and share 5 added from three of them: once per run and format."""
+
+    def build(base: Path):
+        sheets = split(base, request.param)
+        old = images(sheets, base / "old-images")
+        result = run("expand", "--journal", base / "journal.jsonl", *PEOPLE, "--custodian", "Dan New",
+                     "--out", base / "new", *old[1], *old[2], *old[4], env=WHEN)
+        assert result.returncode == 0, text(result)
+        return base, request.param, old, text(result)
+
+    return artifacts.local(f"test_expand.expanded-{request.param}", build)
 
 
 def test_the_new_sheet_recombines_with_every_k_minus_1_original_sheets(expanded):
@@ -114,9 +118,8 @@ def run_pdftotext(pdf: Path) -> str:
 # ---------------------------------------------------------------- refusals: nothing written, nothing recorded
 
 
-@pytest.fixture(scope="module")
-def small_set(tmp_path_factory):
-    base = tmp_path_factory.mktemp("refusals")
+@once_per_run
+def small_set(base: Path):
     sheets = split(base, 2, k=2, n=3)
     return base, sheets
 

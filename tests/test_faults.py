@@ -9,69 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from faultloops import EVERY_KIND, PEOPLE, both_outcomes, SECRET, every_point, leftovers, one_line_outcome, shim
+
 from breakglass.record.journal import read_journal, verify_journal
 
-TESTS = Path(__file__).resolve().parent
-SECRET = b"fault-injection credential \x00\x01"
-PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
+# secret_file and set_of_two (a 2-of-2 split of SECRET, made once per run) are tests/conftest.py's.
 
 
-def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) -> tuple[subprocess.CompletedProcess, int]:
-    """Run breakglass with write point `point` failing as `kind`; returns the result and how many points there were."""
-    count = cwd / ".points"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.main()",
-         str(point), kind, str(count), *map(str, args)],
-        cwd=cwd, input=stdin, capture_output=True, timeout=300,
-    )
-    points = int(count.read_text()) if count.exists() else 0
-    count.unlink(missing_ok=True)
-    return result, points
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Temporary files and staging folders anywhere under `folder`: there must never be any."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name)
-
-
-def one_line_outcome(result: subprocess.CompletedProcess, kind: str) -> str:
-    err = result.stderr.decode(errors="replace")
-    assert "Traceback" not in err and "Exception" not in err, err
-    last = err.strip().splitlines()[-1] if err.strip() else ""
-    if kind.startswith("SIG"):
-        code = 130 if kind == "SIGINT" else 143
-        assert result.returncode in (0, code), (result.returncode, err)
-        if result.returncode:
-            assert last.startswith("interrupted"), err
-    else:
-        assert result.returncode in (0, 1), (result.returncode, err)
-        if result.returncode:
-            assert last.startswith("error: cannot ") and ("no space" in last or "input/output" in last), err
-    return last
-
-
-def every_point(kinds=("ENOSPC", "SIGINT", "EIO", "SIGTERM"), limit: int = 60):
-    """(point, kind) for point 1, 2, 3... taking the kinds in turn; the caller stops when a run passes them all."""
-    for point in range(1, limit + 1):
-        yield point, kinds[(point - 1) % len(kinds)]
-
-
-@pytest.fixture(scope="module")
-def secret_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("secret") / "secret.bin"
-    path.write_bytes(SECRET)
-    return path
-
-
-def test_split_is_all_or_nothing_at_every_write_point(tmp_path, secret_file):
+@EVERY_KIND
+def test_split_is_all_or_nothing_at_every_write_point(part, tmp_path, secret_file):
     seen = set()
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = work / "journal.jsonl"
@@ -100,24 +51,13 @@ def test_split_is_all_or_nothing_at_every_write_point(tmp_path, secret_file):
             break
     else:
         pytest.fail("the split never got past its write points")
-    assert seen == {"complete", "nothing"}
+    assert both_outcomes(seen, part), seen
 
 
-@pytest.fixture(scope="module")
-def set_of_two(tmp_path_factory, secret_file) -> Path:
-    base = tmp_path_factory.mktemp("two")
-    result = subprocess.run(
-        [sys.executable, "-c", "from breakglass.__main__ import main; main()", "split", "-k", "2", "-n", "2",
-         "--label", "Faults", "--secret-file", str(secret_file), "--out", str(base / "sheets"), "--journal",
-         str(base / "journal.jsonl"), *PEOPLE, "--no-scan-check"], capture_output=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return base
-
-
-def test_recombine_out_and_its_journal_line_appear_together_or_not_at_all(tmp_path, set_of_two):
+@EVERY_KIND
+def test_recombine_out_and_its_journal_line_appear_together_or_not_at_all(part, tmp_path, set_of_two):
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = work / "journal.jsonl"
@@ -139,8 +79,9 @@ def test_recombine_out_and_its_journal_line_appear_together_or_not_at_all(tmp_pa
             break
 
 
-def test_logbook_is_whole_or_absent_at_every_write_point(tmp_path, set_of_two):
-    for point, kind in every_point():
+@EVERY_KIND
+def test_logbook_is_whole_or_absent_at_every_write_point(part, tmp_path, set_of_two):
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         result, points = shim(point, kind, "logbook", "--manifest", set_of_two / "sheets" / "manifest.json",
@@ -156,9 +97,10 @@ def test_logbook_is_whole_or_absent_at_every_write_point(tmp_path, set_of_two):
             break
 
 
-def test_journal_repair_is_whole_or_not_done_at_every_write_point(tmp_path, set_of_two):
+@EVERY_KIND
+def test_journal_repair_is_whole_or_not_done_at_every_write_point(part, tmp_path, set_of_two):
     original = (set_of_two / "journal.jsonl").read_bytes() + b'{"seq":2,"cut off'
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = work / "journal.jsonl"

@@ -9,30 +9,22 @@ import subprocess
 import sys
 
 import pytest
-from test_faults import (  # noqa: F401
-    PEOPLE,
-    every_point,
-    leftovers,
-    one_line_outcome,
-    secret_file,
-    set_of_two,
-    shim,
-)
+from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 from breakglass.record.journal import read_journal, verify_journal
 
 
-def journal_in(work, set_of_two):  # noqa: F811
+def journal_in(work, set_of_two):
     journal = work / "journal.jsonl"
     shutil.copy(set_of_two / "journal.jsonl", journal)
     return journal
 
 
-def run_every_point(tmp_path, set_of_two, args_for, judge, stdin=None):  # noqa: F811
-    """Run the command with each write point failing in turn until a run passes them all; `judge(work, journal,
-    result)` returns 'complete' or 'nothing' (and asserts there is no third state)."""
+def run_every_point(part, tmp_path, set_of_two, args_for, judge, stdin=None):
+    """Run the command with each write point of kind `part` failing in turn until a run passes them all; `judge(work,
+    journal, result)` returns 'complete' or 'nothing' (and asserts there is no third state)."""
     seen = set()
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = journal_in(work, set_of_two)
@@ -56,20 +48,22 @@ def new_events(journal, before: bytes, event: str) -> list:
     return [e for e in read_journal(journal) if e.event == event and e.line > before.count(b"\n")]
 
 
-def test_a_drill_is_journalled_or_not_and_says_ok_only_when_it_is(tmp_path, set_of_two):  # noqa: F811
+@EVERY_KIND
+def test_a_drill_is_journalled_or_not_and_says_ok_only_when_it_is(part, tmp_path, set_of_two):
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
 
     def judge(work, journal, before):
         drills = new_events(journal, before, "drill")
         return "complete" if len(drills) == 1 else "nothing" if not drills and journal.read_bytes() == before else "?"
 
-    seen = run_every_point(tmp_path, set_of_two,
+    seen = run_every_point(part, tmp_path, set_of_two,
                            lambda work, journal: ["recombine", "--verify-only", "--journal", journal, *PEOPLE, *sheets],
                            judge)
-    assert seen == {"complete", "nothing"}
+    assert both_outcomes(seen, part), seen
 
 
-def test_destroy_is_journalled_or_not(tmp_path, set_of_two):  # noqa: F811
+@EVERY_KIND
+def test_destroy_is_journalled_or_not(part, tmp_path, set_of_two):
     def args(work, journal):
         entry = read_journal(journal)[0]
         return ["destroy", "--journal", journal, "--set", entry.set, "--sheet", "1", "--sheet", "2", *PEOPLE]
@@ -78,10 +72,12 @@ def test_destroy_is_journalled_or_not(tmp_path, set_of_two):  # noqa: F811
         events = new_events(journal, before, "destroy")
         return "complete" if len(events) == 1 else "nothing" if journal.read_bytes() == before else "?"
 
-    assert run_every_point(tmp_path, set_of_two, args, judge) == {"complete", "nothing"}
+    seen = run_every_point(part, tmp_path, set_of_two, args, judge)
+    assert both_outcomes(seen, part), seen
 
 
-def test_rotate_is_all_or_nothing(tmp_path, set_of_two):  # noqa: F811
+@EVERY_KIND
+def test_rotate_is_all_or_nothing(part, tmp_path, set_of_two):
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
 
     def args(work, journal):
@@ -95,12 +91,12 @@ def test_rotate_is_all_or_nothing(tmp_path, set_of_two):  # noqa: F811
             return "complete"
         return "nothing" if not (work / "new").exists() and not events and journal.read_bytes() == before else "?"
 
-    seen = run_every_point(tmp_path, set_of_two, args, judge, stdin=b"the new credential after rotation")
-    assert seen == {"complete", "nothing"}
+    seen = run_every_point(part, tmp_path, set_of_two, args, judge, stdin=b"the new credential after rotation")
+    assert both_outcomes(seen, part), seen
 
 
 @pytest.fixture(scope="module")
-def drilled(tmp_path_factory, set_of_two):  # noqa: F811
+def drilled(tmp_path_factory, set_of_two):
     """The set of two with a drill journalled: what a checklist is printed for."""
     base = tmp_path_factory.mktemp("drilled")
     shutil.copytree(set_of_two, base, dirs_exist_ok=True)
@@ -112,8 +108,9 @@ def drilled(tmp_path_factory, set_of_two):  # noqa: F811
 
 
 @pytest.mark.parametrize("command", ["checklist", "audit"])
-def test_documents_are_whole_or_absent(tmp_path, drilled, command):
-    set_of_two = drilled  # noqa: F811
+@EVERY_KIND
+def test_documents_are_whole_or_absent(part, tmp_path, drilled, command):
+    set_of_two = drilled
 
     def args(work, journal):
         if command == "checklist":
@@ -128,7 +125,7 @@ def test_documents_are_whole_or_absent(tmp_path, drilled, command):
         return "complete" if data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF") else "?"
 
     seen = set()
-    for point, kind in every_point():
+    for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = journal_in(work, set_of_two)
@@ -146,4 +143,4 @@ def test_documents_are_whole_or_absent(tmp_path, drilled, command):
         if point > points:
             assert state == "complete"
             break
-    assert seen == {"complete", "nothing"}
+    assert both_outcomes(seen, part), seen

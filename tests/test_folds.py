@@ -20,7 +20,7 @@ from breakglass.paper import sizes as paper_sizes
 
 sys.path.insert(0, str(Path(__file__).parent))
 import damage  # noqa: E402
-from test_sheet import pages, zbar_texts, zxing_texts  # noqa: E402
+from paperchecks import pages, zbar_texts, zxing_texts  # noqa: E402
 from test_sheet2 import SIZES, make  # noqa: E402
 
 

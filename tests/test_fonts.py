@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from test_cli import run
-from test_cli import text as output
+from helpers import once_per_run, run
+from helpers import text as output
 
 from breakglass.paper import bidi, fonts, text
 from breakglass.record.journal import read_journal
@@ -45,10 +45,9 @@ def font_table(pdf: Path) -> list[list[str]]:
     return [row.split() for row in rows]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@once_per_run
+def world(base: Path):
     """A 2-of-10 split through the command line with one custodian per script, a logbook and a checklist."""
-    base = tmp_path_factory.mktemp("world")
     (base / "secret").write_bytes(b"correct horse battery staple")
     custodians = [arg for name in NAMES.values() for arg in ("--custodian", name)]
     result = run("split", "-k", "2", "-n", "10", "--label", "Корневой доступ 根账户 حساب", "--secret-file", base / "secret",

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import once_per_run
 from hostile_pile import PEOPLE, Pile, assert_safe, make_set, run
 
 from breakglass.record.journal import read_journal
@@ -21,8 +22,8 @@ SECRET = b"hostile commands credential"
 
 
 @pytest.fixture(scope="module")
-def pile(tmp_path_factory) -> Pile:
-    return make_set(tmp_path_factory.mktemp("commands") / "set", SECRET, 2, 3, 2, "Hostile commands")
+def pile(hostile_set) -> Pile:
+    return hostile_set(SECRET, 2, 3, 2, "Hostile commands")  # made once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -250,6 +251,12 @@ def test_font_files_that_are_not_fonts(pile, tmp_path, kind):
 # ---------------------------------------------------------------- scans that are not sheets
 
 
+@once_per_run
+def not_sheets(base: Path) -> dict[str, Path]:
+    """The PDFs below, made once per run (the image bomb alone takes seconds), read by every case."""
+    return _pdfs(base)
+
+
 def _pdfs(tmp_path: Path) -> dict[str, Path]:
     from reportlab.pdfgen import canvas
 
@@ -280,11 +287,11 @@ def _pdfs(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize("kind", ["no page", "giant page", "image bomb", "password", "cut off", "tiny image", "absurd image",
                                   "not an image"])
-def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, tmp_path, kind):
+def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, not_sheets, tmp_path, kind):
     from PIL import Image
 
     if kind in ("no page", "giant page", "image bomb", "password"):
-        path = _pdfs(tmp_path)[kind]
+        path = not_sheets[kind]
     elif kind == "cut off":
         path = tmp_path / "cut.pdf"
         path.write_bytes(pile.sheets[1].read_bytes()[:3000])

@@ -22,7 +22,7 @@ from breakglass.record.inputs import read_input as read_audit_input
 from breakglass.record.transcription import read_transcription
 from breakglass.record.config import load_config
 from breakglass.system import inputs
-from test_cli import pdfs
+from helpers import once_per_run, pdfs
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = b"hostile-input credential"
@@ -47,9 +47,8 @@ def error_line(result: subprocess.CompletedProcess) -> str:
     return err.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="module")
-def sheets(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("hostile")
+@once_per_run
+def sheets(base: Path) -> Path:
     (base / "secret").write_bytes(SECRET)
     result = cli("split", "-k", "2", "-n", "3", "--label", "Hostile", "--secret-file", base / "secret",
                  "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check")

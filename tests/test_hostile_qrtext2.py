@@ -22,7 +22,6 @@ from hostile_pile import (
     assert_safe,
     codes_png,
     encode2,
-    make_set,
     run,
 )
 
@@ -33,15 +32,11 @@ SECRET = bytes(random.Random(14).randrange(256) for _ in range(1500))  # 5 data 
 
 
 @pytest.fixture(scope="module")
-def piles(tmp_path_factory) -> dict[str, Pile]:
-    base = tmp_path_factory.mktemp("qrtext2")
-    made = {"f2": make_set(base / "f2", SECRET, 3, 5, 2, "Hostile QR"),
-            "other": make_set(base / "other", SECRET, 3, 5, 2, "Hostile QR other"),
-            "f1": make_set(base / "f1", SECRET, 2, 3, 1, "Hostile F1")}
-    for pile in made.values():
-        for number, share in pile.shares.items():
-            (pile.base / f"typed-{number}.txt").write_text(typed.encode(share))
-    return made
+def piles(hostile_set) -> dict[str, Pile]:
+    """Three real sets with each share's typed lines beside them, made once per run (tests/conftest.py)."""
+    return {"f2": hostile_set(SECRET, 3, 5, 2, "Hostile QR", typed_files=True),
+            "other": hostile_set(SECRET, 3, 5, 2, "Hostile QR other", typed_files=True),
+            "f1": hostile_set(SECRET, 2, 3, 1, "Hostile F1", typed_files=True)}
 
 
 def fields(text: str) -> list[str]:
@@ -184,47 +179,49 @@ def typed_text(tmp_path: Path, share) -> list:
 
 
 def piles_of(piles, tmp_path: Path, name: str) -> tuple[list, str]:
-    """(inputs, expectation) for the pile attacks: shares as photos and typed files."""
+    """(inputs, expectation) for the pile attacks: shares as photos and typed files, made for case `name` only."""
     f2, other, f1 = piles["f2"], piles["other"], piles["f1"]
     typed_ = lambda pile, n: ["--typed", pile.base / f"typed-{n}.txt"]
     photo = lambda label, texts: [codes_png(tmp_path / f"{label}.png", texts)]
     share1 = f2.shares[1]
     cases = {
-        "two shares only (k = 3)": (typed_(f2, 1) + typed_(f2, 2), "refused"),
-        "one share only": (typed_(f2, 4), "refused"),
-        "shares 1 and 2 of one set, 3 of another": (typed_(f2, 1) + typed_(f2, 2) + typed_(other, 3), "refused"),
-        "k shares of two sets each": (typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(other, 1)
-                                      + typed_(other, 2) + typed_(other, 3), "ok"),
-        "format 1 and format 2 shares, each short": (typed_(f2, 1) + typed_(f2, 2) + typed_(f1, 1), "refused"),
-        "k format-2 shares and one format-1 share": (typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(f1, 1),
-                                                     "ok"),
-        "a second share 1 with an altered key share": (
+        "two shares only (k = 3)": lambda: (typed_(f2, 1) + typed_(f2, 2), "refused"),
+        "one share only": lambda: (typed_(f2, 4), "refused"),
+        "shares 1 and 2 of one set, 3 of another": lambda: (
+            typed_(f2, 1) + typed_(f2, 2) + typed_(other, 3), "refused"),
+        "k shares of two sets each": lambda: (typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(other, 1)
+                                              + typed_(other, 2) + typed_(other, 3), "ok"),
+        "format 1 and format 2 shares, each short": lambda: (
+            typed_(f2, 1) + typed_(f2, 2) + typed_(f1, 1), "refused"),
+        "k format-2 shares and one format-1 share": lambda: (
+            typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(f1, 1), "ok"),
+        "a second share 1 with an altered key share": lambda: (
             photo("forged1", encode2(forged(share1, key_share=bytes(32)))) + typed_(f2, 1) + typed_(f2, 2)
             + typed_(f2, 3), "ok"),
-        "share 1 with an altered key share, exactly k": (
+        "share 1 with an altered key share, exactly k": lambda: (
             photo("forged1", encode2(forged(share1, key_share=bytes(32)))) + typed_(f2, 2) + typed_(f2, 3),
             "refused"),
-        "share 1 with an altered fragment, exactly k": (
+        "share 1 with an altered fragment, exactly k": lambda: (
             photo("forged1", encode2(forged(share1, fragment=bytes(len(share1.fragment))))) + typed_(f2, 2)
             + typed_(f2, 3), "refused"),
-        "share 1 claiming index 4, exactly k": (
+        "share 1 claiming index 4, exactly k": lambda: (
             photo("forged1", encode2(forged(share1, index=4))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
-        "share 1 claiming k = 2": (
+        "share 1 claiming k = 2": lambda: (
             photo("forged1", encode2(forged(share1, k=2))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
-        "share 1 claiming n = 2 (below k)": (
+        "share 1 claiming n = 2 (below k)": lambda: (
             photo("forged1", encode2(forged(share1, n=2))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
-        "share 1 claiming n = 1 and k = 1": (
+        "share 1 claiming n = 1 and k = 1": lambda: (
             photo("forged1", encode2(forged(share1, k=1, n=1))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
-        "share 1 claiming another bucket": (
+        "share 1 claiming another bucket": lambda: (
             photo("forged1", encode2(forged(share1, length=4096))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
-        "k format-2 shares and a format-1 share 1 under the same set id": (
+        "k format-2 shares and a format-1 share 1 under the same set id": lambda: (
             typed_text(tmp_path, forged(f1.shares[1], set_id=share1.set_id)) + typed_(f2, 1) + typed_(f2, 2)
             + typed_(f2, 3), "ok"),
-        "the typed share 2 twice, once altered": (
+        "the typed share 2 twice, once altered": lambda: (
             photo("forged2", encode2(forged(f2.shares[2], key_share=bytes(32)))) + typed_(f2, 1) + typed_(f2, 2),
             "refused"),
     }
-    return cases[name]
+    return cases[name]()  # only the case asked for is made (its photo rendered)
 
 
 PILES = ["k format-2 shares and a format-1 share 1 under the same set id", "two shares only (k = 3)", "one share only", "shares 1 and 2 of one set, 3 of another",

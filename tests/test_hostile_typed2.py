@@ -11,7 +11,7 @@ import select
 import time
 
 import pytest
-from hostile_pile import INCIDENT, PEOPLE, assert_safe, make_set, run
+from hostile_pile import INCIDENT, PEOPLE, assert_safe, run
 
 from breakglass.format import typed
 from breakglass.format.typed import _check
@@ -20,14 +20,10 @@ SECRET = b"typed hostile credential " + bytes(range(256)) * 2
 
 
 @pytest.fixture(scope="module")
-def piles(tmp_path_factory):
-    base = tmp_path_factory.mktemp("typed2")
-    made = {"f2": make_set(base / "f2", SECRET, 3, 5, 2, "Hostile typed"),
-            "f1": make_set(base / "f1", SECRET, 2, 3, 1, "Hostile typed F1")}
-    for pile in made.values():
-        for number, share in pile.shares.items():
-            (pile.base / f"typed-{number}.txt").write_text(typed.encode(share))
-    return made
+def piles(hostile_set):
+    """Two real sets with each share's typed lines beside them, made once per run (tests/conftest.py)."""
+    return {"f2": hostile_set(SECRET, 3, 5, 2, "Hostile typed", typed_files=True),
+            "f1": hostile_set(SECRET, 2, 3, 1, "Hostile typed F1", typed_files=True)}
 
 
 def header_with(**changes):
@@ -190,7 +186,7 @@ def wait_for_prompt(term, prompt: str, count: int, timeout: float = 30) -> None:
 def test_type_in_asks_again_for_every_hostile_line_and_then_recovers(piles):
     """At the terminal (--type-in), each hostile entry is one line asking again, never a crash or a hang
     (a superscript line number was an internal error)."""
-    from test_terminal import Terminal
+    from helpers import Terminal
 
     f2 = piles["f2"]
     header, *lines = typed.encode(f2.shares[1]).splitlines()

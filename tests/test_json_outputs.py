@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from test_cli import run, text
+from pathlib import Path
+
+from helpers import once_per_run, run, text
 
 from breakglass.record.journal import read_journal
 from breakglass.system.package import fingerprint
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory):
-    base = tmp_path_factory.mktemp("json")
+@once_per_run
+def made(base: Path):
     (base / "secret").write_bytes(b"json-output-credential")
     result = run("split", "-k", "2", "-n", "3", "--label", "JSON", "--secret-file", base / "secret", "--out", base / "o",
                  "--journal", base / "j.jsonl", "--operator", "Ama", "--witness", "Ben", "--custodian", "Jiří Novák",

@@ -15,7 +15,7 @@ import pypdfium2
 import pytest
 import qrcode
 from test_advice import PEOPLE, invoke
-from test_terminal import Terminal
+from helpers import Terminal
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine, scheme, typed

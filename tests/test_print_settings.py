@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from test_cli import run, text
+from helpers import run, text
 
 from breakglass.format import scheme
 from breakglass.paper import logbook, sheet, sizes

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from test_cli import png_pages, run, text
+from helpers import once_per_run, png_pages, run, text
 
 from breakglass.record.journal import read_journal
 
@@ -25,9 +24,8 @@ def sheets_of(folder: Path, *shares) -> list[Path]:
     return [f for f in files if not shares or int(f.name.split("-share-")[1].split("-")[0]) in shares]
 
 
-@pytest.fixture(scope="module")
-def format1_set(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("reshare")
+@once_per_run
+def format1_set(base: Path) -> Path:
     (base / "secret.bin").write_bytes(SECRET)
     result = run("split", "--format", "1", "-k", "2", "-n", "3", "--label", "Reshare test", "--secret-file",
                  base / "secret.bin", "--out", base / "old", "--journal", base / "journal.jsonl", *PEOPLE,

@@ -14,8 +14,8 @@ from breakglass.paper import codes, sheet
 from breakglass.record.config import config_from_dict
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cli import run, text  # noqa: E402
-from test_sheet import pages  # noqa: E402
+from helpers import run, text  # noqa: E402
+from paperchecks import pages  # noqa: E402
 from test_sheet2 import make  # noqa: E402
 
 

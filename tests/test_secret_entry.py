@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from test_cli import pdfs, run, text
-from test_terminal import Terminal
+from helpers import pdfs, run, text
+from helpers import Terminal
 
 from breakglass.system import secretio
 

@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
-import base64
-import re
-import shutil
-import subprocess
 import sys
-import zlib
 from collections import Counter
 from pathlib import Path
 
 import pypdfium2
 import qrcode.constants
 import pytest
-import zxingcpp
-from PIL import Image, ImageOps
 
-from breakglass.paper import sizes as paper, sheet
+from breakglass.paper import sheet
 from breakglass.format import qrtext, scheme, typed
 from breakglass.format.share import set_id_text
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 from make_vectors import seeded_split  # noqa: E402
+from paperchecks import (  # noqa: E402
+    EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, text_pdfium, zbar_texts,
+    zxing_texts)
 
 try:
     from pyzbar import pyzbar
 except ImportError:  # pyzbar itself, or the libzbar0 it loads, is missing
     pyzbar = None
 
-DPI = 150
 SHORT = b"CANARY-short-7f3e91c2-credential"  # 32 bytes, distinctive so a leak would be found
 MIDDLE = (b"CANARY-middle-2KiB-credential-0c41; " * 60)[:2048]
 LONG = (b"CANARY-long-8KiB-credential-5b2d0e; " * 300)[:8192]
-INFO = sheet.SheetInfo(
-    label="Test tenant root",
-    fingerprint="",  # filled per split below
-    created="2026-11-22",
-    custodian=sheet.Custodian("Alice Able", "SRE lead", "Berlin"),
-    contact="Security on-call +49 30 1234 5678",
-)
 
 
 def make(credential: bytes, paper_name: str = "a4", version: int = 1, **info_changes):
@@ -63,13 +51,6 @@ def long():
     return make(LONG)
 
 
-def pages(pdf: bytes, dpi: int = DPI) -> list[Image.Image]:
-    document = pypdfium2.PdfDocument(pdf)
-    images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
-    document.close()
-    return images
-
-
 @pytest.fixture(scope="module")
 def short_pages(short):
     return pages(short[2])
@@ -78,15 +59,6 @@ def short_pages(short):
 @pytest.fixture(scope="module")
 def long_pages(long):
     return pages(long[2])
-
-
-def zxing_texts(images) -> list[str]:
-    return [b.text for image in images for b in zxingcpp.read_barcodes(image)]
-
-
-def zbar_texts(images) -> list[str]:
-    # QR codes only, as breakglass asks zbar: with every symbology, zbar reads a 1-D barcode into some pages.
-    return [s.data.decode("ascii") for image in images for s in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])]
 
 
 DECODERS = [pytest.param(zxing_texts, id="zxing-cpp"), pytest.param(zbar_texts, id="zbar")]
@@ -131,19 +103,6 @@ def test_codes_use_the_documented_error_correction_and_size(long):
     assert sheet.QR_ERROR_CORRECTION in (qrcode.constants.ERROR_CORRECT_Q, qrcode.constants.ERROR_CORRECT_H)
 
 
-def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
-    """Bounding box of every pixel that is not pure white (anti-aliased edges included)."""
-    return ImageOps.invert(image).getbbox()
-
-
-def safe_box(paper_name: str, image: Image.Image) -> tuple[float, float, float, float]:
-    """paper.safe_area in the image's pixels (origin top left)."""
-    area = paper.safe_area(paper_name)
-    page_width, page_height = paper.page_size(paper_name)
-    sx, sy = image.width / page_width, image.height / page_height
-    return (area.left * sx, (page_height - area.top) * sy, area.right * sx, (page_height - area.bottom) * sy)
-
-
 @pytest.fixture(scope="module")
 def letter_sheets():
     """A one-code and a several-code share on Letter (the layout is the A4 one, moved; 2 KiB keeps this quick)."""
@@ -165,32 +124,6 @@ def test_all_ink_is_inside_the_safe_area(paper_name, short_pages, long_pages, le
             assert box is not None, f"page {number} is blank"
             x0, y0, x1, y1 = box  # x1, y1 exclusive
             assert x0 >= left - 1 and y0 >= top - 1 and x1 <= right + 1 and y1 <= bottom + 1, (number, box)
-
-
-def pdf_streams(pdf: bytes) -> list[bytes]:
-    """Every stream in the file, decoded through its ASCII85 and Flate filters."""
-    found = []
-    for match in re.finditer(rb"<<((?:(?!endobj).)*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
-        header, body = match.groups()
-        if b"ASCII85Decode" in header:
-            body = base64.a85decode(body.strip().removesuffix(b"~>"))
-        else:
-            body = body.removesuffix(b"\n").removesuffix(b"\r")
-        if b"FlateDecode" in header:
-            body = zlib.decompress(body)
-        found.append(body)
-    return found
-
-
-def leak_forms(credential: bytes) -> list[bytes]:
-    return [
-        credential,
-        credential[:16],
-        credential.hex().encode(),
-        credential.hex().upper().encode(),
-        base64.b64encode(credential),
-        base64.b32encode(credential).rstrip(b"="),
-    ]
 
 
 @pytest.mark.parametrize("which", ["short", "long"])
@@ -215,22 +148,6 @@ def test_pdf_says_nothing_about_the_machine_or_the_time(short):
     assert metadata["Author"] == "" and metadata["Subject"] == ""
     assert metadata["CreationDate"].startswith("D:2000") and metadata["ModDate"].startswith("D:2000")
     assert sheet.render_sheet(share, info) == pdf  # nothing in it depends on when or where it was made
-
-
-def text_pdfium(pdf: bytes) -> str:
-    document = pypdfium2.PdfDocument(pdf)
-    text = "\n".join(page.get_textpage().get_text_range() for page in document)
-    document.close()
-    return text
-
-
-def text_pdftotext(pdf: bytes) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed")
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-EXTRACTORS = [pytest.param(text_pdftotext, id="pdftotext"), pytest.param(text_pdfium, id="pdfium")]
 
 
 @pytest.mark.parametrize("extract", EXTRACTORS)

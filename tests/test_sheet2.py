@@ -1,7 +1,7 @@
 """The format-2 sheet, as printed: real PDFs, rendered to images and read back by the real decoders, the text
 layer read by real extractors; the density goals of issue 17; and real sheets under realistic damage.
 
-test_sheet.py pins format 1's sheet; the helpers for rendering and extracting come from there.
+test_sheet.py pins format 1's sheet; the helpers for rendering and extracting are in tests/paperchecks.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
-from test_sheet import (  # noqa: E402
+from paperchecks import (  # noqa: E402
     EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, zbar_texts, zxing_texts)
 
 try:

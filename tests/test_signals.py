@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from breakglass.record.journal import read_journal, verify_journal
-from test_cli import pdfs
+from helpers import once_per_run, pdfs
 
 SECRET = b"signal-test credential"
 PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
@@ -70,9 +70,8 @@ def assert_one_line(result: subprocess.CompletedProcess, sig: int) -> str:
     return lines[-1]
 
 
-@pytest.fixture(scope="module")
-def sheets(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("signals")
+@once_per_run
+def sheets(base: Path) -> Path:
     (base / "secret").write_bytes(SECRET)
     result = subprocess.run(
         [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Signals", "--secret-file",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +19,13 @@ import pypdfium2
 import pytest
 import qrcode
 import zxingcpp
+from helpers import once_per_run
 from spec_reader import Refused, read_pile
-from spec_reader.shares import parse_share
+from spec_reader import field as gf
+from spec_reader.combine import _key1 as key_share_at
+from spec_reader.combine import genuine_shares, reaches_root, recombine
+from spec_reader.qr import QrPile, add_text, shares_from
+from spec_reader.shares import parse_share, parse_share1, parse_share2
 from spec_reader.typed import read_typed
 from spec_reader.write import altered_in_place, altered_with_own_tree, qr_texts1, qr_texts2, typed_block
 
@@ -51,9 +58,8 @@ class Sheets:
         self.fingerprint = json.loads((folder / "manifest.json").read_text())["fingerprint"]
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory) -> dict:
-    base = tmp_path_factory.mktemp("spec-reader")
+@once_per_run
+def made(base: Path) -> dict:
     out = {}
     for fmt, size, k, n in SETS:
         secret = random.Random(f"{fmt}-{size}").randbytes(size)
@@ -264,3 +270,117 @@ def test_format1_sheets_printed_by_release_0_1_0():
                     read_pile(qr_texts=flat([_decode_pages(p) for p in pdfs]))):
         assert outcome.credential == expected
         assert outcome.fingerprint == "6GKZ-1H98-KSJ9-A44C"
+
+
+# ---------------------------------------------------------------- the vectors, share by share
+# Moved here from tests/test_independent_reader.py, whose reader (tests/independent_reader.py) was a second,
+# narrower reader written from FORMAT.md: every check it made is made here with this reader.
+
+V1 = json.loads((HERE / "vectors" / "vectors.json").read_text())
+V2 = json.loads((HERE / "vectors" / "vectors2.json").read_text())
+EXPANSIONS = json.loads((HERE / "vectors" / "expansions.json").read_text())
+
+
+def share_from_codes(texts: list[str]):
+    """The one share the codes rebuild (FORMAT.md 3, 6)."""
+    pile = QrPile()
+    for text in texts:
+        add_text(pile, text)
+    (share,) = shares_from(pile)
+    return share
+
+
+def typed_raw(text: str) -> list[bytes]:
+    return [share.raw for share in read_typed(text).shares]
+
+
+@pytest.mark.parametrize("case", V2["cases"], ids=lambda c: c["name"])
+def test_format2_cases_from_bytes_qr_and_typed(case):
+    rng = random.Random(case["name"])
+    shares = []
+    for s in case["shares"]:
+        raw = bytes.fromhex(s["hex"])
+        parity = V2["qr_parity"]
+        kept = rng.sample(s["qr"], len(s["qr"]) - parity)  # lose as many codes as there are parity codes
+        assert share_from_codes(kept).raw == raw
+        assert typed_raw(s["typed"]) == [raw]
+        parsed = parse_share2(raw)
+        assert reaches_root(parsed) and parsed.root == bytes.fromhex(case["root_hex"])
+        shares.append(parsed)
+    for subset in itertools.combinations(shares, case["k"]):
+        outcome = recombine(list(subset), [])
+        assert outcome.credential.hex() == case["credential_hex"] and outcome.fingerprint == case["fingerprint"]
+        assert not outcome.named
+
+
+def test_format2_ida_example():
+    ida = V2["ida"]
+    points = list(range(1, len(ida["pieces_hex"]) + 1))
+    pieces = [bytes.fromhex(p) for p in ida["pieces_hex"]]
+    for index, fragment in ida["fragments_hex"].items():
+        assert gf.interpolate(points, pieces, int(index)).hex().upper() == fragment
+    assert gf.interpolate(points, pieces, 255).hex().upper() == ida["fragment_at_255_hex"]
+    assert b"".join(pieces).hex().upper().startswith(ida["sealed_hex"])
+    values = [gf.interpolate([1, 2], [bytes.fromhex(a), bytes.fromhex(b)], x).hex().upper()
+              for a, b in [V2["rs_check"]["pieces_hex"]] for x in (3, 4, 255)]
+    assert values == V2["rs_check"]["values_at_3_4_255_hex"]
+
+
+def test_format2_erasure_examples():
+    for entry in V2["erasure"]:
+        for example in entry["examples"]:
+            assert share_from_codes(example["texts"]).raw.hex().upper() == example["share_hex"]
+
+
+@pytest.mark.parametrize("entry", V2["cheating"], ids=lambda e: e["name"])
+def test_format2_cheating_examples(entry):
+    shares = [parse_share2(bytes.fromhex(h)) for h in entry["shares_hex"]]
+    expect = entry["expect"]
+    if expect.get("refused"):
+        with pytest.raises(Refused) as e:
+            recombine(shares, [])
+        named = {int(n) for n in re.findall(r"share (\d+) of set", expect["message"])}
+        assert set(e.value.named) == named
+    else:
+        outcome = recombine(shares, [])
+        # misfits: the shares recovered without; a bogus copy beside its genuine share is discarded, not a misfit
+        misfits = sorted(i for i, why in outcome.named.items() if why != "a bogus copy, discarded")
+        assert outcome.credential.hex() == expect["credential_hex"] and misfits == expect["misfits"]
+
+
+@pytest.mark.parametrize("case", V1["cases"], ids=lambda c: c["name"])
+def test_format1_cases_from_bytes_qr_and_typed(case):
+    shares = []
+    for s in case["shares"]:
+        raw = bytes.fromhex(s["hex"])
+        assert share_from_codes(s["qr"]).raw == raw
+        assert typed_raw(s["typed"]) == [raw]
+        shares.append(parse_share1(raw))
+    outcome = recombine(shares[: case["k"]], [])
+    assert outcome.credential.hex() == case["credential_hex"] and outcome.fingerprint == case["fingerprint"]
+
+
+@pytest.mark.parametrize("entry", EXPANSIONS["expansions"], ids=lambda e: f"format {e['format']} index {e['index']}")
+def test_shares_printed_later_are_read_and_computed_from_the_spec(entry):
+    """FORMAT.md 4.1 and 7.4: the reader computes the new share from the shares it was made from, byte for byte,
+    and recovers the credential with it."""
+    raw = bytes.fromhex(entry["hex"])
+    assert typed_raw(entry["typed"]) == [raw]
+    cases = V1["cases"] if entry["format"] == 1 else V2["cases"]
+    case = next(c for c in cases if c["name"] == entry["case"])
+    parse = parse_share1 if entry["format"] == 1 else parse_share2
+    originals = {s["index"]: parse(bytes.fromhex(s["hex"])) for s in case["shares"]}
+    used = [originals[i] for i in entry["made_from"]]
+    new = parse(raw)
+    assert share_from_codes(entry["qr"]).raw == raw
+    if entry["format"] == 1:
+        assert key_share_at(used, entry["index"]) == new.key_share
+        assert (new.nonce, new.ciphertext, new.tag, new.raw[:13]) == (used[0].nonce, used[0].ciphertext, used[0].tag,
+                                                                       used[0].raw[:13])
+    else:
+        points = [s.index for s in used]
+        pieces = [gf.interpolate(points, [s.fragment for s in used], j) for j in range(1, used[0].k + 1)]
+        genuine = genuine_shares(used[0], points, [s.key_share for s in used], pieces)
+        assert genuine[entry["index"]] == (new.key_share, new.fragment, new.root, new.path)
+    outcome = recombine([new, *used[1:]], [])
+    assert outcome.credential.hex() == entry["credential_hex"] and outcome.fingerprint == entry["fingerprint"]

@@ -3,66 +3,18 @@ before the credential is shown on screen."""
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 
-import pytest
+from pathlib import Path
+
 
 from breakglass.format import scheme, typed
-from test_cli import pdfs, run, text
+from helpers import Terminal, once_per_run, pdfs, run, text
 
 SECRET = b"terminal-test-credential"
 
 
-class Terminal:
-    """`breakglass ARGS` with stdin on a pty (so it is a terminal) and output captured from the same pty."""
-
-    def __init__(self, *args):
-        self.master, slave = pty.openpty()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
-            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-        )
-        os.close(slave)
-        self.output = ""
-
-    def read_until(self, marker: str, timeout: float = 30) -> str:
-        deadline = time.time() + timeout
-        while marker not in self.output:
-            if time.time() > deadline:
-                raise AssertionError(f"timed out waiting for {marker!r}; got:\n{self.output}")
-            ready, _, _ = select.select([self.master], [], [], 0.5)
-            if ready:
-                try:
-                    self.output += os.read(self.master, 4096).decode(errors="replace")
-                except OSError:
-                    break
-        return self.output
-
-    def type(self, line: str) -> None:
-        os.write(self.master, (line + "\n").encode())
-
-    def finish(self, timeout: float = 60) -> int:
-        deadline = time.time() + timeout
-        while self.process.poll() is None and time.time() < deadline:
-            ready, _, _ = select.select([self.master], [], [], 0.2)
-            if ready:
-                try:
-                    self.output += os.read(self.master, 4096).decode(errors="replace")
-                except OSError:
-                    break
-        code = self.process.wait(timeout=5)
-        os.close(self.master)
-        return code
-
-
-@pytest.fixture(scope="module")
-def sheets(tmp_path_factory):
-    base = tmp_path_factory.mktemp("terminal")
+@once_per_run
+def sheets(base: Path):
     (base / "s").write_bytes(SECRET)
     result = run("split", "-k", "2", "-n", "3", "--label", "Terminal", "--secret-file", base / "s", "--out", base / "o")
     assert result.returncode == 0, text(result)
@@ -150,10 +102,9 @@ def test_split_prompt_mismatch_writes_nothing(tmp_path):
     assert "differ" in term.output and not (tmp_path / "o").exists()
 
 
-@pytest.fixture(scope="module")
-def journalled(tmp_path_factory):
+@once_per_run
+def journalled(base: Path):
     """A set with its journal, for the recorded reveals below."""
-    base = tmp_path_factory.mktemp("journalled")
     (base / "s").write_bytes(SECRET)
     result = run("split", "-k", "2", "-n", "3", "--label", "Recorded", "--secret-file", base / "s", "--out", base / "o",
                  "--journal", base / "journal.jsonl", *RELEASE[:4], "--no-scan-check")
