@@ -92,3 +92,13 @@ def test_an_expansion_read_back_row_transcribed_as_audit_md_says_is_clean(tmp_pa
     found = [f for f in audit(tmp_path, journal, rows, at(12, 1)) if "row 4" in f]
     assert any("shares:" in f and "[logbook-agree]" in f for f in found), found
     assert any("[custodians]" in f for f in found), found
+
+
+def test_the_report_shows_input_paths_normalised(tmp_path):
+    """'a/../b' is printed as 'b' in the text report and the PDF (the JSON keeps the path as given)."""
+    from pathlib import Path
+
+    from breakglass.record.inputs import InputFile
+
+    given = InputFile("journal", Path("a/../b/./journal.jsonl"), b"")
+    assert given.shown_path == "b/journal.jsonl"

@@ -120,7 +120,7 @@ def _parts(p: pdfkit.Page, report: AuditReport) -> None:
 
 def _inputs(p: pdfkit.Page, report: AuditReport) -> None:
     p.heading("What was read", size=13, space=60)
-    rows = [[[(i.role, BOLD, 8.5)], [(str(i.path), MONO, 7.5), (i.kind, FONT, 7.5), (f"SHA-256 {i.sha256}", MONO, 7)],
+    rows = [[[(i.role, BOLD, 8.5)], [(i.shown_path, MONO, 7.5), (i.kind, FONT, 7.5), (f"SHA-256 {i.sha256}", MONO, 7)],
              str(i.size)] for i in report.inputs]
     p.table([("Input", 0.12), ("File, what it was read as, and its SHA-256", 0.74), ("Bytes", 0.14)], rows,
             min_height=18, size=8, continued="What was read (continued)")

@@ -199,7 +199,7 @@ def format_report(report: AuditReport) -> Iterable[str]:
         yield f"Sets: {', '.join(report.sets)}"
     yield "Inputs:"
     for i in report.inputs:
-        yield f"  {i.role:<10} {i.path}  ({i.kind}, {i.size} bytes, sha256 {i.sha256})"
+        yield f"  {i.role:<10} {i.shown_path}  ({i.kind}, {i.size} bytes, sha256 {i.sha256})"
     yield "Rules:"
     for r in report.rules:
         if report.chain_broken and r.id != CHAIN.id:

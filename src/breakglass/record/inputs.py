@@ -37,6 +37,13 @@ class InputFile:
         return len(self.data)
 
     @property
+    def shown_path(self) -> str:
+        """The path as people read it in a report: 'a/../b' as 'b' (the JSON report keeps the path as given)."""
+        import os.path
+
+        return os.path.normpath(str(self.path))
+
+    @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
