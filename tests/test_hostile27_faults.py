@@ -147,7 +147,7 @@ main()
 
 
 @pytest.mark.parametrize("module", ["breakglass.system", "breakglass.system.interrupts", "breakglass.system.streams",
-                                    "breakglass.errors", "breakglass.cli.main", "breakglass.cli.ceremonies"])
+                                    "breakglass.errors", "breakglass.cli.main", "breakglass.cli.recombine"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_a_signal_while_breakglass_itself_loads_is_one_line(release_set, tmp_path, module, sig):
     """The moments a delay can only hit by luck (about 25 ms into a release): while interrupts.py itself, or

@@ -74,12 +74,20 @@ class CurrentSet:
 
     def copies_read(self) -> list[list[int]]:
         """[share, copy] of every printed copy read, for the journal."""
-        return sorted([f.share.index, c] for f in self.found if f.share.set_id == self.recovered.set_id
-                      for c in sorted(f.copies))
+        return sorted(
+            [f.share.index, c] for f in self.found if f.share.set_id == self.recovered.set_id for c in sorted(f.copies)
+        )
 
 
-def check_people(operator: str | None, witness: str | None, solo: str | None, config_path: Path | None, *,
-                 label: str | None = None, custodians=()) -> None:
+def check_people(
+    operator: str | None,
+    witness: str | None,
+    solo: str | None,
+    config_path: Path | None,
+    *,
+    label: str | None = None,
+    custodians=(),
+) -> None:
     """Before any scanning: two people (named, or the config's administrator and witness, as for split), or a
     recorded --solo reason; and the new set's --label and --custodian names plain text of a sane length."""
     from ..record.people import check_two_people
@@ -95,8 +103,16 @@ def check_people(operator: str | None, witness: str | None, solo: str | None, co
     check_two_people(operator, witness, solo, journalled=True)
 
 
-def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None],
-                    action: str, terminal: Terminal) -> CurrentSet:
+def recover_current(
+    journal_path: Path,
+    scans,
+    typed_files,
+    type_in: bool,
+    dpi: int,
+    say: Callable[[str], None],
+    action: str,
+    terminal: Terminal,
+) -> CurrentSet:
     """Read the sheets, keep the current set's (the journal says which), recover it in memory. A retired set is
     refused: `action` (rotate, reshare, expand) is done on the current set."""
     require_journal(journal_path)
@@ -111,17 +127,32 @@ def recover_current(journal_path: Path, scans, typed_files, type_in: bool, dpi: 
     check_recorded_set(recovered, history, journal_path)
     retired = history.retired.get(recovered.set_text)
     if retired is not None:
-        raise BreakglassError(f"set {recovered.set_text} was already retired by {retirement_text(retired)}; {action} "
-                              "the current set instead")
+        raise BreakglassError(
+            f"set {recovered.set_text} was already retired by {retirement_text(retired)}; {action} "
+            "the current set instead"
+        )
     return CurrentSet(recovered, found, entries, history)
 
 
 def new_set_entry(event: str, current: CurrentSet, plan: SplitPlan, result, **more) -> PlannedEvent:
     """The journal event of a rotation or reshare: it names the old set (now retired) and the new one."""
     old = current.recovered
-    return PlannedEvent(event, old.set_text, list(old.present), old.fingerprint, {
-        "new_set": set_id_text(result.set_id), "new_fingerprint": result.fingerprint, "k": plan.k, "n": plan.n,
-        "label": plan.label, "sheets": sheets_record(plan), **({"holds": plan.holds} if plan.holds else {}), **more})
+    return PlannedEvent(
+        event,
+        old.set_text,
+        list(old.present),
+        old.fingerprint,
+        {
+            "new_set": set_id_text(result.set_id),
+            "new_fingerprint": result.fingerprint,
+            "k": plan.k,
+            "n": plan.n,
+            "label": plan.label,
+            "sheets": sheets_record(plan),
+            **({"holds": plan.holds} if plan.holds else {}),
+            **more,
+        },
+    )
 
 
 def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
@@ -136,9 +167,18 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
     plan = SplitPlan.from_options(
         threshold=req.threshold if req.threshold is not None else (None if req.config_path else recovered.k),
         shares=req.shares if req.shares is not None else (None if req.config_path else len(numbers) or recovered.n),
-        label=label, custodians=req.custodians, copies=req.copies, paper=req.paper, config_path=req.config_path,
-        out_dir=req.out_dir, journal_path=req.journal_path, operator=req.operator, witness=req.witness,
-        scan_check=req.scan_check, solo=req.solo, share_format=req.share_format or recovered.version,
+        label=label,
+        custodians=req.custodians,
+        copies=req.copies,
+        paper=req.paper,
+        config_path=req.config_path,
+        out_dir=req.out_dir,
+        journal_path=req.journal_path,
+        operator=req.operator,
+        witness=req.witness,
+        scan_check=req.scan_check,
+        solo=req.solo,
+        share_format=req.share_format or recovered.version,
     )
     if plan.holds is None and isinstance(extra.get("holds"), dict):  # the same account: what the old set held
         plan.holds = extra["holds"]
@@ -148,7 +188,10 @@ def plan_new_set(req: NewSetRequest, old: CurrentSet) -> SplitPlan:
     # A hand-made journal may list anything: more than 9 copies of a share is not a plan split would make, so
     # then the new set gets one unnamed sheet per share.
     if keep_holders and live and all(len(names) <= 9 for names in holders):
-        plan.sheets = [PlannedSheet(new_index, copy, holder) for new_index, names in enumerate(holders, start=1)
-                       for copy, holder in enumerate(names, start=1)]
+        plan.sheets = [
+            PlannedSheet(new_index, copy, holder)
+            for new_index, names in enumerate(holders, start=1)
+            for copy, holder in enumerate(names, start=1)
+        ]
         plan.copies = max(s.copy for s in plan.sheets)
     return plan

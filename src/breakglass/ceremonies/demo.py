@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Callable, cast
+from typing import cast
 
 from ..errors import BreakglassError
 from ..system.files import DOCUMENT, PRIVATE, NewFolder, write_new_file
@@ -61,8 +62,10 @@ def _run_demo(out: Path, now: datetime, say: Callable[[str], None], terminal: Te
     _step(say, 8, "Audit: journal chain, rotation after release, drills, witnesses, logbook transcription")
     _audit(out, journal, config, now, say)
     say("")
-    say(f"Done. Everything is in {out}/ (the sheets in {split.name}/ and new-sheets/, journal.jsonl, "
-        "logbook.pdf, checklist.pdf, logbook.csv). All of it is DEMO material.")
+    say(
+        f"Done. Everything is in {out}/ (the sheets in {split.name}/ and new-sheets/, journal.jsonl, "
+        "logbook.pdf, checklist.pdf, logbook.csv). All of it is DEMO material."
+    )
 
 
 def fresh_folder(base: Path) -> Path:
@@ -95,8 +98,17 @@ def _split(out: Path, config, journal: Path, when: datetime, say) -> Path:
 
     folder = out / "sheets"
     plan = SplitPlan.from_options(
-        threshold=None, shares=None, label=f"DEMO — {config.label}", custodians=(), copies=None, paper="a4",
-        config_path=out / "ceremony.toml", out_dir=folder, journal_path=journal, operator=None, witness=None,
+        threshold=None,
+        shares=None,
+        label=f"DEMO — {config.label}",
+        custodians=(),
+        copies=None,
+        paper="a4",
+        config_path=out / "ceremony.toml",
+        out_dir=folder,
+        journal_path=journal,
+        operator=None,
+        witness=None,
         scan_check=True,
     )
     plan.demo = True
@@ -136,8 +148,19 @@ def _photos(sheets: list[Path], folder: Path) -> list[Path]:
 def _recover(request_fields: dict, when: datetime, say, terminal: Terminal):
     from .recover import RecoveryRequest, run_recovery
 
-    defaults = dict(typed_files=[], type_in=False, out=None, verify_only=False, operator=OPERATOR, witness=WITNESS,
-                    incident=None, reason=None, dpi=150, assume_yes=True, demo=True)
+    defaults = dict(
+        typed_files=[],
+        type_in=False,
+        out=None,
+        verify_only=False,
+        operator=OPERATOR,
+        witness=WITNESS,
+        incident=None,
+        reason=None,
+        dpi=150,
+        assume_yes=True,
+        demo=True,
+    )
     return run_recovery(RecoveryRequest(**{**defaults, **request_fields}), when, say, terminal)
 
 
@@ -150,9 +173,18 @@ def _release(out: Path, sheets: Path, journal: Path, when: datetime, say, termin
     from ..record.journal import read_journal
 
     target = out / "released-demo-credential.txt"
-    _recover({"scans": _sheets(sheets)[0:5:2], "out": str(target), "journal_path": journal,
-              "incident": "DEMO-INC-1", "reason": "Locked out of all administrator access (SSO outage)"},
-             when, say, terminal)
+    _recover(
+        {
+            "scans": _sheets(sheets)[0:5:2],
+            "out": str(target),
+            "journal_path": journal,
+            "incident": "DEMO-INC-1",
+            "reason": "Locked out of all administrator access (SSO outage)",
+        },
+        when,
+        say,
+        terminal,
+    )
     return read_journal(journal)[-1].code
 
 
@@ -165,8 +197,13 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
 
     entry = find_event(journal, code)
     origin = cast(Entry, set_origin(read_journal(journal), entry.set))  # the set this demo just made
-    pdf = render_checklist(entry, config=config, holders=origin.extra.get("sheets", []), label=origin.extra.get("label", ""),
-                           k=origin.extra.get("k"))
+    pdf = render_checklist(
+        entry,
+        config=config,
+        holders=origin.extra.get("sheets", []),
+        label=origin.extra.get("label", ""),
+        k=origin.extra.get("k"),
+    )
     write_new_file(out / "checklist.pdf", pdf, DOCUMENT)
     say(f"  wrote {out / 'checklist.pdf'}")
 
@@ -174,12 +211,31 @@ def _checklist(out: Path, config, journal: Path, code: str, say) -> None:
 def _rotate(out: Path, sheets: Path, journal: Path, when: datetime, say, terminal: Terminal) -> None:
     from .rotate import RotateRequest, run_rotate
 
-    run_rotate(RotateRequest(
-        journal_path=journal, secret_file=str(out / "demo-new-credential.txt"), out_dir=out / "new-sheets",
-        scans=_sheets(sheets)[2:5], typed_files=[], type_in=False, threshold=None, shares=None, label=None,
-        custodians=(), copies=None, paper="a4", config_path=None, operator=OPERATOR, witness=WITNESS, dpi=150,
-        scan_check=True, demo=True,
-    ), when, say, terminal)
+    run_rotate(
+        RotateRequest(
+            journal_path=journal,
+            secret_file=str(out / "demo-new-credential.txt"),
+            out_dir=out / "new-sheets",
+            scans=_sheets(sheets)[2:5],
+            typed_files=[],
+            type_in=False,
+            threshold=None,
+            shares=None,
+            label=None,
+            custodians=(),
+            copies=None,
+            paper="a4",
+            config_path=None,
+            operator=OPERATOR,
+            witness=WITNESS,
+            dpi=150,
+            scan_check=True,
+            demo=True,
+        ),
+        when,
+        say,
+        terminal,
+    )
 
 
 def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
@@ -188,9 +244,17 @@ def _destroy(sheets: Path, journal: Path, when: datetime, say) -> None:
 
     old = manifest.load(sheets / "manifest.json")
     records = [{"share": s["share"], "copy": s["copy"], "bag": f"DEMO-BAG-{s['share']:03d}"} for s in old["sheets"]]
-    entry = append_event(journal, "destroy", set_id=old["set_id"], shares=sorted({r["share"] for r in records}),
-                         fingerprint=old["fingerprint"], operator=OPERATOR, witness=WITNESS, now=when,
-                         extra={"sheets": records, "demo": True})
+    entry = append_event(
+        journal,
+        "destroy",
+        set_id=old["set_id"],
+        shares=sorted({r["share"] for r in records}),
+        fingerprint=old["fingerprint"],
+        operator=OPERATOR,
+        witness=WITNESS,
+        now=when,
+        extra={"sheets": records, "demo": True},
+    )
     say(f"  {len(records)} old sheets destroyed; journal event code {entry.code}")
 
 
@@ -203,12 +267,22 @@ def _audit(out: Path, journal: Path, config, when: datetime, say) -> None:
     rotate = next(e for e in entries if e.event == "rotate")
     changed = (rotate.when - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
     held = config.credential.parts if config.credential else ("password",)
-    rows = "".join(f"DEMO provider,root user,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary),{part}\n"
-                   for part in held)  # one row per part the sheets hold, as the auditor writes it by hand
-    write_new_file(out / "rotation-record.csv", ("system,credential,rotated_at,by,evidence,part\n" + rows).encode("utf-8"),
-                   DOCUMENT)
-    report = run_audit(journal, rules=Rules(config.rotation_deadline_days, config.drill_interval_days), as_of=when,
-                       head=entries[-1].code, logbook_csv=out / "logbook.csv", rotations=[out / "rotation-record.csv"])
+    rows = "".join(
+        f"DEMO provider,root user,{changed},{OPERATOR},DEMO change ticket CHG-1 (imaginary),{part}\n" for part in held
+    )  # one row per part the sheets hold, as the auditor writes it by hand
+    write_new_file(
+        out / "rotation-record.csv",
+        ("system,credential,rotated_at,by,evidence,part\n" + rows).encode("utf-8"),
+        DOCUMENT,
+    )
+    report = run_audit(
+        journal,
+        rules=Rules(config.rotation_deadline_days, config.drill_interval_days),
+        as_of=when,
+        head=entries[-1].code,
+        logbook_csv=out / "logbook.csv",
+        rotations=[out / "rotation-record.csv"],
+    )
     for line in format_report(report):
         say(f"  {line}")
     if not report.clean:
@@ -228,12 +302,22 @@ def transcribe(entries) -> str:
     for e in entries:
         holders = sets.sheets(e.set)
         present = sorted({h for (share, _c), h in holders.items() if h and (e.event == "split" or share in e.shares)})
-        writer.writerow({
-            "event_code": e.code, "date": e.time[:10], "time": e.time[11:16], "event": e.event, "set_id": e.set,
-            "new_set_id": e.extra.get("new_set", ""), "shares": ";".join(map(str, e.shares)),
-            "sheets_destroyed": ";".join(f"{s}.{c}" for s, c in destroyed_sheets(e)), "operator": e.operator or "",
-            "witness": e.witness or "", "incident": e.extra.get("incident", ""), "reason": e.extra.get("reason", ""),
-            "custodians": ";".join(present) if e.event in ("split", "drill", "release", "rotate") else "",
-            "notes": "transcribed by the demo",
-        })
+        writer.writerow(
+            {
+                "event_code": e.code,
+                "date": e.time[:10],
+                "time": e.time[11:16],
+                "event": e.event,
+                "set_id": e.set,
+                "new_set_id": e.extra.get("new_set", ""),
+                "shares": ";".join(map(str, e.shares)),
+                "sheets_destroyed": ";".join(f"{s}.{c}" for s, c in destroyed_sheets(e)),
+                "operator": e.operator or "",
+                "witness": e.witness or "",
+                "incident": e.extra.get("incident", ""),
+                "reason": e.extra.get("reason", ""),
+                "custodians": ";".join(present) if e.event in ("split", "drill", "release", "rotate") else "",
+                "notes": "transcribed by the demo",
+            }
+        )
     return text.getvalue()

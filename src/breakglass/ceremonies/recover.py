@@ -17,11 +17,11 @@ named and left out, and a retired set alone is refused unless --allow-retired RE
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, cast
+from typing import cast
 
 from ..errors import BreakglassError
 from ..format import combine, typed
@@ -70,12 +70,16 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     retired_by = history.retired.get(recovered.set_text) if history is not None else None
     _print_result(recovered, say)
     if retired_by:
-        say(f"WARNING: set {recovered.set_text} was RETIRED by {retirement_text(retired_by)}: these sheets should have been "
+        say(
+            f"WARNING: set {recovered.set_text} was RETIRED by {retirement_text(retired_by)}: these sheets should have been "
             f"destroyed. Recombined because --allow-retired was given ({req.allow_retired}); this is recorded and "
-            "the audit reports it.")
+            "the audit reports it."
+        )
     elif req.journal_path is None:
-        say(f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
-            "is the current set or a retired one.")
+        say(
+            f"No --journal: this use is not recorded, and breakglass cannot tell whether set {recovered.set_text} "
+            "is the current set or a retired one."
+        )
     if req.shows_on_terminal and not _confirmed(req, terminal):
         say("Not shown, and nothing was recorded. Run again with --out PATH to write it to a file instead.")
         return recovered
@@ -83,8 +87,9 @@ def run_recovery(req: RecoveryRequest, now: datetime, say: Callable[[str], None]
     return recovered
 
 
-def gather_shares(scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None],
-                  terminal: Terminal) -> list[FoundShare]:
+def gather_shares(
+    scans, typed_files, type_in: bool, dpi: int, say: Callable[[str], None], terminal: Terminal
+) -> list[FoundShare]:
     """Every share from scans, typed files and typed-in text (asked on `terminal`), with problems reported one
     line each (at most a screenful of any one kind: the rest are counted)."""
     collector = ShareCollector()
@@ -125,8 +130,14 @@ def journal_history(journal_path: Path | None):
     return SetHistory(read_journal(journal_path))
 
 
-def choose_set(found: list[FoundShare], history, journal_path: Path | None, allow_retired: str | None,
-               say, action: str = "recombine") -> list[FoundShare]:
+def choose_set(
+    found: list[FoundShare],
+    history,
+    journal_path: Path | None,
+    allow_retired: str | None,
+    say,
+    action: str = "recombine",
+) -> list[FoundShare]:
     """The shares of the set to recombine: with a journal (its `history`, from journal_history), the current set; sheets of retired sets and of sets this
     journal never made are named and left out. A retired set alone is refused unless allow_retired gives a reason.
     Without a journal, every share goes on and recombination uses the one set with enough shares. `action` is the
@@ -145,15 +156,19 @@ def choose_set(found: list[FoundShare], history, journal_path: Path | None, allo
         return [f for f in found if set_id_text(f.share.set_id) in chosen]
 
     for s in by_status["unknown"]:
-        say(f"  ignored {_count(shares_of([s]))} of set {s}: journal {journal_path} never made this set "
-            "(another credential's sheets, or another journal)")
+        say(
+            f"  ignored {_count(shares_of([s]))} of set {s}: journal {journal_path} never made this set "
+            "(another credential's sheets, or another journal)"
+        )
     for warning in _destroyed_read(shares_of(by_status[RETIRED]), history):
         say(f"  WARNING: {warning}")
     if by_status[CURRENT]:
         for s in by_status[RETIRED]:
             rotation = history.retired[s]
-            say(f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by {retirement_text(rotation)} on "
-                f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them")
+            say(
+                f"  ignored {_count(shares_of([s]))} of set {s}: RETIRED by {retirement_text(rotation)} on "
+                f"{rotation.time[:10]}; these sheets should have been destroyed: destroy them under witness and report them"
+            )
         if allow_retired:
             say("  note: --allow-retired is not needed: the current set is used")
         chosen = _with_recorded_k(shares_of(by_status[CURRENT]), history, say)
@@ -163,19 +178,26 @@ def choose_set(found: list[FoundShare], history, journal_path: Path | None, allo
     if by_status[RETIRED]:
         if allow_retired:
             return _with_recorded_k(shares_of(by_status[RETIRED]), history, say)
-        names = "; ".join(f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
-                          for s in by_status[RETIRED])
+        names = "; ".join(
+            f"set {s}, retired by {retirement_text(history.retired[s])} on {history.retired[s].time[:10]}"
+            for s in by_status[RETIRED]
+        )
         current = ", ".join(history.current()) or "none"
-        forensics = ("give --allow-retired REASON" if action == "recombine"
-                     else "use breakglass recombine --allow-retired REASON")
+        forensics = (
+            "give --allow-retired REASON"
+            if action == "recombine"
+            else "use breakglass recombine --allow-retired REASON"
+        )
         bring = "" if action == "recombine" else f"; {action} works on the current set: bring its sheets"
         raise BreakglassError(
             f"these sheets belong to a retired set ({names}); the current set is {current}{bring}. Do not use them: "
             f"destroy them under witness and report them. Only to examine them (forensics), {forensics}, "
             "which is recorded and reported by the audit"
         )
-    raise BreakglassError(f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
-                          "give the journal of this credential")
+    raise BreakglassError(
+        f"none of these sheets belongs to a set in journal {journal_path} (sets {', '.join(sets)}): "
+        "give the journal of this credential"
+    )
 
 
 def _with_recorded_k(found: list[FoundShare], history, say) -> list[FoundShare]:
@@ -186,8 +208,10 @@ def _with_recorded_k(found: list[FoundShare], history, say) -> list[FoundShare]:
     for f in found:
         set_text, recorded = set_id_text(f.share.set_id), history.k(set_id_text(f.share.set_id))
         if recorded is not None and f.share.k != recorded:
-            say(f"  ignored share {f.share.index} of set {set_text}: it says {f.share.k} shares are needed, journal "
-                f"records {recorded}: forged, or not this set's sheet")
+            say(
+                f"  ignored share {f.share.index} of set {set_text}: it says {f.share.k} shares are needed, journal "
+                f"records {recorded}: forged, or not this set's sheet"
+            )
         else:
             kept.append(f)
     return kept
@@ -221,17 +245,21 @@ def _sheets_out_of_custody(found: list[FoundShare], history) -> list[str]:
             if sheet in destroyed:
                 warnings.append(reappeared_text(sheet, set_text, destroyed[sheet]))
             elif sheet in replaced:
-                warnings.append(f"sheet {sheet[0]}.{copy} of set {set_text} was replaced by expansion "
-                                f"{replaced[sheet].code} and should have been destroyed: report it to the contact")
+                warnings.append(
+                    f"sheet {sheet[0]}.{copy} of set {set_text} was replaced by expansion "
+                    f"{replaced[sheet].code} and should have been destroyed: report it to the contact"
+                )
     return warnings
 
 
 def reappeared_text(sheet: tuple[int, int], set_text: str, destroy_event) -> str:
     """A sheet the journal records destroyed that is read again: an incident, whatever set it belongs to."""
-    return (f"sheet {sheet[0]}.{sheet[1]} of set {set_text} was recorded destroyed by destroy event "
-            f"{destroy_event.code} on {destroy_event.time[:10]}, yet it was read here: a destroyed sheet has "
-            "reappeared (a copy exists, or the destruction record is false). This is an incident: report it to the "
-            "contact now")
+    return (
+        f"sheet {sheet[0]}.{sheet[1]} of set {set_text} was recorded destroyed by destroy event "
+        f"{destroy_event.code} on {destroy_event.time[:10]}, yet it was read here: a destroyed sheet has "
+        "reappeared (a copy exists, or the destruction record is false). This is an incident: report it to the "
+        "contact now"
+    )
 
 
 def _destroyed_read(found: list[FoundShare], history) -> list[str]:
@@ -240,8 +268,11 @@ def _destroyed_read(found: list[FoundShare], history) -> list[str]:
     for f in found:
         set_text = set_id_text(f.share.set_id)
         destroyed = history.destroyed.get(set_text, {})
-        out += [reappeared_text((f.share.index, c), set_text, destroyed[(f.share.index, c)])
-                for c in sorted(f.copies) if (f.share.index, c) in destroyed]
+        out += [
+            reappeared_text((f.share.index, c), set_text, destroyed[(f.share.index, c)])
+            for c in sorted(f.copies)
+            if (f.share.index, c) in destroyed
+        ]
     return out
 
 
@@ -260,7 +291,11 @@ def _refuse_early(req: RecoveryRequest) -> None:
     check_text("--reason", req.reason, MAX_REASON)
     check_text("--allow-retired", req.allow_retired, MAX_REASON)
     if req.journal_path is not None and not req.verify_only:
-        missing = [flag for flag, value in (("--incident", req.incident), ("--reason", req.reason)) if not (value or "").strip()]
+        missing = [
+            flag
+            for flag, value in (("--incident", req.incident), ("--reason", req.reason))
+            if not (value or "").strip()
+        ]
         if missing:
             raise BreakglassError(f"a release is recorded with its incident and reason: give {' and '.join(missing)}")
     if req.allow_retired is not None and (req.journal_path is None or not req.allow_retired.strip()):
@@ -294,16 +329,24 @@ def _read_scans(scans, dpi: int, collector: ShareCollector, say) -> None:
 
     def tick(stage: str, pages: int, codes: int) -> None:
         if stage == "first look":
-            progress.update(lambda: f"read {pages:,}{f' of {total:,}' if total else ''} pages, {codes:,} QR code(s) found")
+            progress.update(
+                lambda: f"read {pages:,}{f' of {total:,}' if total else ''} pages, {codes:,} QR code(s) found"
+            )
         else:
-            progress.update(lambda: f"looking again, harder, at pages where codes were missed: {pages:,} done, "
-                                    f"{codes:,} QR code(s) found")
+            progress.update(
+                lambda: (
+                    f"looking again, harder, at pages where codes were missed: {pages:,} done, "
+                    f"{codes:,} QR code(s) found"
+                )
+            )
 
     for page in scan_paths(scans, dpi=dpi, progress=tick):
         source = str(page.source) + (f" page {page.page}" if page.page else "")
         if not page.texts and not page.searched_hard:
-            say(f"  {source}: no QR code at a first look (not searched further: enough shares were read)",
-                kind="not searched further")
+            say(
+                f"  {source}: no QR code at a first look (not searched further: enough shares were read)",
+                kind="not searched further",
+            )
             continue
         if page.problem:
             if page.problem != BLANK:  # an empty page is not a problem worth repeating in the summary
@@ -335,14 +378,17 @@ def _add_typed_text(source: str, text: str, collector: ShareCollector, say) -> N
 
 def _type_in(collector: ShareCollector, say, terminal: Terminal) -> None:
     """Ask for typed shares line by line, checking each line as it is typed."""
-    say("Type the share from its sheet: first the header line (it starts with BG2 SHARE, or BG1 SHARE on older "
-        "sheets), then each numbered line.")
+    say(
+        "Type the share from its sheet: first the header line (it starts with BG2 SHARE, or BG1 SHARE on older "
+        "sheets), then each numbered line."
+    )
     while True:
         header = _ask_until_valid(terminal, "header", typed.parse_header, say)
         lines: dict[int, str] = {}
         for number in range(1, header.lines + 1):
-            reading = _ask_until_valid(terminal, f"line {number:02d}",
-                                       lambda text, n=number: typed.check_line(n, text, header), say)
+            reading = _ask_until_valid(
+                terminal, f"line {number:02d}", lambda text, n=number, h=header: typed.check_line(n, text, h), say
+            )
             if reading.note:
                 say(f"  {reading.note}")
             lines[number] = reading.data
@@ -376,8 +422,7 @@ def _print_result(recovered: Recovered, say) -> None:
     say(f"Fingerprint: {recovered.fingerprint}  <- compare with the sheets and the logbook")
 
 
-def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by,
-             publish=None) -> str | None:
+def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, publish=None) -> str | None:
     if req.journal_path is None:
         return None
     from ..record.journal import append_event, stamped
@@ -396,15 +441,23 @@ def _journal(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     if req.demo:
         extra["demo"] = True
     entry = append_event(
-        req.journal_path, "drill" if req.verify_only else "release", set_id=recovered.set_text,
-        shares=list(recovered.present), fingerprint=recovered.fingerprint, operator=req.operator,
-        witness=req.witness, extra=extra, now=now, publish=publish,
+        req.journal_path,
+        "drill" if req.verify_only else "release",
+        set_id=recovered.set_text,
+        shares=list(recovered.present),
+        fingerprint=recovered.fingerprint,
+        operator=req.operator,
+        witness=req.witness,
+        extra=extra,
+        now=now,
+        publish=publish,
     )
     return stamped(entry)
 
 
-def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say,
-             terminal: Terminal) -> None:
+def _deliver(
+    req: RecoveryRequest, recovered: Recovered, found, now: datetime, retired_by, say, terminal: Terminal
+) -> None:
     def journal(publish=None) -> str | None:
         return _journal(req, recovered, found, now, retired_by, publish)
 
@@ -421,8 +474,9 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
         try:
             write_stdout(recovered.credential)
         except BreakglassError as e:  # journalled first, so that no reveal goes unrecorded: say it was recorded
-            raise BreakglassError(f"{e}; the release is recorded as {event_code}: write it in the logbook"
-                                  if event_code else str(e)) from None
+            raise BreakglassError(
+                f"{e}; the release is recorded as {event_code}: write it in the logbook" if event_code else str(e)
+            ) from None
     elif req.out:
         event_code = _write_out(req, recovered.credential, journal)
         say(f"Credential written to {req.out} (mode 0600, {len(recovered.credential)} bytes). Delete it when done.")
@@ -432,18 +486,24 @@ def _deliver(req: RecoveryRequest, recovered: Recovered, found, now: datetime, r
     if event_code:
         say(f"Journal event code (write it in the logbook, with its time): {event_code}")
     if retired_by and retired_by.event == "rotate":
-        say(f"This set was retired by rotation {retired_by.code}: its credential should no longer work at the provider. If it "
+        say(
+            f"This set was retired by rotation {retired_by.code}: its credential should no longer work at the provider. If it "
             "does, the rotation did not change it: change it now and report it. Destroy these sheets under witness "
-            "(breakglass destroy) and report this use to the contact.")
+            "(breakglass destroy) and report this use to the contact."
+        )
         return
     if retired_by:  # a reshare passed this same credential on to a new set: it is still the live credential
-        say(f"This set was retired by reshare {retired_by.code}, which kept the credential: it is still the live "
+        say(
+            f"This set was retired by reshare {retired_by.code}, which kept the credential: it is still the live "
             "credential, now exposed. Destroy these sheets under witness (breakglass destroy), report this use to "
-            "the contact, and rotate the credential.")
+            "the contact, and rotate the credential."
+        )
         return
     code = event_code.split()[0] if event_code else None
-    say("The credential is now exposed: record this use in the logbook and rotate it"
-        + (f" (breakglass checklist --journal {req.journal_path} --event {code} --out checklist.pdf)." if code else "."))
+    say(
+        "The credential is now exposed: record this use in the logbook and rotate it"
+        + (f" (breakglass checklist --journal {req.journal_path} --event {code} --out checklist.pdf)." if code else ".")
+    )
 
 
 def _write_out(req: RecoveryRequest, credential: bytes, journal) -> str | None:

@@ -39,8 +39,9 @@ class ReshareRequest(NewSetRequest):
 def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None], terminal: Terminal) -> SheetsMade:
     check_people(req.operator, req.witness, req.solo, req.config_path, label=req.label, custodians=req.custodians)
     say("Reading the old set's sheets (the credential is recovered in memory only, never shown)...")
-    current = recover_current(req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "reshare",
-                              terminal)
+    current = recover_current(
+        req.journal_path, req.scans, req.typed_files, req.type_in, req.dpi, say, "reshare", terminal
+    )
     old = current.recovered
     plan = plan_new_set(req, current)
     plan.ceremony = "reshare"
@@ -49,7 +50,8 @@ def run_reshare(req: ReshareRequest, now: datetime, say: Callable[[str], None], 
         say(f"WARNING: {warning}")
 
     plan.journal_entry = lambda plan, result: new_set_entry(
-        "reshare", current, plan, result, used=list(old.used), copies=current.copies_read(), format=plan.share_format)
+        "reshare", current, plan, result, used=list(old.used), copies=current.copies_read(), format=plan.share_format
+    )
     plan.replaces_set = old.set_text
     outcome = run_split(plan, old.credential, now, say)
     _after(current, outcome, _deadline_days(req), now, say)
@@ -62,9 +64,12 @@ def _exposure_warnings(current: CurrentSet) -> list[str]:
     history = current.history
     sets = [current.set_text, *history.predecessors(current.set_text)]
     releases = [e for e in current.entries if e.event == "release" and e.set in sets]
-    return [f"the credential was released on {e.time[:10]} (event {e.code}) and has not been rotated since: a reshare "
-            "keeps the same credential, so the new set must still be rotated (breakglass rotate) within the deadline"
-            for e in releases if history.rotation_after(e.set, e.seq) is None]
+    return [
+        f"the credential was released on {e.time[:10]} (event {e.code}) and has not been rotated since: a reshare "
+        "keeps the same credential, so the new set must still be rotated (breakglass rotate) within the deadline"
+        for e in releases
+        if history.rotation_after(e.set, e.seq) is None
+    ]
 
 
 def _deadline_days(req: ReshareRequest) -> int:
@@ -77,11 +82,17 @@ def _after(current: CurrentSet, outcome: SheetsMade, deadline_days: int, now: da
     old = current.set_text
     live = current.history.live_sheets(old)
     due = (now + timedelta(days=deadline_days)).strftime("%Y-%m-%d")
-    say(f"The reshare event {outcome.event_code} names the retired set {old} (write it with the code on the old "
-        f"logbook's record page) and the new set {outcome.set_id} (on the new logbook's cover).")
-    say(f"Old set {old} is now RETIRED: recombine refuses it. Destroy EVERY sheet of it under witness by {due} "
-        "(breakglass destroy), the ones just scanned after resealing them:")
+    say(
+        f"The reshare event {outcome.event_code} names the retired set {old} (write it with the code on the old "
+        f"logbook's record page) and the new set {outcome.set_id} (on the new logbook's cover)."
+    )
+    say(
+        f"Old set {old} is now RETIRED: recombine refuses it. Destroy EVERY sheet of it under witness by {due} "
+        "(breakglass destroy), the ones just scanned after resealing them:"
+    )
     for (share, copy), holder in sorted(live.items()):
         say(f"  share {share} copy {copy}" + (f" ({holder})" if holder else ""))
-    say("Until they are destroyed, any k old sheets still open the old set and give the SAME credential: a "
-        "reshare does not change it. If the credential may have been seen, rotate it instead.")
+    say(
+        "Until they are destroyed, any k old sheets still open the old set and give the SAME credential: a "
+        "reshare does not change it. If the credential may have been seen, rotate it instead."
+    )

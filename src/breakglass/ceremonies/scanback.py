@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from ..errors import BreakglassError
 from ..format import combine, qrtext, typed
-from ..format.scheme import SplitResult
 from ..format.formats import AnyShare
+from ..format.scheme import SplitResult
 from ..paper import sheet
 from ..scan.decode import decode_image
 from ..scan.decoders import available_decoders
@@ -51,8 +51,9 @@ class SheetCheck:
     typed_ok: bool
 
 
-def verify(sheets: list[RenderedSheet], result: SplitResult, credential: bytes,
-           known: tuple = ()) -> tuple[list[SheetCheck], int]:
+def verify(
+    sheets: list[RenderedSheet], result: SplitResult, credential: bytes, known: tuple = ()
+) -> tuple[list[SheetCheck], int]:
     """Check every sheet; returns per-sheet results and how many k-subsets recombined. Raises on any failure.
 
     `known` are shares of the same set already on paper (an expansion's): the k-subsets then mix them with the
@@ -86,7 +87,9 @@ def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[AnyShar
                 "when the sheet was checked; nothing was saved"
             )
         if seen - expected:
-            raise BreakglassError(f"{rendered.filename}: {decoder} read a QR code that was not generated; nothing was saved")
+            raise BreakglassError(
+                f"{rendered.filename}: {decoder} read a QR code that was not generated; nothing was saved"
+            )
     try:
         rebuilt = [qrtext.assemble(chunks) for chunks in _rebuilding_subsets([qrtext.parse_chunk(t) for t in expected])]
     except BreakglassError as e:
@@ -95,7 +98,8 @@ def _verify_sheet(rendered: RenderedSheet, decoders: list[str]) -> tuple[AnyShar
         problem = ""
     if not rebuilt or any(share != rendered.share for share in rebuilt):
         raise BreakglassError(
-            f"{rendered.filename}: the share read back differs from the one generated{problem}; nothing was saved")
+            f"{rendered.filename}: the share read back differs from the one generated{problem}; nothing was saved"
+        )
     share = rebuilt[0]
     typed_ok = _typed_block_reads_back(rendered)
     return share, SheetCheck(rendered.filename, share.index, rendered.copy, tuple(decoders), typed_ok)
@@ -138,5 +142,7 @@ def _verify_recombination(decoded: dict[int, AnyShare], result: SplitResult, cre
     for subset in subsets:
         recovered = combine.recombine([pool[i] for i in subset])
         if recovered.credential != credential or recovered.fingerprint != result.fingerprint:
-            raise BreakglassError(f"shares {combine.numbers(subset)} read back do not recombine to the credential; nothing was saved")
+            raise BreakglassError(
+                f"shares {combine.numbers(subset)} read back do not recombine to the credential; nothing was saved"
+            )
     return len(subsets)

@@ -10,10 +10,10 @@ anything fails before, nothing appears at all.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from ..errors import BreakglassError
 from ..format import scheme
@@ -58,9 +58,25 @@ class SplitPlan:
     rugged: bool = False  # format 2: level-H codes, about a page more a sheet (split --rugged, config `rugged`)
 
     @classmethod
-    def from_options(cls, *, threshold, shares, label, custodians, copies, paper, config_path, out_dir,
-                     journal_path, operator, witness, scan_check, solo=None,
-                     share_format=scheme.DEFAULT_FORMAT, rugged=False) -> SplitPlan:
+    def from_options(
+        cls,
+        *,
+        threshold,
+        shares,
+        label,
+        custodians,
+        copies,
+        paper,
+        config_path,
+        out_dir,
+        journal_path,
+        operator,
+        witness,
+        scan_check,
+        solo=None,
+        share_format=scheme.DEFAULT_FORMAT,
+        rugged=False,
+    ) -> SplitPlan:
         """Command-line options win over the ceremony config; the config fills in what is not given."""
         check_new_set_texts(label, custodians)
         config = None
@@ -75,16 +91,29 @@ class SplitPlan:
         check_threshold(k, n)
         label = label or (config.label if config else None)
         if not label:
-            raise BreakglassError("give --label (what the credential is, printed on every sheet) or a --config with a label")
+            raise BreakglassError(
+                "give --label (what the credential is, printed on every sheet) or a --config with a label"
+            )
         operator = operator or (config.administrator.name if config else None)
         witness = witness or (config.witness.name if config else None)
         sheets = _plan_sheets(n, custodians, copies, config)
         return cls(
-            k=k, n=n, label=label, sheets=sheets, copies=max(s.copy for s in sheets),
-            paper=(paper or (config.paper if config else None) or "a4").lower(), out_dir=out_dir,
-            journal_path=journal_path, operator=operator, witness=witness, scan_check=scan_check,
-            contact=config.contact if config else "", config_path=config_path, solo=solo,
-            share_format=share_format, rugged=bool(rugged or (config.rugged if config else False)),
+            k=k,
+            n=n,
+            label=label,
+            sheets=sheets,
+            copies=max(s.copy for s in sheets),
+            paper=(paper or (config.paper if config else None) or "a4").lower(),
+            out_dir=out_dir,
+            journal_path=journal_path,
+            operator=operator,
+            witness=witness,
+            scan_check=scan_check,
+            contact=config.contact if config else "",
+            config_path=config_path,
+            solo=solo,
+            share_format=share_format,
+            rugged=bool(rugged or (config.rugged if config else False)),
             holds=config.credential.to_journal() if config and config.credential else None,
         )
 
@@ -94,7 +123,10 @@ class SplitPlan:
     def filenames(self) -> list[str]:
         from ..paper.sheet import sheet_filename
 
-        return [sheet_filename(self.label, _IndexOnly(s.share, self.n), s.copy, self.copies_of(s.share)) for s in self.sheets]
+        return [
+            sheet_filename(self.label, _IndexOnly(s.share, self.n), s.copy, self.copies_of(s.share))
+            for s in self.sheets
+        ]
 
     def check_before_secret(self) -> None:
         """Refuse early, before anyone types the credential: one person as operator and witness, clashing files,
@@ -104,7 +136,9 @@ class SplitPlan:
 
         check_two_people(self.operator, self.witness, self.solo, journalled=self.journal_path is not None)
         if self.out_dir.is_symlink():
-            raise BreakglassError(f"{self.out_dir} is a symbolic link; give the folder itself (breakglass never writes through a link)")
+            raise BreakglassError(
+                f"{self.out_dir} is a symbolic link; give the folder itself (breakglass never writes through a link)"
+            )
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise BreakglassError(f"{self.out_dir} exists and is not a folder")
         leftovers = leftover_staging(self.out_dir)
@@ -113,11 +147,13 @@ class SplitPlan:
                 f"{leftovers[0]} was left by a split that was cut off (power cut or kill): it may hold shares; "
                 "check it, destroy or remove it, then run again"
             )
-        clashes = [name for name in [*self.filenames(), "manifest.json", RECOVERY_PAGE]
-                   if os.path.lexists(self.out_dir / name)]
+        clashes = [
+            name for name in [*self.filenames(), "manifest.json", RECOVERY_PAGE] if os.path.lexists(self.out_dir / name)
+        ]
         if clashes:
             raise BreakglassError(
-                f"{self.out_dir} already holds {clashes[0]}" + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
+                f"{self.out_dir} already holds {clashes[0]}"
+                + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
                 + "; refusing to overwrite: choose an empty --out folder"
             )
         if self.journal_path is not None:
@@ -163,12 +199,18 @@ def _plan_sheets(n: int, custodians: tuple[str, ...], copies: int | None, config
         names = list(custodians) + [""] * (n - len(custodians))
         return [PlannedSheet(i, c, names[i - 1]) for i in range(1, n + 1) for c in range(1, per_share + 1)]
     sheets = [
-        PlannedSheet(s.share, s.copy, *( (s.custodian.name, s.custodian.role, s.custodian.location) if s.custodian else ()))
+        PlannedSheet(
+            s.share, s.copy, *((s.custodian.name, s.custodian.role, s.custodian.location) if s.custodian else ())
+        )
         for s in config.sheets()
     ]
     if copies:  # --copies overrides the config's per-custodian copies
         first = {s.share: s for s in sheets if s.copy == 1}
-        sheets = [PlannedSheet(i, c, first[i].name, first[i].role, first[i].location) for i in range(1, n + 1) for c in range(1, copies + 1)]
+        sheets = [
+            PlannedSheet(i, c, first[i].name, first[i].role, first[i].location)
+            for i in range(1, n + 1)
+            for c in range(1, copies + 1)
+        ]
     return sheets
 
 
@@ -202,9 +244,11 @@ def _refuse_repeated_custodians(custodians: tuple[str, ...]) -> None:
     for share, name in enumerate(custodians, 1):
         key = name_key(name)
         if key and key in first:
-            raise BreakglassError(f"--custodian '{name}' is given for shares {first[key]} and {share}: one person holds "
-                                  "one share (two would bring them closer to recovering the credential alone); name "
-                                  "each custodian once, and use --copies for copies of one share")
+            raise BreakglassError(
+                f"--custodian '{name}' is given for shares {first[key]} and {share}: one person holds "
+                "one share (two would bring them closer to recovering the credential alone); name "
+                "each custodian once, and use --copies for copies of one share"
+            )
         first.setdefault(key, share)
 
 
@@ -214,8 +258,14 @@ def run_split(plan: SplitPlan, credential: bytes, now: datetime, say: Callable[[
     return print_sheets(plan, result, credential, now, say)
 
 
-def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes, now: datetime,
-                 say: Callable[[str], None], known: tuple = ()) -> SheetsMade:
+def print_sheets(
+    plan: SplitPlan,
+    result: scheme.SplitResult,
+    credential: bytes,
+    now: datetime,
+    say: Callable[[str], None],
+    known: tuple = (),
+) -> SheetsMade:
     """Render the plan's sheets of `result`'s shares, read every one back, then write and journal them: the one
     way sheets are made (split, rotate, reshare and expand). `known` are shares of the set already on paper
     (expand's: the new shares are checked with them, as they will be recombined)."""
@@ -228,13 +278,21 @@ def print_sheets(plan: SplitPlan, result: scheme.SplitResult, credential: bytes,
     for planned, filename in zip(plan.sheets, plan.filenames(), strict=True):
         share = by_index[planned.share]
         info = sheet.SheetInfo(
-            label=plan.label, fingerprint=result.fingerprint, created=created,
+            label=plan.label,
+            fingerprint=result.fingerprint,
+            created=created,
             custodian=sheet.Custodian(planned.name, planned.role, planned.location),
-            copy=planned.copy, copies=plan.copies_of(planned.share), contact=plan.contact, shares_made=plan.n,
+            copy=planned.copy,
+            copies=plan.copies_of(planned.share),
+            contact=plan.contact,
+            shares_made=plan.n,
             rugged=plan.rugged,
         )
-        rendered.append(scanback.RenderedSheet(filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper),
-                                               plan.rugged))
+        rendered.append(
+            scanback.RenderedSheet(
+                filename, share, planned.copy, sheet.render_sheet(share, info, plan.paper), plan.rugged
+            )
+        )
     checks: list[scanback.SheetCheck] = []
     subsets = 0
     if plan.scan_check:
@@ -260,14 +318,25 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
     set_text = set_id_text(result.set_id)
 
     def manifest_bytes(event_code: str | None) -> bytes:
-        return manifest.dumps(manifest.build(
-            set_id=set_text, fingerprint=result.fingerprint, k=plan.k, n=plan.n, label=plan.label,
-            created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
-            custodians=[{"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location} for s in plan.sheets],
-            event_code=event_code, replaces_set=plan.replaces_set, ceremony=plan.ceremony,
-            recovery_page_sha256=page_sha256(),
-        ))
+        return manifest.dumps(
+            manifest.build(
+                set_id=set_text,
+                fingerprint=result.fingerprint,
+                k=plan.k,
+                n=plan.n,
+                label=plan.label,
+                created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                sheets=[{"share": r.share.index, "copy": r.copy, "file": r.filename} for r in rendered],
+                custodians=[
+                    {"share": s.share, "copy": s.copy, "name": s.name, "role": s.role, "location": s.location}
+                    for s in plan.sheets
+                ],
+                event_code=event_code,
+                replaces_set=plan.replaces_set,
+                ceremony=plan.ceremony,
+                recovery_page_sha256=page_sha256(),
+            )
+        )
 
     with Staging(plan.out_dir) as staging:
         for r in rendered:
@@ -289,9 +358,18 @@ def _write_outputs(plan: SplitPlan, result, rendered, now: datetime) -> str | No
         extra["recovery_page_sha256"] = page_sha256()
         if plan.demo:
             extra["demo"] = True
-        entry = append_event(plan.journal_path, planned.event, set_id=planned.set_id, shares=planned.shares,
-                             fingerprint=planned.fingerprint, extra=extra, operator=plan.operator,
-                             witness=plan.witness, now=now, publish=publish)
+        entry = append_event(
+            plan.journal_path,
+            planned.event,
+            set_id=planned.set_id,
+            shares=planned.shares,
+            fingerprint=planned.fingerprint,
+            extra=extra,
+            operator=plan.operator,
+            witness=plan.witness,
+            now=now,
+            publish=publish,
+        )
         return entry.code
 
 
@@ -301,9 +379,19 @@ def sheets_record(plan: SplitPlan) -> list[dict]:
 
 
 def _split_entry(plan: SplitPlan, result: scheme.SplitResult) -> PlannedEvent:
-    return PlannedEvent("split", set_id_text(result.set_id), list(range(1, plan.n + 1)), result.fingerprint,
-                        {"k": plan.k, "n": plan.n, "label": plan.label, "sheets": sheets_record(plan),
-                         **({"holds": plan.holds} if plan.holds else {})})
+    return PlannedEvent(
+        "split",
+        set_id_text(result.set_id),
+        list(range(1, plan.n + 1)),
+        result.fingerprint,
+        {
+            "k": plan.k,
+            "n": plan.n,
+            "label": plan.label,
+            "sheets": sheets_record(plan),
+            **({"holds": plan.holds} if plan.holds else {}),
+        },
+    )
 
 
 def _print_summary(plan, result, rendered, checks, subsets, event_code, say, now) -> None:

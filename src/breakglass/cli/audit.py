@@ -21,18 +21,62 @@ from .common import CONTEXT, chosen_paper, font_option, paper_option, say, use_f
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal to audit.")
-@click.option("--head", metavar="CODE", help="The last event code written in the paper logbooks (detects a journal cut short).")
-@click.option("--logbook", "logbook_csv", type=click.Path(dir_okay=False, path_type=Path), help="Transcription of the paper logbook (CSV; templates/logbook-transcription.csv).")
-@click.option("--rotations", "rotations", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Provider evidence (repeat): AWS CloudTrail JSON or event-history CSV, IAM credential report; Entra ID sign-in or audit logs (JSON, CSV); Google Reports API activities JSON; or a rotation record CSV (system,credential,rotated_at,by,evidence,part).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, and [credential] for a journal that records none.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit up to the end of this day, UTC (default: now). Later events are outside the window.")
-@click.option("--time-tolerance", type=click.IntRange(0, 1440), default=30, show_default=True, metavar="MINUTES", help="How far a time in the logbook may be from the journal's.")
+@click.option(
+    "--journal",
+    "journal_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The journal to audit.",
+)
+@click.option(
+    "--head", metavar="CODE", help="The last event code written in the paper logbooks (detects a journal cut short)."
+)
+@click.option(
+    "--logbook",
+    "logbook_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Transcription of the paper logbook (CSV; templates/logbook-transcription.csv).",
+)
+@click.option(
+    "--rotations",
+    "rotations",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Provider evidence (repeat): AWS CloudTrail JSON or event-history CSV, IAM credential report; Entra ID sign-in or audit logs (JSON, CSV); Google Reports API activities JSON; or a rotation record CSV (system,credential,rotated_at,by,evidence,part).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ceremony config: rotation deadline, drill interval, and [credential] for a journal that records none.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Audit up to the end of this day, UTC (default: now). Later events are outside the window.",
+)
+@click.option(
+    "--time-tolerance",
+    type=click.IntRange(0, 1440),
+    default=30,
+    show_default=True,
+    metavar="MINUTES",
+    help="How far a time in the logbook may be from the journal's.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a PDF for the audit file.")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report as a PDF for the audit file.",
+)
 @paper_option
 @font_option
-def audit(journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, as_json, pdf_path, paper, font_paths):
+def audit(
+    journal_path, head, logbook_csv, rotations, config_path, as_of, time_tolerance, as_json, pdf_path, paper, font_paths
+):
     """Check the journal, the logbook transcription and provider evidence; say what was read and every finding.
 
     \b
@@ -101,9 +145,16 @@ def _run(journal_path, head, logbook_csv, rotations, config_path, as_of, time_to
 
         config = load_config(config_path)
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days, time_tolerance)
-    return run_audit(journal_path, rules=rules, as_of=parse_as_of(as_of) if as_of else None,
-                     head=normalize_code(head) if head is not None else None, logbook_csv=logbook_csv, rotations=rotations,
-                     config_path=config_path, credential=config.credential if config else None)
+    return run_audit(
+        journal_path,
+        rules=rules,
+        as_of=parse_as_of(as_of) if as_of else None,
+        head=normalize_code(head) if head is not None else None,
+        logbook_csv=logbook_csv,
+        rotations=rotations,
+        config_path=config_path,
+        credential=config.credential if config else None,
+    )
 
 
 def _config(config_path):

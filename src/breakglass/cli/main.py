@@ -26,8 +26,11 @@ EXIT_CODES = (
     (1, "refused or failed (one line says why), or audit findings"),
     (2, "usage error (a wrong option or argument); for `audit`, the audit could not be done"),
     (3, "internal error: a bug in breakglass (one line; BREAKGLASS_DEBUG=1 shows the traceback)"),
-    (4, "`audit` PENDING: no finding, but a part of the credential is not yet shown changed at the provider after a "
-        "release still inside its rotation deadline"),
+    (
+        4,
+        "`audit` PENDING: no finding, but a part of the credential is not yet shown changed at the provider after a "
+        "release still inside its rotation deadline",
+    ),
     (130, "interrupted by Ctrl-C (SIGINT); one line says what, if anything, was written"),
     (143, "terminated (SIGTERM); as 130. SIGHUP (the terminal closed) gives 129"),
 )
@@ -37,14 +40,16 @@ def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     """--version: the version, the package fingerprint printed on every sheet, and the QR decoders in use."""
     if not value or ctx.resilient_parsing:
         return
-    from ..scan.decoders import decoder_versions, missing_decoder_note
     from ..page import page_sha256
+    from ..scan.decoders import decoder_versions, missing_decoder_note
     from ..system.package import fingerprint
 
     click.echo(f"breakglass, version {__version__}")
     click.echo(f"package fingerprint {fingerprint()} (the sheets and the logbook cover print the one that made them)")
     click.echo(f"QR decoders: {', '.join(decoder_versions()) or 'none'}")
-    click.echo(f"recovery page SHA-256 {page_sha256()} (breakglass recovery-page --out recover.html; sha256sum recover.html)")
+    click.echo(
+        f"recovery page SHA-256 {page_sha256()} (breakglass recovery-page --out recover.html; sha256sum recover.html)"
+    )
     if missing_decoder_note():
         click.echo(f"note: {missing_decoder_note()}")
     ctx.exit()
@@ -54,28 +59,48 @@ def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 # (the first sentence of its docstring; tests/test_health_startup.py checks the two agree), so that listing
 # the commands imports none of them.
 COMMANDS = {
-    "audit": ("audit", "Check the journal, the logbook transcription and provider evidence; say what was read "
-              "and every finding."),
-    "checklist": ("records", "Print the after-use (rotation) checklist for a release or drill, or the "
-                  "custodian-change checklist."),
-    "demo": ("ceremonies", "Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, "
-             "rotate, audit."),
+    "audit": (
+        "audit",
+        "Check the journal, the logbook transcription and provider evidence; say what was read and every finding.",
+    ),
+    "checklist": (
+        "records",
+        "Print the after-use (rotation) checklist for a release or drill, or the custodian-change checklist.",
+    ),
+    "demo": (
+        "ceremonies",
+        "Run a whole ceremony on a dummy credential: split, logbook, drill, release, checklist, rotate, audit.",
+    ),
     "destroy": ("records", "Record the witnessed destruction of old sheets in the journal."),
-    "expand": ("ceremonies", "Custodians change: new shares of the SAME set, for new custodians, from any k of its "
-               "sheets."),
+    "expand": (
+        "ceremonies",
+        "Custodians change: new shares of the SAME set, for new custodians, from any k of its sheets.",
+    ),
     "journal": ("records", "Check or list the tamper-evident journal of ceremony events."),
-    "logbook": ("records", "Print the paper ceremony record for a set of shares, pre-filled from what the split "
-                "recorded."),
-    "manifest": ("manifest", "Show what a split made: set, fingerprint, sheets and holders, and (with --journal) "
-                 "the set's state."),
-    "recombine": ("ceremonies", "Recover the credential from any k sheets: scans, photos, PDFs, folders or typed "
-                  "text, in any order."),
-    "recovery-page": ("page", "Write the recovery page: one HTML file that recovers the credential in any browser, "
-                      "offline."),
-    "reshare": ("ceremonies", "Custodians change: the SAME credential as a NEW set, from any k sheets of the "
-                "current set."),
-    "rotate": ("ceremonies", "Replace the credential after a use: recover the old set, split the NEW credential "
-               "as a new set."),
+    "logbook": (
+        "records",
+        "Print the paper ceremony record for a set of shares, pre-filled from what the split recorded.",
+    ),
+    "manifest": (
+        "manifest",
+        "Show what a split made: set, fingerprint, sheets and holders, and (with --journal) the set's state.",
+    ),
+    "recombine": (
+        "recombine",
+        "Recover the credential from any k sheets: scans, photos, PDFs, folders or typed text, in any order.",
+    ),
+    "recovery-page": (
+        "page",
+        "Write the recovery page: one HTML file that recovers the credential in any browser, offline.",
+    ),
+    "reshare": (
+        "ceremonies",
+        "Custodians change: the SAME credential as a NEW set, from any k sheets of the current set.",
+    ),
+    "rotate": (
+        "ceremonies",
+        "Replace the credential after a use: recover the old set, split the NEW credential as a new set.",
+    ),
     "split": ("ceremonies", "Encrypt a credential, split it k-of-n, and write one PDF sheet per share."),
 }
 
@@ -109,8 +134,14 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
-              help="Show the version, the package fingerprint and the QR decoders in use, and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show the version, the package fingerprint and the QR decoders in use, and exit.",
+)
 def cli() -> None:
     """breakglass: a break-glass credential on paper, split k-of-n between custodians, recovered offline.
 

@@ -28,12 +28,30 @@ def manifest_status(path: Path, journal_path: Path | None) -> dict:
             continue
         holder = holders.get((sheet.get("share"), sheet.get("copy", 1)), {})
         file = str(sheet.get("file") or "")
-        sheets.append({
-            "share": sheet.get("share"), "copy": sheet.get("copy", 1), "file": file,
-            "holder": holder.get("name") or "", "pdf_present": bool(file) and (path.parent / file).is_file(),
-        })
-    status = {key: data.get(key) for key in ("set_id", "fingerprint", "k", "n", "label", "created", "tool_version",
-                                             "package", "event_code", "replaces_set")}
+        sheets.append(
+            {
+                "share": sheet.get("share"),
+                "copy": sheet.get("copy", 1),
+                "file": file,
+                "holder": holder.get("name") or "",
+                "pdf_present": bool(file) and (path.parent / file).is_file(),
+            }
+        )
+    status = {
+        key: data.get(key)
+        for key in (
+            "set_id",
+            "fingerprint",
+            "k",
+            "n",
+            "label",
+            "created",
+            "tool_version",
+            "package",
+            "event_code",
+            "replaces_set",
+        )
+    }
     status = {"manifest": str(path), **status, "sheets": sheets}
     if journal_path is not None:
         status["journal"] = journal_state(journal_path, str(data.get("set_id") or ""))
@@ -60,7 +78,12 @@ def journal_state(journal_path: Path, set_id: str) -> dict:
 
 @click.command("manifest", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Also say whether the set is current or retired, and list its events.")
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also say whether the set is current or retired, and list its events.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def manifest(path: Path, journal_path: Path | None, as_json: bool) -> None:
     """Show what a split made: set, fingerprint, sheets and holders, and (with --journal) the set's state.

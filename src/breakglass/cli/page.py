@@ -12,7 +12,12 @@ from .common import CONTEXT, say
 
 
 @click.command("recovery-page", context_settings=CONTEXT)
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write (refused if it exists).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (refused if it exists).",
+)
 def recovery_page(out: Path) -> None:
     """Write the recovery page: one HTML file that recovers the credential in any browser, offline.
 

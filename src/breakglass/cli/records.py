@@ -31,8 +31,15 @@ def journal() -> None:
 
 @journal.command("verify", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--head", metavar="CODE", help="The last event code written in the paper logbook; the journal must end there.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (ok, entries, head_code, head_checked, problem, line); exit status as without.")
+@click.option(
+    "--head", metavar="CODE", help="The last event code written in the paper logbook; the journal must end there."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the result as JSON (ok, entries, head_code, head_checked, problem, line); exit status as without.",
+)
 def verify(path: Path, head: str | None, as_json: bool) -> None:
     """Check the journal's hash chain, and with --head that nothing was cut from its end.
 
@@ -49,10 +56,19 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
 
     result = verify_journal(path, head)
     if as_json:
-        click.echo(json_text({
-            "journal": str(path), "ok": result.ok, "entries": result.count, "head_code": result.head_code,
-            "head_checked": head is not None and result.ok, "problem": result.problem, "line": result.line,
-        }))
+        click.echo(
+            json_text(
+                {
+                    "journal": str(path),
+                    "ok": result.ok,
+                    "entries": result.count,
+                    "head_code": result.head_code,
+                    "head_checked": head is not None and result.ok,
+                    "problem": result.problem,
+                    "line": result.line,
+                }
+            )
+        )
         if not result.ok:
             sys.exit(1)
         return
@@ -61,17 +77,28 @@ def verify(path: Path, head: str | None, as_json: bool) -> None:
         raise BreakglassError(f"journal {path}: {result.problem}{hint}")
     entries = "entry" if result.count == 1 else "entries"
     if head:
-        click.echo(terminal_safe(f"journal {path}: OK, {result.count} {entries}, chain intact, head code "
-                                 f"{result.head_code} (matches the paper logbook)"))
+        click.echo(
+            terminal_safe(
+                f"journal {path}: OK, {result.count} {entries}, chain intact, head code "
+                f"{result.head_code} (matches the paper logbook)"
+            )
+        )
         return
     click.echo(terminal_safe(f"journal {path}: chain intact, {result.count} {entries}, head code {result.head_code}"))
-    click.echo(f"Without --head a cut-off end cannot be detected: check that {result.head_code} is the last event "
-               "code written in the paper logbook, or run again with --head CODE.")
+    click.echo(
+        f"Without --head a cut-off end cannot be detected: check that {result.head_code} is the last event "
+        "code written in the paper logbook, or run again with --head CODE."
+    )
 
 
 @journal.command("show", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON list: each as stored in the journal, with its event code added as \"code\".")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print the events as a JSON list: each as stored in the journal, with its event code added as "code".',
+)
 def show(path: Path, as_json: bool) -> None:
     """List the journal's events as a table (it is not verified: use `journal verify` for that).
 
@@ -117,7 +144,11 @@ def repair(path: Path, operator: str | None, witness: str | None) -> None:
     where = f"line {done.first_line}" if done.lines == 1 else f"lines {done.first_line}-{last}"
     whole = f", {done.complete} of them complete entries" if done.complete else ""
     click.echo(terminal_safe(f"journal {path}: {done.problem}"))
-    click.echo(terminal_safe(f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}."))
+    click.echo(
+        terminal_safe(
+            f"Set aside {where} ({done.lines} line{'s' if done.lines != 1 else ''}{whole}) in {done.side_file}."
+        )
+    )
     click.echo("Recorded the repair; compare the set-aside lines with the paper logbook.")
     click.echo(f"Journal event code (write it in the logbook, with its time): {stamped(done.entry)}")
 
@@ -143,8 +174,19 @@ def format_table(entries) -> str:
     an escape sequence cannot drive the terminal)."""
     heads = ["seq", "time (UTC)", "event", "set", "shares", "operator", "witness", "code"]
     rows = [
-        [terminal_safe(cell) for cell in (str(e.seq), str(e.time).replace("T", " ").rstrip("Z"), e.event, e.set,
-                                          _shares_text(e.shares), e.operator or "-", e.witness or "-", e.code)]
+        [
+            terminal_safe(cell)
+            for cell in (
+                str(e.seq),
+                str(e.time).replace("T", " ").rstrip("Z"),
+                e.event,
+                e.set,
+                _shares_text(e.shares),
+                e.operator or "-",
+                e.witness or "-",
+                e.code,
+            )
+        ]
         for e in entries
     ]
     widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
@@ -158,15 +200,38 @@ def format_table(entries) -> str:
 
 
 @click.command("logbook", context_settings=CONTEXT)
-@click.option("--manifest", "manifest_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="manifest.json written by split or rotate.")
-@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal: prints its head code and the split event code.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: participants, scope, permitted uses, rules.")
+@click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="manifest.json written by split or rotate.",
+)
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal: prints its head code and the split event code.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ceremony config: participants, scope, permitted uses, rules.",
+)
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
-def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | None, paper: str | None, out: Path, force: bool,
-            font_paths: tuple[Path, ...]) -> None:
+def logbook(
+    manifest_path: Path,
+    journal_path: Path | None,
+    config_path: Path | None,
+    paper: str | None,
+    out: Path,
+    force: bool,
+    font_paths: tuple[Path, ...],
+) -> None:
     """Print the paper ceremony record for a set of shares, pre-filled from what the split recorded.
 
     \b
@@ -192,7 +257,9 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     if journal_path is not None:
         result = verify_journal(journal_path)
         if not result.ok:
-            raise BreakglassError(f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code")
+            raise BreakglassError(
+                f"journal {journal_path}: {result.problem}; the logbook would print a wrong head code"
+            )
         entries = read_journal(journal_path)
         _require_set_in_journal(manifest, entries, journal_path)
     data = gather(manifest, config, entries)
@@ -200,7 +267,9 @@ def logbook(manifest_path: Path, journal_path: Path | None, config_path: Path | 
     _write_out(out, pdf, force)
     pages = pdf.count(b"/Type /Page\n") or None
     head = f", journal head {data.head_code}" if data.head_code else ""
-    click.echo(terminal_safe(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else "")))
+    click.echo(
+        terminal_safe(f"wrote {out}: logbook for set {data.set_id}{head}" + (f", {pages} pages" if pages else ""))
+    )
 
 
 def _require_set_in_journal(manifest: dict, entries, journal_path: Path) -> None:
@@ -213,8 +282,10 @@ def _require_set_in_journal(manifest: dict, entries, journal_path: Path) -> None
     except (BreakglassError, ValueError):
         set_text = manifest["set_id"]
     if set_text not in SetHistory(entries).created:
-        raise BreakglassError(f"the manifest is of set {set_text}, which journal {journal_path} never made (no split, "
-                              "rotation or reshare of it): give this set's journal, or the manifest of a set it made")
+        raise BreakglassError(
+            f"the manifest is of set {set_text}, which journal {journal_path} never made (no split, "
+            "rotation or reshare of it): give this set's journal, or the manifest of a set it made"
+        )
 
 
 # ---------------------------------------------------------------- after a use: checklist, destruction
@@ -235,8 +306,10 @@ def _check_out(out: Path, force: bool) -> None:
         except OSError:
             is_pdf = False
         if not is_pdf:
-            raise BreakglassError(f"{out} exists and is not a PDF; refusing to overwrite it (breakglass replaces only "
-                                  "an earlier PDF): choose another --out")
+            raise BreakglassError(
+                f"{out} exists and is not a PDF; refusing to overwrite it (breakglass replaces only "
+                "an earlier PDF): choose another --out"
+            )
     check_target(out, force, hint=FORCE_HINT)
 
 
@@ -249,15 +322,39 @@ def _write_out(out: Path, data: bytes, force: bool) -> None:
 
 
 @click.command("checklist", context_settings=CONTEXT)
-@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The journal holding the event.")
-@click.option("--event", "code", required=True, metavar="CODE", help="Event code of the release, drill, reshare or expand, as written in the logbook.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.")
+@click.option(
+    "--journal",
+    "journal_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The journal holding the event.",
+)
+@click.option(
+    "--event",
+    "code",
+    required=True,
+    metavar="CODE",
+    help="Event code of the release, drill, reshare or expand, as written in the logbook.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ceremony config: rotation deadline, drill interval, contact, sign-off names.",
+)
 @paper_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it is an earlier PDF (never any other file).")
 @font_option
-def checklist(journal_path: Path, code: str, config_path: Path | None, paper: str | None, out: Path, force: bool,
-              font_paths: tuple[Path, ...]) -> None:
+def checklist(
+    journal_path: Path,
+    code: str,
+    config_path: Path | None,
+    paper: str | None,
+    out: Path,
+    force: bool,
+    font_paths: tuple[Path, ...],
+) -> None:
     """Print the after-use (rotation) checklist for a release or drill, or the custodian-change checklist.
 
     Steps with time and initials columns: classify and review the use, revoke, rotate at the provider, run
@@ -292,7 +389,9 @@ def checklist(journal_path: Path, code: str, config_path: Path | None, paper: st
     holders = _to_destroy(entries, entry)
     label = (origin.extra.get("label") if origin is not None else None) or (config.label if config else "")
     k = origin.extra.get("k") if origin is not None and isinstance(origin.extra.get("k"), int) else None
-    pdf = render_checklist(entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k)
+    pdf = render_checklist(
+        entry, config=config, holders=holders, label=str(label), paper=chosen_paper(paper, config), k=k
+    )
     _write_out(out, pdf, force)
     kind = "custodian-change" if entry.event in ("reshare", "expand") else "after-use"
     click.echo(terminal_safe(f"wrote {out}: {kind} checklist for {entry.event} {entry.code} of set {entry.set}"))
@@ -311,15 +410,47 @@ def _to_destroy(entries, entry) -> list[dict]:
 
 
 @click.command("destroy", context_settings=CONTEXT)
-@click.option("--journal", "journal_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The set's journal (must exist); the destruction is recorded in it.")
-@click.option("--set", "set_id", required=True, metavar="SET_ID", help="The set the sheets belong to (normally retired by a rotation).")
-@click.option("--sheet", "sheets", required=True, multiple=True, metavar="SHARE[.COPY]", help="A sheet destroyed: share number, and copy if not 1 (repeat).")
-@click.option("--bag", "bags", multiple=True, metavar="SERIAL", help="Bag serial each sheet came from, in the order of --sheet (repeat; as many as --sheet).")
+@click.option(
+    "--journal",
+    "journal_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The set's journal (must exist); the destruction is recorded in it.",
+)
+@click.option(
+    "--set",
+    "set_id",
+    required=True,
+    metavar="SET_ID",
+    help="The set the sheets belong to (normally retired by a rotation).",
+)
+@click.option(
+    "--sheet",
+    "sheets",
+    required=True,
+    multiple=True,
+    metavar="SHARE[.COPY]",
+    help="A sheet destroyed: share number, and copy if not 1 (repeat).",
+)
+@click.option(
+    "--bag",
+    "bags",
+    multiple=True,
+    metavar="SERIAL",
+    help="Bag serial each sheet came from, in the order of --sheet (repeat; as many as --sheet).",
+)
 @click.option("--operator", required=True, metavar="NAME", help="Who destroyed the sheets.")
 @click.option("--witness", metavar="NAME", help="Who witnessed it (not the operator; required unless --solo).")
 @solo_option
-def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tuple[str, ...], operator: str, witness: str | None,
-            solo: str | None) -> None:
+def destroy(
+    journal_path: Path,
+    set_id: str,
+    sheets: tuple[str, ...],
+    bags: tuple[str, ...],
+    operator: str,
+    witness: str | None,
+    solo: str | None,
+) -> None:
     """Record the witnessed destruction of old sheets in the journal.
 
     Prints the event code (and time) of the 'destroy' event it appends. Refused, with nothing recorded: a set
@@ -338,7 +469,9 @@ def destroy(journal_path: Path, set_id: str, sheets: tuple[str, ...], bags: tupl
     """
     from ..ceremonies.destroy import DestroyRequest, run_destroy
 
-    done = run_destroy(DestroyRequest(journal_path, set_id, sheets, bags, operator, witness, solo), clock.now_utc(), say)
+    done = run_destroy(
+        DestroyRequest(journal_path, set_id, sheets, bags, operator, witness, solo), clock.now_utc(), say
+    )
     listed = ", ".join(f"{s}.{c}" for s, c in done.sheets)
     click.echo(f"Recorded destruction of {len(done.sheets)} sheet(s) of set {done.set_text} ({listed}).")
     click.echo(f"Journal event code (write it in the logbook, with its time): {done.stamped_code}")

@@ -56,7 +56,7 @@ def choose_set(groups: dict[bytes, dict[int, list[AnyShare]]]) -> tuple[bytes, l
         raise BreakglassError("no shares were given")
     complete = [sid for sid, g in groups.items() if len(g) >= _required(g)]
     if len(groups) == 1 and not complete:
-        (sid, group), = groups.items()
+        ((sid, group),) = groups.items()
         k = _required(group)
         n = max(max(s.n for candidates in group.values() for s in candidates), *group)
         absent = [i for i in range(1, n + 1) if i not in group]
@@ -71,7 +71,9 @@ def choose_set(groups: dict[bytes, dict[int, list[AnyShare]]]) -> tuple[bytes, l
     if not complete:
         raise BreakglassError(f"shares from {len(groups)} different sets and none has enough: {described}")
     if len(complete) > 1:
-        raise BreakglassError(f"shares from {len(complete)} complete sets were mixed; give only one set's sheets: {described}")
+        raise BreakglassError(
+            f"shares from {len(complete)} complete sets were mixed; give only one set's sheets: {described}"
+        )
     chosen = complete[0]
     warnings = [
         f"ignored {shares_word(len(g))} {numbers(g)} of another set, {set_id_text(sid)}"

@@ -60,7 +60,9 @@ def check_credential(credential: bytes) -> None:
     if not credential:
         raise BreakglassError("the credential is empty")
     if len(credential) > MAX_CREDENTIAL:
-        raise BreakglassError(f"the credential is {len(credential)} bytes; at most {MAX_CREDENTIAL} bytes are supported")
+        raise BreakglassError(
+            f"the credential is {len(credential)} bytes; at most {MAX_CREDENTIAL} bytes are supported"
+        )
 
 
 def seal(data_key: bytes, nonce: bytes, associated_data: bytes, credential: bytes) -> tuple[bytes, bytes]:

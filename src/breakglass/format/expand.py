@@ -38,7 +38,9 @@ def new_shares(recovered: Recovered, indexes: list[int], n_label: int) -> tuple[
     taken = {s.index for s in used}
     for index in indexes:
         if not 1 <= index <= MAX_SHARES:
-            raise BreakglassError(f"share number {index} is outside 1..{MAX_SHARES}: a set has at most {MAX_SHARES} shares")
+            raise BreakglassError(
+                f"share number {index} is outside 1..{MAX_SHARES}: a set has at most {MAX_SHARES} shares"
+            )
         if index in taken:
             raise InternalError(f"share {index} already exists")
     if len(set(indexes)) != len(indexes):
@@ -58,5 +60,4 @@ def _check_fits(share_format: ShareFormat, share: Any, used: Sequence[Any], reco
             break
         members = sorted([share, *others], key=lambda s: s.index)
         if share_format.open_set(members) != recovered.credential:
-            raise InternalError(f"new share {share.index} does not recombine with the others; "
-                                "nothing was printed")
+            raise InternalError(f"new share {share.index} does not recombine with the others; nothing was printed")

@@ -48,7 +48,9 @@ class ShareFormat(Protocol):
     def parse(self, data: bytes) -> Any:
         """The share these bytes are, or a BreakglassError naming it."""
 
-    def split(self, credential: bytes, k: int, n: int, random_bytes: Callable[[int], bytes]) -> tuple[bytes, tuple[Any, ...]]:
+    def split(
+        self, credential: bytes, k: int, n: int, random_bytes: Callable[[int], bytes]
+    ) -> tuple[bytes, tuple[Any, ...]]:
         """(data key, shares 1..n) of a new set."""
 
     def qr_data_count(self, share: Any, max_chars: int) -> int:

@@ -46,9 +46,11 @@ def settled_n(claims: dict[int, int], set_text: str) -> tuple[int, list[str]]:
     if not above:
         return settled, []
     said = ", ".join(f"share {i} says {claims[i]}" for i in above)
-    return settled, [f"the shares of set {set_text} disagree on how many shares the set has ({said}; the others "
-                     f"{settled}): a sheet printed later by expand says the larger number, otherwise that sheet's "
-                     f"share count was altered (the credential is not affected); counted as {settled}"]
+    return settled, [
+        f"the shares of set {set_text} disagree on how many shares the set has ({said}; the others "
+        f"{settled}): a sheet printed later by expand says the larger number, otherwise that sheet's "
+        f"share count was altered (the credential is not affected); counted as {settled}"
+    ]
 
 
 def numbers(indexes: Iterable[int]) -> str:

@@ -40,7 +40,11 @@ class SplitResult:
 
 
 def split(
-    credential: bytes, k: int, n: int, *, version: int = DEFAULT_FORMAT,
+    credential: bytes,
+    k: int,
+    n: int,
+    *,
+    version: int = DEFAULT_FORMAT,
     random_bytes: Callable[[int], bytes] = get_random_bytes,
 ) -> SplitResult:
     """Encrypt `credential` under a fresh key and split it k-of-n in share format `version` (1 or 2).

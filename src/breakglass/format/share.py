@@ -38,8 +38,10 @@ def parse_set_id_text(text: str) -> bytes:
 def version_problem(version: int) -> str:
     """Why a share of this format version cannot be read here: the foreign/newer-version rule of FORMAT.md."""
     if version > NEWEST_VERSION:
-        return (f"this share was made by a newer version of breakglass (format {version}); "
-                f"this breakglass reads formats 1 to {NEWEST_VERSION}: use a newer breakglass")
+        return (
+            f"this share was made by a newer version of breakglass (format {version}); "
+            f"this breakglass reads formats 1 to {NEWEST_VERSION}: use a newer breakglass"
+        )
     if version in KNOWN_VERSIONS:
         # a code or typed block of one format carrying a share of the other: not a bug, a damaged or forged input
         return f"the share inside is format {version}, but it came in a code or block of another format: it is damaged or forged"

@@ -124,7 +124,9 @@ class Header:
         body = f"SHARE {self.index} OF {self.n} SET {self.set_text} COPY {self.copy} LINES {self.lines}"
         if not formats.by_version(self.version).typed_header_check:
             return f"BG{self.version} {body}"
-        return f"BG{self.version} {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
+        return (
+            f"BG{self.version} {body} {_check(self.canonical())}"  # one space: with two, pdftotext may split the line
+        )
 
 
 def parse_header(text: str) -> Header:
@@ -146,7 +148,9 @@ def _header(m: re.Match[str]) -> Header:
     header = Header(version, int(m.group(2)), int(m.group(3)), set_text, int(m.group(5) or 1), int(m.group(6)))
     if formats.by_version(version).typed_header_check:
         if m.group(5) is None:  # 7.7: every format-2 sheet prints COPY, and the header check covers it
-            raise BreakglassError("the header line has no COPY: type 'COPY' and the copy number before LINES, as printed")
+            raise BreakglassError(
+                "the header line has no COPY: type 'COPY' and the copy number before LINES, as printed"
+            )
         typed_check = encoding.crockford_normalize(m.group(7) or "")
         if not typed_check:
             raise BreakglassError("the header line ends with a 4-character check after LINES: type it too")
@@ -210,8 +214,9 @@ def _check_line(number: int, typed: str, header: Header | None, correct: bool = 
         fixed, where = fixes[0]
         return LineReading(fixed[:-CHECK_CHARS], f"line {number:02d}: corrected a typo ({where}); check the sheet")
     if full_lines and len(data) < width:
-        raise BreakglassError(f"line {number:02d} has {len(data)} characters before the check, {width} expected: "
-                              f"retype line {number:02d}")
+        raise BreakglassError(
+            f"line {number:02d} has {len(data)} characters before the check, {width} expected: retype line {number:02d}"
+        )
     raise BreakglassError(f"line {number:02d} does not match its check: retype line {number:02d}")
 
 

@@ -20,7 +20,9 @@ def _read(package: str, name: str) -> bytes:
     try:
         return resources.files(package).joinpath(name).read_bytes()
     except OSError as e:
-        raise BreakglassError(f"the recovery page's part {package}/{name} is missing from this installation ({e.strerror})") from None
+        raise BreakglassError(
+            f"the recovery page's part {package}/{name} is missing from this installation ({e.strerror})"
+        ) from None
 
 
 def _script(text: str) -> str:
@@ -38,7 +40,9 @@ def _check_vendored() -> None:
     for line in sums.splitlines():
         digest, name = line.split()
         if hashlib.sha256(_read("breakglass.page", f"vendor/{name}")).hexdigest() != digest:
-            raise BreakglassError(f"the vendored QR decoder file {name} does not match its checksum: reinstall breakglass")
+            raise BreakglassError(
+                f"the vendored QR decoder file {name} does not match its checksum: reinstall breakglass"
+            )
 
 
 @cache

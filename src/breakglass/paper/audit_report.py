@@ -37,15 +37,23 @@ def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
         p.c.setFont(BOLD, 20)
         p.c.drawString(p.left, p.y - 20, TITLE)
         p.y -= 34
-        p.key_values([
-            ("Credential", report.label or "(no label in the journal)", BOLD, 10),
-            ("Held at provider", report.credential or "not named (no [credential] in the journal or --config)", FONT, 9),
-            ("Sets", ", ".join(report.sets) or "-", MONO, 9),
-            ("Window", f"{report.window_start or '(no entries)'}  to  {report.as_of or '-'}", FONT, 10),
-            ("Journal entries", f"{report.entries} ({report.audited} inside the window)", FONT, 10),
-            ("Head code", head, MONO_BOLD, 12),
-            ("Code on paper", report.head_given or "not given (--head)", MONO if report.head_given else FONT, 10),
-        ], label_width=100)
+        p.key_values(
+            [
+                ("Credential", report.label or "(no label in the journal)", BOLD, 10),
+                (
+                    "Held at provider",
+                    report.credential or "not named (no [credential] in the journal or --config)",
+                    FONT,
+                    9,
+                ),
+                ("Sets", ", ".join(report.sets) or "-", MONO, 9),
+                ("Window", f"{report.window_start or '(no entries)'}  to  {report.as_of or '-'}", FONT, 10),
+                ("Journal entries", f"{report.entries} ({report.audited} inside the window)", FONT, 10),
+                ("Head code", head, MONO_BOLD, 12),
+                ("Code on paper", report.head_given or "not given (--head)", MONO if report.head_given else FONT, 10),
+            ],
+            label_width=100,
+        )
         p.y -= 14
         _verdict(p, report)
         _parts(p, report)
@@ -54,8 +62,14 @@ def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
         if report.findings:
             p.heading("Findings", size=13, space=60)
             rows = [[[(f.where, MONO_BOLD, 8.5)], f.rule, f.message] for f in report.findings]
-            p.table([("Where", 0.13), ("Rule", 0.15), ("Finding", 0.72)], rows, min_height=18, size=8.5,
-                    continued="Findings (continued)", shade_rows={i for i in range(len(rows)) if i % 2})
+            p.table(
+                [("Where", 0.13), ("Rule", 0.15), ("Finding", 0.72)],
+                rows,
+                min_height=18,
+                size=8.5,
+                continued="Findings (continued)",
+                shade_rows={i for i in range(len(rows)) if i % 2},
+            )
             p.y -= 14
         if report.notes:
             p.heading("Notes", size=13, space=40)
@@ -63,8 +77,9 @@ def render_audit(report: AuditReport, paper: str = "a4") -> bytes:
             p.y -= 10
         _signature(p)
 
-    return pdfkit.render(paper, f"{TITLE} {report.as_of}",
-                         lambda canvas, area, total: pdfkit.Page(canvas, area, furniture, total), draw)
+    return pdfkit.render(
+        paper, f"{TITLE} {report.as_of}", lambda canvas, area, total: pdfkit.Page(canvas, area, furniture, total), draw
+    )
 
 
 def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
@@ -79,12 +94,17 @@ def _verdict(p: pdfkit.Page, report: AuditReport) -> None:
     c.setFont(BOLD, 16)
     count = len(report.findings)
     if report.verdict == CANNOT_AUDIT:
-        verdict, explain = "CANNOT AUDIT", "The journal's chain is broken: no rule after it was applied. Find out why first."
+        verdict, explain = (
+            "CANNOT AUDIT",
+            "The journal's chain is broken: no rule after it was applied. Find out why first.",
+        )
     elif report.verdict == PENDING:
         verdict = "PENDING"
-        explain = (f"No finding, but {len(report.pending)} part(s) of the credential are not yet shown changed at the "
-                   "provider after a release still inside its rotation deadline. Not clean: audit again with the "
-                   "provider's records (exit 4 until then).")
+        explain = (
+            f"No finding, but {len(report.pending)} part(s) of the credential are not yet shown changed at the "
+            "provider after a release still inside its rotation deadline. Not clean: audit again with the "
+            "provider's records (exit 4 until then)."
+        )
     elif report.clean:
         skipped = ", ".join(r.id for r in report.not_checked)
         verdict = "CLEAN"
@@ -111,19 +131,41 @@ def _parts(p: pdfkit.Page, report: AuditReport) -> None:
     rows = []
     for part in report.parts:
         shown = [(cited(e), FONT, 7.5) for e in part["evidence"]] or [(part.get("why", ""), FONT, 7.5)]
-        rows.append([[(part["release"], MONO_BOLD, 8), (part["released"][:10], FONT, 7.5)], part["part"],
-                     [(part["status"].upper(), BOLD, 8)], shown])
-    p.table([("Release", 0.13), ("Part", 0.12), ("Status", 0.13), ("Confirmed by (file, event, time), or why not", 0.62)],
-            rows, min_height=18, size=8, continued="At the provider (continued)")
+        rows.append(
+            [
+                [(part["release"], MONO_BOLD, 8), (part["released"][:10], FONT, 7.5)],
+                part["part"],
+                [(part["status"].upper(), BOLD, 8)],
+                shown,
+            ]
+        )
+    p.table(
+        [("Release", 0.13), ("Part", 0.12), ("Status", 0.13), ("Confirmed by (file, event, time), or why not", 0.62)],
+        rows,
+        min_height=18,
+        size=8,
+        continued="At the provider (continued)",
+    )
     p.y -= 14
 
 
 def _inputs(p: pdfkit.Page, report: AuditReport) -> None:
     p.heading("What was read", size=13, space=60)
-    rows = [[[(i.role, BOLD, 8.5)], [(i.shown_path, MONO, 7.5), (i.kind, FONT, 7.5), (f"SHA-256 {i.sha256}", MONO, 7)],
-             str(i.size)] for i in report.inputs]
-    p.table([("Input", 0.12), ("File, what it was read as, and its SHA-256", 0.74), ("Bytes", 0.14)], rows,
-            min_height=18, size=8, continued="What was read (continued)")
+    rows = [
+        [
+            [(i.role, BOLD, 8.5)],
+            [(i.shown_path, MONO, 7.5), (i.kind, FONT, 7.5), (f"SHA-256 {i.sha256}", MONO, 7)],
+            str(i.size),
+        ]
+        for i in report.inputs
+    ]
+    p.table(
+        [("Input", 0.12), ("File, what it was read as, and its SHA-256", 0.74), ("Bytes", 0.14)],
+        rows,
+        min_height=18,
+        size=8,
+        continued="What was read (continued)",
+    )
     p.y -= 14
 
 
@@ -132,16 +174,25 @@ def _rules(p: pdfkit.Page, report: AuditReport) -> None:
     rows = []
     for r in report.rules:
         status = r.status.upper() + (f" ({r.findings})" if r.status == FAIL else "")
-        detail = [(r.title, FONT, 7.8)] + ([(f"not checked: {r.why_not}", FONT, 7.3)] if r.status == NOT_CHECKED else [])
+        detail = [(r.title, FONT, 7.8)] + (
+            [(f"not checked: {r.why_not}", FONT, 7.3)] if r.status == NOT_CHECKED else []
+        )
         rows.append([[(r.id, MONO_BOLD, 8)], detail, [(status, BOLD, 8)]])
-    p.table([("Rule", 0.18), ("What it checks", 0.64), ("Result", 0.18)], rows, min_height=16, size=8,
-            continued="Rules applied (continued)")
+    p.table(
+        [("Rule", 0.18), ("What it checks", 0.64), ("Result", 0.18)],
+        rows,
+        min_height=16,
+        size=8,
+        continued="Rules applied (continued)",
+    )
     p.y -= 14
 
 
 def _signature(p: pdfkit.Page) -> None:
     p.need(110)
     p.heading("Auditor", size=13, space=90)
-    p.paragraph("I have reviewed this report, the journal and the paper logbook it refers to.", size=8.5, color=GREY, gap=10)
+    p.paragraph(
+        "I have reviewed this report, the journal and the paper logbook it refers to.", size=8.5, color=GREY, gap=10
+    )
     p.field_row([("Auditor name", ""), ("Date", "")], height=30)
     p.field_row([("Signature", "")], height=44)

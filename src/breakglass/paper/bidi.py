@@ -89,7 +89,7 @@ def levels(text: str, rtl_base: bool = False) -> list[int]:
         cls = bidi_class(ch)
         if cls in ISOLATE_STARTS:  # the whole isolate is one neutral here; its content is laid out on its own
             end = _matching_pdi(text, i)
-            body = text[i + 1:end]
+            body = text[i + 1 : end]
             body_rtl = cls == "RLI" or (cls == "FSI" and _first_strong_is_rtl(body))
             shift = 2 if rtl_base and not body_rtl else 0  # left to right inside right to left: two levels up
             inner.update({i + 1 + k: level + shift for k, level in enumerate(levels(body, body_rtl))})
@@ -117,7 +117,10 @@ def levels(text: str, rtl_base: bool = False) -> list[int]:
 
 def _resolve_neutrals(kinds: list[str | None], base: str = "L") -> None:
     """Neutrals between two runs of one direction take it; any other neutral takes the base direction."""
-    direction = lambda kind: "R" if kind in ("R", "N") else "L"
+
+    def direction(kind: str | None) -> str:
+        return "R" if kind in ("R", "N") else "L"
+
     i = 0
     while i < len(kinds):
         if kinds[i] is not None:

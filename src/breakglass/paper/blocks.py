@@ -247,7 +247,9 @@ def paginate(items: list, first_height: float, next_height: float, filler: Flow 
                 piece = item.piece(available)
                 if piece is None:
                     if not pages[-1]:
-                        raise RuntimeError("a page cannot hold the smallest piece of a flow")  # unreachable with sane sizes
+                        raise RuntimeError(
+                            "a page cannot hold the smallest piece of a flow"
+                        )  # unreachable with sane sizes
                     pages.append([])
                     available = next_height
                     continue

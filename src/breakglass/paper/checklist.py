@@ -77,7 +77,9 @@ class _Page(pdfkit.Page):
             header_left=self.fill(doc.get("header_left", "")),
             header_right=self.fill(doc.get("header_right", "")),
             footer_left=self.fill(doc.get("footer_left", "")),
-            page_label=lambda page, pages: self.fill(doc.get("footer_right", "page {page} of {pages}"), page=page, pages=pages),
+            page_label=lambda page, pages: self.fill(
+                doc.get("footer_right", "page {page} of {pages}"), page=page, pages=pages
+            ),
         )
 
 
@@ -85,8 +87,15 @@ def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: list[dict], label: str,
-                     paper: str = "a4", k: int | None = None) -> bytes:
+def render_checklist(
+    entry: Entry,
+    *,
+    config: CeremonyConfig | None,
+    holders: list[dict],
+    label: str,
+    paper: str = "a4",
+    k: int | None = None,
+) -> bytes:
     """The checklist PDF for one release, drill, reshare or expand event. `holders` lists the sheets to destroy
     afterwards ({"share", "copy", "holder"} each; may be empty): the set's, or those an expansion replaced; `k` is
     the set's threshold (from its split), to name the sheets the rotation needs."""
@@ -104,16 +113,25 @@ def render_checklist(entry: Entry, *, config: CeremonyConfig | None, holders: li
     drill_days = config.drill_interval_days if config else DEFAULT_DRILL_INTERVAL_DAYS
     when = entry.when
     values = {
-        "set_id": entry.set, "fingerprint": entry.fingerprint or "-", "label": label or "(label not recorded)",
-        "event": entry.event, "event_code": entry.code, "event_date": _when(when) + " UTC",
-        "deadline": _when(when + timedelta(days=deadline_days)), "rotation_deadline_days": deadline_days,
-        "drill_interval_days": drill_days, "next_drill_due": (when + timedelta(days=drill_days)).strftime("%Y-%m-%d"),
+        "set_id": entry.set,
+        "fingerprint": entry.fingerprint or "-",
+        "label": label or "(label not recorded)",
+        "event": entry.event,
+        "event_code": entry.code,
+        "event_date": _when(when) + " UTC",
+        "deadline": _when(when + timedelta(days=deadline_days)),
+        "rotation_deadline_days": deadline_days,
+        "drill_interval_days": drill_days,
+        "next_drill_due": (when + timedelta(days=drill_days)).strftime("%Y-%m-%d"),
         "contact": (config.contact if config and config.contact else "the security contact"),
         "k": k or (config.k if config else "k"),
         "rotation_sheets": rotation_sheets(entry, sheets, k or (config.k if config else None)),
         "new_set": str(entry.extra.get("new_set") or ""),
-        "new_sheets": ("the sheets of the new set named above" if entry.event == "reshare"
-                       else "new shares of this set, at share numbers never used before"),
+        "new_sheets": (
+            "the sheets of the new set named above"
+            if entry.event == "reshare"
+            else "new shares of this set, at share numbers never used before"
+        ),
     }
 
     def draw(p: _Page) -> None:
@@ -176,8 +194,9 @@ def _summary(p: _Page, entry: Entry, config: CeremonyConfig | None) -> None:
     p.key_values(rows, label_width=118)
     p.y -= 10
     nothing_replaced = entry.event == "expand" and not entry.extra.get("replaces")
-    note = p.w("summary", "drill_note" if entry.event == "drill" else "expand_note" if nothing_replaced
-               else "release_note")  # [change]: its own notes
+    note = p.w(
+        "summary", "drill_note" if entry.event == "drill" else "expand_note" if nothing_replaced else "release_note"
+    )  # [change]: its own notes
     _note_box(p, note)
 
 
@@ -225,7 +244,6 @@ def _steps(p: _Page) -> None:
     columns = list(zip(p.w("steps", "columns"), [0.06, 0.70, 0.12, 0.12], strict=True))
     p.table(columns, rows, min_height=30, continued=p.w("steps", "title"))
     p.y -= 14
-
 
 
 def _keep_together(p: _Page, height: float) -> None:

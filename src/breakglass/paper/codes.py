@@ -140,7 +140,9 @@ class CodeRow(Row):
 
 def code_rows(plan: CodePlan, width: float, caption) -> list[CodeRow]:
     """The codes as rows spread over `width`, in chunk order; caption(number, count) is the line under each."""
-    codes = [QrCode(matrix, plan.module, caption(number, len(plan.texts)))
-             for number, matrix in enumerate(plan.matrices(), start=1)]
+    codes = [
+        QrCode(matrix, plan.module, caption(number, len(plan.texts)))
+        for number, matrix in enumerate(plan.matrices(), start=1)
+    ]
     per_row = min(plan.style.per_row, max(1, int(width // plan.style.side)))
     return [CodeRow(width, codes[i : i + per_row]) for i in range(0, len(codes), per_row)]

@@ -16,7 +16,7 @@ still run between its codes.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -66,8 +66,12 @@ def clear_spot(cursor: float, item: Block, room: float, bands: list[tuple[float,
 Placed = list[tuple[float, Block]]  # (offset below the body's top, block) on one page
 
 
-def place(items: list, heights: tuple[float, float], bands_of: Callable[[int], list[tuple[float, float]]],
-          filler: Flow | None = None) -> list[Placed]:
+def place(
+    items: list,
+    heights: tuple[float, float],
+    bands_of: Callable[[int], list[tuple[float, float]]],
+    filler: Flow | None = None,
+) -> list[Placed]:
     """Blocks top to bottom on pages (see blocks.paginate), each at a fixed offset; a code row (a block with a
     `code_height`) goes to the first place that keeps its codes off the fold bands, and `filler` (the typed
     lines) fills the space it leaves above it or at the bottom of the page. bands_of(page index) gives a
@@ -100,8 +104,13 @@ def place(items: list, heights: tuple[float, float], bands_of: Callable[[int], l
                 cursor += piece.height + SECTION_GAP
             continue
         while True:
-            spot = (clear_spot(cursor, item, room(), bands_of(len(pages) - 1)) if hasattr(item, "code_height")
-                    else cursor if cursor + item.height <= room() or not pages[-1] else None)
+            spot = (
+                clear_spot(cursor, item, room(), bands_of(len(pages) - 1))
+                if hasattr(item, "code_height")
+                else cursor
+                if cursor + item.height <= room() or not pages[-1]
+                else None
+            )
             if spot is not None:
                 if spot > cursor:
                     cursor = pour(spot, GAP_ABOVE_CODES)

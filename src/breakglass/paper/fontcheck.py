@@ -60,8 +60,10 @@ def _tables(font: _Font) -> dict[str, tuple[int, int]]:
         tag, _checksum, offset, length = font.unpack(">4sIII", 12 + 16 * i, "table directory")
         name = tag.decode("latin-1")
         if offset + length > len(font.data):
-            raise font.refuse(f"has a table '{name.strip()}' of {length:,} bytes that runs past the end of the "
-                              f"{len(font.data):,}-byte file")
+            raise font.refuse(
+                f"has a table '{name.strip()}' of {length:,} bytes that runs past the end of the "
+                f"{len(font.data):,}-byte file"
+            )
         tables[name] = (offset, length)
     return tables
 
@@ -80,8 +82,10 @@ def _check_cmap(font: _Font, start: int, length: int) -> None:
             raise font.refuse("has a cmap subtable outside its cmap table")
         claimed = _claimed(font, start + offset, start + length)
         if claimed > MAX_CHARACTERS:
-            raise font.refuse(f"has a cmap that claims {claimed:,} characters; the most breakglass reads from one "
-                              f"font is {MAX_CHARACTERS:,}")
+            raise font.refuse(
+                f"has a cmap that claims {claimed:,} characters; the most breakglass reads from one "
+                f"font is {MAX_CHARACTERS:,}"
+            )
 
 
 def _claimed(font: _Font, at: int, end: int) -> int:

@@ -41,9 +41,16 @@ MONO_BOLD = "DejaVuSansMono-Bold"
 # (Droid Sans Fallback: TrueType outlines, which ReportLab can embed; Noto Sans CJK has CFF outlines, which it
 # cannot). Bold falls back to regular where a script has no bold face here.
 SCRIPT_FONTS = (
-    "NotoSansDevanagari-Regular", "NotoSansBengali-Regular", "NotoSansGujarati-Regular",
-    "NotoSansGurmukhi-Regular", "NotoSansKannada-Regular", "NotoSansMalayalam-Regular", "NotoSansTamil-Regular",
-    "NotoSansTelugu-Regular", "NotoSansThai-Regular", "DroidSansFallback",
+    "NotoSansDevanagari-Regular",
+    "NotoSansBengali-Regular",
+    "NotoSansGujarati-Regular",
+    "NotoSansGurmukhi-Regular",
+    "NotoSansKannada-Regular",
+    "NotoSansMalayalam-Regular",
+    "NotoSansTamil-Regular",
+    "NotoSansTelugu-Regular",
+    "NotoSansThai-Regular",
+    "DroidSansFallback",
 )
 BOLD_SCRIPT_FONTS = ("NotoSansDevanagari-Bold", *SCRIPT_FONTS)
 CHAINS = {
@@ -80,7 +87,9 @@ def add_font(path: Path) -> str:
         font = TTFont(name, io.BytesIO(data), shapable=True)
     except TTFError as e:
         if "postscript outlines" in str(e).lower():
-            raise BreakglassError(f"--font {path} has PostScript (CFF) outlines, which cannot be embedded: use a TrueType-outline (.ttf) font") from None
+            raise BreakglassError(
+                f"--font {path} has PostScript (CFF) outlines, which cannot be embedded: use a TrueType-outline (.ttf) font"
+            ) from None
         raise BreakglassError(f"--font {path} is not a usable TrueType font ({e})") from None
     except OSError as e:
         raise BreakglassError(f"--font {path} cannot be read ({e.strerror})") from None
@@ -146,7 +155,7 @@ def require_printable(texts: Iterable[str]) -> None:
         if ch is not None:
             shown = "".join(c if c.isprintable() else "?" for c in text)
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
-            raise BreakglassError(f"no font can print the character {describe(ch)} in \"{shown}\": {FONT_OPTION_HINT}")
+            raise BreakglassError(f'no font can print the character {describe(ch)} in "{shown}": {FONT_OPTION_HINT}')
 
 
 # --- extraction: the ToUnicode map ---------------------------------------------------------------------------
@@ -179,14 +188,30 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with each code mapped to extracted_text (in UTF-16, so any plane works)."""
     face = fontname.split("+", 1)[-1]
     entries = [f"<{i:02X}> <{_utf16_hex(extracted_text(face, code)) or '0020'}>" for i, code in enumerate(subset)]
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
-        f"/CMapName /{fontname} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(subset)} beginbfchar", *entries, "endbfchar",
-        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *entries,
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 # ReportLab writes every TrueType subset's ToUnicode map with this module-level function; ours maps shaped

@@ -139,14 +139,24 @@ def _custody_sheets(manifest: dict, config: CeremonyConfig | None, n: int) -> tu
     listed = manifest.get("custodians")
     if isinstance(listed, list) and listed and all(isinstance(c, dict) and "share" in c for c in listed):
         return tuple(
-            CustodySheet(int(c["share"]), int(c.get("copy", 1)), str(c.get("name") or ""), str(c.get("role") or ""),
-                         str(c.get("location") or ""))
+            CustodySheet(
+                int(c["share"]),
+                int(c.get("copy", 1)),
+                str(c.get("name") or ""),
+                str(c.get("role") or ""),
+                str(c.get("location") or ""),
+            )
             for c in listed
         )
     if config is not None:
         return tuple(
-            CustodySheet(s.share, s.copy, s.custodian.name if s.custodian else "", s.custodian.role if s.custodian else "",
-                         s.custodian.location if s.custodian else "")
+            CustodySheet(
+                s.share,
+                s.copy,
+                s.custodian.name if s.custodian else "",
+                s.custodian.role if s.custodian else "",
+                s.custodian.location if s.custodian else "",
+            )
             for s in config.sheets()
         )
     printed = manifest.get("sheets")
@@ -169,8 +179,15 @@ class _Page(pdfkit.Page):
     def values(self, **more) -> dict:
         d = self.data
         return {
-            "set_id": d.set_id, "label": d.label, "fingerprint": d.fingerprint, "k": d.k, "n": d.n,
-            "k_minus_1": d.k - 1, "tool_version": d.tool_version, "package": d.package, "contact": d.contact or "the contact named in the ceremony configuration",
+            "set_id": d.set_id,
+            "label": d.label,
+            "fingerprint": d.fingerprint,
+            "k": d.k,
+            "n": d.n,
+            "k_minus_1": d.k - 1,
+            "tool_version": d.tool_version,
+            "package": d.package,
+            "contact": d.contact or "the contact named in the ceremony configuration",
             "rotation_deadline_days": d.rotation_deadline_days if d.rotation_deadline_days is not None else "__",
             "drill_interval_days": d.drill_interval_days if d.drill_interval_days is not None else "__",
             **more,
@@ -189,7 +206,9 @@ class _Page(pdfkit.Page):
             header_left=wording.fill(doc["header_left"], **self.values()),
             header_right=wording.fill(doc["header_right"], **self.values()),
             footer_left=wording.fill(doc["footer_left"], **self.values()),
-            page_label=lambda page, pages: wording.fill(doc["footer_right"], page=page, pages=pages, set_id=self.data.set_id),
+            page_label=lambda page, pages: wording.fill(
+                doc["footer_right"], page=page, pages=pages, set_id=self.data.set_id
+            ),
         )
 
 
@@ -202,9 +221,12 @@ def _cover(p: _Page) -> None:
     c = p.c
     subtitle = "subtitle_expand" if d.ceremony == "expand" else "subtitle"
     several = len({s.share for s in d.sheets}) != 1
-    p.document_title(p.w("cover", "title"), p.w("cover", subtitle, shares=_share_numbers(d),
-                                                  shares_word="shares" if several else "share"),
-                     size=22, subtitle_size=11)
+    p.document_title(
+        p.w("cover", "title"),
+        p.w("cover", subtitle, shares=_share_numbers(d), shares_word="shares" if several else "share"),
+        size=22,
+        subtitle_size=11,
+    )
 
     plain = (FONT, 9.5)
     rows = [
@@ -257,8 +279,9 @@ def _participants(p: _Page) -> None:
 
 def _share_numbers(d: LogbookData) -> str:
     numbers = sorted({s.share for s in d.sheets})
-    return ", ".join(map(str, numbers[:-1])) + (" and " if len(numbers) > 1 else "") + str(numbers[-1]) \
-        if numbers else ""
+    return (
+        ", ".join(map(str, numbers[:-1])) + (" and " if len(numbers) > 1 else "") + str(numbers[-1]) if numbers else ""
+    )
 
 
 def plain_step(text: str) -> str:
@@ -410,8 +433,7 @@ def _release_fingerprint_and_code(p: _Page, w: dict) -> None:
     c.setLineWidth(0.4)
     c.line(x, p.y - 37, min(x + 110, p.right), p.y - 37)
     p.y -= 50
-    p.field_row([(w["machine"], ""), (w["start"], ""), (w["end"], ""),
-                 (p.w("release", "rotation_due"), "")], gap=10)
+    p.field_row([(w["machine"], ""), (w["start"], ""), (w["end"], ""), (p.w("release", "rotation_due"), "")], gap=10)
 
 
 def _release_after_use(p: _Page, w: dict) -> None:
@@ -474,7 +496,10 @@ def _destruction(p: _Page) -> None:
     p.paragraph(p.w("destruction", "methods"), size=8, color=GREY)
     cols = p.w("destruction", "columns")
     columns = list(zip(cols, [0.065, 0.06, 0.17, 0.12, 0.07, 0.09, 0.12, 0.155, 0.15], strict=True))
-    rows = [[[(str(s.share), BOLD, 10)], str(s.copy), [(s.name or "", FONT, 8)], "", "[ ]", "", "", "", ""] for s in d.sheets]
+    rows = [
+        [[(str(s.share), BOLD, 10)], str(s.copy), [(s.name or "", FONT, 8)], "", "[ ]", "", "", "", ""]
+        for s in d.sheets
+    ]
     rows += [["", "", "", "", "[ ]", "", "", "", ""] for _ in range(2)]  # a spoiled print, a spare copy
     p.table(columns, rows, min_height=28, continued=p.w("destruction", "title"))
     p.y -= 10
@@ -529,8 +554,12 @@ def render_logbook(data: LogbookData, paper_size: str = "a4") -> bytes:
         for page in PAGES:
             page(p)
 
-    return pdfkit.render(paper_size, f"Key ceremony record {data.set_id}",
-                         lambda canvas, area, total: _Page(canvas, area, data, words, total), draw)
+    return pdfkit.render(
+        paper_size,
+        f"Key ceremony record {data.set_id}",
+        lambda canvas, area, total: _Page(canvas, area, data, words, total),
+        draw,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -162,7 +162,9 @@ class Page:
         self.c.drawString(self.left, self.y - size, text)
         self.y -= size + 6
 
-    def paragraph(self, text: str, size: float = 9, font: str = FONT, gap: float = 6, color=INK, indent: float = 0) -> None:
+    def paragraph(
+        self, text: str, size: float = 9, font: str = FONT, gap: float = 6, color=INK, indent: float = 0
+    ) -> None:
         lines = self.wrap(text, font, size, self.width - indent)
         lead = size * 1.3
         self.need(lead * min(len(lines), 3))
@@ -217,8 +219,16 @@ class Page:
     def code_boxes_width(box: float = 16) -> float:
         return 8 * box + 10
 
-    def field(self, x: float, width: float, label: str, value: str = "", size: float = 8.5, height: float = 26,
-              font: str = FONT) -> None:
+    def field(
+        self,
+        x: float,
+        width: float,
+        label: str,
+        value: str = "",
+        size: float = 8.5,
+        height: float = 26,
+        font: str = FONT,
+    ) -> None:
         """A labelled box to write in (label small at the top), with `value` printed if known."""
         c = self.c
         c.setLineWidth(0.6)
@@ -330,8 +340,17 @@ class Page:
             c.setFont(font, sz)
             c.drawString(x + PAD, top - sz, item)
 
-    def table(self, columns: list[tuple[str, float]], rows: list[list], *, min_height: float = 20, size: float = 8.5,
-              head_size: float = 7.5, continued: str = "", shade_rows: set[int] | None = None) -> None:
+    def table(
+        self,
+        columns: list[tuple[str, float]],
+        rows: list[list],
+        *,
+        min_height: float = 20,
+        size: float = 8.5,
+        head_size: float = 7.5,
+        continued: str = "",
+        shade_rows: set[int] | None = None,
+    ) -> None:
         """A grid with a shaded header row repeated on each page. Column widths are fractions of the width.
         A cell is text, a list of (text, font, size) paragraphs, or the string "[ ]" for a checkbox.
         Rows whose index is in `shade_rows` get a light background."""
@@ -395,8 +414,10 @@ class Page:
 
 P = TypeVar("P", bound=Page)  # the page type a document draws on
 
-def render(paper_size: str, title: str, make_page: Callable[[object, sizes.SafeArea, int | None], P],
-           draw: Callable[[P], None]) -> bytes:
+
+def render(
+    paper_size: str, title: str, make_page: Callable[[object, sizes.SafeArea, int | None], P], draw: Callable[[P], None]
+) -> bytes:
     """Draw a document twice: once to count the pages, then with "page p of P" filled in."""
     area = sizes.safe_area(paper_size)
     total = None

@@ -50,8 +50,14 @@ def load_script(name: str) -> Script:
             Step(i, s["who"], s["text"], s.get("command", ""), s.get("code", "")) for i, s in enumerate(raw["steps"], 1)
         )
         return Script(
-            name, raw["file"], raw["title"], raw["purpose"], tuple(raw.get("roles", ())),
-            tuple(raw.get("before", ())), steps, tuple(raw.get("after", ())),
+            name,
+            raw["file"],
+            raw["title"],
+            raw["purpose"],
+            tuple(raw.get("roles", ())),
+            tuple(raw.get("before", ())),
+            steps,
+            tuple(raw.get("after", ())),
         )
     except (KeyError, TypeError) as e:
         raise BreakglassError(f"templates/logbook.toml: script '{name}' is incomplete (missing {e})") from None
@@ -108,5 +114,3 @@ def write_scripts(folder: Path) -> list[Path]:
         write_new_file(path, script_markdown(script).encode("utf-8"), DOCUMENT, force=True)
         written.append(path)
     return written
-
-

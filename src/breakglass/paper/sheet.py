@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.util
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
 from ..format import qrtext, typed, v2
@@ -39,15 +37,9 @@ from ..format.share import set_id_text
 from ..system.package import fingerprint as package_fingerprint
 from . import codes, folds, sizes, wording
 from .blocks import (
-    BOLD,
-    FONT,
     GUTTER,
-    INK,
     INSET,
-    MONO_BOLD,
-    MUTED,
     QUIET_MODULES,
-    RULE,
     Block,
     Fields,
     Heading,
@@ -59,12 +51,14 @@ from .blocks import (
     Spacer,
     Stack,
     WriteInLine,
-    fitting_size,
     paginate,
     stack_blocks,
-    wrap,
 )
-from .text import width as text_width
+
+# Custodian and SheetInfo are part of this module's interface (what a caller fills in to print a sheet).
+from .sheetheader import ContinuedHeader, FirstHeader
+from .sheetheader import Custodian as Custodian
+from .sheetheader import SheetInfo as SheetInfo
 from .typedblock import TypedFlow, TypedPiece
 
 # H restores up to ~30% of damaged codewords. Q (~25%) was the first choice, but the benchmarks
@@ -89,35 +83,6 @@ SINGLE_CODE_SLOT = 70 * mm  # width a one-code share's code may take, quiet zone
 DUPLICATED_UP_TO = 32
 
 TYPED_COLUMNS_LONG = 2  # long shares: two columns of typed lines (a format-1 line is 69 mm of 89, format 2's 85)
-
-
-
-
-@dataclass(frozen=True)
-class Custodian:
-    name: str = ""
-    role: str = ""
-    location: str = ""
-
-    def text(self) -> str:
-        return ", ".join(part for part in (self.name, self.role, self.location) if part.strip())
-
-
-@dataclass(frozen=True)
-class SheetInfo:
-    """Everything printed besides the share itself."""
-
-    label: str
-    fingerprint: str
-    created: str
-    custodian: Custodian = Custodian()
-    copy: int = 1
-    copies: int = 1
-    contact: str = ""
-    # The set's share count, printed as "of n", when it is not the share's own n: a format-1 share printed by
-    # `expand` keeps the split's n in its header (docs/FORMAT.md 4.1). 0: the share's n.
-    shares_made: int = 0
-    rugged: bool = False  # format 2: codes.RUGGED instead of the default codes (split --rugged)
 
 
 # --- public API --------------------------------------------------------------------------------------------
@@ -163,11 +128,13 @@ def render_sheet(share: AnyShare, info: SheetInfo, paper: str = "a4") -> bytes:
     heights = (area.height - first_header.height, area.height - continued.height)
     c, buffer = sizes.new_canvas(paper, words.plain(words.t["document"]["title"]))
     if share.version == 2:
-        placed = short_share_pages(area, paper, cast(v2.Share, share), info, words, (first_header.height, continued.height))
+        placed = short_share_pages(
+            area, paper, cast(v2.Share, share), info, words, (first_header.height, continued.height)
+        )
         tops = [area.top - (first_header if number == 1 else continued).height for number in range(1, len(placed) + 1)]
-        boxes = [box for blocks, top in zip(placed, tops) for box in code_boxes(blocks, area.left, top)]
+        boxes = [box for blocks, top in zip(placed, tops, strict=True) for box in code_boxes(blocks, area.left, top)]
         half = folds.half_is_clear(paper, boxes)
-        for number, (blocks, top) in enumerate(zip(placed, tops), start=1):
+        for number, (blocks, top) in enumerate(zip(placed, tops, strict=True), start=1):
             header = first_header if number == 1 else continued
             folds.draw_fold_lines(c, paper, half)  # first: text printed over a line stays whole
             header.draw(c, area.left, area.top, words.page_text(number, len(placed)))
@@ -187,8 +154,9 @@ def render_sheet(share: AnyShare, info: SheetInfo, paper: str = "a4") -> bytes:
 
 def code_boxes(blocks: folds.Placed, left: float, top: float) -> list[tuple[float, float, float, float]]:
     """(left, bottom, right, top) of every code (quiet zone included) of a page's placed blocks."""
-    return [box for offset, block in blocks if isinstance(block, codes.CodeRow)
-            for box in block.boxes(left, top - offset)]
+    return [
+        box for offset, block in blocks if isinstance(block, codes.CodeRow) for box in block.boxes(left, top - offset)
+    ]
 
 
 def drawing_area(paper: str) -> sizes.SafeArea:
@@ -249,157 +217,19 @@ class Words:
 
 def typed_flow(width: float, words: Words, share: AnyShare, copy: int, columns: int) -> TypedFlow:
     t = words.t["typed"]
-    notes = [words.markup(t["later_share"])] if words.values["index"] > words.values["split_n"] else []  # format 1, by expand
-    return TypedFlow(width, typed.header_line(share, copy), typed.encode_lines(share), columns,
-                     words.plain(t["heading"]), words.markup(t["hint"]), words.plain(t["continued"]), notes)
-
-
-# --- page headers ------------------------------------------------------------------------------------------
-
-
-class FirstHeader:
-    """Label, share and threshold, then set id, fingerprint, date and custodian, over a firm rule."""
-
-    KICKER = 5 * mm  # the small title line with the page number
-    LEADING = 17 / 15  # of the label's size
-    SHARE_LINE = 6.4 * mm
-    DETAIL_LABEL = 3.2 * mm
-    DETAIL_LEADING = 11.0
-    BOTTOM = 3.2 * mm  # space under the details, then the rule
-    AFTER_RULE = 4 * mm  # between the rule and the body
-    # Shares of the width: set id, fingerprint, created; the custodian takes the rest.
-    DETAIL_COLUMNS = (0.215, 0.215, 0.12)
-
-    def __init__(self, width: float, share: AnyShare, info: SheetInfo, words: Words):
-        h = words.t["header"]
-        self.width, self.words = width, words
-        self.label_size, self.label_lines = label_lines(info.label, width)
-        self.share_line = words.plain(h["share_line"]) + (words.plain(h["copy_suffix"]) if info.copies > 1 else "")
-        self.details = [
-            (words.plain(h["set_id"]), set_id_text(share.set_id), MONO_BOLD),
-            (words.plain(h["fingerprint"]), info.fingerprint, MONO_BOLD),
-            (words.plain(h["created"]), info.created, FONT),
-        ]
-        self.custodian_label = words.plain(h["custodian"])
-        self.custodian_x = sum(self.DETAIL_COLUMNS) * width
-        self.custodian_size, self.custodian_lines = custodian_lines(info.custodian, width - self.custodian_x)
-        self.height = (
-            self.KICKER + len(self.label_lines) * self.label_size * self.LEADING + self.SHARE_LINE + self.DETAIL_LABEL
-            + max(1, len(self.custodian_lines)) * self.DETAIL_LEADING + self.BOTTOM + self.AFTER_RULE
-        )
-
-    def draw(self, c: Canvas, left: float, top: float, page_text: str) -> None:
-        c.setFillColorRGB(*MUTED)
-        c.setFont(BOLD, 6.6)
-        c.drawString(left, top - 6.6, self.words.plain(self.words.t["header"]["kicker"]))
-        c.setFont(FONT, 7.5)
-        c.drawRightString(left + self.width, top - 6.6, page_text)
-        tool_right = left + self.width - c.stringWidth(page_text, FONT, 7.5) - 6 * mm
-        c.setFont(FONT, 6.6)
-        c.drawRightString(tool_right, top - 6.6, self.words.plain(self.words.t["header"]["tool"]))
-        y = top - self.KICKER
-        c.setFillColorRGB(*INK)
-        c.setFont(BOLD, self.label_size)
-        for line in self.label_lines:
-            c.drawString(left, y - self.label_size * 0.85, line)
-            y -= self.label_size * self.LEADING
-        c.setFont(FONT, 10.5)
-        c.drawString(left, y - 10.5 * 0.85, self.share_line)
-        y -= self.SHARE_LINE
-        self.draw_details(c, left, y)
-        c.setStrokeColorRGB(*INK)
-        c.setLineWidth(1.0)
-        rule = top - self.height + self.AFTER_RULE
-        c.line(left, rule, left + self.width, rule)
-
-    def draw_details(self, c: Canvas, left: float, top: float) -> None:
-        c.setStrokeColorRGB(*RULE)
-        c.setLineWidth(0.4)
-        c.line(left, top, left + self.width, top)
-        baseline = top - self.DETAIL_LABEL - 8
-        x = left
-        for (label, value, font), share_of_width in zip(self.details, self.DETAIL_COLUMNS):
-            self.draw_detail_label(c, x, top, label)
-            c.setFillColorRGB(*INK)
-            c.setFont(font, fitting_size(value, font, 9, share_of_width * self.width - 3 * mm))
-            c.drawString(x, baseline, value)
-            x += share_of_width * self.width
-        self.draw_detail_label(c, x, top, self.custodian_label)
-        self.draw_custodian(c, x, baseline, left + self.width - x)
-
-    def draw_detail_label(self, c: Canvas, x: float, top: float, label: str) -> None:
-        c.setFillColorRGB(*MUTED)
-        c.setFont(FONT, 6.2)
-        c.drawString(x, top - 2.6 * mm, label)
-
-    def draw_custodian(self, c: Canvas, x: float, baseline: float, width: float) -> None:
-        if not self.custodian_lines:
-            # No custodian named yet: a line to write the name on at the ceremony.
-            c.setStrokeColorRGB(*INK)
-            c.setLineWidth(0.5)
-            c.line(x, baseline - 1.5, x + width, baseline - 1.5)
-            return
-        c.setFillColorRGB(*INK)
-        c.setFont(FONT, self.custodian_size)
-        for i, line in enumerate(self.custodian_lines):
-            c.drawString(x, baseline - i * self.DETAIL_LEADING, line)
-
-
-def label_lines(label: str, width: float) -> tuple[float, list[str]]:
-    """The label large: 15 pt on up to two lines, else smaller (12, then 10 pt on as many as it takes)."""
-    for size in (15.0, 12.0, 10.0):
-        lines = wrap(label, BOLD, size, width) or [""]
-        if len(lines) <= 2:
-            break
-    return size, lines
-
-
-def custodian_lines(custodian: Custodian, width: float) -> tuple[float, list[str]]:
-    """A size and the lines for the custodian: the name on its own line(s), then role and location.
-
-    9 pt when it all fits on two lines, else 7.5 pt on as many as it takes. The name stands alone on its line
-    so that text extractors read a right-to-left name in its own order, not mixed with the words after it."""
-    name = custodian.name.strip()
-    rest = ", ".join(part.strip() for part in (custodian.role, custodian.location) if part.strip())
-    if not name:
-        name, rest = rest, ""
-    for size in (9.0, 7.5):
-        lines = wrap(name, FONT, size, width) + wrap(rest, FONT, size, width)
-        if len(lines) <= 2:
-            break
-    return size, lines
-
-
-class ContinuedHeader:
-    """One line on every later page, so a loose page still says whose share it is; a long label makes it
-    smaller, down to 6.5 pt, and then two or more lines."""
-
-    SIZE = 8.5
-    SMALLEST = 6.5
-    RULE_BELOW = 6.2  # points from the last baseline down to the rule
-    AFTER_RULE = 3.8 * mm
-
-    def __init__(self, width: float, words: Words):
-        self.width, self.words = width, words
-        text = words.plain(words.t["header"]["continued"])
-        room = width - text_width(words.page_text(999, 999), FONT, 7.5) - 6 * mm
-        self.size = fitting_size(text, BOLD, self.SIZE, room, smallest=self.SMALLEST)
-        self.lines = wrap(text, BOLD, self.size, room) or [""]
-        self.leading = self.size * 1.2
-        self.height = self.SIZE + (len(self.lines) - 1) * self.leading + self.RULE_BELOW + self.AFTER_RULE
-
-    def draw(self, c: Canvas, left: float, top: float, page_text: str) -> None:
-        c.setFillColorRGB(*INK)
-        c.setFont(BOLD, self.size)
-        for i, line in enumerate(self.lines):
-            c.drawString(left, top - self.SIZE - i * self.leading, line)
-        c.setFillColorRGB(*MUTED)
-        c.setFont(FONT, 7.5)
-        c.drawRightString(left + self.width, top - self.SIZE, page_text)
-        c.setStrokeColorRGB(*INK)
-        c.setLineWidth(1.0)
-        rule = top - self.height + self.AFTER_RULE
-        c.line(left, rule, left + self.width, rule)
+    notes = (
+        [words.markup(t["later_share"])] if words.values["index"] > words.values["split_n"] else []
+    )  # format 1, by expand
+    return TypedFlow(
+        width,
+        typed.header_line(share, copy),
+        typed.encode_lines(share),
+        columns,
+        words.plain(t["heading"]),
+        words.markup(t["hint"]),
+        words.plain(t["continued"]),
+        notes,
+    )
 
 
 # --- the two page bodies -----------------------------------------------------------------------------------
@@ -414,8 +244,12 @@ def one_code_body(area_width: float, share: AnyShare, info: SheetInfo, words: Wo
     code_b = QrCode(matrix, module, words.plain(q["duplicate"]))
     side_width = area_width - code_a.width - GUTTER
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
-    custodian = Stack(side_width, [*custodian_blocks(side_width, words), Spacer(0.5 * mm), fields_block(side_width, words), scale])
-    typed_piece = cast(TypedPiece, typed_flow(side_width, words, share, info.copy, columns=1).piece(10_000))  # all lines, one column
+    custodian = Stack(
+        side_width, [*custodian_blocks(side_width, words), Spacer(0.5 * mm), fields_block(side_width, words), scale]
+    )
+    typed_piece = cast(
+        TypedPiece, typed_flow(side_width, words, share, info.copy, columns=1).piece(10_000)
+    )  # all lines, one column
     return [
         Row(area_width, [code_a, custodian]),
         Row(area_width, [typed_piece, code_b]),
@@ -455,15 +289,23 @@ def several_codes_body(area_width: float, share: AnyShare, info: SheetInfo, word
     if len(codes) <= DUPLICATED_UP_TO:
         # Every code again, after all the others (on the next page once there are several rows), each pair
         # swapped so a code's twin is never in the same place on its page: one stain or fold cannot take both.
-        again = [QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
-                 for i, c in enumerate(codes, start=1)]
+        again = [
+            QrCode(c.matrix, MIN_MODULE, words.plain(q["chunk_again"], number=i, count=len(codes)))
+            for i, c in enumerate(codes, start=1)
+        ]
         items += [Row(area_width, again[i : i + 2][::-1]) for i in range(0, len(again), 2)]
     items.append(typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG))
     return items
 
 
-def short_share_pages(area: sizes.SafeArea, paper: str, share: v2.Share, info: SheetInfo, words: Words,
-                      header_heights: tuple[float, float]) -> list[folds.Placed]:
+def short_share_pages(
+    area: sizes.SafeArea,
+    paper: str,
+    share: v2.Share,
+    info: SheetInfo,
+    words: Words,
+    header_heights: tuple[float, float],
+) -> list[folds.Placed]:
     """A format-2 sheet's pages, every code between the fold lines (folds.place). The typed block begins on
     page 1 (its header line is printed once, there: docs/FORMAT.md 11). Of the arrangements that keep it there,
     the first with the fewest pages: codes after the instructions; the typed block before the codes; the first
@@ -492,12 +334,19 @@ ARRANGEMENTS = ("codes first", "typed first", "first row early")  # short_share_
 
 def code_rows_of(area_width: float, share: v2.Share, info: SheetInfo, words: Words) -> list[codes.CodeRow]:
     caption = words.t["qr"]["chunk"]
-    return codes.code_rows(plan_of(share, info), area_width,
-                           lambda number, count: words.plain(caption, number=number, count=count))
+    return codes.code_rows(
+        plan_of(share, info), area_width, lambda number, count: words.plain(caption, number=number, count=count)
+    )
 
 
-def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words: Words,
-                     arrangement: str = "codes first", rows: list[codes.CodeRow] | None = None) -> list:
+def short_share_body(
+    area_width: float,
+    share: v2.Share,
+    info: SheetInfo,
+    words: Words,
+    arrangement: str = "codes first",
+    rows: list[codes.CodeRow] | None = None,
+) -> list:
     """A format-2 share: instructions first, then its codes in rows (any `data` of them are enough, so each is
     printed once), then the typed lines in two columns, which also fill the space a row of codes leaves above
     it or at the bottom of a page. A share whose codes fit one row gets one page: the typed lines beside the
@@ -509,15 +358,37 @@ def short_share_body(area_width: float, share: v2.Share, info: SheetInfo, words:
     rows = rows if rows is not None else code_rows_of(area_width, share, info, words)
     scale = ScaleBar(words.plain(words.t["scale"]["label"]))
     if len(rows) == 1:
-        piece = cast(TypedPiece, typed_flow(half, words, share, info.copy, columns=1).piece(10_000))  # all lines, one column
-        left = Stack(half, [*custodian_blocks(half, words), Spacer(0.5 * mm), fields_block(half, words), scale,
-                            Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))], gap=1 * mm)  # tighter: it stands beside 17+ lines
+        piece = cast(
+            TypedPiece, typed_flow(half, words, share, info.copy, columns=1).piece(10_000)
+        )  # all lines, one column
+        left = Stack(
+            half,
+            [
+                *custodian_blocks(half, words),
+                Spacer(0.5 * mm),
+                fields_block(half, words),
+                scale,
+                Para(half, words.markup(q["any_one" if plan.data == 1 else "any"])),
+            ],
+            gap=1 * mm,
+        )  # tighter: it stands beside 17+ lines
         return [Row(area_width, [left, piece]), recovery_and_format_row(area_width, words), *rows]
-    records = Stack(half, [Spacer(Heading.height), fields_block(half, words), Spacer(1 * mm), scale, Spacer(1 * mm),
-                           Para(half, words.markup(q["any_one" if plan.data == 1 else "any"]))])
+    records = Stack(
+        half,
+        [
+            Spacer(Heading.height),
+            fields_block(half, words),
+            Spacer(1 * mm),
+            scale,
+            Spacer(1 * mm),
+            Para(half, words.markup(q["any_one" if plan.data == 1 else "any"])),
+        ],
+    )
     lines = typed_flow(area_width, words, share, info.copy, columns=TYPED_COLUMNS_LONG)
-    instructions = [Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
-                    recovery_and_format_row(area_width, words)]
+    instructions = [
+        Row(area_width, [Stack(half, custodian_blocks(half, words)), records]),
+        recovery_and_format_row(area_width, words),
+    ]
     if arrangement == "typed first":
         return [*instructions, lines, *rows]
     if arrangement == "first row early":  # between the two rows of instructions: it may fit above a fold
@@ -538,7 +409,10 @@ def custodian_blocks(width: float, words: Words) -> list[Block]:
 
 def fields_block(width: float, words: Words) -> Fields:
     f = words.t["fields"]
-    return Fields(width, [(words.plain(f["bag_serial"]), 0.4), (words.plain(f["signature"]), 0.38), (words.plain(f["date"]), 0.22)])
+    return Fields(
+        width,
+        [(words.plain(f["bag_serial"]), 0.4), (words.plain(f["signature"]), 0.38), (words.plain(f["date"]), 0.22)],
+    )
 
 
 def recovery_and_format_row(width: float, words: Words) -> Row:
@@ -554,7 +428,9 @@ def recovery_and_format_row(width: float, words: Words) -> Row:
         ],
     )
     f = words.t["format2" if words.values["version"] == 2 else "format"]
-    fmt = Stack(half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])])
+    fmt = Stack(
+        half, [Heading(half, words.plain(f["heading"])), *(Para(half, words.markup(p)) for p in f["paragraphs"])]
+    )
     return Row(width, [recovery, fmt])
 
 

@@ -206,8 +206,21 @@ def _hyphenates(text: str) -> bool:
     return bool(letters) and all(unicodedata.name(ch, "").split(" ")[0] in HYPHENATED_SCRIPTS for ch in letters)
 
 
-HYPHENATED_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN", "DEVANAGARI", "BENGALI", "GURMUKHI",
-                      "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM"}
+HYPHENATED_SCRIPTS = {
+    "LATIN",
+    "GREEK",
+    "CYRILLIC",
+    "ARMENIAN",
+    "GEORGIAN",
+    "DEVANAGARI",
+    "BENGALI",
+    "GURMUKHI",
+    "GUJARATI",
+    "TAMIL",
+    "TELUGU",
+    "KANNADA",
+    "MALAYALAM",
+}
 
 
 def break_word(word: str, style: str, size: float, room: float) -> list[str]:

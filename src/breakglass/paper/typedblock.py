@@ -50,7 +50,9 @@ class TypedPiece:
         # Column by column, so text extraction (pdftotext, pdfium) reads the lines in order.
         for col in range(self.columns):
             chunk = self.lines[col * self.rows : (col + 1) * self.rows]
-            draw_typed_column(c, chunk, left + col * (column_width + GUTTER), y, column_width, self.first + col * self.rows)
+            draw_typed_column(
+                c, chunk, left + col * (column_width + GUTTER), y, column_width, self.first + col * self.rows
+            )
 
 
 def draw_typed_column(c: Canvas, lines: list[str], left: float, top: float, width: float, first: int) -> None:
@@ -88,8 +90,17 @@ class TypedFlow:
     """The typed lines still to place; piece() cuts off as many as fit a given height. The first piece carries
     the heading, the hint and the header line; later ones a "continued" heading."""
 
-    def __init__(self, width: float, header: str, lines: list[str], columns: int, heading: str, hint: str,
-                 continued: str, notes: Sequence[str] = ()):
+    def __init__(
+        self,
+        width: float,
+        header: str,
+        lines: list[str],
+        columns: int,
+        heading: str,
+        hint: str,
+        continued: str,
+        notes: Sequence[str] = (),
+    ):
         self.width, self.header, self.lines, self.columns = width, header, lines, columns
         self.heading, self.hint, self.continued = heading, hint, continued
         self.notes = list(notes)  # paragraphs under the header line, on the first piece only
@@ -99,8 +110,11 @@ class TypedFlow:
         """The next piece that fits `available` points of height, or None if not even one row fits."""
         if self.placed == 0:
             heading = self.heading
-            intro: list[Block] = [Para(self.width, self.hint), Mono(self.width, self.header, TYPED_SIZE),
-                     *(Para(self.width, note) for note in self.notes)]
+            intro: list[Block] = [
+                Para(self.width, self.hint),
+                Mono(self.width, self.header, TYPED_SIZE),
+                *(Para(self.width, note) for note in self.notes),
+            ]
         else:
             heading, intro = self.continued, []
         empty = TypedPiece(self.width, heading, intro, [], self.columns, 0)

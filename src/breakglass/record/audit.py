@@ -10,25 +10,39 @@ so no other rule is applied).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterable, cast
+from typing import cast
 
 from ..errors import BreakglassError
 from ..system import clock
 from . import rules_journal, rules_logbook, rules_provider
+from .audit_subject import describe_credential as _describe_credential
+from .audit_subject import provider_notes
 from .evidence import EvidenceSet
-from .audit_subject import describe_credential as _describe_credential, provider_notes
 from .findings import FAIL, NOT_CHECKED, PASS, Context, Finding, Rule, Rules, stamp
 from .inputs import CannotAudit, InputFile, read_input
 from .journal import read_journal, verify_journal
 from .transcription import LOGBOOK_COLUMNS, read_transcription
 
-__all__ = ["AuditReport", "CannotAudit", "Finding", "LOGBOOK_COLUMNS", "Rules", "format_report", "parse_as_of", "run_audit"]
+__all__ = [
+    "AuditReport",
+    "CannotAudit",
+    "Finding",
+    "LOGBOOK_COLUMNS",
+    "Rules",
+    "format_report",
+    "parse_as_of",
+    "run_audit",
+]
 
-CHAIN = Rule("chain", "The journal's hash chain is intact (no line edited, deleted, reordered or added in between).",
-             lambda ctx: ())
+CHAIN = Rule(
+    "chain",
+    "The journal's hash chain is intact (no line edited, deleted, reordered or added in between).",
+    lambda ctx: (),
+)
 RULES: list[Rule] = [CHAIN, *rules_journal.RULES, *rules_logbook.RULES, *rules_provider.RULES]
 CLEAN, FINDINGS, CANNOT_AUDIT, PENDING = "CLEAN", "FINDINGS", "CANNOT AUDIT", "PENDING"
 EXIT_CODES = {CLEAN: 0, FINDINGS: 1, CANNOT_AUDIT: 2, PENDING: 4}
@@ -84,14 +98,30 @@ class AuditReport:
 
     def to_json(self) -> dict:
         return {
-            "verdict": self.verdict, "clean": self.clean, "exit_code": self.exit_code,
+            "verdict": self.verdict,
+            "clean": self.clean,
+            "exit_code": self.exit_code,
             "window": {"from": self.window_start or None, "to": self.as_of},
-            "inputs": [{"role": i.role, "path": str(i.path), "kind": i.kind, "bytes": i.size, "sha256": i.sha256}
-                       for i in self.inputs],
-            "journal": {"entries": self.entries, "audited": self.audited, "head_code": self.head_code,
-                        "head_given": self.head_given},
-            "rules": [{"id": r.id, "title": r.title, "status": r.status, "findings": r.findings,
-                       **({"why_not_checked": r.why_not} if r.why_not else {})} for r in self.rules],
+            "inputs": [
+                {"role": i.role, "path": str(i.path), "kind": i.kind, "bytes": i.size, "sha256": i.sha256}
+                for i in self.inputs
+            ],
+            "journal": {
+                "entries": self.entries,
+                "audited": self.audited,
+                "head_code": self.head_code,
+                "head_given": self.head_given,
+            },
+            "rules": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "status": r.status,
+                    "findings": r.findings,
+                    **({"why_not_checked": r.why_not} if r.why_not else {}),
+                }
+                for r in self.rules
+            ],
             "findings": [f.to_json() for f in self.findings],
             "pending": self.pending,
             "credential": {"held": self.credential or None, "label": self.label or None, "sets": self.sets},
@@ -100,9 +130,17 @@ class AuditReport:
         }
 
 
-def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head: str | None = None,
-              logbook_csv: Path | None = None, rotations: Iterable[Path] = (), config_path: Path | None = None,
-              credential=None) -> AuditReport:
+def run_audit(
+    journal_path: Path,
+    *,
+    rules: Rules,
+    as_of: datetime | None,
+    head: str | None = None,
+    logbook_csv: Path | None = None,
+    rotations: Iterable[Path] = (),
+    config_path: Path | None = None,
+    credential=None,
+) -> AuditReport:
     """Read every input (CannotAudit if one is missing or unreadable), then apply every rule that the inputs allow.
     `as_of` None: up to now, and then no journal entry may be dated later than now."""
     now = clock.now_utc() if as_of is None else None
@@ -131,15 +169,28 @@ def run_audit(journal_path: Path, *, rules: Rules, as_of: datetime | None, head:
         report.findings.append(Finding("chain", where, f"journal chain broken: {state.problem}"))
         report.chain_broken = True
         report.rules = [RuleResult(CHAIN.id, CHAIN.title, FAIL, 1)] + [
-            RuleResult(r.id, r.title, NOT_CHECKED, why_not="the journal chain is broken; nothing after it can be trusted")
-            for r in RULES[1:]]
+            RuleResult(
+                r.id, r.title, NOT_CHECKED, why_not="the journal chain is broken; nothing after it can be trusted"
+            )
+            for r in RULES[1:]
+        ]
         return report
     everything = read_journal(journal_path)
     entries = [e for e in everything if e.when <= as_of]
     report.audited = len(entries)
     report.window_start = stamp(entries[0].when) if entries else ""
-    ctx = Context(entries, everything, rules, as_of, head, Path(journal_path), transcription, evidence,
-                  now=now, credential=credential)
+    ctx = Context(
+        entries,
+        everything,
+        rules,
+        as_of,
+        head,
+        Path(journal_path),
+        transcription,
+        evidence,
+        now=now,
+        credential=credential,
+    )
     _describe_credential(report, ctx, everything)
     if len(entries) < len(everything):
         ctx.note(f"{len(everything) - len(entries)} journal entries after {stamp(as_of)} are outside the audit window")
@@ -162,17 +213,23 @@ def _apply(rule: Rule, ctx: Context, findings: list[Finding]) -> RuleResult:
 def _describe_inputs(ctx: Context, transcription, evidence) -> None:
     for e in ctx.entries:
         if e.event == "repair":  # what was set aside is not audited: the auditor compares it with the paper
-            ctx.note(f"{e.code}: the journal was repaired on {e.time[:10]}: {e.extra.get('lines', '?')} line(s) from "
-                     f"line {e.extra.get('from_line', '?')} were set aside in {e.extra.get('set_aside', '?')} (sha256 "
-                     f"{e.extra.get('sha256', '?')}); compare them with the paper logbook: complete entries among "
-                     "them are events that happened, which this audit cannot see")
+            ctx.note(
+                f"{e.code}: the journal was repaired on {e.time[:10]}: {e.extra.get('lines', '?')} line(s) from "
+                f"line {e.extra.get('from_line', '?')} were set aside in {e.extra.get('set_aside', '?')} (sha256 "
+                f"{e.extra.get('sha256', '?')}); compare them with the paper logbook: complete entries among "
+                "them are events that happened, which this audit cannot see"
+            )
     if transcription is not None:
         if transcription.missing_columns:
-            ctx.note(f"logbook transcription has no column {', '.join(transcription.missing_columns)} (an older "
-                     "layout?): those fields were not checked" + ("; times compared by date only"
-                                                                 if "time" in transcription.missing_columns else ""))
+            ctx.note(
+                f"logbook transcription has no column {', '.join(transcription.missing_columns)} (an older "
+                "layout?): those fields were not checked"
+                + ("; times compared by date only" if "time" in transcription.missing_columns else "")
+            )
         if transcription.unknown_columns:
-            ctx.note(f"logbook transcription: column(s) {', '.join(transcription.unknown_columns)} are not read by the audit")
+            ctx.note(
+                f"logbook transcription: column(s) {', '.join(transcription.unknown_columns)} are not read by the audit"
+            )
     if evidence is not None:
         for text in evidence.notes:
             ctx.note(text)
@@ -185,16 +242,19 @@ def parse_as_of(text: str) -> datetime:
         day = date.fromisoformat(text)
     except ValueError:
         raise BreakglassError(f"--as-of '{text}' is not a date (YYYY-MM-DD)") from None
-    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC)
 
 
 def format_report(report: AuditReport) -> Iterable[str]:
     yield f"Audit as of {report.as_of}: journal of {report.entries} entries, head code {report.head_code or '-'}" + (
-        f" (paper: {report.head_given})" if report.head_given else "")
+        f" (paper: {report.head_given})" if report.head_given else ""
+    )
     if report.window_start:
         yield f"Window: {report.window_start} to {report.as_of} ({report.audited} entries)"
     if report.credential or report.label:
-        yield f"Credential: {report.label or '-'}" + (f"; the sheets hold {report.credential}" if report.credential else "")
+        yield f"Credential: {report.label or '-'}" + (
+            f"; the sheets hold {report.credential}" if report.credential else ""
+        )
     if report.sets:
         yield f"Sets: {', '.join(report.sets)}"
     yield "Inputs:"
@@ -213,8 +273,10 @@ def format_report(report: AuditReport) -> Iterable[str]:
     if report.verdict == CANNOT_AUDIT:
         yield "CANNOT AUDIT: the journal chain is broken; no other rule was applied:"
     elif report.verdict == PENDING:
-        yield (f"PENDING: no findings, but {len(report.pending)} part(s) of the credential are not yet shown changed at "
-               "the provider; give the provider's records before the deadline (exit 4 until then):")
+        yield (
+            f"PENDING: no findings, but {len(report.pending)} part(s) of the credential are not yet shown changed at "
+            "the provider; give the provider's records before the deadline (exit 4 until then):"
+        )
         for text in report.pending:
             yield f"  {text}"
         return

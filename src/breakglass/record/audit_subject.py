@@ -20,11 +20,15 @@ def describe_credential(report, ctx, entries) -> None:
     held = named[-1] if named else ctx.credential
     report.credential = held.describe() if held else ""
     if held is not None and not named:
-        ctx.note(f"the journal records no [credential] for its sets (an older journal): the audit matches the "
-                 f"provider's records to the --config's: {held.describe()}")
+        ctx.note(
+            f"the journal records no [credential] for its sets (an older journal): the audit matches the "
+            f"provider's records to the --config's: {held.describe()}"
+        )
     elif held is None:
-        ctx.note("neither the journal nor a --config [credential] names what the sheets hold: the credential is "
-                 "judged as one part, changed by a password change or a rotation record row (docs/AUDIT.md)")
+        ctx.note(
+            "neither the journal nor a --config [credential] names what the sheets hold: the credential is "
+            "judged as one part, changed by a password change or a rotation record row (docs/AUDIT.md)"
+        )
 
 
 def provider_notes(ctx, evidence) -> None:
@@ -35,10 +39,14 @@ def provider_notes(ctx, evidence) -> None:
             ctx.note(text)
         unjudged = sum(1 for item in evidence.items if item.provider in ("entra", "google"))
         if unjudged:
-            ctx.note(f"{unjudged} Entra ID or Google record(s) were not judged: nothing names the account the sheets "
-                     "open; give --config with a [credential] section (provider, account, principal, parts)")
+            ctx.note(
+                f"{unjudged} Entra ID or Google record(s) were not judged: nothing names the account the sheets "
+                "open; give --config with a [credential] section (provider, account, principal, parts)"
+            )
         for n in evidence.root_keys:
-            ctx.note(f"the AWS root user has an active access key {n}: a way in that the break-glass sheets do not control")
+            ctx.note(
+                f"the AWS root user has an active access key {n}: a way in that the break-glass sheets do not control"
+            )
         return
     strangers: dict[tuple[str, str], int] = {}
     for item in evidence.items:
@@ -50,5 +58,7 @@ def provider_notes(ctx, evidence) -> None:
     for (file, whom), count in strangers.items():
         ctx.note(f"{file}: {count} record(s) about {whom}, not {credentials[0].describe()}: never counted")
     if evidence.root_keys and not any(c.provider == "aws" and "access_key" in c.parts for c in credentials):
-        ctx.note(f"the AWS root user has {len(evidence.root_keys)} active access key(s): a way in that the break-glass "
-                 "sheets do not control (their parts do not include access_key)")
+        ctx.note(
+            f"the AWS root user has {len(evidence.root_keys)} active access key(s): a way in that the break-glass "
+            "sheets do not control (their parts do not include access_key)"
+        )

@@ -116,7 +116,18 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "logbook_release_pages": int,
     "credential": dict,
 }
-_REQUIRED = ["label", "scope", "k", "n", "custodians", "administrator", "witness", "auditor", "permitted_uses", "contact"]
+_REQUIRED = [
+    "label",
+    "scope",
+    "k",
+    "n",
+    "custodians",
+    "administrator",
+    "witness",
+    "auditor",
+    "permitted_uses",
+    "contact",
+]
 _PERSON_KEYS = {"name": str, "role": str, "location": str}
 _CUSTODIAN_KEYS = {**_PERSON_KEYS, "share": int, "copies": int}
 _DEFAULT_ROLES = {"administrator": "Ceremony administrator", "witness": "Witness", "auditor": "Auditor"}
@@ -125,7 +136,14 @@ DEFAULT_DRILL_INTERVAL_DAYS = 90
 PAPER_SIZES = ("a4", "letter")
 MAX_RELEASE_PAGES = 50
 
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true/false", float: "a number"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    list: "a list",
+    dict: "a table",
+    bool: "true/false",
+    float: "a number",
+}
 
 
 def _type_name(value: object) -> str:
@@ -155,7 +173,9 @@ class _Checker:
         if unknown:
             names = ", ".join(f"{where}{k}" for k in unknown)
             expected = ", ".join(allowed)
-            raise BreakglassError(f"{self.path}: unknown key{'s' if len(unknown) > 1 else ''} {names} (expected: {expected})")
+            raise BreakglassError(
+                f"{self.path}: unknown key{'s' if len(unknown) > 1 else ''} {names} (expected: {expected})"
+            )
 
     def text(self, key: str, value: Any, *, required: bool = True) -> str:
         value = self.typed(key, value, str)
@@ -257,13 +277,19 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
     # Copies of one share may go to different people (same `share`); every other custodian needs a share of their own.
     shares_needed = len({p.share for p in custodians if p.share is not None}) + sum(p.share is None for p in custodians)
     if shares_needed > n:
-        raise c.fail("custodians", f"needs {shares_needed} shares but only n = {n} are made (give copies of one share the same `share` number)")
+        raise c.fail(
+            "custodians",
+            f"needs {shares_needed} shares but only n = {n} are made (give copies of one share the same `share` number)",
+        )
     if len(custodians) < k:
         raise c.fail("custodians", f"lists {len(custodians)} people but k = {k} shares are needed to recover")
     names: dict[str, int] = {}
     for i, p in enumerate(custodians, 1):
         if p.name.casefold() in names:
-            raise c.fail(f"custodians[{i}].name", f"'{p.name}' is already custodians[{names[p.name.casefold()]}]: one person holds one share")
+            raise c.fail(
+                f"custodians[{i}].name",
+                f"'{p.name}' is already custodians[{names[p.name.casefold()]}]: one person holds one share",
+            )
         names[p.name.casefold()] = i
     copies_of_share: dict[int, int] = {}
     for p in custodians:
@@ -295,14 +321,19 @@ def config_from_dict(data: dict, where: str = "<config>") -> CeremonyConfig:
         witness=roles["witness"],
         auditor=roles["auditor"],
         permitted_uses=tuple(uses),
-        rotation_deadline_days=c.days("rotation_deadline_days", data.get("rotation_deadline_days", DEFAULT_ROTATION_DEADLINE_DAYS), 1, 365),
-        drill_interval_days=c.days("drill_interval_days", data.get("drill_interval_days", DEFAULT_DRILL_INTERVAL_DAYS), 1, 3660),
+        rotation_deadline_days=c.days(
+            "rotation_deadline_days", data.get("rotation_deadline_days", DEFAULT_ROTATION_DEADLINE_DAYS), 1, 365
+        ),
+        drill_interval_days=c.days(
+            "drill_interval_days", data.get("drill_interval_days", DEFAULT_DRILL_INTERVAL_DAYS), 1, 3660
+        ),
         contact=c.text("contact", data["contact"]),
         place=c.text("place", data.get("place", ""), required=False),
         path=where,
         paper=c.paper("paper", data["paper"]) if "paper" in data else None,
         rugged=data.get("rugged", False),
         logbook_release_pages=c.count("logbook_release_pages", data["logbook_release_pages"], 1, MAX_RELEASE_PAGES)
-        if "logbook_release_pages" in data else None,
+        if "logbook_release_pages" in data
+        else None,
         credential=parse_credential(data["credential"], where) if "credential" in data else None,
     )

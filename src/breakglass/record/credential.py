@@ -52,11 +52,18 @@ class Credential:
         if self.provider == "aws":
             return f"the AWS root user of account {self.account} ({held})"
         where = f" of {self.account}" if self.account else ""
-        who = {"entra": "Entra ID account", "google": "Google super administrator", "other": "credential"}[self.provider]
+        who = {"entra": "Entra ID account", "google": "Google super administrator", "other": "credential"}[
+            self.provider
+        ]
         return f"the {who} {self.principal or '(unnamed)'}{where} ({held})"
 
     def to_journal(self) -> dict:
-        return {"provider": self.provider, "account": self.account, "principal": self.principal, "parts": list(self.parts)}
+        return {
+            "provider": self.provider,
+            "account": self.account,
+            "principal": self.principal,
+            "parts": list(self.parts),
+        }
 
     def stranger(self, item: Evidence) -> str | None:
         """None when the record is about this credential; else whom it is about, for the note that says so.
@@ -73,8 +80,12 @@ class Credential:
         mine = self.aliases or {self.principal.casefold()}
         if self.principal and not names & mine:
             return item.principal or next(iter(names), "an unnamed principal")
-        if item.account and self.account and _comparable(item.account, self.account) and \
-                item.account.casefold() != self.account.casefold():
+        if (
+            item.account
+            and self.account
+            and _comparable(item.account, self.account)
+            and item.account.casefold() != self.account.casefold()
+        ):
             return f"{'tenant' if self.provider == 'entra' else 'customer'} {item.account}"
         return None
 
@@ -109,14 +120,20 @@ def parse(table: dict, where: str) -> Credential:
         if not _AWS_ACCOUNT.match(account):
             raise BreakglassError(f"{where}: credential.account must be the 12-digit AWS account id (got {account!r})")
         if principal.lower() not in ("", "root"):
-            raise BreakglassError(f"{where}: credential.principal of an AWS credential is the root user: 'root' "
-                                  f"(got {principal!r}; an IAM user is not a break-glass root credential)")
+            raise BreakglassError(
+                f"{where}: credential.principal of an AWS credential is the root user: 'root' "
+                f"(got {principal!r}; an IAM user is not a break-glass root credential)"
+            )
         principal = "root"
     elif provider in ("entra", "google") and not principal:
-        raise BreakglassError(f"{where}: credential.principal is missing: the account's "
-                              + ("user principal name or object id" if provider == "entra" else "address"))
+        raise BreakglassError(
+            f"{where}: credential.principal is missing: the account's "
+            + ("user principal name or object id" if provider == "entra" else "address")
+        )
     if provider == "entra" and account and "." not in account and not _GUID.match(account):
-        raise BreakglassError(f"{where}: credential.account of Entra ID is the tenant id (a GUID) or a domain (got {account!r})")
+        raise BreakglassError(
+            f"{where}: credential.account of Entra ID is the tenant id (a GUID) or a domain (got {account!r})"
+        )
     return Credential(provider, account, principal, parts)
 
 

@@ -27,8 +27,25 @@ MAX_NUMBER = 10**6  # share numbers: anything larger is not written by breakglas
 
 # Words that mark a field as secret material; matched against the parts of a key split at '_'.
 _SECRET_WORDS = {
-    "secret", "secrets", "credential", "credentials", "password", "passwords", "passphrase", "pin",
-    "key", "keys", "token", "tokens", "private", "seed", "mnemonic", "plaintext", "cleartext", "otp", "totp",
+    "secret",
+    "secrets",
+    "credential",
+    "credentials",
+    "password",
+    "passwords",
+    "passphrase",
+    "pin",
+    "key",
+    "keys",
+    "token",
+    "tokens",
+    "private",
+    "seed",
+    "mnemonic",
+    "plaintext",
+    "cleartext",
+    "otp",
+    "totp",
 }
 _SECRET_JOINED = ("sharedata", "keyshare", "sharetext", "sharebytes", "apikey", "secretkey", "privatekey", "datakey")
 

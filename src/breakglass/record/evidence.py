@@ -22,7 +22,16 @@ from datetime import datetime
 from . import evidence_aws, evidence_entra, evidence_google
 from .inputs import CannotAudit, InputFile, csv_rows
 from .provider_events import (  # noqa: F401  (the names other modules import from here)
-    CHANGE, CHANGED, GONE, MAX_JSON_BYTES, NEW, PARTS, USE, Evidence, load_json, parse_moment,
+    CHANGE,
+    CHANGED,
+    GONE,
+    MAX_JSON_BYTES,
+    NEW,
+    PARTS,
+    USE,
+    Evidence,
+    load_json,
+    parse_moment,
 )
 
 AWS, RECORD = "AWS", "rotation record"  # the kinds of evidence whose credential is named (EvidenceSet.about)
@@ -54,12 +63,16 @@ class EvidenceSet:
         for seen in self.subjects.values():
             if len(seen) > 1:
                 (first, at), (second, there) = list(seen.items())[:2]
-                raise CannotAudit(f"rotations: the evidence names two credentials, {first} ({at}) and {second} "
-                                  f"({there}): give only the records of the credential this journal protects")
+                raise CannotAudit(
+                    f"rotations: the evidence names two credentials, {first} ({at}) and {second} "
+                    f"({there}): give only the records of the credential this journal protects"
+                )
 
     def subject_notes(self) -> list[str]:
-        return [f"provider evidence is about {', '.join(seen)}: check that it is the credential these sheets hold"
-                for seen in self.subjects.values()]
+        return [
+            f"provider evidence is about {', '.join(seen)}: check that it is the credential these sheets hold"
+            for seen in self.subjects.values()
+        ]
 
     def changes(self) -> list[Evidence]:
         return sorted((e for e in self.items if e.kind == CHANGE), key=lambda e: e.when)
@@ -68,9 +81,11 @@ class EvidenceSet:
         return sorted((e for e in self.items if e.kind == USE), key=lambda e: e.when)
 
 
-KINDS = ("AWS CloudTrail JSON or event-history CSV, an AWS IAM credential report, Entra ID sign-in or audit logs "
-         "(Graph JSON, admin center JSON or CSV), Google Reports API activities, or a rotation record (columns "
-         "system,credential,rotated_at,by,evidence,part)")
+KINDS = (
+    "AWS CloudTrail JSON or event-history CSV, an AWS IAM credential report, Entra ID sign-in or audit logs "
+    "(Graph JSON, admin center JSON or CSV), Google Reports API activities, or a rotation record (columns "
+    "system,credential,rotated_at,by,evidence,part)"
+)
 
 
 def _read(found: EvidenceSet, source: InputFile) -> str:
@@ -104,8 +119,10 @@ def _read_json(found: EvidenceSet, source: InputFile) -> str:
     events = evidence_aws.cloudtrail_events(document)
     if events is not None:
         return evidence_aws.read_cloudtrail(found, source, events)
-    raise CannotAudit(f"rotations {source.path}: JSON without CloudTrail events (expected Records or Events), Entra "
-                      "ID sign-ins or audit records (value), or Google Reports API activities (items)")
+    raise CannotAudit(
+        f"rotations {source.path}: JSON without CloudTrail events (expected Records or Events), Entra "
+        "ID sign-ins or audit records (value), or Google Reports API activities (items)"
+    )
 
 
 # ---------------------------------------------------------------- rotation records (any system)
@@ -123,8 +140,10 @@ def _read_rotation_record(found: EvidenceSet, source: InputFile) -> str:
     credentials = sorted({(r["system"], r["credential"]) for _, r in rows})
     if len(credentials) > 1:
         named = "; ".join(f"{s} / {c}" for s, c in credentials)
-        raise CannotAudit(f"rotations {source.path} records {len(credentials)} credentials ({named}): give a file "
-                          "with only the rows of the credential this journal protects")
+        raise CannotAudit(
+            f"rotations {source.path} records {len(credentials)} credentials ({named}): give a file "
+            "with only the rows of the credential this journal protects"
+        )
     for number, row in rows:
         where = f"{source.path.name} row {number}"
         found.about(RECORD, f"{row['system']} / {row['credential']}", where)
@@ -132,8 +151,10 @@ def _read_rotation_record(found: EvidenceSet, source: InputFile) -> str:
         lacking = [c for c in ("by", "evidence") if not row[c]]
         problem = f"no {' and no '.join(lacking)}" if lacking else ""
         part = row.get("part", "").strip().lower()
-        what = (f"{row['system']} {row['credential']}{f' ({part})' if part else ''} rotated by {row['by'] or '?'} "
-                f"(evidence: {row['evidence'] or '-'})")
+        what = (
+            f"{row['system']} {row['credential']}{f' ({part})' if part else ''} rotated by {row['by'] or '?'} "
+            f"(evidence: {row['evidence'] or '-'})"
+        )
         found.items.append(Evidence(CHANGE, when, where, what, day_only, problem, part=part))
     return "rotation record"
 

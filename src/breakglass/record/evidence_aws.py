@@ -15,9 +15,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from .inputs import CannotAudit, InputFile, csv_rows
 from .provider_events import CHANGE, CHANGED, GONE, NEW, USE, Evidence, required_time, table, text_of
@@ -36,8 +35,10 @@ ROOT_CHANGES = {
     ("iam.amazonaws.com", "DeactivateMFADevice"): ("mfa", GONE, "MFA device deactivated for root"),
     ("iam.amazonaws.com", "DeleteVirtualMFADevice"): ("mfa", GONE, "virtual MFA device deleted"),
 }
-NAMES = {name: source for source, name in ROOT_CHANGES} | {"ConsoleLogin": "signin.amazonaws.com",
-                                                            "UpdateAccessKey": "iam.amazonaws.com"}
+NAMES = {name: source for source, name in ROOT_CHANGES} | {
+    "ConsoleLogin": "signin.amazonaws.com",
+    "UpdateAccessKey": "iam.amazonaws.com",
+}
 
 
 # ---------------------------------------------------------------- IAM credential report
@@ -55,17 +56,23 @@ def read_credential_report(found, source: InputFile) -> str:
     known: dict[str, Any] = dict(provider="aws", principal="root", account=account)
     changed = _report_time(row, "password_last_changed", where)
     if changed:
-        found.items.append(Evidence(CHANGE, changed, where, "password_last_changed of the root user", part="password", **known))
+        found.items.append(
+            Evidence(CHANGE, changed, where, "password_last_changed of the root user", part="password", **known)
+        )
     else:
         found.limits.append(
             f"the AWS credential report cannot show a root password change ({source.path.name}: password_last_changed "
             f"is '{row.get('password_last_changed') or 'empty'}'; AWS never records it for {ROOT_ROW}): "
-            "give CloudTrail PasswordUpdated events or a rotation record")
+            "give CloudTrail PasswordUpdated events or a rotation record"
+        )
     found.records_uses = True
     used = _report_time(row, "password_last_used", where)
     if used:
-        found.items.append(Evidence(USE, used, where, "last root sign-in with the password (password_last_used)",
-                                    part="password", **known))
+        found.items.append(
+            Evidence(
+                USE, used, where, "last root sign-in with the password (password_last_used)", part="password", **known
+            )
+        )
     if row.get("mfa_active", "").lower() == "false":
         found.notes.append(f"{where}: the root user has no MFA device (mfa_active false)")
     for n in (1, 2):
@@ -76,17 +83,37 @@ def read_credential_report(found, source: InputFile) -> str:
 def _report_key(found, row: dict, n: int, where: str, known: dict) -> None:
     last_used = _report_time(row, f"access_key_{n}_last_used_date", where)
     if last_used:
-        found.items.append(Evidence(USE, last_used, where, f"root access key {n} last used (access_key_{n}_last_used_date)",
-                                    part="access_key", **known))
+        found.items.append(
+            Evidence(
+                USE,
+                last_used,
+                where,
+                f"root access key {n} last used (access_key_{n}_last_used_date)",
+                part="access_key",
+                **known,
+            )
+        )
     if row.get(f"access_key_{n}_active", "").lower() != "true":
         return
     rotated = _report_time(row, f"access_key_{n}_last_rotated", where)
-    found.notes.append(f"{where}: the root user has an active access key {n} (last rotated "
-                       f"{row.get(f'access_key_{n}_last_rotated') or 'unknown'})")
+    found.notes.append(
+        f"{where}: the root user has an active access key {n} (last rotated "
+        f"{row.get(f'access_key_{n}_last_rotated') or 'unknown'})"
+    )
     found.root_keys.append(n)
     if rotated:
-        found.items.append(Evidence(CHANGE, rotated, where, f"root access key {n} created (access_key_{n}_last_rotated)",
-                                    part="access_key", action=NEW, key=f"access key {n}", **known))
+        found.items.append(
+            Evidence(
+                CHANGE,
+                rotated,
+                where,
+                f"root access key {n} created (access_key_{n}_last_rotated)",
+                part="access_key",
+                action=NEW,
+                key=f"access key {n}",
+                **known,
+            )
+        )
 
 
 def _report_time(row: dict, column: str, where: str):
@@ -120,8 +147,10 @@ def read_cloudtrail(found, source: InputFile, events: list) -> str:
             raise CannotAudit(f"rotations {where} is not a CloudTrail event")
         _one_event(found, event, where, skipped)
     if skipped["other"]:
-        found.notes.append(f"{source.path.name}: {skipped['other']} CloudTrail event(s) other than the root user's "
-                           "sign-ins and credential changes were not needed")
+        found.notes.append(
+            f"{source.path.name}: {skipped['other']} CloudTrail event(s) other than the root user's "
+            "sign-ins and credential changes were not needed"
+        )
     if skipped["failed sign-ins"]:
         found.notes.append(f"{source.path.name}: {skipped['failed sign-ins']} failed root sign-in(s), not uses")
     return "CloudTrail events"
@@ -142,21 +171,37 @@ def _one_event(found, event: dict, where: str, skipped: dict) -> None:
         return
     account = _event_account(event)
     found.about("AWS", f"AWS account {account}" if account else "", where)
-    known: dict[str, Any] = dict(provider="aws", principal="root", account=account, event_id=text_of(event.get("eventID")))
+    known: dict[str, Any] = dict(
+        provider="aws", principal="root", account=account, event_id=text_of(event.get("eventID"))
+    )
     failed = bool(text_of(event.get("errorCode"))) or _result(event, name) == "Failure"
     if name == "ConsoleLogin":
         if failed:
             skipped["failed sign-ins"] += 1
         else:
-            found.items.append(Evidence(USE, when, where, "root console sign-in (CloudTrail ConsoleLogin)", part="password", **known))
+            found.items.append(
+                Evidence(USE, when, where, "root console sign-in (CloudTrail ConsoleLogin)", part="password", **known)
+            )
         return
     if NAMES.get(name) != origin:  # another root call, signed with a long-term access key: a use of the key
-        found.items.append(Evidence(USE, when, where, f"root API call {name} with access key {key_used}",
-                                    part="access_key", **known))
+        found.items.append(
+            Evidence(USE, when, where, f"root API call {name} with access key {key_used}", part="access_key", **known)
+        )
         return
     part, action, words, key = _change_of(event, name, origin)
-    found.items.append(Evidence(CHANGE, when, where, f"{words} (CloudTrail {name})", part=part, action=action, key=key,
-                                problem="the change failed" if failed else _reactivated(event, name), **known))
+    found.items.append(
+        Evidence(
+            CHANGE,
+            when,
+            where,
+            f"{words} (CloudTrail {name})",
+            part=part,
+            action=action,
+            key=key,
+            problem="the change failed" if failed else _reactivated(event, name),
+            **known,
+        )
+    )
 
 
 def _change_of(event: dict, name: str, origin: str) -> tuple[str, str, str, str]:
@@ -166,8 +211,11 @@ def _change_of(event: dict, name: str, origin: str) -> tuple[str, str, str, str]
         action = GONE if status == "Inactive" else NEW
         return "access_key", action, f"root access key set {status or '?'}", text_of(request.get("accessKeyId"))
     part, action, words = ROOT_CHANGES[(origin, name)]
-    key = (text_of(table(response.get("accessKey")).get("accessKeyId")) if name == "CreateAccessKey"
-           else text_of(request.get("accessKeyId")) or text_of(request.get("serialNumber")))
+    key = (
+        text_of(table(response.get("accessKey")).get("accessKeyId"))
+        if name == "CreateAccessKey"
+        else text_of(request.get("accessKeyId")) or text_of(request.get("serialNumber"))
+    )
     return part, action, words, key
 
 
@@ -189,11 +237,19 @@ def _flatten(raw) -> dict | None:
         except (ValueError, RecursionError):
             return None
     if isinstance(inner, dict):
-        return {"eventName": raw.get("EventName"), "eventSource": raw.get("EventSource"),
-                "eventTime": raw.get("EventTime"), **inner}
+        return {
+            "eventName": raw.get("EventName"),
+            "eventSource": raw.get("EventSource"),
+            "eventTime": raw.get("EventTime"),
+            **inner,
+        }
     if "EventName" in raw and "eventName" not in raw:
-        return {"eventName": raw.get("EventName"), "eventSource": raw.get("EventSource"), "eventTime": raw.get("EventTime"),
-                "userIdentity": {"type": "Root" if raw.get("Username") == "root" else ""}}
+        return {
+            "eventName": raw.get("EventName"),
+            "eventSource": raw.get("EventSource"),
+            "eventTime": raw.get("EventTime"),
+            "userIdentity": {"type": "Root" if raw.get("Username") == "root" else ""},
+        }
     return raw
 
 
@@ -203,8 +259,11 @@ def _result(event: dict, name: str) -> str:
 
 def _event_account(event: dict) -> str:
     identity = table(event.get("userIdentity"))
-    return text_of(event.get("recipientAccountId")) or text_of(identity.get("accountId")) or account_of(
-        text_of(identity.get("arn")))
+    return (
+        text_of(event.get("recipientAccountId"))
+        or text_of(identity.get("accountId"))
+        or account_of(text_of(identity.get("arn")))
+    )
 
 
 def account_of(arn: str) -> str:
@@ -232,18 +291,34 @@ def read_cloudtrail_csv(found, source: InputFile) -> str:
         when = required_time(row.get("event time", ""), where, "Event time")
         known: dict[str, Any] = dict(provider="aws", principal="root", event_id=row.get("event id", ""))
         if name == "ConsoleLogin":
-            found.items.append(Evidence(USE, when, where, "root console sign-in (event history CSV)", part="password", **known))
+            found.items.append(
+                Evidence(USE, when, where, "root console sign-in (event history CSV)", part="password", **known)
+            )
             continue
         if name == "UpdateAccessKey":
             found.notes.append(f"{where}: UpdateAccessKey in the CSV does not say active or inactive: not counted")
             continue
         part, action, words = ROOT_CHANGES[(NAMES[name], name)]
         failed = "the change failed" if row.get("error code") else ""
-        found.items.append(Evidence(CHANGE, when, where, f"{words} (event history CSV {name})", part=part, action=action,
-                                    problem=failed, **known))
-    found.notes.append(f"{source.path.name}: the console's CSV names no account and no result of a sign-in: each root "
-                       "ConsoleLogin in it counts as a use; the JSON download says more")
+        found.items.append(
+            Evidence(
+                CHANGE,
+                when,
+                where,
+                f"{words} (event history CSV {name})",
+                part=part,
+                action=action,
+                problem=failed,
+                **known,
+            )
+        )
+    found.notes.append(
+        f"{source.path.name}: the console's CSV names no account and no result of a sign-in: each root "
+        "ConsoleLogin in it counts as a use; the JSON download says more"
+    )
     if other:
-        found.notes.append(f"{source.path.name}: {other} row(s) other than the root user's sign-ins and credential "
-                           "changes were not needed")
+        found.notes.append(
+            f"{source.path.name}: {other} row(s) other than the root user's sign-ins and credential "
+            "changes were not needed"
+        )
     return "CloudTrail event history (CSV)"

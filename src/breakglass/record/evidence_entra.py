@@ -19,8 +19,13 @@ from .inputs import CannotAudit, InputFile, csv_rows
 from .provider_events import CHANGE, CHANGED, GONE, NEW, USE, Evidence, required_time, table, text_of
 
 PASSWORD_ACTIVITIES = {
-    "change user password", "reset user password", "change password (self-service)", "reset password (self-service)",
-    "reset password (by admin)", "user changed password", "user reset password",
+    "change user password",
+    "reset user password",
+    "change password (self-service)",
+    "reset password (self-service)",
+    "reset password (by admin)",
+    "user changed password",
+    "user reset password",
 }
 SECURITY_INFO_NEW = {"user registered security info", "admin registered security info"}
 SECURITY_INFO_GONE = {"user deleted security info", "admin deleted security info"}
@@ -54,15 +59,20 @@ def read_graph(found, source: InputFile, items: list, context: str = "") -> str:
     for number, item in enumerate(items, start=1):
         where = f"{source.path.name} item {number}"
         if not isinstance(item, dict) or not (is_sign_in(item) if sign_ins else is_directory_audit(item)):
-            raise CannotAudit(f"rotations {where} is not an Entra {'sign-in' if sign_ins else 'audit log'} record "
-                              "like the ones before it")
+            raise CannotAudit(
+                f"rotations {where} is not an Entra {'sign-in' if sign_ins else 'audit log'} record "
+                "like the ones before it"
+            )
         passed += not (_sign_in(found, item, where) if sign_ins else _audit_record(found, item, where))
     if sign_ins:
         found.records_uses = True
     if passed:
-        found.notes.append(f"{source.path.name}: {passed} failed or interrupted sign-in(s), not uses" if sign_ins else
-                           f"{source.path.name}: {passed} audit record(s) other than password and security-info "
-                           "changes were not needed")
+        found.notes.append(
+            f"{source.path.name}: {passed} failed or interrupted sign-in(s), not uses"
+            if sign_ins
+            else f"{source.path.name}: {passed} audit record(s) other than password and security-info "
+            "changes were not needed"
+        )
     return "Entra ID sign-in log (JSON)" if sign_ins else "Entra ID audit log (JSON)"
 
 
@@ -73,10 +83,20 @@ def _sign_in(found, item: dict, where: str) -> bool:
     if code not in (0, "0"):
         return False
     principal = text_of(item.get("userPrincipalName"))
-    found.items.append(Evidence(
-        USE, when, where, f"sign-in of {principal or text_of(item.get('userId'))} to "
-        f"{text_of(item.get('appDisplayName')) or 'an application'}", principal=principal,
-        aliases=(text_of(item.get("userId")),), account=text_of(item.get("homeTenantId")), event_id=text_of(item.get("id")), provider="entra"))
+    found.items.append(
+        Evidence(
+            USE,
+            when,
+            where,
+            f"sign-in of {principal or text_of(item.get('userId'))} to "
+            f"{text_of(item.get('appDisplayName')) or 'an application'}",
+            principal=principal,
+            aliases=(text_of(item.get("userId")),),
+            account=text_of(item.get("homeTenantId")),
+            event_id=text_of(item.get("id")),
+            provider="entra",
+        )
+    )
     return True
 
 
@@ -91,12 +111,21 @@ def _audit_record(found, item: dict, where: str) -> bool:
     first = users[0] if users else {}
     result = text_of(item.get("result")).lower()
     part, action = change
-    found.items.append(Evidence(
-        CHANGE, when, where, f"{activity} for {text_of(first.get('userPrincipalName')) or text_of(first.get('id')) or '?'}",
-        part=part, action=action, principal=text_of(first.get("userPrincipalName")),
-        aliases=tuple(text_of(t.get(k)) for t in users for k in ("id", "userPrincipalName")),
-        problem="" if result == "success" else f"the activity's result is '{result or 'not given'}'",
-        event_id=text_of(item.get("id")), provider="entra"))
+    found.items.append(
+        Evidence(
+            CHANGE,
+            when,
+            where,
+            f"{activity} for {text_of(first.get('userPrincipalName')) or text_of(first.get('id')) or '?'}",
+            part=part,
+            action=action,
+            principal=text_of(first.get("userPrincipalName")),
+            aliases=tuple(text_of(t.get(k)) for t in users for k in ("id", "userPrincipalName")),
+            problem="" if result == "success" else f"the activity's result is '{result or 'not given'}'",
+            event_id=text_of(item.get("id")),
+            provider="entra",
+        )
+    )
     return True
 
 
@@ -125,10 +154,19 @@ def read_sign_in_csv(found, source: InputFile) -> str:
             failed += 1
             continue
         principal = row.get("username", "")
-        found.items.append(Evidence(USE, when, where, f"sign-in of {principal or row.get('user id', '?')} to "
-                                    f"{row.get('application') or 'an application'}", principal=principal,
-                                    aliases=(row.get("user id", ""),), account=row.get("home tenant id", ""),
-                                    event_id=row.get("request id", ""), provider="entra"))
+        found.items.append(
+            Evidence(
+                USE,
+                when,
+                where,
+                f"sign-in of {principal or row.get('user id', '?')} to {row.get('application') or 'an application'}",
+                principal=principal,
+                aliases=(row.get("user id", ""),),
+                account=row.get("home tenant id", ""),
+                event_id=row.get("request id", ""),
+                provider="entra",
+            )
+        )
     if failed:
         found.notes.append(f"{source.path.name}: {failed} failed or interrupted sign-in(s), not uses")
     return "Entra ID sign-in log (CSV)"
@@ -148,12 +186,23 @@ def read_audit_csv(found, source: InputFile) -> str:
         names = tuple(row[c] for c in targets if row.get(c))
         principal = next((row[c] for c in targets if c.endswith("userprincipalname") and row.get(c)), "")
         result = row.get("result", "").lower()
-        found.items.append(Evidence(
-            CHANGE, when, where, f"{row.get('activity')} for {principal or (names[0] if names else '?')}", part=change[0],
-            action=change[1], principal=principal, aliases=names,
-            problem="" if result == "success" else f"the activity's result is '{result or 'not given'}'",
-            event_id=row.get("id", "") or row.get("correlationid", ""), provider="entra"))
+        found.items.append(
+            Evidence(
+                CHANGE,
+                when,
+                where,
+                f"{row.get('activity')} for {principal or (names[0] if names else '?')}",
+                part=change[0],
+                action=change[1],
+                principal=principal,
+                aliases=names,
+                problem="" if result == "success" else f"the activity's result is '{result or 'not given'}'",
+                event_id=row.get("id", "") or row.get("correlationid", ""),
+                provider="entra",
+            )
+        )
     if other:
-        found.notes.append(f"{source.path.name}: {other} audit record(s) other than password and security-info changes "
-                           "were not needed")
+        found.notes.append(
+            f"{source.path.name}: {other} audit record(s) other than password and security-info changes were not needed"
+        )
     return "Entra ID audit log (CSV)"

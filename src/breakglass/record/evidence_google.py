@@ -32,8 +32,11 @@ ADMIN_EVENTS = {
 
 
 def activity_items(document) -> list | None:
-    items = document.get("items", []) if isinstance(document, dict) and document.get("kind") == "admin#reports#activities" \
+    items = (
+        document.get("items", [])
+        if isinstance(document, dict) and document.get("kind") == "admin#reports#activities"
         else document
+    )
     if isinstance(items, list) and items and isinstance(items[0], dict) and items[0].get("kind") == ACTIVITY:
         return items
     if isinstance(document, dict) and document.get("kind") == "admin#reports#activities":
@@ -57,29 +60,61 @@ def read_activities(found, source: InputFile, items: list) -> str:
         for event in events:
             other += not _event(found, item, table(event), application, when, where)
     if other:
-        found.notes.append(f"{source.path.name}: {other} activity event(s) other than sign-ins, password, 2-step "
-                           "verification and backup-code changes were not needed")
+        found.notes.append(
+            f"{source.path.name}: {other} activity event(s) other than sign-ins, password, 2-step "
+            "verification and backup-code changes were not needed"
+        )
     return "Google Workspace Reports API activities"
 
 
 def _event(found, item: dict, event: dict, application: str, when, where: str) -> bool:
     name = text_of(event.get("name"))
     ident, actor = table(item.get("id")), table(item.get("actor"))
-    known: dict[str, Any] = dict(provider="google", account=text_of(ident.get("customerId")), event_id=text_of(ident.get("uniqueQualifier")))
+    known: dict[str, Any] = dict(
+        provider="google", account=text_of(ident.get("customerId")), event_id=text_of(ident.get("uniqueQualifier"))
+    )
     if application == "login" and name == "login_success":
-        found.items.append(Evidence(USE, when, where, f"sign-in of {text_of(actor.get('email'))} (login_success)",
-                                    principal=text_of(actor.get("email")), **known))
+        found.items.append(
+            Evidence(
+                USE,
+                when,
+                where,
+                f"sign-in of {text_of(actor.get('email'))} (login_success)",
+                principal=text_of(actor.get("email")),
+                **known,
+            )
+        )
         return True
     if application == "login" and name in LOGIN_EVENTS:
         part, action, words = LOGIN_EVENTS[name]
-        found.items.append(Evidence(CHANGE, when, where, f"{words} by {text_of(actor.get('email'))} (login {name})",
-                                    part=part, action=action, principal=text_of(actor.get("email")), **known))
+        found.items.append(
+            Evidence(
+                CHANGE,
+                when,
+                where,
+                f"{words} by {text_of(actor.get('email'))} (login {name})",
+                part=part,
+                action=action,
+                principal=text_of(actor.get("email")),
+                **known,
+            )
+        )
         return True
     if application == "admin" and name in ADMIN_EVENTS:
         part, action, words = ADMIN_EVENTS[name]
         user = _parameter(event, "USER_EMAIL")
-        found.items.append(Evidence(CHANGE, when, where, f"{words} for {user or '?'} by {text_of(actor.get('email')) or '?'} "
-                                    f"(admin {name})", part=part, action=action, principal=user, **known))
+        found.items.append(
+            Evidence(
+                CHANGE,
+                when,
+                where,
+                f"{words} for {user or '?'} by {text_of(actor.get('email')) or '?'} (admin {name})",
+                part=part,
+                action=action,
+                principal=user,
+                **known,
+            )
+        )
         return True
     return False
 

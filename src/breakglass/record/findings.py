@@ -7,10 +7,10 @@ go straight to the line on paper.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .credential import Credential, from_journal
 from .evidence import EvidenceSet
@@ -86,7 +86,8 @@ class Context:
         # than the event reported as having no row.
         inside = {e.code for e in self.entries}
         self.rows: list[LogbookRow] = [
-            r for r in (self.transcription.rows if self.transcription else [])
+            r
+            for r in (self.transcription.rows if self.transcription else [])
             if not (r.when is None and r.event_code in self._later)
             and not (r.when is not None and r.when > self.as_of and r.event_code not in inside)
         ]

@@ -55,14 +55,17 @@ class InputFile:
             return self.data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = self.data[: e.start].count(b"\n") + 1
-            raise CannotAudit(f"{self.role} {self.path} is not UTF-8 text (line {line}): save it as UTF-8 "
-                              "(a spreadsheet's \"CSV UTF-8\")") from None
+            raise CannotAudit(
+                f"{self.role} {self.path} is not UTF-8 text (line {line}): save it as UTF-8 "
+                '(a spreadsheet\'s "CSV UTF-8")'
+            ) from None
 
 
 def read_input(path: Path, role: str) -> InputFile:
     """The whole file, refusing what is not a regular file of sensible size (opened without waiting on a pipe,
     system/inputs.py). The path is kept absolute, as the report names it."""
-    from ..system.inputs import Refused, read_input as read_bounded
+    from ..system.inputs import Refused
+    from ..system.inputs import read_input as read_bounded
 
     path = Path(path).absolute()
     try:
@@ -96,7 +99,7 @@ class CsvRow(dict):
 
 
 def _refuse(source: InputFile, what: str) -> CannotAudit:
-    return CannotAudit(f"{source.role} {source.path} {what}; refusing it (docs/AUDIT.md, \"Input limits\")")
+    return CannotAudit(f'{source.role} {source.path} {what}; refusing it (docs/AUDIT.md, "Input limits")')
 
 
 def csv_records(source: InputFile, text: str | None = None):
@@ -111,17 +114,24 @@ def csv_records(source: InputFile, text: str | None = None):
             if number > MAX_CSV_ROWS + 1:
                 raise _refuse(source, f"has more than {MAX_CSV_ROWS:,} rows, the most breakglass reads")
             if len(cells) > MAX_CSV_COLUMNS:
-                raise _refuse(source, f"row {number} has {len(cells):,} columns; the most breakglass reads is "
-                                      f"{MAX_CSV_COLUMNS:,}")
+                raise _refuse(
+                    source, f"row {number} has {len(cells):,} columns; the most breakglass reads is {MAX_CSV_COLUMNS:,}"
+                )
             for column, cell in enumerate(cells, start=1):
                 if len(cell) > MAX_CSV_CELL:
-                    raise _refuse(source, f"row {number} column {column} holds {len(cell):,} characters; the most "
-                                          f"breakglass reads in one cell is {MAX_CSV_CELL:,}")
+                    raise _refuse(
+                        source,
+                        f"row {number} column {column} holds {len(cell):,} characters; the most "
+                        f"breakglass reads in one cell is {MAX_CSV_CELL:,}",
+                    )
             yield number, cells
     except csv.Error as e:
         if "field larger than field limit" in str(e):
-            raise _refuse(source, f"row {number + 1} holds a cell over {MAX_CSV_CELL:,} characters, the most "
-                                  "breakglass reads in one cell") from None
+            raise _refuse(
+                source,
+                f"row {number + 1} holds a cell over {MAX_CSV_CELL:,} characters, the most "
+                "breakglass reads in one cell",
+            ) from None
         raise CannotAudit(f"{source.role} {source.path} is not a readable CSV file ({e})") from None
 
 
@@ -164,8 +174,9 @@ def json_document(source: InputFile, data: bytes | None = None) -> object:
     raw = source.data if data is None else data
     containers = raw.count(b"{") + raw.count(b"[")
     if containers > MAX_JSON_CONTAINERS:
-        raise _refuse(source, f"holds {containers:,} JSON objects and lists; the most breakglass reads is "
-                              f"{MAX_JSON_CONTAINERS:,}")
+        raise _refuse(
+            source, f"holds {containers:,} JSON objects and lists; the most breakglass reads is {MAX_JSON_CONTAINERS:,}"
+        )
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except ValueError as e:  # not UTF-8, not JSON, or an integer of thousands of digits

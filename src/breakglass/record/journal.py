@@ -18,10 +18,10 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from typing import Any, cast
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from ..errors import BreakglassError
 from ..format import encoding
@@ -86,7 +86,7 @@ class Entry:
 
     @property
     def when(self) -> datetime:
-        return datetime.strptime(self.time, TIME_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(self.time, TIME_FORMAT).replace(tzinfo=UTC)
 
     @classmethod
     def from_data(cls, data: dict, line: int = 0) -> Entry:
@@ -262,7 +262,10 @@ def _chain_problem(entries: list[Entry]) -> tuple[int, str] | None:
         if entry.seq > expected:
             if expected in seqs[i + 1 :]:
                 later = entries[seqs.index(expected, i + 1)].line
-                return line, f"is out of order: it holds entry {entry.seq} but entry {expected} comes later, at line {later}"
+                return (
+                    line,
+                    f"is out of order: it holds entry {entry.seq} but entry {expected} comes later, at line {later}",
+                )
             gone = f"entry {expected} is" if entry.seq == expected + 1 else f"entries {expected} to {entry.seq - 1} are"
             where = "at the start of the journal" if i == 0 else f"between lines {line - 1} and {line}"
             return line, f"follows a gap: {gone} missing {where} (deleted)"
@@ -380,7 +383,9 @@ def find_event(path: str | Path, code: str) -> Entry:
     if not hits:
         raise BreakglassError(f"journal {path} has no event {wanted}")
     if len(hits) > 1:
-        raise BreakglassError(f"journal {path} has {len(hits)} events with code {wanted} (lines {', '.join(str(e.line) for e in hits)})")
+        raise BreakglassError(
+            f"journal {path} has {len(hits)} events with code {wanted} (lines {', '.join(str(e.line) for e in hits)})"
+        )
     return hits[0]
 
 
@@ -388,9 +393,9 @@ def find_event(path: str | Path, code: str) -> Entry:
 
 
 def _utc_text(now: datetime | None) -> str:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     # A naive datetime is taken to be UTC already.
     return moment.strftime(TIME_FORMAT)
 
@@ -453,7 +458,9 @@ def _open_for_append(path: Path) -> tuple[int, bool]:
     for _ in range(50):
         created = not os.path.lexists(path)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+            fd = os.open(
+                path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600
+            )
         except OSError as e:
             if e.errno == errno.ELOOP:
                 raise BreakglassError(f"journal {path} is a symbolic link; give the journal file itself") from None
@@ -517,8 +524,9 @@ def append_event(
     happened, and what it records did happen. Signals wait until both are done.
     """
     path = Path(path)
-    fields: dict[str, Any] = dict(set_id=set_id, shares=shares, fingerprint=fingerprint, operator=operator, witness=witness,
-                  extra=extra, now=now)
+    fields: dict[str, Any] = dict(
+        set_id=set_id, shares=shares, fingerprint=fingerprint, operator=operator, witness=witness, extra=extra, now=now
+    )
     build_entry(None, event, **fields)  # refuse bad fields before the file is even created
     if not path.parent.is_dir():
         raise BreakglassError(f"cannot create journal {path}: folder {path.parent} does not exist")

@@ -19,8 +19,18 @@ from pathlib import Path
 
 from ..errors import BreakglassError
 from ..system import files, interrupts
+from .journal import (
+    NO_SET,
+    Entry,
+    _chain_problem,
+    _open_for_append,
+    _parse_line,
+    _read_all,
+    build_entry,
+    canonical,
+    parse,
+)
 from .people import check_text
-from .journal import NO_SET, Entry, _chain_problem, _open_for_append, _parse_line, _read_all, build_entry, canonical, parse
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,9 @@ def _take_back(side: Path) -> None:
         pass
 
 
-def repair_journal(path: str | Path, *, now: datetime, operator: str | None = None, witness: str | None = None) -> Repair:
+def repair_journal(
+    path: str | Path, *, now: datetime, operator: str | None = None, witness: str | None = None
+) -> Repair:
     path = Path(path)
     check_text("--operator", operator)
     check_text("--witness", witness)
@@ -88,18 +100,36 @@ def repair_journal(path: str | Path, *, now: datetime, operator: str | None = No
         tail = raw[offset:]
         lines, complete = _count_lines(tail)
         problem = f"line {first} {why}"[:300]
-        extra = {"set_aside": "", "from_line": first, "lines": lines, "bytes": len(tail),
-                 "sha256": hashlib.sha256(tail).hexdigest(), "problem": problem}
+        extra = {
+            "set_aside": "",
+            "from_line": first,
+            "lines": lines,
+            "bytes": len(tail),
+            "sha256": hashlib.sha256(tail).hexdigest(),
+            "problem": problem,
+        }
         side = _side_name(path, now)
         extra["set_aside"] = side.name
-        data = build_entry(kept[-1] if kept else None, "repair", set_id=NO_SET, shares=[], fingerprint="",
-                           operator=operator, witness=witness, extra=extra, now=now)
+        data = build_entry(
+            kept[-1] if kept else None,
+            "repair",
+            set_id=NO_SET,
+            shares=[],
+            fingerprint="",
+            operator=operator,
+            witness=witness,
+            extra=extra,
+            now=now,
+        )
         repaired = raw[:offset] + (canonical(data) + "\n").encode("utf-8")
         # All or nothing: both files are written whole under temporary names first (a full disk stops it there,
         # with neither in place); then the side file and the journal are put in place, and if the journal's
         # rename fails the side file is taken back, so a side file never names lines the journal still holds.
-        with interrupts.deferred(), files.prepare(side, tail, files.PRIVATE) as side_file, \
-                files.prepare(path, repaired, files.PRIVATE, force=True) as journal_file:
+        with (
+            interrupts.deferred(),
+            files.prepare(side, tail, files.PRIVATE) as side_file,
+            files.prepare(path, repaired, files.PRIVATE, force=True) as journal_file,
+        ):
             side_file.commit()
             try:
                 journal_file.commit()

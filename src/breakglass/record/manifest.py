@@ -19,9 +19,21 @@ MAX_OBJECTS = 100_000  # a manifest of 255 shares of 9 copies each holds about 5
 VERSION = 1
 
 
-def build(*, set_id: str, fingerprint: str, k: int, n: int, label: str, created: str, sheets: list[dict],
-          custodians: list[dict], event_code: str | None = None, replaces_set: str | None = None,
-          ceremony: str = "split", recovery_page_sha256: str | None = None) -> dict:
+def build(
+    *,
+    set_id: str,
+    fingerprint: str,
+    k: int,
+    n: int,
+    label: str,
+    created: str,
+    sheets: list[dict],
+    custodians: list[dict],
+    event_code: str | None = None,
+    replaces_set: str | None = None,
+    ceremony: str = "split",
+    recovery_page_sha256: str | None = None,
+) -> dict:
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -49,8 +61,16 @@ def dumps(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-_TEXT_FIELDS = ("set_id", "fingerprint", "label", "created", "tool_version", "event_code", "replaces_set",
-                "recovery_page_sha256")
+_TEXT_FIELDS = (
+    "set_id",
+    "fingerprint",
+    "label",
+    "created",
+    "tool_version",
+    "event_code",
+    "replaces_set",
+    "recovery_page_sha256",
+)
 _ENTRY_FIELDS = {"share": int, "copy": int, "file": str, "name": str, "role": str, "location": str}
 
 
@@ -95,8 +115,10 @@ def load(path: str | Path) -> dict:
     raw = read_input(path, "manifest", MAX_MANIFEST)
     containers = raw.count(b"{") + raw.count(b"[")  # counted before parsing: each costs Python ~100 bytes
     if containers > MAX_OBJECTS:
-        raise BreakglassError(f"manifest {path} holds {containers:,} JSON objects and lists; the most breakglass "
-                              f"reads in a manifest is {MAX_OBJECTS:,}")
+        raise BreakglassError(
+            f"manifest {path} holds {containers:,} JSON objects and lists; the most breakglass "
+            f"reads in a manifest is {MAX_OBJECTS:,}"
+        )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError; so is a 5000-digit number

@@ -36,8 +36,10 @@ def check_text(field: str, value: str | None, limit: int = MAX_NAME) -> str | No
     if bad:
         ch = bad.group()
         name = unicodedata.name(ch, "")
-        raise BreakglassError(f"{field} holds a control or text-direction character (U+{ord(ch):04X}"
-                              f"{' ' + name if name else ''} at character {bad.start() + 1}): use plain text")
+        raise BreakglassError(
+            f"{field} holds a control or text-direction character (U+{ord(ch):04X}"
+            f"{' ' + name if name else ''} at character {bad.start() + 1}): use plain text"
+        )
     return value
 
 
@@ -63,7 +65,7 @@ def check_two_people(operator: str | None, witness: str | None, solo: str | None
     check_text("--witness", witness)
     check_text("--solo", solo, MAX_REASON)
     if solo is not None and not solo.strip():
-        raise BreakglassError("--solo needs a reason, e.g. --solo \"only one administrator reachable during INC-42\"")
+        raise BreakglassError('--solo needs a reason, e.g. --solo "only one administrator reachable during INC-42"')
     if solo:
         if not journalled:
             raise BreakglassError("--solo is recorded in the journal: give --journal too, or drop --solo")

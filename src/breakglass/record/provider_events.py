@@ -11,18 +11,23 @@ own field names.
 
 from __future__ import annotations
 
-
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .inputs import CannotAudit, InputFile, json_document
 
 CHANGE, USE = "change", "use"
 # The parts a credential's sheets may hold ([credential] parts in the ceremony config).
 PARTS = ("password", "mfa", "access_key", "backup_codes", "other")
-PART_WORDS = {"password": "password", "mfa": "MFA device or seed", "access_key": "access key",
-              "backup_codes": "backup codes", "other": "other part", "": "credential"}
+PART_WORDS = {
+    "password": "password",
+    "mfa": "MFA device or seed",
+    "access_key": "access key",
+    "backup_codes": "backup codes",
+    "other": "other part",
+    "": "credential",
+}
 # What a change did. A part replaced in two steps (an MFA device, an access key) is shown changed by a NEW one
 # and the old one GONE; a password or backup codes are CHANGED in one step (the old ones stop working).
 CHANGED, NEW, GONE = "changed", "new", "gone"
@@ -114,11 +119,11 @@ def parse_moment(value) -> datetime | None:
     """An ISO 8601 date or time (Z or an offset; none means UTC), or seconds since 1970, as UTC; else None."""
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, tz=timezone.utc)
+            return datetime.fromtimestamp(value, tz=UTC)
         if not isinstance(value, str) or not value.strip():
             return None
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except (ValueError, OverflowError, OSError):  # not a time, or one outside what a calendar can hold
         return None
 

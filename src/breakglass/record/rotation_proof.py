@@ -25,8 +25,10 @@ def prove(part: str, changes: list[Evidence], legacy: bool) -> tuple[list[Eviden
         mine = [c for c in changes if c.part == part]
     why = [f"{c.cited()} ({c.what}) does not count: {c.problem}" for c in mine if not c.proves]
     if not legacy and any(c.part == "" for c in changes):
-        why.append("rotation record rows without a part column name no part (give each row's part: "
-                   "password, mfa, access_key, backup_codes, other)")
+        why.append(
+            "rotation record rows without a part column name no part (give each row's part: "
+            "password, mfa, access_key, backup_codes, other)"
+        )
     good = [c for c in mine if c.proves]
     if part not in TWO_STEP or legacy:
         return (good[:1], why) if good else ([], why)
@@ -44,11 +46,15 @@ def _two_step(part: str, good: list[Evidence], why: list[str]) -> tuple[list[Evi
                 return [n, g], why
     word = PART_WORDS[part]
     if new and not gone:
-        why.append(f"a new {word} is recorded ({new[0].cited()}, {new[0].stamp()}) but not the old one's removal: "
-                   f"the {word} on the released sheets may still work")
+        why.append(
+            f"a new {word} is recorded ({new[0].cited()}, {new[0].stamp()}) but not the old one's removal: "
+            f"the {word} on the released sheets may still work"
+        )
     elif gone and not new:
-        why.append(f"the old {word} was removed ({gone[0].cited()}, {gone[0].stamp()}) but no new one is recorded: "
-                   "the new sheets may hold one the provider does not know")
+        why.append(
+            f"the old {word} was removed ({gone[0].cited()}, {gone[0].stamp()}) but no new one is recorded: "
+            "the new sheets may hold one the provider does not know"
+        )
     elif new:
         why.append(f"the {word} deleted is the one created ({new[0].key}): the old one is not shown removed")
     return [], why

@@ -10,17 +10,18 @@ Each rule is a generator of findings over the Context (findings.py); docs/AUDIT.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterator, cast
+from typing import cast
 
 from ..format.outcome import numbers
 from .findings import CEREMONY_EVENTS, USE_EVENTS, Context, Finding, Rule, day, days, stamp
 from .journal import verify_journal
 from .people import SOLO_FIELD, name_key
 from .sets import destroyed_sheets, replaced_sheets, retirement_text, sheets_printed
-
 
 SHEETS_READ = (*USE_EVENTS, "rotate", "reshare", "expand")  # events whose shares are sheets brought and scanned
 CLOCK_SLACK = timedelta(days=1)  # an offline laptop's clock may run a little ahead of the auditor's
@@ -35,14 +36,22 @@ def check_head(ctx: Context) -> Iterator[Finding]:
 def check_order(ctx: Context) -> Iterator[Finding]:
     """Over the whole journal, not only the window: an entry dated into the future would otherwise leave the
     window, and the audit, unseen."""
-    for before, after in zip(ctx.all_entries, ctx.all_entries[1:]):
+    for before, after in itertools.pairwise(ctx.all_entries):
         if after.when < before.when:
-            yield Finding("order", after.code, f"{after.event} at {after.time} is earlier than the entry before it ({before.time})")
+            yield Finding(
+                "order",
+                after.code,
+                f"{after.event} at {after.time} is earlier than the entry before it ({before.time})",
+            )
     now = cast(datetime, ctx.now)  # only read when set
     for e in ctx.all_entries if ctx.now is not None else ():
         if e.when > now + CLOCK_SLACK:
-            yield Finding("order", e.code, f"{e.event} at {e.time} is dated after this audit was run ({stamp(now)}): "
-                          "the clock that recorded it was wrong, or the entry was forged")
+            yield Finding(
+                "order",
+                e.code,
+                f"{e.event} at {e.time} is dated after this audit was run ({stamp(now)}): "
+                "the clock that recorded it was wrong, or the entry was forged",
+            )
 
 
 def check_people(ctx: Context) -> Iterator[Finding]:
@@ -53,8 +62,12 @@ def check_people(ctx: Context) -> Iterator[Finding]:
         what = f"{e.event} on {e.time[:10]}"
         solo = e.extra.get(SOLO_FIELD)
         if solo:
-            yield Finding("people", e.code, f"{what} was done solo by {e.operator or 'an unnamed operator'}, without "
-                          f"a second person; reason recorded: '{solo}'")
+            yield Finding(
+                "people",
+                e.code,
+                f"{what} was done solo by {e.operator or 'an unnamed operator'}, without "
+                f"a second person; reason recorded: '{solo}'",
+            )
         elif not e.operator or not e.witness:
             missing = " and ".join(r for r, name in (("operator", e.operator), ("witness", e.witness)) if not name)
             yield Finding("people", e.code, f"{what} records no {missing}: the two-person rule cannot be shown")
@@ -62,8 +75,14 @@ def check_people(ctx: Context) -> Iterator[Finding]:
             yield Finding("people", e.code, f"{what}: the witness ({e.witness}) is the operator")
     for r in ctx.rows:
         if r.operator and r.witness and name_key(r.operator) == name_key(r.witness):
-            yield Finding("people", r.label, f"logbook row {r.row} ({r.event}): the witness ({r.witness}) is the operator",
-                          row=r.row, field="witness", logbook=r.witness)
+            yield Finding(
+                "people",
+                r.label,
+                f"logbook row {r.row} ({r.event}): the witness ({r.witness}) is the operator",
+                row=r.row,
+                field="witness",
+                logbook=r.witness,
+            )
 
 
 def check_release_record(ctx: Context) -> Iterator[Finding]:
@@ -71,7 +90,9 @@ def check_release_record(ctx: Context) -> Iterator[Finding]:
         if e.event == "release":
             missing = [name for name in ("incident", "reason") if not str(e.extra.get(name) or "").strip()]
             if missing:
-                yield Finding("release-record", e.code, f"release on {e.time[:10]} records no {' and no '.join(missing)}")
+                yield Finding(
+                    "release-record", e.code, f"release on {e.time[:10]} records no {' and no '.join(missing)}"
+                )
 
 
 def check_rotation(ctx: Context) -> Iterator[Finding]:
@@ -86,15 +107,28 @@ def check_rotation(ctx: Context) -> Iterator[Finding]:
         if rotation is not None:
             late = rotation.when - e.when
             if late > deadline:
-                yield Finding("rotation", e.code, f"release of set {e.set} on {e.time[:10]} was rotated late: after "
-                              f"{days(late)} (deadline {ctx.rules.rotation_deadline_days} days, rotation {rotation.code})")
+                yield Finding(
+                    "rotation",
+                    e.code,
+                    f"release of set {e.set} on {e.time[:10]} was rotated late: after "
+                    f"{days(late)} (deadline {ctx.rules.rotation_deadline_days} days, rotation {rotation.code})",
+                )
         elif ctx.as_of - e.when > deadline:
-            reshared = f" (reshare {retired.code} kept the same credential: it is not a rotation)" \
-                if retired is not None and retired.event == "reshare" else ""
-            yield Finding("rotation", e.code, f"release of set {e.set} on {e.time[:10]} was not followed by a rotation "
-                          f"within {ctx.rules.rotation_deadline_days} days{reshared}")
+            reshared = (
+                f" (reshare {retired.code} kept the same credential: it is not a rotation)"
+                if retired is not None and retired.event == "reshare"
+                else ""
+            )
+            yield Finding(
+                "rotation",
+                e.code,
+                f"release of set {e.set} on {e.time[:10]} was not followed by a rotation "
+                f"within {ctx.rules.rotation_deadline_days} days{reshared}",
+            )
         else:
-            ctx.note(f"{e.code}: release of set {e.set} on {e.time[:10]} awaits rotation (due by {day(e.when + deadline)})")
+            ctx.note(
+                f"{e.code}: release of set {e.set} on {e.time[:10]} awaits rotation (due by {day(e.when + deadline)})"
+            )
 
 
 def check_retired(ctx: Context) -> Iterator[Finding]:
@@ -103,8 +137,12 @@ def check_retired(ctx: Context) -> Iterator[Finding]:
         if e.event in (*USE_EVENTS, "rotate", "reshare", "expand") and rotation is not None and e.seq > rotation.seq:
             allowed = e.extra.get("allowed_retired")
             why = f"; reason recorded: '{allowed}'" if allowed else ""
-            yield Finding("retired", e.code, f"{e.event} of set {e.set} on {e.time[:10]}, which was retired by "
-                          f"{retirement_text(rotation)}: its sheets should have been destroyed{why}")
+            yield Finding(
+                "retired",
+                e.code,
+                f"{e.event} of set {e.set} on {e.time[:10]}, which was retired by "
+                f"{retirement_text(rotation)}: its sheets should have been destroyed{why}",
+            )
 
 
 def check_drills(ctx: Context) -> Iterator[Finding]:
@@ -117,10 +155,14 @@ def check_drills(ctx: Context) -> Iterator[Finding]:
     for set_text, origin in ctx.sets.created.items():
         end = ctx.sets.retired[set_text].when if set_text in ctx.sets.retired else ctx.as_of
         moments = [origin.when, *sorted(t for t in uses[set_text] if origin.when <= t <= end), end]
-        for start, stop in zip(moments, moments[1:]):
+        for start, stop in itertools.pairwise(moments):
             if stop - start > limit:
-                yield Finding("drill", origin.code, f"set {set_text} had no drill or use from {day(start)} to {day(stop)} "
-                              f"({days(stop - start)}; at most {ctx.rules.drill_interval_days} days)")
+                yield Finding(
+                    "drill",
+                    origin.code,
+                    f"set {set_text} had no drill or use from {day(start)} to {day(stop)} "
+                    f"({days(stop - start)}; at most {ctx.rules.drill_interval_days} days)",
+                )
 
 
 def check_holders(ctx: Context) -> Iterator[Finding]:
@@ -153,26 +195,42 @@ def _too_many(set_text: str, k: int, held: dict[tuple[int, int], str], maker, re
     for key, shares in sorted(by_person.items()):
         if len(shares) >= k and key not in reported:
             reported.add(key)
-            when = "" if maker.event in ("split", "rotate", "reshare") else f", after the expansion on {maker.time[:10]}"
-            yield Finding("holders", maker.code, f"set {set_text}: one holder ({names[key]}) holds {len(shares)} "
-                          f"distinct shares, k is {k}: that person alone can recover the credential (shares "
-                          f"{numbers(shares)}{when})")
+            when = (
+                "" if maker.event in ("split", "rotate", "reshare") else f", after the expansion on {maker.time[:10]}"
+            )
+            yield Finding(
+                "holders",
+                maker.code,
+                f"set {set_text}: one holder ({names[key]}) holds {len(shares)} "
+                f"distinct shares, k is {k}: that person alone can recover the credential (shares "
+                f"{numbers(shares)}{when})",
+            )
 
 
 def check_destruction(ctx: Context) -> Iterator[Finding]:
     """After a rotation or reshare, every printed copy of the retired set (expanded sheets included) is recorded
     destroyed within the rotation deadline; so is every sheet an expansion replaced."""
     for set_text, retirement in ctx.sets.retired.items():
-        yield from _awaiting(ctx, set_text, retirement, ctx.sets.sheets(set_text),
-                             f"set {set_text} was retired on {retirement.time[:10]}")
+        yield from _awaiting(
+            ctx,
+            set_text,
+            retirement,
+            ctx.sets.sheets(set_text),
+            f"set {set_text} was retired on {retirement.time[:10]}",
+        )
     for set_text, expansions in ctx.sets.expansions.items():
         if set_text in ctx.sets.retired:
             continue  # the set's retirement asks for every sheet, replaced ones included
         printed = ctx.sets.sheets(set_text)
         for expansion in expansions:
             replaced = {sheet: printed.get(sheet, "") for sheet in replaced_sheets(expansion)}
-            yield from _awaiting(ctx, set_text, expansion, replaced,
-                                 f"sheets of set {set_text} were replaced by the expansion on {expansion.time[:10]}")
+            yield from _awaiting(
+                ctx,
+                set_text,
+                expansion,
+                replaced,
+                f"sheets of set {set_text} were replaced by the expansion on {expansion.time[:10]}",
+            )
     yield from _destroyed_while_live(ctx)
 
 
@@ -183,13 +241,19 @@ def _destroyed_while_live(ctx: Context) -> Iterator[Finding]:
         retired, replaced = ctx.sets.retired.get(set_text), ctx.sets.replaced(set_text)
         early: dict[int, tuple] = {}  # destroy seq -> (the event, its early sheets)
         for sheet, destroy in sorted(destroyed.items()):
-            if (retired is None or destroy.seq < retired.seq) and (sheet not in replaced or replaced[sheet].seq > destroy.seq):
+            if (retired is None or destroy.seq < retired.seq) and (
+                sheet not in replaced or replaced[sheet].seq > destroy.seq
+            ):
                 early.setdefault(destroy.seq, (destroy, []))[1].append(sheet)
         for destroy, sheets in early.values():
             named = ", ".join(f"{s}.{c}" for s, c in sheets)
-            yield Finding("destruction", destroy.code, f"destroy on {destroy.time[:10]} records sheet(s) {named} of set "
-                          f"{set_text} destroyed while the set was live and before any expansion replaced them: the set "
-                          "lost shares (a rotation, reshare or expansion with --replaces comes first)")
+            yield Finding(
+                "destruction",
+                destroy.code,
+                f"destroy on {destroy.time[:10]} records sheet(s) {named} of set "
+                f"{set_text} destroyed while the set was live and before any expansion replaced them: the set "
+                "lost shares (a rotation, reshare or expansion with --replaces comes first)",
+            )
 
 
 def _awaiting(ctx: Context, set_text: str, since, sheets: dict[tuple[int, int], str], what: str) -> Iterator[Finding]:
@@ -200,8 +264,11 @@ def _awaiting(ctx: Context, set_text: str, since, sheets: dict[tuple[int, int], 
     names = ", ".join(f"share {s} copy {c}" + (f" ({sheets[(s, c)]})" if sheets[(s, c)] else "") for s, c in left)
     due = since.when + ctx.rules.deadline
     if ctx.as_of > due:
-        yield Finding("destruction", since.code, f"{what} but {len(left)} sheet(s) were never recorded destroyed: "
-                      f"{names} (due by {day(due)})")
+        yield Finding(
+            "destruction",
+            since.code,
+            f"{what} but {len(left)} sheet(s) were never recorded destroyed: {names} (due by {day(due)})",
+        )
     else:
         ctx.note(f"{since.code}: {what}; awaiting destruction of {names} (due by {day(due)})")
 
@@ -213,23 +280,40 @@ def check_sheets(ctx: Context) -> Iterator[Finding]:
         if e.event not in CEREMONY_EVENTS:
             continue
         if e.set not in ctx.sets.created and e.event != "split":
-            yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} names set {e.set}, which no split or rotation "
-                          "in this journal made")
+            yield Finding(
+                "sheets",
+                e.code,
+                f"{e.event} on {e.time[:10]} names set {e.set}, which no split or rotation in this journal made",
+            )
             continue
         for share in e.shares:
             if ctx.sets.sheet_exists(e.set, share) is False:
-                yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} names share {share} of set {e.set}, "
-                              "which was never printed")
+                yield Finding(
+                    "sheets",
+                    e.code,
+                    f"{e.event} on {e.time[:10]} names share {share} of set {e.set}, which was never printed",
+                )
         pairs = destroyed_sheets(e) if e.event == "destroy" else _copies(e)
         for share, copy in pairs:
-            if share in e.shares and ctx.sets.sheet_exists(e.set, share, copy) is False and ctx.sets.sheet_exists(e.set, share):
-                yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} names sheet {share}.{copy} of set {e.set} "
-                              "(share.copy), which was never printed")
+            if (
+                share in e.shares
+                and ctx.sets.sheet_exists(e.set, share, copy) is False
+                and ctx.sets.sheet_exists(e.set, share)
+            ):
+                yield Finding(
+                    "sheets",
+                    e.code,
+                    f"{e.event} on {e.time[:10]} names sheet {share}.{copy} of set {e.set} "
+                    "(share.copy), which was never printed",
+                )
             if e.event == "destroy":
                 earlier = destroyed_at.setdefault((e.set, share, copy), e.code)
                 if earlier != e.code:
-                    yield Finding("sheets", e.code, f"sheet {share}.{copy} of set {e.set} is recorded destroyed twice "
-                                  f"(first by {earlier})")
+                    yield Finding(
+                        "sheets",
+                        e.code,
+                        f"sheet {share}.{copy} of set {e.set} is recorded destroyed twice (first by {earlier})",
+                    )
     yield from _expansion_sheets(ctx)
     yield from _read_after_destruction(ctx)
     yield from _logbook_sheets(ctx)
@@ -242,8 +326,11 @@ def _read_after_destruction(ctx: Context) -> Iterator[Finding]:
     for e in ctx.entries:
         if e.event not in SHEETS_READ:
             continue
-        gone = {sheet: d for sheet, d in [*ctx.sets.replaced(e.set).items(), *ctx.sets.destroyed.get(e.set, {}).items()]
-                if d.seq < e.seq}
+        gone = {
+            sheet: d
+            for sheet, d in [*ctx.sets.replaced(e.set).items(), *ctx.sets.destroyed.get(e.set, {}).items()]
+            if d.seq < e.seq
+        }
         if not gone:
             continue
         read = _copies(e) or [sheet for sheet in ctx.sets.sheets(e.set) if sheet[0] in e.shares]
@@ -252,9 +339,13 @@ def _read_after_destruction(ctx: Context) -> Iterator[Finding]:
         for sheet in sorted(set(read) & set(gone)):
             by = gone[sheet]
             what = "recorded destroyed" if by.event == "destroy" else "recorded replaced (handed back to be destroyed)"
-            yield Finding("sheets", e.code, f"{e.event} on {e.time[:10]} read sheet {sheet[0]}.{sheet[1]} of set {e.set}, "
-                          f"which {by.event} {by.code} {what} on {by.time[:10]}: that did not happen, or a copy of the "
-                          "sheet exists")
+            yield Finding(
+                "sheets",
+                e.code,
+                f"{e.event} on {e.time[:10]} read sheet {sheet[0]}.{sheet[1]} of set {e.set}, "
+                f"which {by.event} {by.code} {what} on {by.time[:10]}: that did not happen, or a copy of the "
+                "sheet exists",
+            )
 
 
 def _expansion_sheets(ctx: Context) -> Iterator[Finding]:
@@ -268,20 +359,35 @@ def _expansion_sheets(ctx: Context) -> Iterator[Finding]:
             new = sheets_printed(expansion)
             again = sorted({share for share, _copy in new} & {share for share, _copy in printed})
             if again:
-                yield Finding("sheets", expansion.code, f"expand on {expansion.time[:10]} prints share(s) "
-                              f"{', '.join(map(str, again))} of set {set_text}, which were already printed: a share "
-                              "number is issued once")
+                yield Finding(
+                    "sheets",
+                    expansion.code,
+                    f"expand on {expansion.time[:10]} prints share(s) "
+                    f"{', '.join(map(str, again))} of set {set_text}, which were already printed: a share "
+                    "number is issued once",
+                )
             for share, copy in replaced_sheets(expansion):
                 if (share, copy) not in printed:
-                    yield Finding("sheets", expansion.code, f"expand on {expansion.time[:10]} replaces sheet "
-                                  f"{share}.{copy} of set {set_text} (share.copy), which was never printed")
+                    yield Finding(
+                        "sheets",
+                        expansion.code,
+                        f"expand on {expansion.time[:10]} replaces sheet "
+                        f"{share}.{copy} of set {set_text} (share.copy), which was never printed",
+                    )
             printed.update(new)
 
 
 def _copies(entry) -> list[tuple[int, int]]:
     raw = entry.extra.get("copies", [])
-    return [(int(p[0]), int(p[1])) for p in raw if isinstance(p, list) and len(p) == 2 and all(isinstance(x, int) for x in p)] \
-        if isinstance(raw, list) else []
+    return (
+        [
+            (int(p[0]), int(p[1]))
+            for p in raw
+            if isinstance(p, list) and len(p) == 2 and all(isinstance(x, int) for x in p)
+        ]
+        if isinstance(raw, list)
+        else []
+    )
 
 
 def _logbook_sheets(ctx: Context) -> Iterator[Finding]:
@@ -293,33 +399,68 @@ def _logbook_sheets(ctx: Context) -> Iterator[Finding]:
             continue  # the wrong set on a rotate row is the agreement rule's finding, not a missing sheet
         for share in r.shares:
             if ctx.sets.sheet_exists(set_text, share) is False:
-                yield Finding("sheets", r.label, f"logbook row {r.row} ({r.event}) names share {share} of set {set_text}, "
-                              f"which was never printed (set has {ctx.sets.n(set_text)} shares)",
-                              row=r.row, field="shares", logbook=str(share))
+                yield Finding(
+                    "sheets",
+                    r.label,
+                    f"logbook row {r.row} ({r.event}) names share {share} of set {set_text}, "
+                    f"which was never printed (set has {ctx.sets.n(set_text)} shares)",
+                    row=r.row,
+                    field="shares",
+                    logbook=str(share),
+                )
         for share, copy in r.sheets_destroyed:
             if ctx.sets.sheet_exists(set_text, share, copy) is False:
-                yield Finding("sheets", r.label, f"logbook row {r.row} ({r.event}) records sheet {share}.{copy} of set "
-                              f"{set_text} destroyed, which was never printed", row=r.row, field="sheets_destroyed",
-                              logbook=f"{share}.{copy}")
+                yield Finding(
+                    "sheets",
+                    r.label,
+                    f"logbook row {r.row} ({r.event}) records sheet {share}.{copy} of set "
+                    f"{set_text} destroyed, which was never printed",
+                    row=r.row,
+                    field="sheets_destroyed",
+                    logbook=f"{share}.{copy}",
+                )
 
 
 RULES = [
-    Rule("head", "The journal ends at the last event code written on paper (--head).", check_head,
-         lambda ctx: None if ctx.head else "no --head CODE given: entries cut from the end of the journal would not show"),
+    Rule(
+        "head",
+        "The journal ends at the last event code written on paper (--head).",
+        check_head,
+        lambda ctx: (
+            None if ctx.head else "no --head CODE given: entries cut from the end of the journal would not show"
+        ),
+    ),
     Rule("order", "Journal times never go backwards, and none is after the audit is run (whole journal).", check_order),
-    Rule("people", "Every ceremony records an operator and a witness, two different people; solo ceremonies are reported.",
-         check_people),
+    Rule(
+        "people",
+        "Every ceremony records an operator and a witness, two different people; solo ceremonies are reported.",
+        check_people,
+    ),
     Rule("release-record", "Every release records its incident and reason.", check_release_record),
-    Rule("rotation", "Every release is followed by a rotation of its set within the rotation deadline.", check_rotation),
-    Rule("retired", "No drill, release, rotation, reshare or expansion uses a set after a rotation or reshare retired it.",
-         check_retired),
+    Rule(
+        "rotation", "Every release is followed by a rotation of its set within the rotation deadline.", check_rotation
+    ),
+    Rule(
+        "retired",
+        "No drill, release, rotation, reshare or expansion uses a set after a rotation or reshare retired it.",
+        check_retired,
+    ),
     Rule("drill", "Every live set is drilled or used at least every drill interval.", check_drills),
-    Rule("holders", "No one holds k or more distinct shares of a set, at any time (expanded shares included).",
-         check_holders),
-    Rule("destruction", "Every printed sheet of a retired set, and every sheet an expansion replaced, is recorded "
-         "destroyed within the rotation deadline.",
-         check_destruction),
-    Rule("sheets", "Every set, share, copy and sheet named (journal and logbook) was made and printed; none destroyed "
-         "twice; an expansion prints only new share numbers.",
-         check_sheets),
+    Rule(
+        "holders",
+        "No one holds k or more distinct shares of a set, at any time (expanded shares included).",
+        check_holders,
+    ),
+    Rule(
+        "destruction",
+        "Every printed sheet of a retired set, and every sheet an expansion replaced, is recorded "
+        "destroyed within the rotation deadline.",
+        check_destruction,
+    ),
+    Rule(
+        "sheets",
+        "Every set, share, copy and sheet named (journal and logbook) was made and printed; none destroyed "
+        "twice; an expansion prints only new share numbers.",
+        check_sheets,
+    ),
 ]

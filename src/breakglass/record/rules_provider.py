@@ -14,11 +14,11 @@ that new sheets were made, not that the credential at the provider is the one on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Iterator
 
-from .provider_events import PART_WORDS, Evidence
 from .findings import Context, Finding, Rule, day, stamp
+from .provider_events import PART_WORDS, Evidence
 from .rotation_proof import prove
 
 SLACK = timedelta(days=1)  # setting a new credential and testing it happen the day of its ceremony
@@ -60,9 +60,13 @@ def _one_part(ctx: Context, e, part: str, changes: list[Evidence], legacy: bool)
     if ctx.evidence and ctx.evidence.sources and ctx.evidence.limits and part in ("", "password"):
         why += ctx.evidence.limits  # a source that cannot show this part (the credential report for root)
     if ctx.as_of < end:
-        text = (f"{e.code}: the change at the provider after the release on {e.time[:10]} is not confirmed yet (due by "
-                f"{day(end)})" if legacy else f"{e.code}: the {word} is not yet shown changed at the provider after the "
-                f"release on {e.time[:10]} (due by {day(end)})")
+        text = (
+            f"{e.code}: the change at the provider after the release on {e.time[:10]} is not confirmed yet (due by "
+            f"{day(end)})"
+            if legacy
+            else f"{e.code}: the {word} is not yet shown changed at the provider after the "
+            f"release on {e.time[:10]} (due by {day(end)})"
+        )
         ctx.note(text)
         ctx.pending.append(text)
         _record(ctx, e, part, PENDING, [], "; ".join(why) or f"no provider record yet (due by {day(end)})")
@@ -71,23 +75,39 @@ def _one_part(ctx: Context, e, part: str, changes: list[Evidence], legacy: bool)
     subject = "" if legacy else f" for the {word}"
     if late:
         _record(ctx, e, part, LATE, late, f"changed only at {late[-1].stamp()}, after the deadline")
-        return Finding("provider-rotation", e.code, f"release on {e.time[:10]}: rotation not confirmed in time{subject}: "
-                       f"the provider records the change only at {late[-1].stamp()} ({late[-1].cited()}), after the "
-                       f"{ctx.rules.rotation_deadline_days}-day deadline")
+        return Finding(
+            "provider-rotation",
+            e.code,
+            f"release on {e.time[:10]}: rotation not confirmed in time{subject}: "
+            f"the provider records the change only at {late[-1].stamp()} ({late[-1].cited()}), after the "
+            f"{ctx.rules.rotation_deadline_days}-day deadline",
+        )
     if not ctx.evidence or not ctx.evidence.sources:
         why.append("no --rotations evidence was given")
     _record(ctx, e, part, NOT_CONFIRMED, [], "; ".join(why) or "no provider record of the change")
     what = "the credential" if legacy else f"the {word}"
-    return Finding("provider-rotation", e.code, f"release on {e.time[:10]}: rotation not confirmed{subject}: no provider "
-                   f"record shows {what} changed between {stamp(e.when)} and {stamp(end)}" + "".join(f"; {w}" for w in why))
+    return Finding(
+        "provider-rotation",
+        e.code,
+        f"release on {e.time[:10]}: rotation not confirmed{subject}: no provider "
+        f"record shows {what} changed between {stamp(e.when)} and {stamp(end)}" + "".join(f"; {w}" for w in why),
+    )
 
 
 def _record(ctx: Context, e, part: str, status: str, proof: list[Evidence], why: str = "") -> None:
-    ctx.parts.append({
-        "release": e.code, "released": e.time, "set": e.set, "part": part or "credential", "status": status,
-        "evidence": [{"source": p.source, "event_id": p.event_id or None, "time": p.stamp(), "what": p.what} for p in proof],
-        **({"why": why} if why else {}),
-    })
+    ctx.parts.append(
+        {
+            "release": e.code,
+            "released": e.time,
+            "set": e.set,
+            "part": part or "credential",
+            "status": status,
+            "evidence": [
+                {"source": p.source, "event_id": p.event_id or None, "time": p.stamp(), "what": p.what} for p in proof
+            ],
+            **({"why": why} if why else {}),
+        }
+    )
 
 
 def _held(ctx: Context, change: Evidence) -> bool:
@@ -115,13 +135,21 @@ def check_changes_recorded(ctx: Context) -> Iterator[Finding]:
         if any(_within(change, m.when - ctx.rules.deadline, m.when + SLACK) for m in makers):
             continue
         if not named:
-            yield Finding("provider-change", change.source, f"the provider records a change of the credential at "
-                          f"{change.stamp()} ({change.what}) but no split or rotation in the journal around it: the "
-                          "sheets may hold a credential that no longer works")
+            yield Finding(
+                "provider-change",
+                change.source,
+                f"the provider records a change of the credential at "
+                f"{change.stamp()} ({change.what}) but no split or rotation in the journal around it: the "
+                "sheets may hold a credential that no longer works",
+            )
         else:
-            yield Finding("provider-change", change.source, f"the provider records a change of the "
-                          f"{PART_WORDS[change.part]} at {change.stamp()} ({change.what}; {change.cited()}) but no split "
-                          "or rotation in the journal around it: the sheets are stale, they may no longer open the account")
+            yield Finding(
+                "provider-change",
+                change.source,
+                f"the provider records a change of the "
+                f"{PART_WORDS[change.part]} at {change.stamp()} ({change.what}; {change.cited()}) but no split "
+                "or rotation in the journal around it: the sheets are stale, they may no longer open the account",
+            )
 
 
 def check_uses(ctx: Context) -> Iterator[Finding]:
@@ -143,9 +171,13 @@ def check_uses(ctx: Context) -> Iterator[Finding]:
         if use.when < first or (credentials and all(c.stranger(use) is not None for c in credentials)):
             continue
         if not any(_within(use, start, end) for start, end in windows):
-            yield Finding("provider-use", use.source, f"the provider records a use of the credential at {use.stamp()} "
-                          f"({use.what}) outside any release recorded in the journal" + (
-                              f": misuse, or a release the journal does not record ({use.cited()})" if credentials else ""))
+            yield Finding(
+                "provider-use",
+                use.source,
+                f"the provider records a use of the credential at {use.stamp()} "
+                f"({use.what}) outside any release recorded in the journal"
+                + (f": misuse, or a release the journal does not record ({use.cited()})" if credentials else ""),
+            )
 
 
 def _needs_changes(ctx: Context) -> str | None:
@@ -159,11 +191,23 @@ def _needs_uses(ctx: Context) -> str | None:
 
 
 RULES = [
-    Rule("provider-rotation", "After every release, the provider's records show each part of the credential the sheets "
-         "hold changed within the rotation deadline (inside it: PENDING; after it: rotation not confirmed).",
-         check_rotation_at_provider),
-    Rule("provider-change", "Every change at the provider of a part the sheets hold is matched by a split or rotation "
-         "in the journal (else the sheets are stale).", check_changes_recorded, _needs_changes),
-    Rule("provider-use", "Every use of the credential the provider records falls inside a release recorded in the "
-         "journal.", check_uses, _needs_uses),
+    Rule(
+        "provider-rotation",
+        "After every release, the provider's records show each part of the credential the sheets "
+        "hold changed within the rotation deadline (inside it: PENDING; after it: rotation not confirmed).",
+        check_rotation_at_provider,
+    ),
+    Rule(
+        "provider-change",
+        "Every change at the provider of a part the sheets hold is matched by a split or rotation "
+        "in the journal (else the sheets are stale).",
+        check_changes_recorded,
+        _needs_changes,
+    ),
+    Rule(
+        "provider-use",
+        "Every use of the credential the provider records falls inside a release recorded in the journal.",
+        check_uses,
+        _needs_uses,
+    ),
 ]

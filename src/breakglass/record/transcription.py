@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from ..errors import BreakglassError
 from ..format.share import parse_set_id_text, set_id_text
@@ -24,16 +24,38 @@ from .sheetnumbers import parse_share, parse_sheet
 # The first twelve are the columns of every earlier version, in their old order, so that older transcriptions
 # (and rows written by position) keep their meaning; the columns added since follow.
 LOGBOOK_COLUMNS = (
-    "event_code", "date", "event", "set_id", "shares", "operator", "witness", "custodians", "bags_sealed",
-    "bags_opened", "bags_destroyed", "notes", "time", "incident", "reason", "sheets_destroyed", "new_set_id",
+    "event_code",
+    "date",
+    "event",
+    "set_id",
+    "shares",
+    "operator",
+    "witness",
+    "custodians",
+    "bags_sealed",
+    "bags_opened",
+    "bags_destroyed",
+    "notes",
+    "time",
+    "incident",
+    "reason",
+    "sheets_destroyed",
+    "new_set_id",
 )
 REQUIRED_COLUMNS = ("event_code", "date", "event")
 # Entries written only on paper, with no event code: bags sealed outside a ceremony, exceptions, notes, and
 # the shredding of spoiled prints during a ceremony (not sheets of a set's record).
 PAPER_ONLY_EVENTS = ("seal", "exception", "note", "destroy")
 # The record page's words for an entry's type, as an auditor may copy them, and the events they are.
-PAPER_WORDS = {"emergency release": "release", "rotation": "rotate", "destruction": "destroy", "expansion": "expand",
-               "read-back drill": "drill", "read-back": "drill", "split ceremony": "split"}
+PAPER_WORDS = {
+    "emergency release": "release",
+    "rotation": "rotate",
+    "destruction": "destroy",
+    "expansion": "expand",
+    "read-back drill": "drill",
+    "read-back": "drill",
+    "split ceremony": "split",
+}
 _SPREADSHEET_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00(:00(\.0+)?)?")
 
 
@@ -68,7 +90,7 @@ class LogbookRow:
         """The moment written, in UTC: date and time, or the start of the day when no time was written."""
         if self.date is None:
             return None
-        return datetime.combine(self.date, self.time or time(0, 0), tzinfo=timezone.utc)
+        return datetime.combine(self.date, self.time or time(0, 0), tzinfo=UTC)
 
     def has(self, name: str) -> bool:
         return bool(self.raw.get(name, "").strip())
@@ -124,8 +146,15 @@ def _row(number: int, cells: dict[str, str]) -> LogbookRow:
             return empty
 
     if cells.get(BEYOND_HEADER):
-        problems.append(("cells", (f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
-                                   "beyond the last): a comma inside a cell that is not quoted shifts every cell after it")))
+        problems.append(
+            (
+                "cells",
+                (
+                    f"the row has more cells than the header has columns ('{cells[BEYOND_HEADER]}' "
+                    "beyond the last): a comma inside a cell that is not quoted shifts every cell after it"
+                ),
+            )
+        )
     moment = parsed("date", _date, None)  # a date, or a whole date and time written in the date column
     day = moment.date() if isinstance(moment, datetime) else moment
     written = moment.time() if isinstance(moment, datetime) else None
@@ -159,7 +188,7 @@ def _date(text: str) -> date | datetime:
     try:
         if len(cleaned) > 10:
             moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
-            return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
         return date.fromisoformat(cleaned)
     except ValueError:
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None

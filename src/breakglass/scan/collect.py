@@ -102,8 +102,9 @@ class ShareCollector:
             merge(found)
         return sorted(merged.values(), key=lambda f: (f.share.set_id, f.share.index))
 
-
-    def _format1(self, chunks: list[AnyChunk], origins: list[str], sources: list[str]) -> list[tuple[AnyShare, list[str]]]:
+    def _format1(
+        self, chunks: list[AnyChunk], origins: list[str], sources: list[str]
+    ) -> list[tuple[AnyShare, list[str]]]:
         """A format-1 share from its chunks. When they conflict (mixed shares, two versions of one code: a
         misprint or forged codes reusing the set id and share number), each file or page is tried alone, and
         what its chunks make whole is kept (recombination then decides between shares that differ); the problem
@@ -123,8 +124,11 @@ class ShareCollector:
                 continue
             rebuilt.setdefault(share.to_bytes(), (share, origin))
         where = _few(list(by_origin))
-        kept = (f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone, the other codes set aside"
-                if rebuilt else "; no file or page holds it whole on its own")
+        kept = (
+            f"; rebuilt from {_few([origin for _, origin in rebuilt.values()])} alone, the other codes set aside"
+            if rebuilt
+            else "; no file or page holds it whole on its own"
+        )
         self.problems.append(f"{why} ({len(chunks):,} QR codes from {where}){kept}")
         return [(share, [origin]) for share, origin in rebuilt.values()]
 

@@ -42,7 +42,6 @@ class DecodeReport:
         return dedup(t for texts in self.texts.values() for t in texts)
 
 
-
 def _overlap(a: Symbol, b: Symbol) -> bool:
     reach = (a.size + b.size) / 2
     return abs(a.x - b.x) < reach and abs(a.y - b.y) < reach
@@ -82,6 +81,7 @@ class _Tally:
         if self.unresolved():
             return True
         return empty_counts and not any(self.texts[n] for n in names)
+
 
 def decode_report(
     image: Image.Image,

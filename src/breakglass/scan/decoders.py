@@ -44,6 +44,7 @@ _zxing_module = None
 _zbar_module = None
 _zbar_checked = False
 
+
 def _zxing():
     global _zxing_module
     if _zxing_module is None:
@@ -135,8 +136,12 @@ def _run_zxing(image: Image.Image, scale: float, binarizer: str | None) -> list[
     symbols = []
     for b in found:
         p = b.position
-        corners = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
-                   (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+        corners = [
+            (p.top_left.x, p.top_left.y),
+            (p.top_right.x, p.top_right.y),
+            (p.bottom_right.x, p.bottom_right.y),
+            (p.bottom_left.x, p.bottom_left.y),
+        ]
         valid = getattr(b, "valid", True) and not getattr(b, "error", None)
         if not valid and len(set(corners)) < 3:
             continue  # zxing-cpp reports some clean pages with an error symbol of no area: not a code at all
@@ -157,7 +162,8 @@ def _run_zbar_here(image: Image.Image, scale: float) -> list[Symbol]:
     symbols = []
     for d in found:
         points = [(pt.x, pt.y) for pt in d.polygon] or [
-            (d.rect.left, d.rect.top), (d.rect.left + d.rect.width, d.rect.top + d.rect.height)
+            (d.rect.left, d.rect.top),
+            (d.rect.left + d.rect.width, d.rect.top + d.rect.height),
         ]
         symbols.append(Symbol(_zbar_text(d.data), *_geometry(points, scale)))
     return symbols
@@ -236,7 +242,6 @@ def run_isolated(name: str, work: Callable[[], list[Symbol]], timeout: float) ->
     return [Symbol(t, x, y, s) for t, x, y, s in payload["symbols"]]
 
 
-
 def read_symbols(name: str, prepared: Prepared, timeout: float) -> list[Symbol]:
     image, scale, binarizer = prepared.image, prepared.scale, prepared.binarizer
     if name == ZXING:
@@ -261,7 +266,6 @@ def choose_decoders(decoders: list[str] | None) -> list[str]:
     if not names:
         raise BreakglassError("no QR decoder is available (install zxing-cpp)")
     return names
-
 
 
 def dedup(texts: Iterable[str]) -> list[str]:

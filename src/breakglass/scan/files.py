@@ -139,8 +139,11 @@ def _image_sizes(page) -> list[tuple[int, int]] | None:
     import pypdfium2.raw as pdfium_c
 
     try:
-        return [item.get_px_size() for item in itertools.islice(page.get_objects(max_depth=4), 10_000)
-                if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        return [
+            item.get_px_size()
+            for item in itertools.islice(page.get_objects(max_depth=4), 10_000)
+            if item.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
+        ]
     except renderer_errors():
         return None
 
@@ -253,8 +256,10 @@ def too_many_pixels(image: Image.Image) -> str | None:
 
 def _pixels_problem(width: int, height: int) -> str | None:
     if width * height > MAX_IMAGE_PIXELS:
-        return (f"image too large to scan safely ({width} x {height} pixels; at most "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} million)")
+        return (
+            f"image too large to scan safely ({width} x {height} pixels; at most "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} million)"
+        )
     return None
 
 

@@ -128,8 +128,9 @@ def preparations(gray: Image.Image) -> Iterator[Prepared]:
     # error correction helps with that. An opening (lighten, then darken, 3 px) wipes dark lines thinner than
     # a module and keeps the modules; on a copy where modules are at least 4 px (half size from ~300 dpi).
     base, base_scale = (half, 0.5) if half is not None and min(half.size) >= 1000 else (stretched, 1.0)
-    yield Prepared("erase thin lines", base.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3)),
-                   base_scale)
+    yield Prepared(
+        "erase thin lines", base.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3)), base_scale
+    )
     yield Prepared("thicken", _threshold(stretched, (level + 255) // 2), binarizer="FixedThreshold")
     yield Prepared("thin", _threshold(stretched, level // 2), binarizer="FixedThreshold")
     third = _scaled(stretched, 1 / 3)

@@ -46,8 +46,11 @@ def page_result(source: str, page: int | None, report: DecodeReport) -> PageResu
     problem = None
     if not texts:
         if report.unreadable:
-            problem = "a QR code was found but could not be read" if report.unreadable == 1 else (
-                f"{report.unreadable} QR codes were found but could not be read")
+            problem = (
+                "a QR code was found but could not be read"
+                if report.unreadable == 1
+                else (f"{report.unreadable} QR codes were found but could not be read")
+            )
         elif report.failures:
             problem = "no QR code read (" + "; ".join(report.failures) + ")"
         else:
@@ -114,6 +117,7 @@ def shares_wanted(texts: Iterable[str]) -> bool:
 def page_wanted(first_look: list[str], read: list[str]) -> Callable[[list[str]], bool]:
     """Whether a page deserves more looks, given what it gave so far: a page with codes of an unfinished share
     may hold more of them (unseen at a first look); a page that gave no code, while any share is wanted."""
+
     def wanted(texts: list[str]) -> bool:
         keys = set(_chunks_by_share([*first_look, *texts]))
         everything = [*read, *texts]
@@ -172,7 +176,9 @@ def _every_page_in_order(paths, dpi: int, decoders, retry: bool, tick) -> Iterat
         if page.problem is not None or blank:
             yield problem_result(page.source, page.number, page.problem or BLANK)
         else:
-            result = page_result(page.source, page.number, decode_report(cast(Image, page.image), decoders, retry=retry))
+            result = page_result(
+                page.source, page.number, decode_report(cast(Image, page.image), decoders, retry=retry)
+            )
             codes += len(result.texts)
             yield result
 
@@ -222,11 +228,13 @@ def _second_looks(looks: _Looks, decoders, tick) -> Iterator[PageResult]:
         try:
             image = cast(Callable[[], Image], page.reload)()  # a decoded page can be read again
         except Exception as e:  # the file changed or vanished since the first look
-            looks.again[id(page)] = problem_result(page.source, page.number,
-                                                   f"could not be read again ({image_problem(e)})")
+            looks.again[id(page)] = problem_result(
+                page.source, page.number, f"could not be read again ({image_problem(e)})"
+            )
             continue
-        report = decode_report(image, decoders, retry=True,
-                               wanted=page_wanted(looks.first_texts.get(id(page), []), looks.read))
+        report = decode_report(
+            image, decoders, retry=True, wanted=page_wanted(looks.first_texts.get(id(page), []), looks.read)
+        )
         new = [t for t in report.combined if t not in looks.read]
         looks.read.extend(new)
         result = page_result(page.source, page.number, report)

@@ -149,7 +149,15 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
 class PendingFile:
     """Data written in full and flushed under a temporary name beside `target`; commit() puts it in place."""
 
-    def __init__(self, target: Path, temp: Path, identity: tuple[int, int, int, int], *, force: bool = False, hint: str | None = None):
+    def __init__(
+        self,
+        target: Path,
+        temp: Path,
+        identity: tuple[int, int, int, int],
+        *,
+        force: bool = False,
+        hint: str | None = None,
+    ):
         self.target = Path(target)
         self.temp: Path | None = temp
         self.force = force
@@ -158,8 +166,16 @@ class PendingFile:
         self._identity = identity
 
     @classmethod
-    def write(cls, target: Path, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None,
-              shown_as: Path | None = None) -> PendingFile:
+    def write(
+        cls,
+        target: Path,
+        data: bytes,
+        mode: int = PRIVATE,
+        *,
+        force: bool = False,
+        hint: str | None = None,
+        shown_as: Path | None = None,
+    ) -> PendingFile:
         """Write `data` under a fresh temporary name beside `target`; errors name `shown_as` (default: target)."""
         target = Path(target)
         check_target(target, force, hint=hint or "choose another name or remove it")
@@ -256,12 +272,16 @@ class PendingFile:
             self.discard()
 
 
-def prepare(path: Path | str, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None) -> PendingFile:
+def prepare(
+    path: Path | str, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None
+) -> PendingFile:
     """Write the data under a temporary name beside `path`; the caller commits it (or it is discarded on exit)."""
     return PendingFile.write(Path(path), data, mode, force=force, hint=hint)
 
 
-def write_new_file(path: Path | str, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None) -> None:
+def write_new_file(
+    path: Path | str, data: bytes, mode: int = PRIVATE, *, force: bool = False, hint: str | None = None
+) -> None:
     """Write `path` whole or not at all (see the module's docstring). Without force an existing file is refused;
     a symbolic link, folder or device at `path` is always refused. Errors are one-line BreakglassErrors."""
     with prepare(path, data, mode, force=force, hint=hint) as pending:
@@ -319,7 +339,9 @@ class Staging:
                 raise BreakglassError(f"cannot create folder {folder}: {reason(e)}") from None
             self._created.append(folder)
         if self.folder.is_symlink():
-            raise BreakglassError(f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)")
+            raise BreakglassError(
+                f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)"
+            )
         if not self.folder.is_dir():
             raise BreakglassError(f"{self.folder} exists and is not a folder")
 
@@ -332,7 +354,9 @@ class Staging:
                 pending.commit(announce=False)
             finally:
                 pending.discard()
-            self.staged.append(PendingFile(self.folder / name, cast(Path, self.path) / name, pending._identity, hint=self.HINT))
+            self.staged.append(
+                PendingFile(self.folder / name, cast(Path, self.path) / name, pending._identity, hint=self.HINT)
+            )
 
     def commit(self) -> None:
         """Move every staged file into the folder, none over an existing one: all of them or none."""
@@ -352,7 +376,9 @@ class Staging:
                 pending.undo()
             self.committed = False
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         with interrupts.deferred():
             if self.path is not None:
                 for pending in self.staged:
@@ -384,7 +410,9 @@ class NewFolder:
 
     def __enter__(self) -> Path:
         if self.folder.is_symlink():
-            raise BreakglassError(f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)")
+            raise BreakglassError(
+                f"{self.folder} is a symbolic link; give the folder itself (breakglass never writes through a link)"
+            )
         if self.folder.exists() and not self.folder.is_dir():
             raise BreakglassError(f"{self.folder} exists and is not a folder")
         if self.folder.exists() and any(self.folder.iterdir()):
@@ -397,7 +425,9 @@ class NewFolder:
             self.created = True
         return self.folder
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is None:
             return
         import shutil

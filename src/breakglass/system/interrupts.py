@@ -134,8 +134,9 @@ def install() -> None:
         os.set_blocking(poke, False)
         signal.set_wakeup_fd(poke, warn_on_full_buffer=False)
         _poke.append(poke)
-        _nudger = threading.Thread(target=_nudge, args=(wakeup, threading.main_thread().ident), daemon=True,
-                                   name="breakglass-signals")
+        _nudger = threading.Thread(
+            target=_nudge, args=(wakeup, threading.main_thread().ident), daemon=True, name="breakglass-signals"
+        )
         _nudger.start()
 
 

@@ -106,8 +106,9 @@ class Progress:
     """Occasional progress lines on stderr for long work: nothing in the first seconds, then a line every few
     seconds (every second on a terminal), each a whole line so that it never mixes with other messages."""
 
-    def __init__(self, *, delay: float = 2.0, clock: Callable[[], float] = time.monotonic,
-                 stream: TextIO | None = None):
+    def __init__(
+        self, *, delay: float = 2.0, clock: Callable[[], float] = time.monotonic, stream: TextIO | None = None
+    ):
         self.clock = clock
         self.stream = stream or sys.stderr
         tty = getattr(self.stream, "isatty", lambda: False)()

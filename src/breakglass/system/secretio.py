@@ -33,15 +33,23 @@ TERMINAL_LINE_LIMIT = 4095
 _RUN_KEY = secrets.token_bytes(32)  # keys the check code; never stored, different every run
 
 
-def read_secret(source: str | None, say: Callable[[str], None], *, what: str = "credential", multi_line: bool = False,
-                strip_newline: bool = False) -> bytes:
+def read_secret(
+    source: str | None,
+    say: Callable[[str], None],
+    *,
+    what: str = "credential",
+    multi_line: bool = False,
+    strip_newline: bool = False,
+) -> bytes:
     """The credential from `source` (a path, '-' for stdin, None for the prompt), as described above; `say`
     writes the notes and the check code to the person (stderr), as a ceremony's `say` does."""
     if source == "-" and sys.stdin.isatty():
         return _type_twice(what, say, multi_line=True)
     if not source:
         if not sys.stdin.isatty():
-            raise BreakglassError(f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin")
+            raise BreakglassError(
+                f"no terminal to type the {what} on: use --secret-file PATH, or --secret-file - for stdin"
+            )
         return _type_twice(what, say, multi_line=multi_line)
     # A regular file, or '-' / a /dev/fd pipe (e.g. --secret-file <(pass show x)); never a device or FIFO; bounded.
     data = _strip(read_input(source, "secret file", MAX_SECRET, streams=True), strip_newline)
@@ -73,8 +81,10 @@ def _strip(data: bytes, strip_newline: bool) -> bytes:
 
 def _note_newline(data: bytes, what: str, say: Callable[[str], None]) -> None:
     if data.endswith(b"\n"):
-        say(f"note: the {what} ends with a newline, which is kept as part of it "
-            "(give --strip-newline to drop it, or write the file with printf, not echo)")
+        say(
+            f"note: the {what} ends with a newline, which is kept as part of it "
+            "(give --strip-newline to drop it, or write the file with printf, not echo)"
+        )
 
 
 def _type_twice(what: str, say: Callable[[str], None], *, multi_line: bool) -> bytes:
@@ -88,14 +98,18 @@ def _type_twice(what: str, say: Callable[[str], None], *, multi_line: bool) -> b
         hint = "" if multi_line else SEVERAL_LINES_HINT
         if not multi_line:
             _discard_typed_ahead()
-        raise BreakglassError(f"the two entries of the {what} differ ({check_code(first)} and {check_code(second)}); "
-                              f"nothing was done{hint}")
+        raise BreakglassError(
+            f"the two entries of the {what} differ ({check_code(first)} and {check_code(second)}); "
+            f"nothing was done{hint}"
+        )
     return first
 
 
 # A key pasted at the one-line prompt arrives as its first line (entry 1) and its second (entry 2): they differ.
-SEVERAL_LINES_HINT = (". A credential of several lines (a pasted key) is entered with --multi-line (end it with "
-                      "Ctrl-D on an empty line), or read with --secret-file PATH")
+SEVERAL_LINES_HINT = (
+    ". A credential of several lines (a pasted key) is entered with --multi-line (end it with "
+    "Ctrl-D on an empty line), or read with --secret-file PATH"
+)
 
 
 def _discard_typed_ahead() -> None:
@@ -141,7 +155,9 @@ def _read_lines(fd: int, multi_line: bool) -> bytes:
         if not chunk:
             break  # Ctrl-D on an empty line: the end of the entry
         if len(chunk) >= TERMINAL_LINE_LIMIT and not chunk.endswith(b"\n"):
-            raise BreakglassError(f"a typed line of {TERMINAL_LINE_LIMIT} characters or more is cut by the terminal: use --secret-file PATH")
+            raise BreakglassError(
+                f"a typed line of {TERMINAL_LINE_LIMIT} characters or more is cut by the terminal: use --secret-file PATH"
+            )
         chunks.append(chunk)
         if not multi_line and chunk.endswith(b"\n"):
             break

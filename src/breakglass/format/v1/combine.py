@@ -27,8 +27,7 @@ def recombine(candidates: dict[int, list[Share]], set_id: bytes, k: int, warning
         warnings.append(
             f"{shares_word(len(misfits))} {numbers(misfits)} of set {set_id_text(set_id)} "
             f"{'does' if len(misfits) == 1 else 'do'} not fit the others: altered, forged or damaged; "
-            "the credential was recovered without "
-            + ("it" if len(misfits) == 1 else "them")
+            "the credential was recovered without " + ("it" if len(misfits) == 1 else "them")
         )
     n, disagreement = settled_n({i: s.n for i, s in group.items() if i not in misfits}, set_id_text(set_id))
     return Recovered(

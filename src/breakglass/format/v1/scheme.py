@@ -64,6 +64,17 @@ def new_shares(used: Sequence[Share], indexes: list[int], n_label: int) -> tuple
     for index in indexes:
         low = gf128.value_at({s.index: s.key_share[:16] for s in used}, index)
         high = gf128.value_at({s.index: s.key_share[16:] for s in used}, index)
-        made.append(Share(first.set_id, first.k, first.n, index, low + high, first.nonce, first.ciphertext, first.tag,
-                          first.version))
+        made.append(
+            Share(
+                first.set_id,
+                first.k,
+                first.n,
+                index,
+                low + high,
+                first.nonce,
+                first.ciphertext,
+                first.tag,
+                first.version,
+            )
+        )
     return tuple(made)

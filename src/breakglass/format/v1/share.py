@@ -94,14 +94,18 @@ class Share:
         if data[2] != VERSION:
             raise BreakglassError(version_problem(data[2]))
         if len(data) < OVERHEAD + MIN_CIPHERTEXT:
-            raise BreakglassError(f"share is truncated: {len(data)} bytes, a share has at least {OVERHEAD + MIN_CIPHERTEXT}")
+            raise BreakglassError(
+                f"share is truncated: {len(data)} bytes, a share has at least {OVERHEAD + MIN_CIPHERTEXT}"
+            )
         label = label_of(data)
         body, check = data[:-CHECKSUM_SIZE], data[-CHECKSUM_SIZE:]
         if checksum(body) != check:
             raise BreakglassError(f"{label}: checksum mismatch, the share is damaged or mistyped")
         _magic, version, set_id, k, n, index, key_share, nonce, length = _HEAD.unpack_from(data)
         if length != len(data) - OVERHEAD:
-            raise BreakglassError(f"{label}: length field says {length} bytes of ciphertext, found {len(data) - OVERHEAD}")
+            raise BreakglassError(
+                f"{label}: length field says {length} bytes of ciphertext, found {len(data) - OVERHEAD}"
+            )
         if not MIN_CIPHERTEXT <= length <= MAX_CIPHERTEXT:
             raise BreakglassError(f"{label}: ciphertext length {length} is outside {MIN_CIPHERTEXT}..{MAX_CIPHERTEXT}")
         check_header(label, k, n, index, highest=MAX_SHARES)

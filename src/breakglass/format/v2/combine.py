@@ -46,9 +46,17 @@ def recombine(group: dict[int, list[Share]], set_id: bytes, k: int, warnings: li
     the fingerprints, not by the count format/combine.py takes), or a BreakglassError naming the misfits."""
     outcome = recombine_short([s for candidates in group.values() for s in candidates])
     return Recovered(
-        credential=outcome.credential, set_id=set_id, fingerprint=envelope.fingerprint(outcome.data_key, set_id),
-        k=outcome.k, n=outcome.n, used=outcome.used, present=tuple(sorted(group)), misfits=outcome.misfits,
-        warnings=tuple(warnings) + outcome.warnings, version=2, used_shares=outcome.members,
+        credential=outcome.credential,
+        set_id=set_id,
+        fingerprint=envelope.fingerprint(outcome.data_key, set_id),
+        k=outcome.k,
+        n=outcome.n,
+        used=outcome.used,
+        present=tuple(sorted(group)),
+        misfits=outcome.misfits,
+        warnings=tuple(warnings) + outcome.warnings,
+        version=2,
+        used_shares=outcome.members,
     )
 
 
@@ -120,8 +128,13 @@ def _outcome(found: tuple[SetCurves, bytes, tuple[Share, ...]], candidates: list
         )
     n, disagreement = settled_n({s.index: s.n for s in fitting}, set_text)
     return ShortOutcome(
-        credential=credential, data_key=curves.data_key(), k=curves.k, n=n,
-        used=tuple(s.index for s in members), misfits=misfits, warnings=tuple(warnings + disagreement),
+        credential=credential,
+        data_key=curves.data_key(),
+        k=curves.k,
+        n=n,
+        used=tuple(s.index for s in members),
+        misfits=misfits,
+        warnings=tuple(warnings + disagreement),
         members=tuple(members),
     )
 

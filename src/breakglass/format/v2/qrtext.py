@@ -61,8 +61,10 @@ class Chunk:
         return self.data_count + self.parity
 
     def text(self) -> str:
-        return (f"{PREFIX}:{self.set_hex}:{self.index}:{self.copy}:{self.size}:"
-                f"{self.number}/{self.data_count}+{self.parity}:{self.data}")
+        return (
+            f"{PREFIX}:{self.set_hex}:{self.index}:{self.copy}:{self.size}:"
+            f"{self.number}/{self.data_count}+{self.parity}:{self.data}"
+        )
 
 
 def data_count(share: Share, max_chars: int) -> int:
@@ -97,8 +99,11 @@ def parse_chunk(text: str) -> Chunk:
     index, copy, size, number, data, parity = (int(g) for g in m.groups()[1:7])
     chunk = Chunk(set_hex, index, copy, size, number, data, parity, payload)
     impossible = (
-        not 1 <= index <= 255 or data + parity > MAX_CODES or number > data + parity
-        or not OVERHEAD < size <= MAX_SIZE or data > size
+        not 1 <= index <= 255
+        or data + parity > MAX_CODES
+        or number > data + parity
+        or not OVERHEAD < size <= MAX_SIZE
+        or data > size
         or len(payload) * 5 != chunk_bytes(size, data) * 8
     )
     if impossible:

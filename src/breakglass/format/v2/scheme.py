@@ -57,8 +57,13 @@ class SetCurves:
             raise InternalError("recovery needs exactly k shares with distinct indexes")
         if len({m.common_parameters() for m in members}) != 1:
             raise InternalError("shares of different sets given to one recovery")
-        return cls(first.set_id, first.k, first.length, {m.index: m.key_share for m in members},
-                   {m.index: m.fragment for m in members})
+        return cls(
+            first.set_id,
+            first.k,
+            first.length,
+            {m.index: m.key_share for m in members},
+            {m.index: m.fragment for m in members},
+        )
 
     def data_key(self) -> bytes:
         return self._key.at(0)
@@ -70,8 +75,9 @@ class SetCurves:
         if any(data[sealed_size:]):
             return None  # the filler after the tag is zero in every genuine set; GCM does not cover it
         ciphertext, tag = data[: self.length], data[self.length : sealed_size]
-        return envelope.open_sealed(self.data_key(), NONCE, associated_data(self.set_id, self.k, self.length),
-                                    ciphertext, tag)
+        return envelope.open_sealed(
+            self.data_key(), NONCE, associated_data(self.set_id, self.k, self.length), ciphertext, tag
+        )
 
     def fragment_at(self, index: int) -> bytes:
         return self._data.at(index)
@@ -91,8 +97,17 @@ class SetCurves:
     def share_at(self, index: int, n: int) -> Share:
         """The share at `index`, labelled `n` shares made: exactly what split printed (or what an expansion prints)."""
         levels = self.tree()
-        return Share(self.set_id, self.k, n, index, self.length, self.key_share_at(index),
-                      fingerprints.root(levels), fingerprints.path(levels, index), self.fragment_at(index))
+        return Share(
+            self.set_id,
+            self.k,
+            n,
+            index,
+            self.length,
+            self.key_share_at(index),
+            fingerprints.root(levels),
+            fingerprints.path(levels, index),
+            self.fragment_at(index),
+        )
 
 
 def open_set(members: Sequence[Share]) -> bytes | None:

@@ -85,9 +85,21 @@ class Share:
         return fingerprints.root_from_path(self.leaf(), self.index, self.path) == self.root
 
     def to_bytes(self) -> bytes:
-        body = _HEAD.pack(
-            MAGIC, VERSION, self.set_id, self.k, self.n, self.index, self.length, self.key_share, self.root, self.path
-        ) + self.fragment
+        body = (
+            _HEAD.pack(
+                MAGIC,
+                VERSION,
+                self.set_id,
+                self.k,
+                self.n,
+                self.index,
+                self.length,
+                self.key_share,
+                self.root,
+                self.path,
+            )
+            + self.fragment
+        )
         return body + checksum(body)
 
     @classmethod
@@ -113,4 +125,3 @@ class Share:
             raise BreakglassError(f"{label}: {len(data)} bytes, a share of this set has {OVERHEAD + size}")
         fragment = data[HEADER_SIZE : HEADER_SIZE + size]
         return cls(set_id, k, n, index, length, key_share, root, path, fragment)
-
