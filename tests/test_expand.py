@@ -102,7 +102,7 @@ def test_a_second_expansion_takes_the_next_number_and_a_logbook_prints_it(expand
                   work / "expansion-logbook.pdf")
     assert logbook.returncode == 0, text(logbook)
     extracted = run_pdftotext(work / "expansion-logbook.pdf")
-    assert "New shares 6, 7 of an existing set" in extracted and "Expansion (new shares of the same set)" in extracted
+    assert "New shares 6 and 7 of an existing set" in extracted and "Expansion (new shares of the same set)" in extracted
 
 
 def run_pdftotext(pdf: Path) -> str:
