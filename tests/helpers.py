@@ -6,6 +6,9 @@
     CREDENTIAL_REPORT_HEAD, root_row, lookup_event   provider evidence shaped like AWS's exports
     Terminal                      `breakglass ARGS` on a pseudo-terminal
     once_per_run                  a module fixture whose files are made once per run, for every xdist worker
+    invoke(*args), PEOPLE         the CLI in this process (a refusal printed as `breakglass` prints it), and its people
+    invoke_split, typed_files, CODE_LINE   a real 2-of-3 set, its sheets as --typed files, the event code line
+    MINIMAL                       the smallest valid ceremony.toml
 
 Test modules import what they share from here or from conftest.py's fixtures, never from each other.
 """
@@ -15,10 +18,12 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
@@ -149,3 +154,80 @@ def once_per_run(build):
 
     fixture.__doc__ = build.__doc__
     return fixture
+
+
+# ---------------------------------------------------------------- the CLI in this process
+
+PEOPLE = ["--operator", "Ola Operator", "--witness", "Wes Witness"]
+
+CODE_LINE = re.compile(r"^ *Journal event code \(write it in the logbook, with its time\): "
+                       r"([0-9A-Z]{4}-[0-9A-Z]{4}) at \d{4}-\d\d-\d\d \d\d:\d\d UTC$", re.MULTILINE)
+
+
+@dataclass
+class Ran:
+    exit_code: int
+    output: str
+
+
+def invoke(*args, input: bytes | None = None) -> Ran:
+    """The CLI in this process, with a refusal printed as `breakglass` prints it (cli.main's one line)."""
+    from click.testing import CliRunner
+
+    from breakglass.cli.main import cli
+    from breakglass.errors import BreakglassError
+
+    env = {"BREAKGLASS_FAKE_TIME": "2026-11-25T10:00:00Z"}
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
+    if isinstance(result.exception, BreakglassError):
+        return Ran(1, f"{result.output}error: {result.exception}\n")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return Ran(result.exit_code, result.output)
+
+
+def typed_files(folder: Path, dest: Path, shares) -> list:
+    """--typed FILE for the sheets of the given share numbers, from the PDFs' text layer."""
+    args = []
+    for pdf in sorted(folder.glob("*-share-*.pdf")):
+        if int(pdf.name.split("-share-")[1].split("-")[0]) in shares:
+            path = dest / (pdf.stem + ".txt")
+            path.write_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf)))
+            args += ["--typed", path]
+    return args
+
+
+def invoke_split(base: Path, output: list | None = None) -> Path:
+    """A real 2-of-3 set (Ana, Bo, Cy) in base/sheets with base/journal.jsonl, without the scan check."""
+    (base / "secret").write_bytes(b"wording credential")
+    result = invoke("split", "-k", "2", "-n", "3", "--label", "Wording", "--secret-file", base / "secret",
+                    "--out", base / "sheets", "--journal", base / "journal.jsonl", "--no-scan-check",
+                    *PEOPLE, "--custodian", "Ana", "--custodian", "Bo", "--custodian", "Cy")
+    assert result.exit_code == 0, result.output
+    if output is not None:
+        output.append(result.output)
+    return base / "journal.jsonl"
+
+
+# ---------------------------------------------------------------- a ceremony file
+
+MINIMAL = """
+label = "Test root"
+scope = "Test account root user"
+k = 2
+n = 3
+contact = "Security on-call"
+permitted_uses = ["Locked out"]
+administrator = "Ann"
+witness = "Wes"
+auditor = "Aud"
+
+[[custodians]]
+name = "C1"
+role = "Ops"
+location = "Here"
+
+[[custodians]]
+name = "C2"
+role = "Sec"
+location = "There"
+"""

@@ -1,10 +1,12 @@
 """Checks shared by the tests of every printed document: the paper rules of paper.py, measured on the render;
 and the custodian sheet's readers (pages, QR decoders, text extractors, leak checks) that test_sheet.py and
-test_sheet2.py share. Not a test module."""
+test_sheet2.py share; the format-2 sheets of every size (SIZES, make) and their drawn geometry (geometry) that
+test_sheet2.py, test_folds.py and test_rugged.py share; pdf_text. Not a test module."""
 
 from __future__ import annotations
 
 import base64
+import ctypes
 import re
 import shutil
 import subprocess
@@ -12,11 +14,13 @@ import zlib
 
 import pypdfium2
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 from PIL import Image, ImageOps
+from reportlab.lib.units import mm
 
-from breakglass.paper import sheet
+from breakglass.paper import codes, sheet
 from breakglass.paper import sizes as paper
 
 try:
@@ -139,3 +143,49 @@ def text_pdftotext(pdf: bytes) -> str:
 
 
 EXTRACTORS = [pytest.param(text_pdftotext, id="pdftotext"), pytest.param(text_pdfium, id="pdfium")]
+
+
+# ---------------------------------------------------------------- format-2 sheets and their geometry
+
+SIZES = {"32 B": 32, "300 B": 300, "2 KiB": 2048, "8 KiB": 8192}
+
+
+def credential(size: int) -> bytes:
+    return (b"CANARY-format2-%d-credential; " % size * (size // 20 + 1))[:size]
+
+
+def make(size: int, paper_name: str = "a4", **info_changes):
+    """(share 2, its SheetInfo, its format-2 sheet PDF) of a seeded 3-of-5 split of credential(size)."""
+    from make_vectors import seeded_split  # tests/vectors, on sys.path from conftest.py
+
+    result = seeded_split(credential(size), 3, 5, f"sheet2 {size}", version=2)
+    share = result.shares[1]
+    info = sheet.SheetInfo(**{**INFO.__dict__, "fingerprint": result.fingerprint, **info_changes})
+    return share, info, sheet.render_sheet(share, info, paper_name)
+
+
+def geometry(pdf: bytes) -> list[dict]:
+    """Per page: the filled squares of QR modules (left, bottom, right, top in points, quiet zone added) and the
+    stroked lines (x0, y0, x1, y1) longer than 20 mm and thinner than 0.5 mm."""
+    found = []
+    for page in pypdfium2.PdfDocument(pdf):
+        squares, lines = [], []
+        for obj in page.get_objects():
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            left, bottom, right, top = obj.get_bounds()
+            fill, stroke = ctypes.c_int(), ctypes.c_int()
+            pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+            w, h = right - left, top - bottom
+            if fill.value and w > 30 * mm and abs(w - h) < 1:  # a code's modules
+                quiet = w / (17 + 4 * codes.STYLE.version) * 4  # the quiet zone: 4 modules
+                squares.append((left - quiet, bottom - quiet, right + quiet, top + quiet))
+            elif stroke.value and max(w, h) > 20 * mm and min(w, h) < 0.5 * mm:
+                lines.append((left, bottom, right, top))
+        found.append({"codes": squares, "lines": lines})
+    return found
+
+
+def pdf_text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 import pypdfium2
 import pytest
-from click.testing import CliRunner
 
 from breakglass.cli.main import cli
-from breakglass.errors import BreakglassError
 from breakglass.record.journal import append_event, read_journal
+from helpers import PEOPLE, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 NAMED_COMMAND = re.compile(r"\bbreakglass (journal [a-z]+|[a-z]+)\b")
-PEOPLE = ["--operator", "Ola Operator", "--witness", "Wes Witness"]
 NEW_SET, NEW_FP = "2B3C-4D5E-6F70-8192", "HH8B-7J35-S2T0-EFT4"
 
 
@@ -61,22 +58,6 @@ def advised(output: str, command: str) -> list[tuple[str, str]]:
 def assert_advice_accepted(output: str, command: str) -> None:
     wrong = [(c, o) for c, o in advised(output, command) if o not in OPTIONS.get(c, ())]
     assert not wrong, f"`breakglass {command}` printed advice its command does not accept: {wrong}\n{output}"
-
-
-@dataclass
-class Ran:
-    exit_code: int
-    output: str
-
-
-def invoke(*args, input: bytes | None = None) -> Ran:
-    """The CLI in this process, with a refusal printed as `breakglass` prints it (cli.main's one line)."""
-    env = {"BREAKGLASS_FAKE_TIME": "2026-11-25T10:00:00Z"}
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
-    if isinstance(result.exception, BreakglassError):
-        return Ran(1, f"{result.output}error: {result.exception}\n")
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return Ran(result.exit_code, result.output)
 
 
 @pytest.fixture(scope="module")

@@ -420,8 +420,7 @@ def test_an_older_journal_without_a_credential_uses_the_config_or_one_unnamed_pa
 
 @pytest.mark.parametrize("as_of, verdict", [("2026-06-20", "CLEAN"), ("2026-06-12", "PENDING")])
 def test_the_pdf_cover_names_the_credential_principal_and_sets_and_each_part(life, tmp_path, as_of, verdict):
-    from paperchecks import ink_problems
-    from test_auditpdf import pdf_text
+    from paperchecks import ink_problems, pdf_text
 
     out = tmp_path / "audit.pdf"
     args = [a for f in EXPORTS["aws"] for a in ("--rotations", FIXTURES / f)] if verdict == "CLEAN" else []

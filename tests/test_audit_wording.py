@@ -71,9 +71,7 @@ def test_a_bag_finding_names_the_column_the_serial_is_in(tmp_path):
 def test_an_expansion_read_back_row_transcribed_as_audit_md_says_is_clean(tmp_path):
     """docs/AUDIT.md: the read-back drill of an expansion lists every share read back, old and new, and the
     custodians of both; from the custody page alone (new sheets only) it gives the three findings the doc names."""
-    from test_messages_wording import invoke_split, typed_files
-
-    from test_advice import PEOPLE, invoke
+    from helpers import PEOPLE, invoke, invoke_split, typed_files
 
     journal = invoke_split(tmp_path)
     old = typed_files(tmp_path / "sheets", tmp_path, {1, 2})

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
@@ -14,7 +13,7 @@ from breakglass.paper.audit_report import render_audit
 from breakglass.record.audit import AuditReport, Finding, RuleResult
 from breakglass.record.inputs import InputFile
 from breakglass.record.journal import append_event
-from paperchecks import ink_problems, page_count
+from paperchecks import ink_problems, page_count, pdf_text
 
 LONG = "release of set 1A2B-3C4D-5E6F-7081 on 2026-12-01 was not followed by a rotation within 7 days " * 3
 JOURNAL = InputFile("journal", Path("/srv/records/journal.jsonl"), b"{}\n", "breakglass journal")
@@ -29,11 +28,6 @@ REPORT = AuditReport(
            RuleResult("bags", "Bags sealed once.", "not checked", why_not="no --logbook transcription given")],
     inputs=[JOURNAL], entries=12, audited=12, head_code="K7Q2-9XMB", as_of="2027-06-01 23:59 UTC",
 )
-
-
-def pdf_text(pdf: bytes) -> str:
-    document = pdfium.PdfDocument(pdf)
-    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
 
 
 def test_report_text():

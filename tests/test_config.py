@@ -9,31 +9,9 @@ import pytest
 
 from breakglass.record.config import CeremonyConfig, Person, load_config
 from breakglass.errors import BreakglassError
+from helpers import MINIMAL
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "ceremony" / "example.toml"
-
-MINIMAL = """
-label = "Test root"
-scope = "Test account root user"
-k = 2
-n = 3
-contact = "Security on-call"
-permitted_uses = ["Locked out"]
-administrator = "Ann"
-witness = "Wes"
-auditor = "Aud"
-
-[[custodians]]
-name = "C1"
-role = "Ops"
-location = "Here"
-
-[[custodians]]
-name = "C2"
-role = "Sec"
-location = "There"
-"""
-
 
 def write(tmp_path, text: str) -> Path:
     path = tmp_path / "ceremony.toml"

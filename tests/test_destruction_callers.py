@@ -10,8 +10,7 @@ import re
 import shlex
 
 import pytest
-from test_advice import PEOPLE, invoke
-from test_messages_wording import CODE_LINE, invoke_split, typed_files
+from helpers import CODE_LINE, PEOPLE, invoke, invoke_split, typed_files
 
 from breakglass.paper.scripts import SCRIPT_NAMES, load_script
 from breakglass.record.journal import read_journal

@@ -4,46 +4,20 @@ from the PDF's own geometry (pypdfium2's page objects); a sheet folded on them l
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from pathlib import Path
 
-import pypdfium2
-import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.units import mm
 
-from breakglass.paper import codes, folds, sheet
+from breakglass.paper import folds, sheet
 from breakglass.paper import sizes as paper_sizes
 
 sys.path.insert(0, str(Path(__file__).parent))
 import damage  # noqa: E402
-from paperchecks import pages, zbar_texts, zxing_texts  # noqa: E402
-from test_sheet2 import SIZES, make  # noqa: E402
-
-
-def geometry(pdf: bytes) -> list[dict]:
-    """Per page: the filled squares of QR modules (left, bottom, right, top in points, quiet zone added) and the
-    stroked lines (x0, y0, x1, y1) longer than 20 mm and thinner than 0.5 mm."""
-    found = []
-    for page in pypdfium2.PdfDocument(pdf):
-        squares, lines = [], []
-        for obj in page.get_objects():
-            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
-                continue
-            left, bottom, right, top = obj.get_bounds()
-            fill, stroke = ctypes.c_int(), ctypes.c_int()
-            pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
-            w, h = right - left, top - bottom
-            if fill.value and w > 30 * mm and abs(w - h) < 1:  # a code's modules
-                quiet = w / (17 + 4 * codes.STYLE.version) * 4  # the quiet zone: 4 modules
-                squares.append((left - quiet, bottom - quiet, right + quiet, top + quiet))
-            elif stroke.value and max(w, h) > 20 * mm and min(w, h) < 0.5 * mm:
-                lines.append((left, bottom, right, top))
-        found.append({"codes": squares, "lines": lines})
-    return found
+from paperchecks import SIZES, geometry, make, pages, zbar_texts, zxing_texts  # noqa: E402
 
 
 @pytest.fixture(scope="module", params=[(size, paper) for size in SIZES for paper in ("a4", "letter")],

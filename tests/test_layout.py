@@ -278,3 +278,46 @@ def test_every_file_is_written_through_the_one_writer():
 def test_the_writer_check_sees_a_writer():
     assert _WRITERS.search('Path("x").write_text("y")') and _WRITERS.search("open(p, 'wb')")
     assert _WRITERS.search("os.replace(a, b)") and not _WRITERS.search("open(p, 'rb')")
+
+
+# Test modules share helpers through non-test modules (tests/helpers.py, tests/paperchecks.py, conftest.py's
+# fixtures), never through each other: importing a test module runs its module-level setup a second time, and
+# pytest collects the imported tests again under the importer's name. Any depth: an import inside a function counts.
+TESTS = Path(__file__).resolve().parent
+
+
+def imported_test_modules(source: str, test_modules: set[str]) -> set[str]:
+    """The test modules a source imports: `import x`, `from x import y`, `from tests import x`, `from . import x`,
+    and import_module("x") / __import__("x"), at any depth."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module or ''}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if callee in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                names = [node.args[0].value]
+        found |= {part for name in names for part in name.split(".") if part in test_modules}
+    return found
+
+
+def test_no_test_module_imports_another():
+    paths = sorted(TESTS.rglob("test_*.py"))
+    test_modules = {path.stem for path in paths}
+    offenders = [f"{path.relative_to(TESTS)} imports {sorted(found - {path.stem})}"
+                 for path in paths
+                 if (found := imported_test_modules(path.read_text(encoding="utf-8"), test_modules)) - {path.stem}]
+    assert not offenders, "move shared helpers to tests/helpers.py or tests/paperchecks.py:\n" + "\n".join(offenders)
+
+
+def test_the_test_import_check_sees_an_import():
+    modules = {"test_sheet2", "test_advice"}
+    for source in ("from test_sheet2 import make", "import test_sheet2", "import test_sheet2 as s",
+                   "def f():\n    if True:\n        from test_advice import invoke", "from tests.test_advice import PEOPLE",
+                   "from tests import test_advice", "from . import test_advice", "import importlib\nimportlib.import_module('test_advice')"):
+        assert imported_test_modules(source, modules), source
+    for source in ("from helpers import invoke", "import paperchecks", "from test_sheet import make", "x = 'test_advice'"):
+        assert not imported_test_modules(source, modules), source

@@ -11,42 +11,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pypdfium2
 import pytest
 import qrcode
-from test_advice import PEOPLE, invoke
-from helpers import Terminal
+from helpers import CODE_LINE, PEOPLE, Terminal, invoke, invoke_split, typed_files
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine, scheme, typed
 from breakglass.record.journal import append_event, read_journal
-
-CODE_LINE = re.compile(r"^ *Journal event code \(write it in the logbook, with its time\): "
-                       r"([0-9A-Z]{4}-[0-9A-Z]{4}) at \d{4}-\d\d-\d\d \d\d:\d\d UTC$", re.MULTILINE)
-
-
-def typed_files(folder: Path, dest: Path, shares) -> list:
-    """--typed FILE for the sheets of the given share numbers, from the PDFs' text layer."""
-    args = []
-    for pdf in sorted(folder.glob("*-share-*.pdf")):
-        if int(pdf.name.split("-share-")[1].split("-")[0]) in shares:
-            path = dest / (pdf.stem + ".txt")
-            path.write_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf)))
-            args += ["--typed", path]
-    return args
-
-
-def invoke_split(base: Path, output: list | None = None) -> Path:
-    """A real 2-of-3 set (Ana, Bo, Cy) in base/sheets with base/journal.jsonl, without the scan check."""
-    (base / "secret").write_bytes(b"wording credential")
-    result = invoke("split", "-k", "2", "-n", "3", "--label", "Wording", "--secret-file", base / "secret",
-                    "--out", base / "sheets", "--journal", base / "journal.jsonl", "--no-scan-check",
-                    *PEOPLE, "--custodian", "Ana", "--custodian", "Bo", "--custodian", "Cy")
-    assert result.exit_code == 0, result.output
-    if output is not None:
-        output.append(result.output)
-    return base / "journal.jsonl"
-
 
 @pytest.fixture
 def made(tmp_path):

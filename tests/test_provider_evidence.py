@@ -125,7 +125,7 @@ def test_the_credential_section_is_checked(change, message):
 def test_the_config_carries_the_credential():
     import tomllib
 
-    from test_config import MINIMAL
+    from helpers import MINIMAL
 
     config = config_from_dict({**tomllib.loads(MINIMAL), "credential": GOOD})
     assert config.credential.parts == ("password", "mfa") and "bg@contoso.onmicrosoft.com" in config.credential.describe()

@@ -15,8 +15,7 @@ from breakglass.record.config import config_from_dict
 
 sys.path.insert(0, str(Path(__file__).parent))
 from helpers import run, text  # noqa: E402
-from paperchecks import pages  # noqa: E402
-from test_sheet2 import make  # noqa: E402
+from paperchecks import geometry, make, pages  # noqa: E402
 
 
 def test_a_rugged_sheet_prints_level_h_codes_that_read_and_rebuild_the_share():
@@ -66,7 +65,6 @@ def test_the_config_says_rugged_with_true_or_false():
 @pytest.mark.parametrize("size", [300, 8192])
 def test_a_rugged_sheet_keeps_its_codes_off_the_fold_lines(size):
     from breakglass.paper import folds
-    from test_folds import geometry
 
     share, info, _ = make(size)
     pdf = sheet.render_sheet(share, sheet.SheetInfo(**{**info.__dict__, "rugged": True}))

@@ -27,26 +27,15 @@ sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
 from paperchecks import (  # noqa: E402
-    EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, zbar_texts, zxing_texts)
+    EXTRACTORS, INFO, SIZES, credential, ink_box, leak_forms, make, pages, pdf_streams, safe_box, zbar_texts,
+    zxing_texts)
 
 try:
     from pyzbar import pyzbar
 except ImportError:
     pyzbar = None
 
-SIZES = {"32 B": 32, "300 B": 300, "2 KiB": 2048, "8 KiB": 8192}
 GOAL_PAGES = {"300 B": 1, "2 KiB": 2, "8 KiB": 4}  # issue 17: 3-of-5, A4, default settings, typed lines included
-
-
-def credential(size: int) -> bytes:
-    return (b"CANARY-format2-%d-credential; " % size * (size // 20 + 1))[:size]
-
-
-def make(size: int, paper_name: str = "a4", **info_changes):
-    result = seeded_split(credential(size), 3, 5, f"sheet2 {size}", version=2)
-    share = result.shares[1]
-    info = sheet.SheetInfo(**{**INFO.__dict__, "fingerprint": result.fingerprint, **info_changes})
-    return share, info, sheet.render_sheet(share, info, paper_name)
 
 
 @pytest.fixture(scope="module", params=list(SIZES))
