@@ -40,7 +40,7 @@ def size_text(n: int) -> str:
 
 
 def conditions() -> dict[str, sheets.Condition]:
-    found = {name: (lambda fn: lambda page, seed, boxes: fn(page, seed))(fn)
+    found = {name: (lambda fn: lambda page, seed, boxes, fn=fn: fn(page, seed))(fn)
              for name, fn in damage.FOLDS_AND_CRUMPLES.items()}
     found["stain over 20% of every code"] = sheets._stain_every(0.2)
     return found

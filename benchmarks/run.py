@@ -290,8 +290,8 @@ def bench_core(report: Report, mode: Mode) -> None:
     for size in mode.core_sizes:
         for n in mode.core_ns:
             secret, k = credential(size), threshold(n)
-            split_t, split_mem, result = timed_in_process(lambda: scheme.split(secret, k, n), mode.core_repeats)
-            comb_t, comb_mem, _ = timed_in_process(lambda: combine.recombine(list(result.shares[:k])), mode.core_repeats)
+            split_t, split_mem, result = timed_in_process(lambda secret=secret, k=k, n=n: scheme.split(secret, k, n), mode.core_repeats)
+            comb_t, comb_mem, _ = timed_in_process(lambda result=result, k=k: combine.recombine(list(result.shares[:k])), mode.core_repeats)
             rows.append([size_text(size), f"{k}-of-{n}", secs(split_t), size_text(split_mem), secs(comb_t), size_text(comb_mem)])
     report.table(
         "Core: scheme.split and combine.recombine, no sheets", ["credential", "k-of-n", "split", "split peak alloc",
@@ -548,7 +548,7 @@ def bench_robustness(report: Report, mode: Mode) -> dict[tuple[str, int], Cell]:
     results = run_robustness(samples, cells)
     labels = [c[0] for c in COLUMNS]
     for kind in samples:
-        rows = [[DAMAGES[c].kind, DAMAGES[c].severity, *(rate(results[(kind, c)].ok[l], results[(kind, c)].total) for l in labels),
+        rows = [[DAMAGES[c].kind, DAMAGES[c].severity, *(rate(results[(kind, c)].ok[label], results[(kind, c)].total) for label in labels),
                  secs(statistics.mean(results[(kind, c)].seconds))] for c in cells]
         report.table(
             f"Share recovery rate, {kind} credential, format 2 (3-of-5), {len(samples[kind])} shares per cell",
@@ -562,7 +562,7 @@ def breaking_points(samples, cells, results, labels) -> str:
     for kind in samples:
         for damage_kind in dict.fromkeys(DAMAGES[c].kind for c in cells):
             ordered = [c for c in cells if DAMAGES[c].kind == damage_kind]
-            rows.append([kind, damage_kind, *(first_failure(results, kind, ordered, l) for l in labels)])
+            rows.append([kind, damage_kind, *(first_failure(results, kind, ordered, label) for label in labels)])
     return markdown_table(
         "Where each decoder breaks: first severity recovering < 100% of shares", ["sheet", "damage", *labels], rows,
         "'-' = every tested severity recovered every share. zxing-cpp and zbar: one look, no retry; both: zxing-cpp, "

@@ -133,7 +133,7 @@ def read_as_recombine(images: list, share, printed: set[str] | None = None) -> t
     for image, first_look in zip(images, per_page, strict=True):
         if recovered(texts, share) and (printed is None or printed <= set(texts)):
             break
-        wanted = page_wanted(first_look, texts) if printed is None else (lambda more: not printed <= {*texts, *more})
+        wanted = page_wanted(first_look, texts) if printed is None else (lambda more, printed=printed, texts=texts: not printed <= {*texts, *more})
         texts += decode_report(image, wanted=wanted).combined
     return recovered(texts, share), len(printed & set(texts)) if printed else 0
 

@@ -55,7 +55,7 @@ def test_any_transcription_gives_findings_or_cannot_audit(tmp_path, rows, keep_c
     if not journal.exists():
         odd_journal(journal)
     if keep_codes:  # rows that carry real codes, so the field-by-field comparison runs on nonsense
-        for row, entry in zip(rows, read_journal(journal)):
+        for row, entry in zip(rows, read_journal(journal), strict=False):
             row["event_code"] = entry.code
     text = io.StringIO()
     writer = csv.DictWriter(text, LOGBOOK_COLUMNS)

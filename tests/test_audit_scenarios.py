@@ -76,7 +76,7 @@ class History:
     def rows(self) -> list[dict]:
         """The auditor's transcription of the paper logbook: one row per journal event, as written on paper."""
         rows = list(csv.DictReader(io.StringIO(transcribe(read_journal(self.journal)))))
-        for row, (sealed, opened, destroyed) in zip(rows, BAGS):
+        for row, (sealed, opened, destroyed) in zip(rows, BAGS, strict=False):
             row.update(bags_sealed=sealed, bags_opened=opened, bags_destroyed=destroyed)
         return rows
 

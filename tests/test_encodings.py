@@ -154,7 +154,7 @@ def test_two_columns_on_one_row_as_pdftotext_layout_prints_them():
     share = scheme.split(b"y" * 400, 2, 3).shares[0]
     header, *lines = typed.encode(share).splitlines()
     half = (len(lines) + 1) // 2
-    rows = [f"{left}        {right}" for left, right in zip(lines[:half], lines[half:] + [""])]
+    rows = [f"{left}        {right}" for left, right in zip(lines[:half], lines[half:] + [""], strict=False)]
     assert typed.read_text("\n".join([header, *rows])).shares == [share]
 
 

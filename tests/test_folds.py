@@ -41,7 +41,7 @@ def test_no_code_lies_on_or_near_a_fold(printed):
     share, paper, _, found = printed
     seen = 0
     for page in found:
-        for left, low, right, high in page["codes"]:
+        for left, low, _right, high in page["codes"]:
             seen += 1
             for y in folds.fold_ys(paper):
                 assert not (low - folds.CLEARANCE + 0.5 < y < high + folds.CLEARANCE - 0.5), (left, low, y)
@@ -100,4 +100,4 @@ def test_placement_keeps_every_code_row_off_the_bands_and_inside_the_page(items,
             if isinstance(block, FakeRow) and not isinstance(block, FakeBlock):
                 assert not any(lo < offset + block.code_height and offset < hi for lo, hi in bands[min(number, 1)])
         ends = [offset + b.height for offset, b in page]
-        assert all(nxt >= end + folds.GAP_BELOW_CODES - 1e-6 for end, (nxt, _) in zip(ends, page[1:]))
+        assert all(nxt >= end + folds.GAP_BELOW_CODES - 1e-6 for end, (nxt, _) in zip(ends, page[1:], strict=False))

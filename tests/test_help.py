@@ -58,7 +58,7 @@ def test_readme_names_every_command():
 
 
 def test_help_does_not_import_heavy_libraries():
-    probe = "import sys; from breakglass.cli.main import cli; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    probe = f"import sys; from breakglass.cli.main import cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import json
 import os
 import stat
@@ -66,9 +68,9 @@ def test_chain_ok_and_entry_format(j):
     assert first["time"] == "2026-11-22T03:56:02Z"
     assert first["set"] == SET and first["shares"] == [1, 2, 3] and first["k"] == 3
     assert first["operator"] == "Alice" and first["witness"] == "Bob"
-    for raw, entry in zip(lines(j), entries, strict=True):
+    for raw, _entry in zip(lines(j), entries, strict=True):
         assert raw == canonical(json.loads(raw)) + "\n"
-    for before, after in zip(entries, entries[1:]):
+    for before, after in itertools.pairwise(entries):
         assert after.prev == before.hash == entry_hash(before.data)
     result = verify_journal(j)
     assert result.ok and result.count == 5 and result.head_code == entries[-1].code

@@ -43,7 +43,6 @@ def test_split_rugged_checks_its_sheets_and_recombines(tmp_path):
     result = run("split", "-k", "2", "-n", "3", "--label", "L", "--secret-file", secret, "--out", out, "--rugged")
     assert result.returncode == 0, text(result)
     pdfs = sorted(out.glob("*.pdf"))
-    images = []
     for i, pdf in enumerate(pdfs[:2]):
         for j, image in enumerate(pages(pdf.read_bytes())):
             image.save(tmp_path / f"scan-{i}-{j}.png")

@@ -138,7 +138,7 @@ def test_qr_codes_of_rendered_sheets(made, fmt):
     says a writer makes for that share (format 2: at most 400 payload characters, parity filling the row)."""
     sheets = made[(fmt, 300)]
     texts = []
-    for pdf, share in zip(sheets.pdfs[: sheets.k], sheets.shares):
+    for pdf, share in zip(sheets.pdfs[: sheets.k], sheets.shares, strict=False):
         read = _decode_pages(pdf)
         assert read, pdf.name
         texts += read

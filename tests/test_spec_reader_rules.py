@@ -61,7 +61,7 @@ def _header_row(change):
 
 def _two_columns(rows: list[str]) -> str:
     """Lines 1-3 and 4-6 side by side, as pdftotext -layout gives a two-column block."""
-    paired = [left + "      " + right for left, right in zip(rows[1:4], rows[4:7])]
+    paired = [left + "      " + right for left, right in zip(rows[1:4], rows[4:7], strict=True)]
     return "\n".join([rows[0], *paired, *rows[7:]]) + "\n"
 
 

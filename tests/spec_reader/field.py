@@ -61,7 +61,7 @@ def interpolate(points: list[int], values: list[bytes], x: int) -> bytes:
     if any(len(v) != length for v in values):
         raise ValueError("interpolation values must have equal length")
     w = lagrange_weights(points, x)
-    return xor_all([scale(v, c) for v, c in zip(values, w)], length)
+    return xor_all([scale(v, c) for v, c in zip(values, w, strict=True)], length)
 
 
 # GF(2^128): a 16-byte big-endian integer whose bit i is the coefficient of x^i, modulo x^128+x^7+x^2+x+1.
@@ -94,6 +94,6 @@ def inv128(a: int) -> int:
 
 def interpolate128(points: list[int], values: list[int], x: int) -> int:
     total = 0
-    for value, weight in zip(values, lagrange_weights(points, x, mul128, inv128)):
+    for value, weight in zip(values, lagrange_weights(points, x, mul128, inv128), strict=True):
         total ^= mul128(value, weight)
     return total

@@ -91,7 +91,7 @@ def shares_from(pile: QrPile) -> list:
     found = []
     for (set_hex, share, count), chunks in pile.bg1.items():
         found += _rebuild_bg1(pile, set_hex, share, count, chunks)
-    for (set_hex, share, size, data, parity), chunks in pile.bg2.items():
+    for (set_hex, share, size, data, _parity), chunks in pile.bg2.items():
         found += _rebuild_bg2(pile, set_hex, share, size, data, chunks)
     return found
 
