@@ -7,6 +7,11 @@ Counted calls, made from breakglass.system.files or breakglass.record.journal(_r
 pipe, Python's own files and the libraries are left alone): os.open for writing, os.write, os.fsync, os.link,
 os.rename, os.mkdir, os.ftruncate. COUNT_FILE receives how many such calls the run made, so a test can go on
 until a run passes every point. This is SQLite's way of testing "nothing lost": fail each write in turn.
+
+    python -c "import faultshim; faultshim.serve()"    (tests/faultloops.py's shim)
+
+does the same for many runs: breakglass is imported once and each run is a child forked from that server, with
+the request's folder, environment, umask and standard streams, so a loop does not pay the import per point.
 """
 
 from __future__ import annotations
