@@ -13,6 +13,11 @@ its own run past every point: the same (point, kind) pairs as one loop, four tim
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
+import select
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,16 +32,52 @@ EVERY_KIND = pytest.mark.parametrize("part", KINDS)
 
 
 def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) -> tuple[subprocess.CompletedProcess, int]:
-    """Run breakglass with write point `point` failing as `kind`; returns the result and how many points there were."""
+    """Run breakglass with write point `point` failing as `kind`; returns the result and how many points there were.
+    Each run is a process of its own, forked from tests/faultshim.py's server (breakglass imported once)."""
     count = cwd / ".points"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.main()",
-         str(point), kind, str(count), *map(str, args)],
-        cwd=cwd, input=stdin, capture_output=True, timeout=300,
-    )
+    streams = cwd.parent / f".{cwd.name}-shim"
+    streams.mkdir(exist_ok=True)
+    (streams / "in").write_bytes(stdin or b"")
+    for name in ("out", "err"):
+        (streams / name).write_bytes(b"")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    request = {"point": point, "kind": kind, "count": str(count), "args": list(map(str, args)), "cwd": str(cwd),
+               "env": dict(os.environ), "umask": umask, "stdin": str(streams / "in") if stdin is not None else os.devnull,
+               "stdout": str(streams / "out"), "stderr": str(streams / "err")}
+    server = _server()
+    server.stdin.write((json.dumps(request) + "\n").encode())
+    server.stdin.flush()
+    ready, _, _ = select.select([server.stdout], [], [], 300)
+    if not ready:
+        server.kill()
+        _SERVER.clear()
+        raise subprocess.TimeoutExpired(["faultshim", *request["args"]], 300)
+    returncode = json.loads(server.stdout.readline())
+    result = subprocess.CompletedProcess([sys.executable, "faultshim", *request["args"]], returncode,
+                                         (streams / "out").read_bytes(), (streams / "err").read_bytes())
+    shutil.rmtree(streams)
     points = int(count.read_text()) if count.exists() else 0
     count.unlink(missing_ok=True)
     return result, points
+
+
+_SERVER: list[subprocess.Popen] = []
+
+
+def _server() -> subprocess.Popen:
+    """This test process's fork server (tests/faultshim.py's serve), started on first use, ended at exit."""
+    if not _SERVER or _SERVER[0].poll() is not None:
+        _SERVER[:] = [subprocess.Popen(
+            [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)]
+        atexit.register(_stop, _SERVER[0])
+    return _SERVER[0]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.stdin.close()  # the server's loop ends at the end of its input
+    server.wait(timeout=60)
 
 
 def leftovers(folder: Path) -> list[str]:

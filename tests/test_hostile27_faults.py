@@ -25,13 +25,9 @@ SECRET = b"interrupt me early"
 
 def with_fault(point: int, kind: str, *args, cwd: Path) -> tuple[subprocess.CompletedProcess, int]:
     """breakglass ARGS with the point-th write-side call failing (tests/faultshim.py); and how many there were."""
-    count = cwd / "points.count"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.main()",
-         str(point), kind, str(count), *map(str, args)], cwd=cwd, capture_output=True, timeout=300, check=False)
-    points = int(count.read_text()) if count.exists() else 0
-    count.unlink(missing_ok=True)
-    return result, points
+    from faultloops import shim
+
+    return shim(point, kind, *args, cwd=cwd)
 
 
 def broken_journal(path: Path) -> bytes:
