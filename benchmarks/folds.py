@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import damage  # noqa: E402
 import sheets  # noqa: E402
-
 from breakglass.paper import codes  # noqa: E402
 
 KIB = 1024
@@ -40,20 +39,29 @@ def size_text(n: int) -> str:
 
 
 def conditions() -> dict[str, sheets.Condition]:
-    found = {name: (lambda fn: lambda page, seed, boxes, fn=fn: fn(page, seed))(fn)
-             for name, fn in damage.FOLDS_AND_CRUMPLES.items()}
+    found = {
+        name: (lambda fn: lambda page, seed, boxes, fn=fn: fn(page, seed))(fn)
+        for name, fn in damage.FOLDS_AND_CRUMPLES.items()
+    }
     found["stain over 20% of every code"] = sheets._stain_every(0.2)
     return found
 
 
 def kinds(sizes: tuple[int, ...], styles: dict[str, codes.CodeStyle | None]) -> list[sheets.SheetKind]:
-    return [sheets.SheetKind(f"{label}, {size_text(size)}" if label else size_text(size), 2, size, style)
-            for label, style in styles.items() for size in sizes]
+    return [
+        sheets.SheetKind(f"{label}, {size_text(size)}" if label else size_text(size), 2, size, style)
+        for label, style in styles.items()
+        for size in sizes
+    ]
 
 
-def bench_folds(report, seeds: int, sizes: tuple[int, ...] = SIZES,
-                styles: dict[str, codes.CodeStyle | None] | None = None,
-                only: list[str] | None = None) -> dict[tuple[str, str], sheets.Tally]:
+def bench_folds(
+    report,
+    seeds: int,
+    sizes: tuple[int, ...] = SIZES,
+    styles: dict[str, codes.CodeStyle | None] | None = None,
+    only: list[str] | None = None,
+) -> dict[tuple[str, str], sheets.Tally]:
     """One table: conditions down, sheet kinds across, sheets recovered of `seeds` in each cell."""
     styles = styles or {"": None}
     found = {name: fn for name, fn in conditions().items() if not only or name in only}
@@ -72,12 +80,16 @@ def bench_folds(report, seeds: int, sizes: tuple[int, ...] = SIZES,
         rows.append([condition, *cells, f"{round(goal * seeds)}/{seeds}" if goal else f"{seeds}/{seeds}"])
     pages = [str(max(s.page_count for s in samples[name])) for name in names]
     rows.append(["pages per sheet", *pages, ""])
-    report.table(f"Folds and crumples: sheets recovered of {seeds} (one sheet per seed)", ["condition", *names, "goal"],
-                 rows, "Folded on its lines: the printed thirds and half, each folded by hand up to 1.5 mm and 1.5 "
-                       "degrees off the line. Across: in half across the page's height, in half the other way and "
-                       "once more, near the middle and up to 4 degrees askew. Unflattened: the creases stand up, "
-                       "hide and shift modules, the panels tilt under a lamp (tests/damage.py). Phone: the page at "
-                       "220 dpi; 720p webcam: 76 dpi (3 pixels a millimetre), soft, JPEG 70.")
+    report.table(
+        f"Folds and crumples: sheets recovered of {seeds} (one sheet per seed)",
+        ["condition", *names, "goal"],
+        rows,
+        "Folded on its lines: the printed thirds and half, each folded by hand up to 1.5 mm and 1.5 "
+        "degrees off the line. Across: in half across the page's height, in half the other way and "
+        "once more, near the middle and up to 4 degrees askew. Unflattened: the creases stand up, "
+        "hide and shift modules, the panels tilt under a lamp (tests/damage.py). Phone: the page at "
+        "220 dpi; 720p webcam: 76 dpi (3 pixels a millimetre), soft, JPEG 70.",
+    )
     return tallies
 
 
@@ -101,12 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20, help="sheets per cell (default 20)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="credential sizes in bytes")
-    parser.add_argument("--styles", nargs="+", choices=list(RUGGED_CANDIDATES), default=["default"],
-                        help="code settings to compare (default: the default only)")
+    parser.add_argument(
+        "--styles",
+        nargs="+",
+        choices=list(RUGGED_CANDIDATES),
+        default=["default"],
+        help="code settings to compare (default: the default only)",
+    )
     parser.add_argument("--only", nargs="+", metavar="CONDITION", help="these conditions only (exploring)")
     args = parser.parse_args(argv)
-    styles = {("" if len(args.styles) == 1 and name == "default" else name): RUGGED_CANDIDATES[name]
-              for name in args.styles}
+    styles = {
+        ("" if len(args.styles) == 1 and name == "default" else name): RUGGED_CANDIDATES[name] for name in args.styles
+    }
     bench_folds(PrintReport(), args.seeds, tuple(args.sizes), styles, args.only)
     return 0
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +71,11 @@ def blank_inputs(folder: Path, pages: int) -> dict[str, list[Path]]:
     pngs.mkdir()
     for i in range(pages):
         white.save(pngs / f"blank-{i:04d}.png")
-    return {"empty PDF page (nothing drawn)": [empty], "PDF page of one white 300 dpi scan": [scanned],
-            "white 300 dpi PNG": [pngs]}
+    return {
+        "empty PDF page (nothing drawn)": [empty],
+        "PDF page of one white 300 dpi scan": [scanned],
+        "white 300 dpi PNG": [pngs],
+    }
 
 
 def bench_blank(pages: int, cli_pages: int) -> str:
@@ -86,13 +89,21 @@ def bench_blank(pages: int, cli_pages: int) -> str:
         big = Path(tmp) / "scanned-blank-many.pdf"  # what a scanner's feeder makes of a stack of blank paper
         white.save(big, save_all=True, append_images=[white] * (cli_pages - 1), resolution=300)
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "breakglass", "recombine", "--verify-only", "--dpi", "300", str(big)],
-                              capture_output=True, timeout=3600)
+        done = subprocess.run(
+            [sys.executable, "-m", "breakglass", "recombine", "--verify-only", "--dpi", "300", str(big)],
+            capture_output=True,
+            timeout=3600,
+        )
         seconds = time.perf_counter() - start
         err = done.stderr.decode(errors="replace")
-        rows.append([f"`breakglass recombine` on a scanned PDF of {cli_pages:,} blank 300 dpi pages (whole command)",
-                     cli_pages, f"{seconds / cli_pages * 1000:.1f}",
-                     f"{seconds:.1f} s; {len(err.splitlines())} lines on stderr, progress included"])
+        rows.append(
+            [
+                f"`breakglass recombine` on a scanned PDF of {cli_pages:,} blank 300 dpi pages (whole command)",
+                cli_pages,
+                f"{seconds / cli_pages * 1000:.1f}",
+                f"{seconds:.1f} s; {len(err.splitlines())} lines on stderr, progress included",
+            ]
+        )
     return table("Blank pages (goal: under 50 ms a page)", ["input", "pages", "ms per page", "verdict"], rows)
 
 
@@ -108,7 +119,7 @@ def bench_typed(scale: int) -> str:
         f"{scale * 1000:,} junk headers": header * scale * 1000,
         f"one header, {scale * 10_000:,} wrong lines": header + line * scale * 10_000,
         f"{scale * 100_000:,} one-character lines": "x\n" * scale * 100_000,
-        "8 MiB of numbered lines (the limit)": header + line[: 40] * (8 * 1024 * 1024 // 40 - 2),
+        "8 MiB of numbered lines (the limit)": header + line[:40] * (8 * 1024 * 1024 // 40 - 2),
     }
     rows = []
     for name, text in cases.items():
@@ -124,16 +135,28 @@ def bench_journal(entries: int) -> str:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "journal.jsonl"
-        t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        append = timed(lambda: [journal.append_event(path, "drill", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2],
-                                                     fingerprint="X", now=t0 + timedelta(hours=i))
-                                for i in range(entries)])
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        append = timed(
+            lambda: [
+                journal.append_event(
+                    path,
+                    "drill",
+                    set_id="1A2B-3C4D-5E6F-7081",
+                    shares=[1, 2],
+                    fingerprint="X",
+                    now=t0 + timedelta(hours=i),
+                )
+                for i in range(entries)
+            ]
+        )
         rows.append([f"append {entries} events (each verifies the whole chain under the lock)", f"{append:.2f}"])
         rows.append([f"verify {entries} entries", f"{timed(lambda: journal.verify_journal(path)):.3f}"])
         huge = Path(tmp) / "huge-line.jsonl"
         with open(huge, "wb") as f:
             f.write(path.read_bytes() + b"x" * (60 * 1024 * 1024) + b"\n")
-        rows.append(["verify with a 60 MB line (named as too long)", f"{timed(lambda: journal.verify_journal(huge)):.3f}"])
+        rows.append(
+            ["verify with a 60 MB line (named as too long)", f"{timed(lambda: journal.verify_journal(huge)):.3f}"]
+        )
         big = Path(tmp) / "big.jsonl"
         with open(big, "wb") as f:
             f.truncate(100 * 1024 * 1024)
@@ -179,9 +202,13 @@ def main(argv: list[str] | None = None) -> int:
         bench_journal(entries=20 if smoke else 300),
         bench_writer(count=5 if smoke else 50),
     ]
-    header = ["# Benchmarks: absurd inputs and safe writes", "",
-              f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores; "
-              f"`python benchmarks/inputs.py{' --smoke' if smoke else ''}` ({time.perf_counter() - started:.0f} s)", ""]
+    header = [
+        "# Benchmarks: absurd inputs and safe writes",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores; "
+        f"`python benchmarks/inputs.py{' --smoke' if smoke else ''}` ({time.perf_counter() - started:.0f} s)",
+        "",
+    ]
     text = "\n".join(header) + "\n" + "\n".join(parts)
     print(text)
     out = args.out or (None if smoke else ROOT / "docs" / "BENCHMARKS-inputs.md")

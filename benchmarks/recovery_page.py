@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +57,11 @@ def camera_seconds_per_sheet(page_file: Path, work: Path, sheets: dict[int, list
             page = Image.open(image)
             frames += [pagekit.camera_frame(page, damage.code_boxes(page))] * 20
     video = pagekit.write_y4m(frames, work / "camera.y4m")
-    fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"]
+    fake = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
     with sync_playwright() as p:
         browser = pagekit.launch(p, fake)
         try:
@@ -96,8 +99,12 @@ def measure(rounds: int) -> dict:
         small = {share: pagekit.render(pdf, work / "small", dpi=150) for share, pdf in pdfs.items()}
         camera = camera_seconds_per_sheet(page_file, work, small)
         return {
-            "size": page_file.stat().st_size, "images": len(given), "cli": statistics.median(cli_times),
-            "page": statistics.median(page_times), "cold": statistics.median(cold_times), "camera": camera,
+            "size": page_file.stat().st_size,
+            "images": len(given),
+            "cli": statistics.median(cli_times),
+            "page": statistics.median(page_times),
+            "cold": statistics.median(cold_times),
+            "camera": camera,
             "rounds": rounds,
         }
 
@@ -106,29 +113,31 @@ def report(m: dict) -> str:
     ratio = m["page"] / m["cli"]
     size_ok = "PASS" if m["size"] <= 3_000_000 else "FAIL"
     time_ok = "PASS" if ratio <= 2 else "FAIL"
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join([
-        "# Benchmarks: the recovery page",
-        "",
-        f"- Date: {when}; machine: {platform.machine()}, Linux {platform.release()}; Debian chromium (headless), "
-        f"Python {platform.python_version()}",
-        f"- Command: `nice -n 10 python benchmarks/recovery_page.py` (median of {m['rounds']} rounds)",
-        "",
-        "| measure | value | goal |",
-        "|---|---:|---|",
-        f"| page size (`breakglass recovery-page`) | {m['size']:,} bytes | <= 3,000,000 bytes: **{size_ok}** |",
-        f"| recover 2 KiB from 3 sheets ({m['images']} images, 300 dpi PNG), page: files chosen to outcome | "
-        f"{m['page']:.2f} s | |",
-        f"| the same, page opened to outcome (decoder start included) | {m['cold']:.2f} s | |",
-        f"| the same images, `breakglass recombine --verify-only` (whole process) | {m['cli']:.2f} s | |",
-        f"| page / recombine | {ratio:.2f}x | <= 2x: **{time_ok}** |",
-        f"| camera (fake capture device, 1280x720, 10 frames/s, each page of a 2-page sheet shown for 2 s): seconds per sheet | {m['camera']:.2f} s | |",
-        "",
-        "The page reads each image with zxing-wasm (the WebAssembly build of zxing-cpp, the engine the CLI uses), "
-        "trying up to three binarizers until every share seen has enough codes; recombine also uses zbar and "
-        "its own retries. Both ran on the same images in the same run, on a shared 2-core machine.",
-        "",
-    ])
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            "# Benchmarks: the recovery page",
+            "",
+            f"- Date: {when}; machine: {platform.machine()}, Linux {platform.release()}; Debian chromium (headless), "
+            f"Python {platform.python_version()}",
+            f"- Command: `nice -n 10 python benchmarks/recovery_page.py` (median of {m['rounds']} rounds)",
+            "",
+            "| measure | value | goal |",
+            "|---|---:|---|",
+            f"| page size (`breakglass recovery-page`) | {m['size']:,} bytes | <= 3,000,000 bytes: **{size_ok}** |",
+            f"| recover 2 KiB from 3 sheets ({m['images']} images, 300 dpi PNG), page: files chosen to outcome | "
+            f"{m['page']:.2f} s | |",
+            f"| the same, page opened to outcome (decoder start included) | {m['cold']:.2f} s | |",
+            f"| the same images, `breakglass recombine --verify-only` (whole process) | {m['cli']:.2f} s | |",
+            f"| page / recombine | {ratio:.2f}x | <= 2x: **{time_ok}** |",
+            f"| camera (fake capture device, 1280x720, 10 frames/s, each page of a 2-page sheet shown for 2 s): seconds per sheet | {m['camera']:.2f} s | |",
+            "",
+            "The page reads each image with zxing-wasm (the WebAssembly build of zxing-cpp, the engine the CLI uses), "
+            "trying up to three binarizers until every share seen has enough codes; recombine also uses zbar and "
+            "its own retries. Both ran on the same images in the same run, on a shared 2-core machine.",
+            "",
+        ]
+    )
 
 
 def main() -> None:

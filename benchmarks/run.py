@@ -32,11 +32,11 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # damage.py
@@ -46,18 +46,17 @@ try:
 except ImportError:
     sys.path.insert(0, str(ROOT / "src"))  # a bare checkout
 
-from breakglass.format import combine, scheme  # noqa: E402
-from breakglass.scan.decode import decode_report  # noqa: E402
-from breakglass.scan.decoders import ZBAR, ZXING, available_decoders  # noqa: E402
-from breakglass.scan.files import rasterize_pdf  # noqa: E402
-from breakglass.scan.pages import scan_paths  # noqa: E402
-from breakglass.ceremonies import scanback  # noqa: E402
-from breakglass.paper import sheet  # noqa: E402
-
 import damage  # noqa: E402
 import folds  # noqa: E402
 import format2  # noqa: E402
 import sheets  # noqa: E402
+from breakglass.ceremonies import scanback  # noqa: E402
+from breakglass.format import combine, scheme  # noqa: E402
+from breakglass.paper import sheet  # noqa: E402
+from breakglass.scan.decode import decode_report  # noqa: E402
+from breakglass.scan.decoders import ZBAR, ZXING, available_decoders  # noqa: E402
+from breakglass.scan.files import rasterize_pdf  # noqa: E402
+from breakglass.scan.pages import scan_paths  # noqa: E402
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -88,10 +87,34 @@ class Mode:
 
 MODES = {
     "smoke": Mode("smoke", (32,), (), (32, KIB), (3,), 3, 1, (300,), {"300 B": 1}, "goals", 0, 0, False),
-    "quick": Mode("quick", (32, 2 * KIB), (3, 10), (32, KIB, 16 * KIB), (3, 10, 20), 5, 1, (300, 2 * KIB, 8 * KIB),
-                  {"300 B": 4, "2 KiB": 2}, "goals", 0, 0),
-    "full": Mode("full", (32, 256, 2 * KIB, 8 * KIB, 32 * KIB), (3, 5, 10, 20), (32, 256, KIB, 4 * KIB, 16 * KIB),
-                 (3, 5, 10, 20), 20, 3, (32, 300, 2 * KIB, 8 * KIB, 32 * KIB), {"300 B": 20, "2 KiB": 6}, "all", 3, 2),
+    "quick": Mode(
+        "quick",
+        (32, 2 * KIB),
+        (3, 10),
+        (32, KIB, 16 * KIB),
+        (3, 10, 20),
+        5,
+        1,
+        (300, 2 * KIB, 8 * KIB),
+        {"300 B": 4, "2 KiB": 2},
+        "goals",
+        0,
+        0,
+    ),
+    "full": Mode(
+        "full",
+        (32, 256, 2 * KIB, 8 * KIB, 32 * KIB),
+        (3, 5, 10, 20),
+        (32, 256, KIB, 4 * KIB, 16 * KIB),
+        (3, 5, 10, 20),
+        20,
+        3,
+        (32, 300, 2 * KIB, 8 * KIB, 32 * KIB),
+        {"300 B": 20, "2 KiB": 6},
+        "all",
+        3,
+        2,
+    ),
 }
 COST_N = 5
 COST_SIZE = 256
@@ -183,7 +206,9 @@ def sheet_info(result: scheme.SplitResult) -> sheet.SheetInfo:
 def render(result: scheme.SplitResult, indexes: range | list[int]) -> list[scanback.RenderedSheet]:
     info = sheet_info(result)
     return [
-        scanback.RenderedSheet(f"share-{i}.pdf", result.shares[i - 1], 1, sheet.render_sheet(result.shares[i - 1], info))
+        scanback.RenderedSheet(
+            f"share-{i}.pdf", result.shares[i - 1], 1, sheet.render_sheet(result.shares[i - 1], info)
+        )
         for i in indexes
     ]
 
@@ -200,7 +225,8 @@ def _measure_split(spec: dict):
 
     # Warm-up: fonts, templates and decoders load once per process; the timed run is the steady state.
     return (lambda: split_and_render(16, 3, spec["verify"], 99)), (
-        lambda: split_and_render(spec["size"], spec["n"], spec["verify"], 1))
+        lambda: split_and_render(spec["size"], spec["n"], spec["verify"], 1)
+    )
 
 
 def _measure_floor(spec: dict):
@@ -290,13 +316,21 @@ def bench_core(report: Report, mode: Mode) -> None:
     for size in mode.core_sizes:
         for n in mode.core_ns:
             secret, k = credential(size), threshold(n)
-            split_t, split_mem, result = timed_in_process(lambda secret=secret, k=k, n=n: scheme.split(secret, k, n), mode.core_repeats)
-            comb_t, comb_mem, _ = timed_in_process(lambda result=result, k=k: combine.recombine(list(result.shares[:k])), mode.core_repeats)
-            rows.append([size_text(size), f"{k}-of-{n}", secs(split_t), size_text(split_mem), secs(comb_t), size_text(comb_mem)])
+            split_t, split_mem, result = timed_in_process(
+                lambda secret=secret, k=k, n=n: scheme.split(secret, k, n), mode.core_repeats
+            )
+            comb_t, comb_mem, _ = timed_in_process(
+                lambda result=result, k=k: combine.recombine(list(result.shares[:k])), mode.core_repeats
+            )
+            rows.append(
+                [size_text(size), f"{k}-of-{n}", secs(split_t), size_text(split_mem), secs(comb_t), size_text(comb_mem)]
+            )
     report.table(
-        "Core: scheme.split and combine.recombine, no sheets", ["credential", "k-of-n", "split", "split peak alloc",
-                                                              "recombine (k shares)", "recombine peak alloc"],
-        rows, f"Median of {mode.core_repeats} runs in-process; peak alloc = tracemalloc peak of Python allocations.")
+        "Core: scheme.split and combine.recombine, no sheets",
+        ["credential", "k-of-n", "split", "split peak alloc", "recombine (k shares)", "recombine peak alloc"],
+        rows,
+        f"Median of {mode.core_repeats} runs in-process; peak alloc = tracemalloc peak of Python allocations.",
+    )
 
 
 def timed_in_process(work: Callable, repeats: int):
@@ -313,19 +347,32 @@ def timed_in_process(work: Callable, repeats: int):
 
 
 def bench_split(report: Report, mode: Mode) -> None:
-    cases = [(size, COST_N) for size in mode.cost_sizes] + [(COST_SIZE, n) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes]
+    cases = [(size, COST_N) for size in mode.cost_sizes] + [
+        (COST_SIZE, n) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes
+    ]
     rows = []
     for size, n in cases:
         plain = measure({"kind": "split", "size": size, "n": n, "verify": False}, mode.repeats)
         checked = measure({"kind": "split", "size": size, "n": n, "verify": True}, mode.repeats)
-        rows.append([size_text(size), f"{threshold(n)}-of-{n}", secs(plain.seconds), mib(plain.peak_kib),
-                     secs(checked.seconds), mib(checked.peak_kib), secs(checked.seconds - plain.seconds)])
+        rows.append(
+            [
+                size_text(size),
+                f"{threshold(n)}-of-{n}",
+                secs(plain.seconds),
+                mib(plain.peak_kib),
+                secs(checked.seconds),
+                mib(checked.peak_kib),
+                secs(checked.seconds - plain.seconds),
+            ]
+        )
     report.table(
         "Split: scheme.split + render every sheet, and with scan-back verification (scanback.verify)",
         ["credential", "k-of-n", "split + render", "peak RSS", "+ scan-back verify", "peak RSS", "verify alone"],
-        rows, f"Fresh interpreter per measurement (median of {mode.repeats}), timed after a warm-up split (fonts, "
-              "templates and decoders loaded); peak RSS = ru_maxrss of that process, interpreter and libraries "
-              "included. k = ceil(n/2).")
+        rows,
+        f"Fresh interpreter per measurement (median of {mode.repeats}), timed after a warm-up split (fonts, "
+        "templates and decoders loaded); peak RSS = ru_maxrss of that process, interpreter and libraries "
+        "included. k = ceil(n/2).",
+    )
 
 
 def write_scans(result: scheme.SplitResult, folder: Path) -> list[str]:
@@ -341,32 +388,66 @@ def write_scans(result: scheme.SplitResult, folder: Path) -> list[str]:
 
 def bench_recombine(report: Report, mode: Mode) -> dict[int, float]:
     """Recombine timings; returns the CLI's seconds for RESTORE_SIZE per share format (issue 17's goal)."""
-    cases = [(size, COST_N, 2) for size in mode.cost_sizes] + [(COST_SIZE, n, 2) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes]
+    cases = [(size, COST_N, 2) for size in mode.cost_sizes] + [
+        (COST_SIZE, n, 2) for n in mode.cost_ns if n != COST_N or COST_SIZE not in mode.cost_sizes
+    ]
     cases += [(size, COST_N, 1) for size in mode.cost_sizes if mode.name == "full" or size == RESTORE_SIZE]
     rows, restore = [], {}
     for size, n, share_format in cases:
         with tempfile.TemporaryDirectory() as tmp:
             files = write_scans(split(size, n, seed=1, share_format=share_format), Path(tmp))
-            floor, library, cli = (measure({"kind": kind, "files": files}, mode.repeats) for kind in ("floor", "library", "cli"))
+            floor, library, cli = (
+                measure({"kind": kind, "files": files}, mode.repeats) for kind in ("floor", "library", "cli")
+            )
         if size == RESTORE_SIZE and n == COST_N:
             restore[share_format] = cli.seconds
-        rows.append([size_text(size), share_format, f"{threshold(n)}-of-{n}", len(files), secs(floor.seconds), secs(library.seconds),
-                     secs(cli.seconds), f"{cli.seconds / floor.seconds:.2f}x", "yes" if cli.seconds <= 1.5 * floor.seconds else "**no**",
-                     library.extra["unread_pages"], mib(floor.peak_kib), mib(cli.peak_kib), secs(cli.process)])
+        rows.append(
+            [
+                size_text(size),
+                share_format,
+                f"{threshold(n)}-of-{n}",
+                len(files),
+                secs(floor.seconds),
+                secs(library.seconds),
+                secs(cli.seconds),
+                f"{cli.seconds / floor.seconds:.2f}x",
+                "yes" if cli.seconds <= 1.5 * floor.seconds else "**no**",
+                library.extra["unread_pages"],
+                mib(floor.peak_kib),
+                mib(cli.peak_kib),
+                secs(cli.process),
+            ]
+        )
     report.table(
         "Recombine from k scanned sheets (300 dpi PNG) against the floor of decoding the same images",
-        ["credential", "format", "k-of-n", "pages", "floor: load + zxing", "scan_paths + collect + combine",
-         "recombine --verify-only", "ratio (CLI / floor)", "<= 1.5x", "pages retried", "floor peak RSS", "CLI peak RSS",
-         "CLI process total"],
-        rows, "Floor: Image.open + zxingcpp.read_barcodes on every page, nothing else. CLI: `breakglass recombine "
-              "--verify-only FILES` run in-process after `import breakglass.cli` (its lazy imports of Pillow, "
-              "zxing-cpp, pyzbar/libzbar count against it); 'process total' adds interpreter start. 'pages retried': "
-              "clean pages on which scan_paths reported a code seen but not read, and so ran the retry chain "
-              "(every real code on them was read). Goal: ratio <= 1.5x.")
+        [
+            "credential",
+            "format",
+            "k-of-n",
+            "pages",
+            "floor: load + zxing",
+            "scan_paths + collect + combine",
+            "recombine --verify-only",
+            "ratio (CLI / floor)",
+            "<= 1.5x",
+            "pages retried",
+            "floor peak RSS",
+            "CLI peak RSS",
+            "CLI process total",
+        ],
+        rows,
+        "Floor: Image.open + zxingcpp.read_barcodes on every page, nothing else. CLI: `breakglass recombine "
+        "--verify-only FILES` run in-process after `import breakglass.cli` (its lazy imports of Pillow, "
+        "zxing-cpp, pyzbar/libzbar count against it); 'process total' adds interpreter start. 'pages retried': "
+        "clean pages on which scan_paths reported a code seen but not read, and so ran the retry chain "
+        "(every real code on them was read). Goal: ratio <= 1.5x.",
+    )
     over = [f"{r[0]} format {r[1]} {r[2]}: {r[7]} ({r[9]} pages retried)" for r in rows if r[8] != "yes"]
     ratios = [float(r[7].rstrip("x")) for r in rows]
-    report.note(f"Recombine against the bare decoding floor: {min(ratios):.2f}x to {max(ratios):.2f}x (goal <= 1.5x); "
-                + (f"over the goal: {'; '.join(over)}." if over else "every case within the goal."))
+    report.note(
+        f"Recombine against the bare decoding floor: {min(ratios):.2f}x to {max(ratios):.2f}x (goal <= 1.5x); "
+        + (f"over the goal: {'; '.join(over)}." if over else "every case within the goal.")
+    )
     return restore
 
 
@@ -403,9 +484,14 @@ DAMAGES = [
     *(Damage("stain on one code", f"{f:.0%}", _at(SCAN_DPI, ("stain_one", f))) for f in (0.05, 0.1, 0.15, 0.2, 0.3)),
     *(Damage("stain on every code", f"{f:.0%}", _at(SCAN_DPI, ("stain_all", f))) for f in (0.1, 0.2, 0.3)),
     Damage("combined", "150 dpi + blur 1 + JPEG 30 + rot 5", (("dpi", 150), ("blur", 1), ("rotate", 5), ("jpeg", 30))),
-    Damage("combined", "100 dpi + blur 1 + JPEG 20 + rot 137", (("dpi", 100), ("blur", 1), ("rotate", 137), ("jpeg", 20))),
-    Damage("combined", "200 dpi + stain 20% + blur 2 + JPEG 20 + persp 0.1",
-           (("dpi", 200), ("stain_one", 0.2), ("blur", 2), ("perspective", 0.1), ("jpeg", 20))),
+    Damage(
+        "combined", "100 dpi + blur 1 + JPEG 20 + rot 137", (("dpi", 100), ("blur", 1), ("rotate", 137), ("jpeg", 20))
+    ),
+    Damage(
+        "combined",
+        "200 dpi + stain 20% + blur 2 + JPEG 20 + persp 0.1",
+        (("dpi", 200), ("stain_one", 0.2), ("blur", 2), ("perspective", 0.1), ("jpeg", 20)),
+    ),
 ]
 
 # The issue's goal, each a set of cells that must all recover every share with the default decoding.
@@ -534,8 +620,10 @@ def run_robustness(samples: dict[str, list[Sample]], cells: list[int]) -> dict[t
 
 def make_samples(counts: dict[str, int]) -> dict[str, list[Sample]]:
     with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
-        return {kind: pool.map(make_sample, [(SHEET_KINDS[kind], seed) for seed in range(count)])
-                for kind, count in counts.items()}
+        return {
+            kind: pool.map(make_sample, [(SHEET_KINDS[kind], seed) for seed in range(count)])
+            for kind, count in counts.items()
+        }
 
 
 def chosen_cells(mode: Mode) -> list[int]:
@@ -548,11 +636,20 @@ def bench_robustness(report: Report, mode: Mode) -> dict[tuple[str, int], Cell]:
     results = run_robustness(samples, cells)
     labels = [c[0] for c in COLUMNS]
     for kind in samples:
-        rows = [[DAMAGES[c].kind, DAMAGES[c].severity, *(rate(results[(kind, c)].ok[label], results[(kind, c)].total) for label in labels),
-                 secs(statistics.mean(results[(kind, c)].seconds))] for c in cells]
+        rows = [
+            [
+                DAMAGES[c].kind,
+                DAMAGES[c].severity,
+                *(rate(results[(kind, c)].ok[label], results[(kind, c)].total) for label in labels),
+                secs(statistics.mean(results[(kind, c)].seconds)),
+            ]
+            for c in cells
+        ]
         report.table(
             f"Share recovery rate, {kind} credential, format 2 (3-of-5), {len(samples[kind])} shares per cell",
-            ["damage", "severity", *labels, f"{DEFAULT_COLUMN}: time per sheet"], rows)
+            ["damage", "severity", *labels, f"{DEFAULT_COLUMN}: time per sheet"],
+            rows,
+        )
     report.add(breaking_points(samples, cells, results, labels))
     return results
 
@@ -564,9 +661,12 @@ def breaking_points(samples, cells, results, labels) -> str:
             ordered = [c for c in cells if DAMAGES[c].kind == damage_kind]
             rows.append([kind, damage_kind, *(first_failure(results, kind, ordered, label) for label in labels)])
     return markdown_table(
-        "Where each decoder breaks: first severity recovering < 100% of shares", ["sheet", "damage", *labels], rows,
+        "Where each decoder breaks: first severity recovering < 100% of shares",
+        ["sheet", "damage", *labels],
+        rows,
         "'-' = every tested severity recovered every share. zxing-cpp and zbar: one look, no retry; both: zxing-cpp, "
-        "then zbar when zxing-cpp left the page wanting; both + retry: decode_image's default, what recombine uses.")
+        "then zbar when zxing-cpp left the page wanting; both + retry: decode_image's default, what recombine uses.",
+    )
 
 
 def first_failure(results, kind: str, ordered: list[int], label: str) -> str:
@@ -580,7 +680,9 @@ def first_failure(results, kind: str, ordered: list[int], label: str) -> str:
 # ------------------------------------------------------------------------------------------------- 4. goals
 
 
-def goal_verdicts(results: dict[tuple[str, int], Cell], kinds: list[str], column: str = DEFAULT_COLUMN) -> dict[str, list]:
+def goal_verdicts(
+    results: dict[tuple[str, int], Cell], kinds: list[str], column: str = DEFAULT_COLUMN
+) -> dict[str, list]:
     """goal -> [rate text per sheet kind..., PASS/FAIL]"""
     index = {(d.kind, d.severity): i for i, d in enumerate(DAMAGES)}
     verdicts = {}
@@ -597,15 +699,22 @@ def goal_verdicts(results: dict[tuple[str, int], Cell], kinds: list[str], column
 
 def bench_goals(report: Report, results, kinds: list[str]) -> dict[str, list]:
     verdicts = goal_verdicts(results, kinds)
-    report.note("Issue 8 goals (format-2 sheets, " + ", ".join(kinds) + " credentials): "
-                + "; ".join(f"{goal} **{v[-1]}**" for goal, v in verdicts.items()) + ".")
+    report.note(
+        "Issue 8 goals (format-2 sheets, "
+        + ", ".join(kinds)
+        + " credentials): "
+        + "; ".join(f"{goal} **{v[-1]}**" for goal, v in verdicts.items())
+        + "."
+    )
     zxing = goal_verdicts(results, kinds, "zxing-cpp")
     rows = [[goal, *v[:-1], f"**{v[-1]}**", *zxing[goal][:-1]] for goal, v in verdicts.items()]
     report.table(
         "Goal check with the default sheet (issue 8, format-2 sheets)",
         ["goal", *(f"{k}: {DEFAULT_COLUMN}" for k in kinds), "verdict", *(f"{k}: zxing-cpp alone" for k in kinds)],
-        rows, "PASS = every share of every sheet kind recovered with the default decoding (both decoders with retries, "
-              "as `breakglass recombine` reads). 'any rotation' = all tested angles.")
+        rows,
+        "PASS = every share of every sheet kind recovered with the default decoding (both decoders with retries, "
+        "as `breakglass recombine` reads). 'any rotation' = all tested angles.",
+    )
     return verdicts
 
 
@@ -621,7 +730,7 @@ def machine_lines(command: str, mode: Mode, seconds: float) -> list[str]:
                 break
     versions = ", ".join(f"{lib} {version_of(lib)}" for lib in LIBRARIES)
     return [
-        f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()} ({platform.machine()})",
         f"- Python {platform.python_version()}; {versions}",
         f"- Decoders available: {', '.join(available_decoders())}",
@@ -670,13 +779,19 @@ def main(argv: list[str] | None = None) -> int:
         durations[title] = time.perf_counter() - start
         return values[-1]
 
-    restore = section("1. Cost", lambda: bench_core(report, mode), lambda: bench_split(report, mode),
-                      lambda: bench_recombine(report, mode))
+    restore = section(
+        "1. Cost",
+        lambda: bench_core(report, mode),
+        lambda: bench_split(report, mode),
+        lambda: bench_recombine(report, mode),
+    )
     densities = section("2. Density", lambda: bench_density(report, mode))
-    results = section("3. Robustness: each damage by severity and decoder (format-2 sheets)",
-                      lambda: bench_robustness(report, mode))
+    results = section(
+        "3. Robustness: each damage by severity and decoder (format-2 sheets)", lambda: bench_robustness(report, mode)
+    )
     suites = None
     if mode.suite_samples:
+
         def suites_then_limits():
             found = format2.bench_suites(report, mode.suite_samples)
             format2.bench_resolution(report, mode.suite_samples)
@@ -684,26 +799,40 @@ def main(argv: list[str] | None = None) -> int:
 
         suites = section("4. Damage suites: formats 1 and 2", suites_then_limits)
     else:
-        report.add("## 4. Damage suites: formats 1 and 2\n\nMeasured by the full run only (`python benchmarks/run.py`).")
+        report.add(
+            "## 4. Damage suites: formats 1 and 2\n\nMeasured by the full run only (`python benchmarks/run.py`)."
+        )
     goals = {size: pages for size, pages in DENSITY_GOALS.items() if size in mode.density_sizes}
-    section("5. Goal checks", lambda: bench_goals(report, results, list(mode.shares)),
-            lambda: format2.bench_goals17(report, densities, goals, restore if len(restore) == 2 else None, suites))
+    section(
+        "5. Goal checks",
+        lambda: bench_goals(report, results, list(mode.shares)),
+        lambda: format2.bench_goals17(report, densities, goals, restore if len(restore) == 2 else None, suites),
+    )
     if mode.study_samples:
-        section("6. Format 2: choosing the codes",
-                lambda: format2.bench_code_settings(report, mode.study_samples, DENSITY_GOALS))
+        section(
+            "6. Format 2: choosing the codes",
+            lambda: format2.bench_code_settings(report, mode.study_samples, DENSITY_GOALS),
+        )
     else:
-        report.add("## 6. Format 2: choosing the codes\n\nOther code settings are measured by the full run only "
-                   "(`python benchmarks/run.py`).")
+        report.add(
+            "## 6. Format 2: choosing the codes\n\nOther code settings are measured by the full run only "
+            "(`python benchmarks/run.py`)."
+        )
     if mode.name == "full":
-        section("7. Folds and crumples (issue 25)",
-                lambda: folds.bench_folds(report, FOLD_SEEDS))
+        section("7. Folds and crumples (issue 25)", lambda: folds.bench_folds(report, FOLD_SEEDS))
     else:
-        report.add("## 7. Folds and crumples (issue 25)\n\nMeasured by the full run only, or on its own: "
-                   "`python benchmarks/folds.py --seeds 20`.")
+        report.add(
+            "## 7. Folds and crumples (issue 25)\n\nMeasured by the full run only, or on its own: "
+            "`python benchmarks/folds.py --seeds 20`."
+        )
     print("section times: " + ", ".join(f"{t} {s:.0f} s" for t, s in durations.items()), file=sys.stderr)
-    header = ["# Benchmarks", "", *machine_lines(command, mode, time.perf_counter() - started),
-              "- The recovery page (size, browser against recombine, camera): docs/BENCHMARKS-page.md "
-              "(`benchmarks/recovery_page.py`)"]
+    header = [
+        "# Benchmarks",
+        "",
+        *machine_lines(command, mode, time.perf_counter() - started),
+        "- The recovery page (size, browser against recombine, camera): docs/BENCHMARKS-page.md "
+        "(`benchmarks/recovery_page.py`)",
+    ]
     summary = ["## Summary", "", *(f"- {line}" for line in report.summary)]
     print("\n".join([*header, "", *summary]))
     if out is not None:

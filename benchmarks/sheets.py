@@ -17,11 +17,10 @@ import multiprocessing
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import damage
-
 from breakglass.errors import BreakglassError
 from breakglass.format import qrtext, scheme
 from breakglass.paper import codes, sheet
@@ -73,8 +72,12 @@ def render_share(kind: SheetKind, seed: int) -> tuple[object, bytes, set[str]]:
     credential = random.Random(f"credential {kind.size} {seed}").randbytes(kind.size)
     result = scheme.split(credential, K, N, version=kind.share_format, random_bytes=seeded_bytes(f"{kind.name} {seed}"))
     share = result.shares[seed % N]
-    info = sheet.SheetInfo("Production database root", result.fingerprint, "2026-12-01",
-                           sheet.Custodian("A. Custodian", "Site reliability", "Safe 2, Building B"))
+    info = sheet.SheetInfo(
+        "Production database root",
+        result.fingerprint,
+        "2026-12-01",
+        sheet.Custodian("A. Custodian", "Site reliability", "Safe 2, Building B"),
+    )
     with code_style(kind.style):
         return share, sheet.render_sheet(share, info), set(sheet.qr_texts(share))
 
@@ -133,7 +136,11 @@ def read_as_recombine(images: list, share, printed: set[str] | None = None) -> t
     for image, first_look in zip(images, per_page, strict=True):
         if recovered(texts, share) and (printed is None or printed <= set(texts)):
             break
-        wanted = page_wanted(first_look, texts) if printed is None else (lambda more, printed=printed, texts=texts: not printed <= {*texts, *more})
+        wanted = (
+            page_wanted(first_look, texts)
+            if printed is None
+            else (lambda more, printed=printed, texts=texts: not printed <= {*texts, *more})
+        )
         texts += decode_report(image, wanted=wanted).combined
     return recovered(texts, share), len(printed & set(texts)) if printed else 0
 
@@ -195,10 +202,12 @@ def classic_suite() -> dict[str, Condition]:
         "faded 80%": _scan(200, lambda i, s: damage.fade(i, 0.8)),
         "stain over 20% of one code": _stain_one(0.2),
         "stain over 10% of every code": _stain_every(0.1),
-        "150 dpi + blur 1 + JPEG 30 + rot 5": _scan(150, lambda i, s: damage.blur(i, 1), lambda i, s: damage.rotate(i, 5),
-                                                     lambda i, s: damage.jpeg(i, 30)),
-        "100 dpi + blur 1 + JPEG 20 + rot 137": _scan(100, lambda i, s: damage.blur(i, 1),
-                                                       lambda i, s: damage.rotate(i, 137), lambda i, s: damage.jpeg(i, 20)),
+        "150 dpi + blur 1 + JPEG 30 + rot 5": _scan(
+            150, lambda i, s: damage.blur(i, 1), lambda i, s: damage.rotate(i, 5), lambda i, s: damage.jpeg(i, 30)
+        ),
+        "100 dpi + blur 1 + JPEG 20 + rot 137": _scan(
+            100, lambda i, s: damage.blur(i, 1), lambda i, s: damage.rotate(i, 137), lambda i, s: damage.jpeg(i, 20)
+        ),
     }
 
 
@@ -252,8 +261,9 @@ def make_samples(kinds: list[SheetKind], count: int) -> dict[str, list[Sample]]:
         return {kind.name: workers.map(sample_sheet, [(kind, seed) for seed in range(count)]) for kind in kinds}
 
 
-def survival(samples: dict[str, list[Sample]], conditions: dict[str, Condition],
-             count_codes: bool = False) -> dict[tuple[str, str], Tally]:
+def survival(
+    samples: dict[str, list[Sample]], conditions: dict[str, Condition], count_codes: bool = False
+) -> dict[tuple[str, str], Tally]:
     """Shares recovered per (sheet kind, condition); with count_codes, also the codes read of those printed
     (slower: every page that lost a code is searched hard)."""
     global _SAMPLES, _CONDITIONS, _COUNT_CODES

@@ -18,15 +18,24 @@ import re
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 DIGESTS = DOCS / "example-pictures.json"
-NAMES = [("Zażółć Gęślą", "Warszawa"), ("Nguyễn Văn Ánh", "Hà Nội"), ("Αλέξανδρος Παπαδόπουλος", "Αθήνα"),
-         ("Дмитрий Иванов", "Москва"), ("王秀英", "北京"), ("山田 花子", "東京"), ("김민준", "서울"),
-         ("محمد عبد الله", "الرياض"), ("דוד כהן", "תל אביב"), ("प्रिया शर्मा", "मुंबई")]
+NAMES = [
+    ("Zażółć Gęślą", "Warszawa"),
+    ("Nguyễn Văn Ánh", "Hà Nội"),
+    ("Αλέξανδρος Παπαδόπουλος", "Αθήνα"),
+    ("Дмитрий Иванов", "Москва"),
+    ("王秀英", "北京"),
+    ("山田 花子", "東京"),
+    ("김민준", "서울"),
+    ("محمد عبد الله", "الرياض"),
+    ("דוד כהן", "תל אביב"),
+    ("प्रिया शर्मा", "मुंबई"),
+]
 # picture -> (document, pages shown side by side, 1-based)
 PICTURES = {
     "example-sheet": ("sheet", [1]),
@@ -59,41 +68,86 @@ def documents() -> dict[str, bytes]:
     from breakglass.record.journal import append_event, read_journal
 
     split = scheme.split(b"demo-only: correct horse battery staple", 3, 5, random_bytes=_fixed_random(b"demo"))
-    info = sheet.SheetInfo(label="DEMO — example credential, not real", fingerprint=split.fingerprint,
-                           created="2026-11-22", custodian=sheet.Custodian("Alice Example", "Platform security lead",
-                                                                           "Berlin office safe"),
-                           contact="Security on-call, +49 30 1234 5678 (example)")
+    info = sheet.SheetInfo(
+        label="DEMO — example credential, not real",
+        fingerprint=split.fingerprint,
+        created="2026-11-22",
+        custodian=sheet.Custodian("Alice Example", "Platform security lead", "Berlin office safe"),
+        contact="Security on-call, +49 30 1234 5678 (example)",
+    )
     out = {"sheet": sheet.render_sheet(split.shares[1], info, "a4")}
     config = load_config(ROOT / "ceremony" / "example.toml")
-    custodians = [{"share": s.share, "copy": s.copy, "name": s.custodian.name, "role": s.custodian.role,
-                   "location": s.custodian.location} for s in config.sheets() if s.custodian]
+    custodians = [
+        {
+            "share": s.share,
+            "copy": s.copy,
+            "name": s.custodian.name,
+            "role": s.custodian.role,
+            "location": s.custodian.location,
+        }
+        for s in config.sheets()
+        if s.custodian
+    ]
     with tempfile.TemporaryDirectory() as folder:
         journal = Path(folder) / "journal.jsonl"
         set_text = set_id_text(split.set_id)
         sheets = [{"share": c["share"], "copy": c["copy"], "holder": c["name"]} for c in custodians]
-        when = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
-        append_event(journal, "split", set_id=set_text, shares=[1, 2, 3, 4, 5], fingerprint=split.fingerprint,
-                     operator=config.administrator.name, witness=config.witness.name, now=when,
-                     extra={"k": 3, "n": 5, "label": config.label, "sheets": sheets})
-        append_event(journal, "release", set_id=set_text, shares=[1, 2, 4], fingerprint=split.fingerprint,
-                     operator=config.administrator.name, witness=config.witness.name, now=when.replace(day=30),
-                     extra={"incident": "INC-2041", "reason": config.permitted_uses[0], "used": [1, 2, 4]})
+        when = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+        append_event(
+            journal,
+            "split",
+            set_id=set_text,
+            shares=[1, 2, 3, 4, 5],
+            fingerprint=split.fingerprint,
+            operator=config.administrator.name,
+            witness=config.witness.name,
+            now=when,
+            extra={"k": 3, "n": 5, "label": config.label, "sheets": sheets},
+        )
+        append_event(
+            journal,
+            "release",
+            set_id=set_text,
+            shares=[1, 2, 4],
+            fingerprint=split.fingerprint,
+            operator=config.administrator.name,
+            witness=config.witness.name,
+            now=when.replace(day=30),
+            extra={"incident": "INC-2041", "reason": config.permitted_uses[0], "used": [1, 2, 4]},
+        )
         entries = read_journal(journal)
-    document = manifest.build(set_id=set_text, fingerprint=split.fingerprint, k=3, n=5, label=config.label,
-                              created="2026-11-22T10:00:00Z", sheets=[], custodians=custodians,
-                              event_code=entries[0].code)
+    document = manifest.build(
+        set_id=set_text,
+        fingerprint=split.fingerprint,
+        k=3,
+        n=5,
+        label=config.label,
+        created="2026-11-22T10:00:00Z",
+        sheets=[],
+        custodians=custodians,
+        event_code=entries[0].code,
+    )
     document["package"] = PICTURED_PACKAGE  # what the tool printed it with, fixed: see layout_digest
     out["logbook"] = logbook.render_logbook(logbook.gather(document, config, entries[:1]), "a4")
     names = scheme.split(b"demo-only credential", 3, len(NAMES), random_bytes=_fixed_random(b"names"))
     named = manifest.build(
-        set_id=set_id_text(names.set_id), fingerprint=names.fingerprint, k=3, n=len(NAMES),
-        label="DEMO — 根账户 · حساب", created="2026-12-02T10:00:00Z", sheets=[],
-        custodians=[{"share": i, "copy": 1, "name": name, "role": "Custodian", "location": place}
-                    for i, (name, place) in enumerate(NAMES, start=1)])
+        set_id=set_id_text(names.set_id),
+        fingerprint=names.fingerprint,
+        k=3,
+        n=len(NAMES),
+        label="DEMO — 根账户 · حساب",
+        created="2026-12-02T10:00:00Z",
+        sheets=[],
+        custodians=[
+            {"share": i, "copy": 1, "name": name, "role": "Custodian", "location": place}
+            for i, (name, place) in enumerate(NAMES, start=1)
+        ],
+    )
     named["package"] = PICTURED_PACKAGE
     out["names"] = logbook.render_logbook(logbook.gather(named), "a4")
-    out["checklist"] = checklist.render_checklist(entries[1], config=config, holders=sheets, label=config.label,
-                                                  paper="a4", k=3)
+    out["checklist"] = checklist.render_checklist(
+        entries[1], config=config, holders=sheets, label=config.label, paper="a4", k=3
+    )
     return out
 
 
@@ -134,8 +188,22 @@ def main() -> int:
             images = []
             for page in pages:
                 stem = Path(folder) / f"{name}-{page}"
-                subprocess.run(["pdftoppm", "-r", "75", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                                str(pdf), str(stem)], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-r",
+                        "75",
+                        "-png",
+                        "-singlefile",
+                        "-f",
+                        str(page),
+                        "-l",
+                        str(page),
+                        str(pdf),
+                        str(stem),
+                    ],
+                    check=True,
+                )
                 images.append(Image.open(f"{stem}.png"))
             picture = Image.new("RGB", (sum(i.width for i in images), max(i.height for i in images)), "white")
             x = 0

@@ -104,8 +104,9 @@ def artifacts(tmp_path_factory) -> Artifacts:
 
 
 def breakglass(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], cwd=cwd, capture_output=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)], cwd=cwd, capture_output=True, timeout=300, check=False
+    )
 
 
 @dataclasses.dataclass
@@ -124,8 +125,20 @@ def cli_split(artifacts: Artifacts, secret: bytes, k: int, n: int, *options: str
 
     def build(folder: Path) -> Split:
         (folder / "secret.bin").write_bytes(secret)
-        result = breakglass("split", "-k", k, "-n", n, "--secret-file", folder / "secret.bin", "--out",
-                            folder / "sheets", "--journal", folder / "journal.jsonl", *options)
+        result = breakglass(
+            "split",
+            "-k",
+            k,
+            "-n",
+            n,
+            "--secret-file",
+            folder / "secret.bin",
+            "--out",
+            folder / "sheets",
+            "--journal",
+            folder / "journal.jsonl",
+            *options,
+        )
         assert result.returncode == 0, result.stderr.decode(errors="replace")
         (folder / "secret.bin").unlink()
         return Split(folder, folder / "sheets", folder / "journal.jsonl", secret)
@@ -142,8 +155,9 @@ def _walk(name: str, folder: Path, artifacts: Artifacts):
     import walkers
 
     def walk_on(start: str, cls=None):
-        return walkers.copy_walk(artifacts.get(f"walk-{start}", lambda f: _walk(start, f, artifacts)), folder,
-                                 cls=cls, dest=folder)
+        return walkers.copy_walk(
+            artifacts.get(f"walk-{start}", lambda f: _walk(start, f, artifacts)), folder, cls=cls, dest=folder
+        )
 
     if name == "split":  # the split ceremony, read-back drill included
         w = walkers.Walker(folder)
@@ -229,9 +243,8 @@ def set_of_two(artifacts) -> Path:
 def hostile_set(artifacts):
     """`hostile_set(secret, k, n, fmt, label, typed_files=False)`: hostile_pile.make_set's real split, its sheets
     read back by zxing-cpp, once per run (with each share's typed lines in typed-N.txt if asked); this worker's copy."""
-    from hostile_pile import make_set
-
     from breakglass.format import typed
+    from hostile_pile import make_set
 
     def get(secret: bytes, k: int, n: int, fmt: int, label: str, typed_files: bool = False):
         key = "pile-" + hashlib.sha256(repr((secret, k, n, fmt, label, typed_files)).encode()).hexdigest()[:16]
@@ -246,7 +259,6 @@ def hostile_set(artifacts):
         return artifacts.local(key, build)
 
     return get
-
 
 
 @pytest.fixture(autouse=True, scope="session")

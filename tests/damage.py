@@ -196,8 +196,9 @@ def stain(
     points = []
     for i in range(72):
         t = 2 * math.pi * i / 72
-        wobble = (0.15 * math.sin(2 * t + phases[0]) + 0.1 * math.sin(3 * t + phases[1])
-                  + 0.05 * math.sin(5 * t + phases[2]))
+        wobble = (
+            0.15 * math.sin(2 * t + phases[0]) + 0.1 * math.sin(3 * t + phases[1]) + 0.05 * math.sin(5 * t + phases[2])
+        )
         points.append((cx + r * (1 + wobble) * math.cos(t), cy + r * (1 + wobble) * math.sin(t)))
     draw.polygon(points, fill=fill)
     return out
@@ -403,8 +404,13 @@ def crease_displacement(creases: list[Crease], lift: float, width: float):
 
 
 def shade_creases(
-    img: Image.Image, creases: list[Crease], dpi: float, seed: int, dark: tuple[int, int] = (40, 110),
-    shadow: tuple[int, int] = (10, 45), worn: float = 0.0
+    img: Image.Image,
+    creases: list[Crease],
+    dpi: float,
+    seed: int,
+    dark: tuple[int, int] = (40, 110),
+    shadow: tuple[int, int] = (10, 45),
+    worn: float = 0.0,
 ) -> Image.Image:
     """Draw the creases' light: a thin dark line (broken fibres, dirt), a soft shadow on one side, both fading
     toward the crease's ends; `worn` (0..1) of them also lost toner along the line (a white crack in the ink)."""
@@ -415,8 +421,12 @@ def shade_creases(
     pad = round(_px(4, dpi))
     for c in creases:
         (x0, y0), (x1, y1) = c.ends(img.size)
-        box = (max(0, round(min(x0, x1)) - pad), max(0, round(min(y0, y1)) - pad),
-               min(img.width, round(max(x0, x1)) + pad), min(img.height, round(max(y0, y1)) + pad))
+        box = (
+            max(0, round(min(x0, x1)) - pad),
+            max(0, round(min(y0, y1)) - pad),
+            min(img.width, round(max(x0, x1)) + pad),
+            min(img.height, round(max(y0, y1)) + pad),
+        )
         if box[0] >= box[2] or box[1] >= box[3]:
             continue
         size = (box[2] - box[0], box[3] - box[1])
@@ -432,10 +442,14 @@ def shade_creases(
             bx, by = x0 + (x1 - x0) * t1 - box[0], y0 + (y1 - y0) * t1 - box[1]
             ImageDraw.Draw(shadow_layer).line(
                 [(ax + c.nx * side, ay + c.ny * side), (bx + c.nx * side, by + c.ny * side)],
-                fill=255 - round(shadow_dark * strength), width=shadow_w)
+                fill=255 - round(shadow_dark * strength),
+                width=shadow_w,
+            )
             ImageDraw.Draw(line_layer).line([(ax, ay), (bx, by)], fill=255 - round(line_dark * strength), width=line_w)
-        layer = ImageChops.multiply(shadow_layer.filter(ImageFilter.GaussianBlur(shadow_w / 2)),
-                                    line_layer.filter(ImageFilter.GaussianBlur(max(0.7, line_w / 2))))
+        layer = ImageChops.multiply(
+            shadow_layer.filter(ImageFilter.GaussianBlur(shadow_w / 2)),
+            line_layer.filter(ImageFilter.GaussianBlur(max(0.7, line_w / 2))),
+        )
         shade.paste(ImageChops.multiply(shade.crop(box), layer), box[:2])
         if rng.random() < worn:
             ImageDraw.Draw(crack).line([(x0, y0), (x1, y1)], fill=rng.randint(150, 230), width=line_w)
@@ -447,8 +461,12 @@ def shade_creases(
 
 
 def creases(
-    img: Image.Image, lines: list[tuple[float, float, float]], lift_mm: float = 0.25, seed: int = 1,
-    dpi: float = 300, worn: float = 0.0
+    img: Image.Image,
+    lines: list[tuple[float, float, float]],
+    lift_mm: float = 0.25,
+    seed: int = 1,
+    dpi: float = 300,
+    worn: float = 0.0,
 ) -> Image.Image:
     """Fold lines pressed flat again: each (x, y, angle) is a crease through the point at fractions (x, y) of
     the page. The page shifts a little toward each crease and shows a dark line with a shadow beside it."""
@@ -468,14 +486,20 @@ def random_creases(size: tuple[int, int], count: int, dpi: float, seed: int) -> 
     rng = random.Random(seed)
     w, h = size
     return [
-        Crease(rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0, 180), _px(rng.uniform(15, 120), dpi),
-               _px(rng.uniform(5, 20), dpi))
+        Crease(
+            rng.uniform(0, w),
+            rng.uniform(0, h),
+            rng.uniform(0, 180),
+            _px(rng.uniform(15, 120), dpi),
+            _px(rng.uniform(5, 20), dpi),
+        )
         for _ in range(count)
     ]
 
 
-def crumple_displacement(size: tuple[int, int], creases_: list[Crease], amplitude: float, lift: float,
-                         width: float, seed: int):
+def crumple_displacement(
+    size: tuple[int, int], creases_: list[Crease], amplitude: float, lift: float, width: float, seed: int
+):
     """Crumpled paper: creases (see crease_displacement) plus a smooth random bending of `amplitude` pixels with
     a wavelength of a few centimetres (the paper's waves between the creases)."""
     rng = random.Random(seed)
@@ -484,8 +508,14 @@ def crumple_displacement(size: tuple[int, int], creases_: list[Crease], amplitud
     for _ in range(6):
         length = rng.uniform(0.12, 0.35) * max(w, h)
         angle = rng.uniform(0, 2 * math.pi)
-        waves.append((math.cos(angle) * 2 * math.pi / length, math.sin(angle) * 2 * math.pi / length,
-                      rng.uniform(0, 2 * math.pi), rng.uniform(0, 2 * math.pi)))
+        waves.append(
+            (
+                math.cos(angle) * 2 * math.pi / length,
+                math.sin(angle) * 2 * math.pi / length,
+                rng.uniform(0, 2 * math.pi),
+                rng.uniform(0, 2 * math.pi),
+            )
+        )
     scale = amplitude / math.sqrt(len(waves) / 2)
     at_creases = crease_displacement(creases_, lift, width)
 
@@ -511,9 +541,12 @@ def facet_shading(size: tuple[int, int], creases_: list[Crease], depth: int, see
     for c in creases_:
         (x0, y0), (x1, y1) = c.ends(size)
         far = 3 * max(w, h)
-        half_plane = [(x0 / scale, y0 / scale), (x1 / scale, y1 / scale),
-                      ((x1 + c.nx * far) / scale, (y1 + c.ny * far) / scale),
-                      ((x0 + c.nx * far) / scale, (y0 + c.ny * far) / scale)]
+        half_plane = [
+            (x0 / scale, y0 / scale),
+            (x1 / scale, y1 / scale),
+            ((x1 + c.nx * far) / scale, (y1 + c.ny * far) / scale),
+            ((x0 + c.nx * far) / scale, (y0 + c.ny * far) / scale),
+        ]
         layer = Image.new("L", small, 255)
         ImageDraw.Draw(layer).polygon(half_plane, fill=255 - rng.randint(depth // 4, depth))
         acc = ImageChops.multiply(acc, layer)
@@ -534,27 +567,29 @@ def crumple(img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: float =
     uneven grey from the paper not touching the glass everywhere."""
     rng = random.Random(seed)
     found = random_creases(img.size, round(35 * severity), dpi, rng.randrange(1 << 30))
-    displace = crumple_displacement(img.size, found, _px(0.25 * severity, dpi), _px(0.15 * severity, dpi),
-                                    _px(0.8, dpi), rng.randrange(1 << 30))
+    displace = crumple_displacement(
+        img.size, found, _px(0.25 * severity, dpi), _px(0.15 * severity, dpi), _px(0.8, dpi), rng.randrange(1 << 30)
+    )
     moved = warp(img, displace, step=max(4, round(_px(2.0, dpi))))  # a crease's step spreads over ~2 mm
     shaded = shade_creases(moved, found, dpi, rng.randrange(1 << 30), dark=(5, 90), shadow=(5, 35), worn=0.3)
     lift = smooth_field(img.size, 6, round(255 - 40 * severity), 255, rng.randrange(1 << 30))
     return _multiply(shaded, lift)
 
 
-def crumple_photo(img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: float = 300,
-                  photo_dpi: float = 220, **camera) -> Image.Image:
+def crumple_photo(
+    img: Image.Image, severity: float = 1.0, seed: int = 1, dpi: float = 300, photo_dpi: float = 220, **camera
+) -> Image.Image:
     """Crumpled, smoothed out a little on a table and photographed with a phone: the paper still in waves of
     a few millimetres, lit by one lamp (facets of different brightness), then the camera (see phone_photo)."""
     rng = random.Random(seed)
     found = random_creases(img.size, round(30 * severity), dpi, rng.randrange(1 << 30))
-    displace = crumple_displacement(img.size, found, _px(1.6 * severity, dpi), _px(0.45 * severity, dpi),
-                                    _px(1.5, dpi), rng.randrange(1 << 30))
+    displace = crumple_displacement(
+        img.size, found, _px(1.6 * severity, dpi), _px(0.45 * severity, dpi), _px(1.5, dpi), rng.randrange(1 << 30)
+    )
     moved = warp(img, displace, step=max(4, round(_px(2.0, dpi))))
     shaded = shade_creases(moved, found, dpi, rng.randrange(1 << 30), dark=(5, 80), shadow=(15, 60), worn=0.3)
     lit = _multiply(shaded, facet_shading(img.size, found, round(40 * severity), rng.randrange(1 << 30)))
     return phone_photo(lit, **{"tilt": 0.08, **camera}, seed=rng.randrange(1 << 30), dpi=dpi, photo_dpi=photo_dpi)
-
 
 
 def _grain(img: Image.Image, sigma: float, seed: int) -> Image.Image:
@@ -571,9 +606,13 @@ def motion_blur(img: Image.Image, length: float, angle: float = 0.0) -> Image.Im
     out = img
     for i in range(1, steps):
         t = (i / (steps - 1) - 0.5) * length
-        shifted = img.transform(img.size, Image.Transform.AFFINE,
-                                (1, 0, t * math.cos(math.radians(angle)), 0, 1, t * math.sin(math.radians(angle))),
-                                Image.Resampling.BILINEAR, fillcolor=255 if img.mode == "L" else (255,) * 3)
+        shifted = img.transform(
+            img.size,
+            Image.Transform.AFFINE,
+            (1, 0, t * math.cos(math.radians(angle)), 0, 1, t * math.sin(math.radians(angle))),
+            Image.Resampling.BILINEAR,
+            fillcolor=255 if img.mode == "L" else (255,) * 3,
+        )
         out = Image.blend(out, shifted, 1 / (i + 1))
     return out
 
@@ -591,9 +630,19 @@ def _homography_source(quad: list[tuple[float, float]], page: tuple[int, int]):
 
 
 def phone_photo(
-    img: Image.Image, tilt: float = 0.1, rotation: float = 3.0, barrel: float = 0.03, blur: float = 1.0,
-    shake: float = 0.0, light: float = 0.25, grain: float = 5.0, quality: int = 85, seed: int = 1,
-    dpi: float = 300, photo_dpi: float = 220, background: tuple[int, int, int] = (120, 100, 80),
+    img: Image.Image,
+    tilt: float = 0.1,
+    rotation: float = 3.0,
+    barrel: float = 0.03,
+    blur: float = 1.0,
+    shake: float = 0.0,
+    light: float = 0.25,
+    grain: float = 5.0,
+    quality: int = 85,
+    seed: int = 1,
+    dpi: float = 300,
+    photo_dpi: float = 220,
+    background: tuple[int, int, int] = (120, 100, 80),
 ) -> Image.Image:
     """A phone photo of the page on a table: the page `photo_dpi` across, tilted (`tilt`: the far edge that much
     narrower), turned by `rotation` degrees, through a lens with `barrel` distortion, lit unevenly (`light`:
@@ -639,11 +688,12 @@ def phone_photo(
     return jpeg(_grain(photo, grain, rng.randrange(1 << 30)), quality)
 
 
-def _blob(centre: tuple[float, float], radius: float, seed: int, points: int = 96,
-          rough: float = 0.12) -> list[tuple[float, float]]:
+def _blob(
+    centre: tuple[float, float], radius: float, seed: int, points: int = 96, rough: float = 0.12
+) -> list[tuple[float, float]]:
     """An irregular round outline (a spill's edge): radius with a few random low harmonics up to `rough`."""
     rng = random.Random(seed)
-    harmonics = [(k, rng.uniform(rough / 6, rough) / k ** 0.5, rng.uniform(0, 2 * math.pi)) for k in range(2, 9)]
+    harmonics = [(k, rng.uniform(rough / 6, rough) / k**0.5, rng.uniform(0, 2 * math.pi)) for k in range(2, 9)]
     outline = []
     for i in range(points):
         t = 2 * math.pi * i / points
@@ -658,8 +708,14 @@ def _spot(img: Image.Image, where: tuple[float, float] | None, rng: random.Rando
     return where[0] * img.width, where[1] * img.height
 
 
-def water_stain(img: Image.Image, diameter_mm: float = 60, where: tuple[float, float] | None = None, seed: int = 1,
-                dpi: float = 300, wash: float = 0.45) -> Image.Image:
+def water_stain(
+    img: Image.Image,
+    diameter_mm: float = 60,
+    where: tuple[float, float] | None = None,
+    seed: int = 1,
+    dpi: float = 300,
+    wash: float = 0.45,
+) -> Image.Image:
     """Water spilt and dried: inside the spill the toner ran (bled, blurred) and lost contrast (`wash` of its
     darkness), the paper went yellow-grey and rippled; a brown tide line marks the edge. RGB out (L if L in)."""
     rng = random.Random(seed)
@@ -671,8 +727,12 @@ def water_stain(img: Image.Image, diameter_mm: float = 60, where: tuple[float, f
     mask = mask.filter(ImageFilter.GaussianBlur(_px(0.3, dpi)))
     xs, ys = [p[0] for p in outline], [p[1] for p in outline]
     pad = round(_px(3, dpi))
-    box = (max(0, round(min(xs)) - pad), max(0, round(min(ys)) - pad),
-           min(img.width, round(max(xs)) + pad), min(img.height, round(max(ys)) + pad))
+    box = (
+        max(0, round(min(xs)) - pad),
+        max(0, round(min(ys)) - pad),
+        min(img.width, round(max(xs)) + pad),
+        min(img.height, round(max(ys)) + pad),
+    )
     region = base.crop(box)
     ripple = crumple_displacement(region.size, [], _px(0.3, dpi), 0, 1, rng.randrange(1 << 30))
     region = warp(region, ripple, step=max(4, round(_px(1, dpi))))
@@ -689,8 +749,14 @@ def water_stain(img: Image.Image, diameter_mm: float = 60, where: tuple[float, f
     return _like(out, img)
 
 
-def coffee_ring(img: Image.Image, diameter_mm: float = 80, where: tuple[float, float] | None = None, seed: int = 1,
-                dpi: float = 300, strength: float = 1.0) -> Image.Image:
+def coffee_ring(
+    img: Image.Image,
+    diameter_mm: float = 80,
+    where: tuple[float, float] | None = None,
+    seed: int = 1,
+    dpi: float = 300,
+    strength: float = 1.0,
+) -> Image.Image:
     """The ring a mug leaves: a dark brown outer edge fading inward, broken in places, a faint tan inside."""
     rng = random.Random(seed)
     base = _rgb(img)
@@ -703,21 +769,30 @@ def coffee_ring(img: Image.Image, diameter_mm: float = 80, where: tuple[float, f
     band = _px(3.0, dpi)
     for step in range(8):  # from the inner, faint edge of the ring out to its dark rim
         t = step / 7
-        tone = lambda full: round(255 - (255 - full) * strength * (0.15 + 0.85 * t ** 3))  # noqa: E731
-        draw.line([*(outline := _blob(centre, radius - band * (1 - t), shape_seed, rough=0.02)), outline[0]],
-                  fill=(tone(120), tone(78), tone(40)), width=max(1, round(band / 6)))
+        tone = lambda full, t=t: round(255 - (255 - full) * strength * (0.15 + 0.85 * t**3))  # noqa: E731
+        draw.line(
+            [*(outline := _blob(centre, radius - band * (1 - t), shape_seed, rough=0.02)), outline[0]],
+            fill=(tone(120), tone(78), tone(40)),
+            width=max(1, round(band / 6)),
+        )
     gaps = Image.new("L", img.size, 0)  # where the ring is broken, the layer is left out
     for _ in range(rng.randint(1, 3)):
         start = rng.uniform(0, 360)
-        ImageDraw.Draw(gaps).pieslice([centre[0] - 2 * radius, centre[1] - 2 * radius, centre[0] + 2 * radius,
-                                       centre[1] + 2 * radius], start, start + rng.uniform(20, 70), fill=255)
+        ImageDraw.Draw(gaps).pieslice(
+            [centre[0] - 2 * radius, centre[1] - 2 * radius, centre[0] + 2 * radius, centre[1] + 2 * radius],
+            start,
+            start + rng.uniform(20, 70),
+            fill=255,
+        )
     gaps = gaps.filter(ImageFilter.GaussianBlur(_px(4, dpi)))
     stain_layer = Image.composite(Image.new("RGB", img.size, (255, 255, 255)), stain_layer, gaps)
     out = ImageChops.multiply(base, stain_layer.filter(ImageFilter.GaussianBlur(_px(0.3, dpi))))
     return _like(out, img)
 
 
-def _torn_path(a: tuple[float, float], b: tuple[float, float], dpi: float, rng: random.Random) -> list[tuple[float, float]]:
+def _torn_path(
+    a: tuple[float, float], b: tuple[float, float], dpi: float, rng: random.Random
+) -> list[tuple[float, float]]:
     """A torn edge from a to b: a random walk across the straight line, in 0.5-2 mm steps."""
     length = math.dist(a, b)
     nx, ny = -(b[1] - a[1]) / length, (b[0] - a[0]) / length
@@ -731,8 +806,14 @@ def _torn_path(a: tuple[float, float], b: tuple[float, float], dpi: float, rng: 
     return [*points, b]
 
 
-def missing_corner(img: Image.Image, size_mm: float = 45, corner: int | None = None, seed: int = 1, dpi: float = 300,
-                   background: int = 255) -> Image.Image:
+def missing_corner(
+    img: Image.Image,
+    size_mm: float = 45,
+    corner: int | None = None,
+    seed: int = 1,
+    dpi: float = 300,
+    background: int = 255,
+) -> Image.Image:
     """A corner torn off along a ragged line `size_mm` from the corner on both edges; the scanner shows
     `background` there (white lid, or dark when photographed on a table). corner 0-3: TL, TR, BR, BL."""
     rng = random.Random(seed)
@@ -748,8 +829,9 @@ def missing_corner(img: Image.Image, size_mm: float = 45, corner: int | None = N
     return out
 
 
-def tear(img: Image.Image, length_mm: float = 60, seed: int = 1, dpi: float = 300, gap_mm: float = 0.8,
-         background: int = 255) -> Image.Image:
+def tear(
+    img: Image.Image, length_mm: float = 60, seed: int = 1, dpi: float = 300, gap_mm: float = 0.8, background: int = 255
+) -> Image.Image:
     """A tear from one edge into the page, `length_mm` long: the two sides pulled `gap_mm` apart at the edge,
     closing toward the tip, and a ragged gap between them."""
     rng = random.Random(seed)
@@ -758,8 +840,10 @@ def tear(img: Image.Image, length_mm: float = 60, seed: int = 1, dpi: float = 30
     at = rng.uniform(0.25, 0.75)
     start = [(at * w, 0), (w, at * h), (at * w, h), (0, at * h)][edge]
     inward = [90, 180, 270, 0][edge] + rng.uniform(-25, 25)
-    tip = (start[0] + math.cos(math.radians(inward)) * _px(length_mm, dpi),
-           start[1] + math.sin(math.radians(inward)) * _px(length_mm, dpi))
+    tip = (
+        start[0] + math.cos(math.radians(inward)) * _px(length_mm, dpi),
+        start[1] + math.sin(math.radians(inward)) * _px(length_mm, dpi),
+    )
     path = _torn_path(start, tip, dpi, rng)
     crack = Crease((start[0] + tip[0]) / 2, (start[1] + tip[1]) / 2, inward, math.dist(start, tip), _px(2, dpi))
     gap = _px(gap_mm, dpi)
@@ -788,8 +872,9 @@ def punch_holes(img: Image.Image, dpi: float = 300, background: int = 255) -> Im
     return out
 
 
-def scribble(img: Image.Image, box: tuple[int, int, int, int] | None = None, strokes: int = 3, seed: int = 1,
-             dpi: float = 300) -> Image.Image:
+def scribble(
+    img: Image.Image, box: tuple[int, int, int, int] | None = None, strokes: int = 3, seed: int = 1, dpi: float = 300
+) -> Image.Image:
     """Pen strokes (a note, a signature, a doodle) in blue ballpoint across `box` (default: anywhere)."""
     rng = random.Random(seed)
     out = _rgb(img)
@@ -811,14 +896,23 @@ def scribble(img: Image.Image, box: tuple[int, int, int, int] | None = None, str
 def sun_faded(img: Image.Image, amount: float = 0.85, seed: int = 1) -> Image.Image:
     """Toner faded by light unevenly: from nothing on one side to `amount` (see fade) on the other."""
     rng = random.Random(seed)
-    ramp = Image.linear_gradient("L").rotate(rng.uniform(0, 360), Image.Resampling.BILINEAR, expand=False,
-                                             fillcolor=128).resize(img.size, Image.Resampling.BILINEAR)
+    ramp = (
+        Image.linear_gradient("L")
+        .rotate(rng.uniform(0, 360), Image.Resampling.BILINEAR, expand=False, fillcolor=128)
+        .resize(img.size, Image.Resampling.BILINEAR)
+    )
     faded = img.point([round(v + (255 - v) * amount) for v in range(256)] * len(img.getbands()))
     return Image.composite(faded, img, ramp)
 
 
-def glare(img: Image.Image, diameter_mm: float = 70, where: tuple[float, float] | None = None, strength: float = 0.85,
-          seed: int = 1, dpi: float = 300) -> Image.Image:
+def glare(
+    img: Image.Image,
+    diameter_mm: float = 70,
+    where: tuple[float, float] | None = None,
+    strength: float = 0.85,
+    seed: int = 1,
+    dpi: float = 300,
+) -> Image.Image:
     """A lamp reflected in glossy paper or a plastic sleeve: a bright patch where ink fades toward white."""
     rng = random.Random(seed)
     x, y = _spot(img, where, rng)
@@ -837,8 +931,9 @@ def hand_shadow(img: Image.Image, depth: float = 0.55, seed: int = 1) -> Image.I
     shadow = Image.new("L", img.size, 255)
     edge_x = rng.choice((0, w))
     cy = rng.uniform(0.3, 0.7) * h
-    ImageDraw.Draw(shadow).ellipse([edge_x - 0.45 * w, cy - 0.25 * h, edge_x + 0.45 * w, cy + 0.25 * h],
-                                   fill=round(255 * (1 - depth)))
+    ImageDraw.Draw(shadow).ellipse(
+        [edge_x - 0.45 * w, cy - 0.25 * h, edge_x + 0.45 * w, cy + 0.25 * h], fill=round(255 * (1 - depth))
+    )
     return _multiply(img, shadow.filter(ImageFilter.GaussianBlur(0.04 * w)))
 
 
@@ -868,11 +963,18 @@ def fax(img: Image.Image, dpi: float = 300) -> Image.Image:
     w, h = img.size
     small = _gray(img).resize((round(w * 204 / dpi), round(h * 98 / dpi)), Image.Resampling.BOX)
     return small.point([0 if v < 128 else 255 for v in range(256)]).resize(
-        (small.width, small.height * 2), Image.Resampling.NEAREST)
+        (small.width, small.height * 2), Image.Resampling.NEAREST
+    )
 
 
-def unflattened_folds(img: Image.Image, lines: list[tuple[float, float, float]], seed: int = 1, dpi: float = 300,
-                      photo_dpi: float = 220, **camera) -> Image.Image:
+def unflattened_folds(
+    img: Image.Image,
+    lines: list[tuple[float, float, float]],
+    seed: int = 1,
+    dpi: float = 300,
+    photo_dpi: float = 220,
+    **camera,
+) -> Image.Image:
     """A folded sheet opened and photographed without pressing it flat: the panels tilt (each a different
     brightness), the folds stand up and hide ~1 mm, and the paper sags between them."""
     rng = random.Random(seed)
@@ -956,8 +1058,11 @@ def folds_across_lines(seed: int) -> list[tuple[float, float, float]]:
     """Folds that ignore the printed lines: in half across the page's height, then in half the other way and
     once more across, each near the middle and a little askew (a sheet folded to fit a wallet or a pocket)."""
     rng = random.Random(seed)
-    return [(0.5, rng.uniform(0.42, 0.58), rng.uniform(-4, 4)), (rng.uniform(0.3, 0.7), 0.5, 90 + rng.uniform(-4, 4)),
-            (0.5, rng.uniform(0.18, 0.28), rng.uniform(-4, 4))]
+    return [
+        (0.5, rng.uniform(0.42, 0.58), rng.uniform(-4, 4)),
+        (rng.uniform(0.3, 0.7), 0.5, 90 + rng.uniform(-4, 4)),
+        (0.5, rng.uniform(0.18, 0.28), rng.uniform(-4, 4)),
+    ]
 
 
 def webcam(img: Image.Image, seed: int = 1, dpi: float = 300) -> Image.Image:
@@ -966,14 +1071,19 @@ def webcam(img: Image.Image, seed: int = 1, dpi: float = 300) -> Image.Image:
 
 
 FOLDS_AND_CRUMPLES: dict[str, object] = {
-    "folded on its lines, phone photo unflattened":
-        lambda p, s: unflattened_folds(p, printed_folds(s), seed=s, photo_dpi=PHONE_DPI),
-    "folded on its lines and in half, phone photo unflattened":
-        lambda p, s: unflattened_folds(p, printed_folds(s, half=True), seed=s, photo_dpi=PHONE_DPI),
-    "folded across its lines, phone photo unflattened":
-        lambda p, s: unflattened_folds(p, folds_across_lines(s), seed=s, photo_dpi=PHONE_DPI),
+    "folded on its lines, phone photo unflattened": lambda p, s: unflattened_folds(
+        p, printed_folds(s), seed=s, photo_dpi=PHONE_DPI
+    ),
+    "folded on its lines and in half, phone photo unflattened": lambda p, s: unflattened_folds(
+        p, printed_folds(s, half=True), seed=s, photo_dpi=PHONE_DPI
+    ),
+    "folded across its lines, phone photo unflattened": lambda p, s: unflattened_folds(
+        p, folds_across_lines(s), seed=s, photo_dpi=PHONE_DPI
+    ),
     "crumpled hard, smoothed, phone photo unflattened": lambda p, s: crumple_photo(p, 0.4, seed=s, photo_dpi=PHONE_DPI),
     "720p webcam, whole sheet": lambda p, s: webcam(p, seed=s),
-    "folded on its lines, 720p webcam unflattened": lambda p, s: unflattened_folds(p, printed_folds(s), seed=s, **WEBCAM),
+    "folded on its lines, 720p webcam unflattened": lambda p, s: unflattened_folds(
+        p, printed_folds(s), seed=s, **WEBCAM
+    ),
     "crumpled, smoothed, 720p webcam unflattened": lambda p, s: crumple_photo(p, 0.25, seed=s, **WEBCAM),
 }

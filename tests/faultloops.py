@@ -31,7 +31,9 @@ KINDS = ("ENOSPC", "SIGINT", "EIO", "SIGTERM")
 EVERY_KIND = pytest.mark.parametrize("part", KINDS)
 
 
-def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) -> tuple[subprocess.CompletedProcess, int]:
+def shim(
+    point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None
+) -> tuple[subprocess.CompletedProcess, int]:
     """Run breakglass with write point `point` failing as `kind`; returns the result and how many points there were.
     Each run is a process of its own, forked from tests/faultshim.py's server (breakglass imported once)."""
     count = cwd / ".points"
@@ -42,9 +44,18 @@ def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) ->
         (streams / name).write_bytes(b"")
     umask = os.umask(0o022)
     os.umask(umask)
-    request = {"point": point, "kind": kind, "count": str(count), "args": list(map(str, args)), "cwd": str(cwd),
-               "env": dict(os.environ), "umask": umask, "stdin": str(streams / "in") if stdin is not None else os.devnull,
-               "stdout": str(streams / "out"), "stderr": str(streams / "err")}
+    request = {
+        "point": point,
+        "kind": kind,
+        "count": str(count),
+        "args": list(map(str, args)),
+        "cwd": str(cwd),
+        "env": dict(os.environ),
+        "umask": umask,
+        "stdin": str(streams / "in") if stdin is not None else os.devnull,
+        "stdout": str(streams / "out"),
+        "stderr": str(streams / "err"),
+    }
     server = _server()
     server.stdin.write((json.dumps(request) + "\n").encode())
     server.stdin.flush()
@@ -54,8 +65,12 @@ def shim(point: int, kind: str, *args, cwd: Path, stdin: bytes | None = None) ->
         _SERVER.clear()
         raise subprocess.TimeoutExpired(["faultshim", *request["args"]], 300)
     returncode = json.loads(server.stdout.readline())
-    result = subprocess.CompletedProcess([sys.executable, "faultshim", *request["args"]], returncode,
-                                         (streams / "out").read_bytes(), (streams / "err").read_bytes())
+    result = subprocess.CompletedProcess(
+        [sys.executable, "faultshim", *request["args"]],
+        returncode,
+        (streams / "out").read_bytes(),
+        (streams / "err").read_bytes(),
+    )
     shutil.rmtree(streams)
     points = int(count.read_text()) if count.exists() else 0
     count.unlink(missing_ok=True)
@@ -68,9 +83,17 @@ _SERVER: list[subprocess.Popen] = []
 def _server() -> subprocess.Popen:
     """This test process's fork server (tests/faultshim.py's serve), started on first use, ended at exit."""
     if not _SERVER or _SERVER[0].poll() is not None:
-        _SERVER[:] = [subprocess.Popen(
-            [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)]
+        _SERVER[:] = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    f"import sys; sys.path.insert(0, {str(TESTS)!r}); import faultshim; faultshim.serve()",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        ]
         atexit.register(_stop, _SERVER[0])
     return _SERVER[0]
 
@@ -82,7 +105,9 @@ def _stop(server: subprocess.Popen) -> None:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary files and staging folders anywhere under `folder`: there must never be any."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name)
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name
+    )
 
 
 def one_line_outcome(result: subprocess.CompletedProcess, kind: str) -> str:

@@ -39,7 +39,11 @@ def run(*args, input: bytes | None = None, cwd=None, env=None) -> subprocess.Com
         start = fakeclock.command()
     return subprocess.run(
         [*start, *map(str, args)],
-        input=input, capture_output=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300,
+        input=input,
+        capture_output=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=300,
     )
 
 
@@ -72,30 +76,56 @@ CREDENTIAL_REPORT_HEAD = (
 
 
 def root_row(password_last_used: str) -> str:
-    return (f"<root_account>,arn:aws:iam::111122223333:root,2019-03-04T09:12:40+00:00,not_supported,{password_last_used},"
-            "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
-            "ops-reader,arn:aws:iam::111122223333:user/ops-reader,2021-05-01T10:00:00+00:00,true,2026-11-30T08:00:00+00:00,"
-            "2026-01-10T10:00:00+00:00,2026-07-09T10:00:00+00:00,true,true,2026-02-01T10:00:00+00:00,"
-            "2026-11-29T08:00:00+00:00,eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n")
+    return (
+        f"<root_account>,arn:aws:iam::111122223333:root,2019-03-04T09:12:40+00:00,not_supported,{password_last_used},"
+        "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+        "ops-reader,arn:aws:iam::111122223333:user/ops-reader,2021-05-01T10:00:00+00:00,true,2026-11-30T08:00:00+00:00,"
+        "2026-01-10T10:00:00+00:00,2026-07-09T10:00:00+00:00,true,true,2026-02-01T10:00:00+00:00,"
+        "2026-11-29T08:00:00+00:00,eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+    )
 
 
 def lookup_event(name: str, when: str, response: dict, identity: str = "Root") -> dict:
     """One item of `aws cloudtrail lookup-events` output: CloudTrailEvent is the event as a JSON string."""
     event = {
-        "eventVersion": "1.08", "userIdentity": {"type": identity, "principalId": "111122223333",
-                                                 "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
-        "eventTime": when, "eventSource": "signin.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
-        "sourceIPAddress": "198.51.100.7", "userAgent": "Mozilla/5.0", "requestParameters": None,
-        "responseElements": response, "eventID": f"id-{name}-{when}", "readOnly": False,
-        "eventType": "AwsConsoleSignIn", "recipientAccountId": "111122223333",
+        "eventVersion": "1.08",
+        "userIdentity": {
+            "type": identity,
+            "principalId": "111122223333",
+            "arn": "arn:aws:iam::111122223333:root",
+            "accountId": "111122223333",
+        },
+        "eventTime": when,
+        "eventSource": "signin.amazonaws.com",
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.7",
+        "userAgent": "Mozilla/5.0",
+        "requestParameters": None,
+        "responseElements": response,
+        "eventID": f"id-{name}-{when}",
+        "readOnly": False,
+        "eventType": "AwsConsoleSignIn",
+        "recipientAccountId": "111122223333",
     }
-    return {"EventId": event["eventID"], "EventName": name, "ReadOnly": "false", "EventTime": when.replace("Z", "+00:00"),
-            "EventSource": "signin.amazonaws.com", "Username": "root", "Resources": [], "CloudTrailEvent": json.dumps(event)}
+    return {
+        "EventId": event["eventID"],
+        "EventName": name,
+        "ReadOnly": "false",
+        "EventTime": when.replace("Z", "+00:00"),
+        "EventSource": "signin.amazonaws.com",
+        "Username": "root",
+        "Resources": [],
+        "CloudTrailEvent": json.dumps(event),
+    }
 
 
 def findings(result) -> list[str]:
-    return [line.strip() for line in result.stdout.decode().splitlines()
-            if line.startswith("  ") and line.rstrip().endswith("]") and "note:" not in line]
+    return [
+        line.strip()
+        for line in result.stdout.decode().splitlines()
+        if line.startswith("  ") and line.rstrip().endswith("]") and "note:" not in line
+    ]
 
 
 class Terminal:
@@ -105,7 +135,10 @@ class Terminal:
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
-            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            close_fds=True,
         )
         os.close(slave)
         self.output = ""
@@ -160,8 +193,11 @@ def once_per_run(build):
 
 PEOPLE = ["--operator", "Ola Operator", "--witness", "Wes Witness"]
 
-CODE_LINE = re.compile(r"^ *Journal event code \(write it in the logbook, with its time\): "
-                       r"([0-9A-Z]{4}-[0-9A-Z]{4}) at \d{4}-\d\d-\d\d \d\d:\d\d UTC$", re.MULTILINE)
+CODE_LINE = re.compile(
+    r"^ *Journal event code \(write it in the logbook, with its time\): "
+    r"([0-9A-Z]{4}-[0-9A-Z]{4}) at \d{4}-\d\d-\d\d \d\d:\d\d UTC$",
+    re.MULTILINE,
+)
 
 
 @dataclass
@@ -199,9 +235,29 @@ def typed_files(folder: Path, dest: Path, shares) -> list:
 def invoke_split(base: Path, output: list | None = None) -> Path:
     """A real 2-of-3 set (Ana, Bo, Cy) in base/sheets with base/journal.jsonl, without the scan check."""
     (base / "secret").write_bytes(b"wording credential")
-    result = invoke("split", "-k", "2", "-n", "3", "--label", "Wording", "--secret-file", base / "secret",
-                    "--out", base / "sheets", "--journal", base / "journal.jsonl", "--no-scan-check",
-                    *PEOPLE, "--custodian", "Ana", "--custodian", "Bo", "--custodian", "Cy")
+    result = invoke(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Wording",
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        "--no-scan-check",
+        *PEOPLE,
+        "--custodian",
+        "Ana",
+        "--custodian",
+        "Bo",
+        "--custodian",
+        "Cy",
+    )
     assert result.exit_code == 0, result.output
     if output is not None:
         output.append(result.output)

@@ -17,18 +17,24 @@ from pathlib import Path
 
 import pypdfium2
 import zxingcpp
-from damage import qr_image, side_by_side
 
 from breakglass.format import v2
 from breakglass.scan.collect import ShareCollector
+from damage import qr_image, side_by_side
 
 PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
 INCIDENT = ("--incident", "INC-666", "--reason", "hostile pile")
 
 
 def run(*args, cwd=None, input: bytes | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], cwd=cwd, input=input,
-                          capture_output=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclass
@@ -58,8 +64,25 @@ def decoded_texts(pdf: Path, dpi: int = 200) -> list[str]:
 def make_set(base: Path, secret: bytes, k: int, n: int, fmt: int, label: str) -> Pile:
     base.mkdir(parents=True, exist_ok=True)
     (base / "secret").write_bytes(secret)
-    result = run("split", "-k", k, "-n", n, "--format", fmt, "--label", label, "--secret-file", base / "secret",
-                 "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check")
+    result = run(
+        "split",
+        "-k",
+        k,
+        "-n",
+        n,
+        "--format",
+        fmt,
+        "--label",
+        label,
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        "--no-scan-check",
+    )
     assert result.returncode == 0, result.stderr
     sheets = {int(p.stem.split("-share-")[1].split("-of-")[0]): p for p in (base / "sheets").glob("*.pdf")}
     pile = Pile(base, secret, dict(sorted(sheets.items())), base / "journal.jsonl")

@@ -31,8 +31,13 @@ def launch(playwright, extra_args=()):
 
 
 def cli(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
 def cli_outcome(files: list[Path], typed: list[Path] = ()) -> tuple[bool, str | None, str]:
@@ -71,7 +76,8 @@ class PageSession:
         self.page.add_init_script(
             "window.__violations = [];"
             "document.addEventListener('securitypolicyviolation',"
-            " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+            " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
         self.page.goto(page_file.as_uri())
 
     def _route(self, route):
@@ -103,10 +109,18 @@ class PageSession:
 
     def seen(self) -> Seen:
         status = self.by("status")
-        shares = [(li.get_attribute("data-set"), int(li.get_attribute("data-share")), li.get_attribute("data-state"))
-                  for li in self.by("shares").locator("li").all()]
-        return Seen(status.get_attribute("data-state"), status.text_content(), self.by("fingerprint").text_content(),
-                    shares, list(self.requests), self.page.evaluate("window.__violations"))
+        shares = [
+            (li.get_attribute("data-set"), int(li.get_attribute("data-share")), li.get_attribute("data-state"))
+            for li in self.by("shares").locator("li").all()
+        ]
+        return Seen(
+            status.get_attribute("data-state"),
+            status.text_content(),
+            self.by("fingerprint").text_content(),
+            shares,
+            list(self.requests),
+            self.page.evaluate("window.__violations"),
+        )
 
     def close(self) -> None:
         self.context.close()
@@ -123,8 +137,22 @@ def split_set(base: Path, secret: bytes, k: int, n: int, version: int = 2, label
     """A fresh set's sheets (PDF), by share number."""
     base.mkdir(parents=True, exist_ok=True)
     (base / "secret.bin").write_bytes(secret)
-    run = cli("split", "--format", version, "-k", k, "-n", n, "--label", label, "--secret-file", base / "secret.bin",
-              "--out", base / "sheets", "--no-scan-check")
+    run = cli(
+        "split",
+        "--format",
+        version,
+        "-k",
+        k,
+        "-n",
+        n,
+        "--label",
+        label,
+        "--secret-file",
+        base / "secret.bin",
+        "--out",
+        base / "sheets",
+        "--no-scan-check",
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     (base / "secret.bin").unlink()
     return {int(p.name.split("-share-")[1].split("-")[0]): p for p in sorted((base / "sheets").glob("*-share-*.pdf"))}

@@ -26,8 +26,18 @@ CUSTODIANS = [
 OPERATOR, WITNESS = "فاطمة الزهراء", "אברהם גולדברג"  # both right-to-left
 PEOPLE = ["--operator", OPERATOR, "--witness", WITNESS]
 NEW_CUSTODIAN = "Ngozi Chukwuemeka-Adebayo-Okonkwo"
-KINDS = ("sheet-format2", "sheet-format1", "logbook-split", "logbook-rotation", "logbook-expansion",
-         "logbook-reshare", "checklist-release", "checklist-expansion", "checklist-reshare", "audit")
+KINDS = (
+    "sheet-format2",
+    "sheet-format1",
+    "logbook-split",
+    "logbook-rotation",
+    "logbook-expansion",
+    "logbook-reshare",
+    "checklist-release",
+    "checklist-expansion",
+    "checklist-reshare",
+    "audit",
+)
 
 
 def _run(*args, when: str) -> str:
@@ -54,36 +64,139 @@ def make_gallery(base: Path) -> dict[str, Path]:
     (base / "secret").write_bytes(b"gallery credential " * 40)
     (base / "changed").write_bytes(b"gallery credential after the change " * 30)
     names = [a for name in CUSTODIANS for a in ("--custodian", name)]
-    _run("split", "-k", "3", "-n", "6", "--label", LABEL, "--secret-file", base / "secret", "--out", base / "f1",
-         "--format", "1", "--no-scan-check", *names, when="2026-01-04T09:00:00Z")
-    _run("split", "-k", "3", "-n", "6", "--label", LABEL, "--secret-file", base / "secret", "--out", base / "split",
-         "--journal", journal, "--no-scan-check", *PEOPLE, *names, when="2026-01-05T10:00:00Z")
-    out = {"sheet-format2": sorted((base / "split").glob("*-share-2-*.pdf"))[0],
-           "sheet-format1": sorted((base / "f1").glob("*-share-2-*.pdf"))[0]}
+    _run(
+        "split",
+        "-k",
+        "3",
+        "-n",
+        "6",
+        "--label",
+        LABEL,
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "f1",
+        "--format",
+        "1",
+        "--no-scan-check",
+        *names,
+        when="2026-01-04T09:00:00Z",
+    )
+    _run(
+        "split",
+        "-k",
+        "3",
+        "-n",
+        "6",
+        "--label",
+        LABEL,
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "split",
+        "--journal",
+        journal,
+        "--no-scan-check",
+        *PEOPLE,
+        *names,
+        when="2026-01-05T10:00:00Z",
+    )
+    out = {
+        "sheet-format2": sorted((base / "split").glob("*-share-2-*.pdf"))[0],
+        "sheet-format1": sorted((base / "f1").glob("*-share-2-*.pdf"))[0],
+    }
     old = _typed(base / "split", {1, 2, 3}, base)
-    _run("recombine", "--journal", journal, *PEOPLE, "--incident", "INC-2041 خلل", "--reason",
-         "Identity provider outage — انقطاع", "--out", base / "released.bin", *old, when="2026-02-01T02:00:00Z")
+    _run(
+        "recombine",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--incident",
+        "INC-2041 خلل",
+        "--reason",
+        "Identity provider outage — انقطاع",
+        "--out",
+        base / "released.bin",
+        *old,
+        when="2026-02-01T02:00:00Z",
+    )
     release = read_journal(journal)[-1].code
-    _run("expand", "--journal", journal, *PEOPLE, "--custodian", NEW_CUSTODIAN, "--replaces", "6",
-         "--out", base / "expanded", "--no-scan-check", *old, when="2026-02-10T10:00:00Z")
+    _run(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        NEW_CUSTODIAN,
+        "--replaces",
+        "6",
+        "--out",
+        base / "expanded",
+        "--no-scan-check",
+        *old,
+        when="2026-02-10T10:00:00Z",
+    )
     expand = read_journal(journal)[-1].code
-    _run("reshare", "--journal", journal, *PEOPLE, "--out", base / "reshared", "--no-scan-check", *old,
-         when="2026-03-01T10:00:00Z")
+    _run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--out",
+        base / "reshared",
+        "--no-scan-check",
+        *old,
+        when="2026-03-01T10:00:00Z",
+    )
     reshare = read_journal(journal)[-1].code
     new = _typed(base / "reshared", {1, 2, 3}, base)
-    _run("rotate", "--journal", journal, *PEOPLE, "--secret-file", base / "changed", "--out", base / "rotated",
-         "--no-scan-check", *new, when="2026-04-01T10:00:00Z")
-    for kind, folder in (("split", "split"), ("expansion", "expanded"), ("reshare", "reshared"),
-                         ("rotation", "rotated")):
+    _run(
+        "rotate",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--secret-file",
+        base / "changed",
+        "--out",
+        base / "rotated",
+        "--no-scan-check",
+        *new,
+        when="2026-04-01T10:00:00Z",
+    )
+    for kind, folder in (
+        ("split", "split"),
+        ("expansion", "expanded"),
+        ("reshare", "reshared"),
+        ("rotation", "rotated"),
+    ):
         out[f"logbook-{kind}"] = base / f"logbook-{kind}.pdf"
-        _run("logbook", "--manifest", base / folder / "manifest.json", "--journal", journal,
-             "--out", out[f"logbook-{kind}"], when="2026-04-02T10:00:00Z")
+        _run(
+            "logbook",
+            "--manifest",
+            base / folder / "manifest.json",
+            "--journal",
+            journal,
+            "--out",
+            out[f"logbook-{kind}"],
+            when="2026-04-02T10:00:00Z",
+        )
     for kind, code in (("release", release), ("expansion", expand), ("reshare", reshare)):
         out[f"checklist-{kind}"] = base / f"checklist-{kind}.pdf"
-        _run("checklist", "--journal", journal, "--event", code, "--out", out[f"checklist-{kind}"],
-             when="2026-04-02T10:00:00Z")
+        _run(
+            "checklist",
+            "--journal",
+            journal,
+            "--event",
+            code,
+            "--out",
+            out[f"checklist-{kind}"],
+            when="2026-04-02T10:00:00Z",
+        )
     out["audit"] = base / "audit.pdf"
-    result = CliRunner().invoke(cli, ["audit", "--journal", str(journal), "--as-of", "2026-04-02",
-                                      "--pdf", str(out["audit"])], env={"BREAKGLASS_FAKE_TIME": "2026-04-02T10:00:00Z"})
+    result = CliRunner().invoke(
+        cli,
+        ["audit", "--journal", str(journal), "--as-of", "2026-04-02", "--pdf", str(out["audit"])],
+        env={"BREAKGLASS_FAKE_TIME": "2026-04-02T10:00:00Z"},
+    )
     assert out["audit"].exists(), result.output
     return out

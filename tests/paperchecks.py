@@ -87,7 +87,9 @@ def zxing_texts(images) -> list[str]:
 
 def zbar_texts(images) -> list[str]:
     # QR codes only, as breakglass asks zbar: with every symbology, zbar reads a 1-D barcode into some pages.
-    return [s.data.decode("ascii") for image in images for s in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])]
+    return [
+        s.data.decode("ascii") for image in images for s in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])
+    ]
 
 
 def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -37,8 +37,9 @@ def commands(group: click.Group = cli, path: tuple[str, ...] = ()):
             yield " ".join((*path, name)), command
 
 
-OPTIONS = {name: {"--help"} | {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
-           for name, command in commands()}
+OPTIONS = {
+    name: {"--help"} | {o for p in command.params for o in (*p.opts, *p.secondary_opts)} for name, command in commands()
+}
 
 
 def advised(output: str, command: str) -> list[tuple[str, str]]:
@@ -65,15 +66,48 @@ def retired(tmp_path_factory):
     """A real 2-of-3 set split with a journal, then retired by a rotation; its sheets as typed text files."""
     base = tmp_path_factory.mktemp("retired")
     (base / "secret").write_bytes(b"retired credential")
-    result = invoke("split", "-k", "2", "-n", "3", "--label", "Advice test", "--secret-file", base / "secret",
-                    "--out", base / "sheets", "--journal", base / "journal.jsonl", "--no-scan-check", *PEOPLE,
-                    "--custodian", "Ana", "--custodian", "Bo", "--custodian", "Cy")
+    result = invoke(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Advice test",
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        "--no-scan-check",
+        *PEOPLE,
+        "--custodian",
+        "Ana",
+        "--custodian",
+        "Bo",
+        "--custodian",
+        "Cy",
+    )
     assert result.exit_code == 0, result.output
     split = read_journal(base / "journal.jsonl")[-1]
-    append_event(base / "journal.jsonl", "rotate", set_id=split.set, shares=[1, 2], fingerprint=split.fingerprint,
-                 operator="Ola", witness="Wes", now=datetime(2026, 11, 24, tzinfo=timezone.utc),
-                 extra={"new_set": NEW_SET, "new_fingerprint": NEW_FP, "k": 2, "n": 3,
-                        "sheets": [{"share": i, "copy": 1, "holder": h} for i, h in enumerate(("Ana", "Bo", "Cy"), 1)]})
+    append_event(
+        base / "journal.jsonl",
+        "rotate",
+        set_id=split.set,
+        shares=[1, 2],
+        fingerprint=split.fingerprint,
+        operator="Ola",
+        witness="Wes",
+        now=datetime(2026, 11, 24, tzinfo=UTC),
+        extra={
+            "new_set": NEW_SET,
+            "new_fingerprint": NEW_FP,
+            "k": 2,
+            "n": 3,
+            "sheets": [{"share": i, "copy": 1, "holder": h} for i, h in enumerate(("Ana", "Bo", "Cy"), 1)],
+        },
+    )
     typed = []
     for pdf in sorted((base / "sheets").glob("*.pdf"))[:2]:
         document = pypdfium2.PdfDocument(pdf)
@@ -83,12 +117,15 @@ def retired(tmp_path_factory):
     return base, typed
 
 
-@pytest.mark.parametrize("command, extra", [
-    ("expand", ["--custodian", "Dee", "--out", "new"]),
-    ("rotate", ["--out", "new", "--secret-file", "secret"]),
-    ("reshare", ["--out", "new"]),
-    ("recombine", ["--verify-only"]),
-])
+@pytest.mark.parametrize(
+    "command, extra",
+    [
+        ("expand", ["--custodian", "Dee", "--out", "new"]),
+        ("rotate", ["--out", "new", "--secret-file", "secret"]),
+        ("reshare", ["--out", "new"]),
+        ("recombine", ["--verify-only"]),
+    ],
+)
 def test_retired_sheets_advice_is_accepted_and_gets_past_the_refusal(retired, command, extra):
     base, typed = retired
     extra = [base / a if a in ("new", "secret") else a for a in extra]
@@ -96,8 +133,16 @@ def test_retired_sheets_advice_is_accepted_and_gets_past_the_refusal(retired, co
     assert result.exit_code == 1 and "retired set" in result.output, result.output
     assert_advice_accepted(result.output, command)
     assert ("recombine", "--allow-retired") in advised(result.output, command)
-    followed = invoke("recombine", "--journal", base / "journal.jsonl", *PEOPLE, *typed, "--verify-only",
-                      "--allow-retired", "forensics: sheets found after the rotation")
+    followed = invoke(
+        "recombine",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        *typed,
+        "--verify-only",
+        "--allow-retired",
+        "forensics: sheets found after the rotation",
+    )
     assert followed.exit_code == 0, followed.output
     assert "retired set" not in followed.output.split("error:")[-1]
 
@@ -106,7 +151,7 @@ def test_retired_sheets_advice_is_accepted_and_gets_past_the_refusal(retired, co
 def test_an_out_that_is_not_a_pdf_is_refused_without_advising_force(retired, tmp_path, command):
     base, _typed = retired
     code = read_journal(base / "journal.jsonl")[-1].code
-    args = (["--manifest", base / "sheets" / "manifest.json"] if command == "logbook" else ["--event", code])
+    args = ["--manifest", base / "sheets" / "manifest.json"] if command == "logbook" else ["--event", code]
     not_pdf = tmp_path / "notes.txt"
     not_pdf.write_text("keep me")
     for force in ([], ["--force"]):
@@ -130,8 +175,10 @@ REFUSALS = [
     ("expand", ["--journal", "{tmp}/missing.jsonl", "--operator", "A", "--witness", "B", "--custodian", "D", "x.png"]),
     ("rotate", ["--journal", "{journal}", "--operator", "A", "{tmp}/none.png"]),
     ("reshare", ["--journal", "{tmp}/missing.jsonl", "--operator", "A", "--witness", "B", "x.png"]),
-    ("destroy", ["--journal", "{journal}", "--set", "0000-0000-0000-0001", "--sheet", "1", "--operator", "A",
-                 "--witness", "B"]),
+    (
+        "destroy",
+        ["--journal", "{journal}", "--set", "0000-0000-0000-0001", "--sheet", "1", "--operator", "A", "--witness", "B"],
+    ),
     ("destroy", ["--journal", "{journal}", "--set", "{set}", "--sheet", "x", "--operator", "A", "--witness", "B"]),
     ("destroy", ["--journal", "{journal}", "--set", "{set}", "--sheet", "1", "--operator", "A"]),
     ("checklist", ["--journal", "{journal}", "--event", "ZZZZ-ZZZZ", "--out", "{tmp}/c.pdf"]),
@@ -158,9 +205,14 @@ def _literals(path: Path) -> list[str]:
     """The text of every string a module can print: constants and f-strings (placeholders as '{}'),
     docstrings left out (they are help text or for developers, checked by test_help)."""
     tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):

@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from helpers import run, text
-from walkers import Walker
 
 from breakglass.record.audit import Rules, parse_as_of, run_audit
 from breakglass.record.config import load_config
 from breakglass.record.journal import GENESIS, canonical, code_of, entry_hash
 from breakglass.record.people import name_key
 from breakglass.record.transcription import LOGBOOK_COLUMNS
+from helpers import run, text
+from walkers import Walker
 
 LIFE_AS_OF, CHANGE_AS_OF = "2026-09-30", "2026-06-15"
 
@@ -80,11 +80,23 @@ class Records:
             self.head = codes.get(self.head, self.head)
 
     def add_trail(self, name: str, when: str, result: str = "Success", identity: str = "Root", **more) -> None:
-        self.trail.append({
-            "eventVersion": "1.08", "eventTime": when, "eventSource": "signin.amazonaws.com", "eventName": name,
-            "eventType": "AwsConsoleSignIn", "responseElements": {name: result}, "recipientAccountId": "111122223333",
-            "userIdentity": {"type": identity, "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
-            **more})
+        self.trail.append(
+            {
+                "eventVersion": "1.08",
+                "eventTime": when,
+                "eventSource": "signin.amazonaws.com",
+                "eventName": name,
+                "eventType": "AwsConsoleSignIn",
+                "responseElements": {name: result},
+                "recipientAccountId": "111122223333",
+                "userIdentity": {
+                    "type": identity,
+                    "arn": "arn:aws:iam::111122223333:root",
+                    "accountId": "111122223333",
+                },
+                **more,
+            }
+        )
 
     def prove_rotation_by_record(self, rotated_at: str) -> None:
         """The provider's change shown by a rotation record instead of CloudTrail."""
@@ -97,8 +109,11 @@ class Records:
 
     def write(self) -> dict:
         journal, logbook, trail = self.base / "journal.jsonl", self.base / "logbook.csv", self.base / "cloudtrail.json"
-        journal.write_bytes(self.journal_bytes if self.journal_bytes is not None
-                            else "".join(canonical(e) + "\n" for e in self.journal).encode())
+        journal.write_bytes(
+            self.journal_bytes
+            if self.journal_bytes is not None
+            else "".join(canonical(e) + "\n" for e in self.journal).encode()
+        )
         logbook.write_bytes(self.logbook_bytes if self.logbook_bytes is not None else csv_text(self.rows).encode())
         trail.write_text(json.dumps({"Records": self.trail}, indent=1))
         return {"journal": journal, "logbook": logbook, "trail": trail}
@@ -107,16 +122,34 @@ class Records:
         files = self.write()
         config = load_config(self.base / "ceremony.toml")
         rules = Rules(config.rotation_deadline_days, config.drill_interval_days, tolerance)
-        return run_audit(files["journal"], rules=rules, as_of=parse_as_of(self.as_of) if self.as_of else None, head=self.head,
-                         logbook_csv=files["logbook"] if logbook else None,
-                         rotations=([files["trail"]] if trail else []) + self.evidence,
-                         config_path=self.base / "ceremony.toml")
+        return run_audit(
+            files["journal"],
+            rules=rules,
+            as_of=parse_as_of(self.as_of) if self.as_of else None,
+            head=self.head,
+            logbook_csv=files["logbook"] if logbook else None,
+            rotations=([files["trail"]] if trail else []) + self.evidence,
+            config_path=self.base / "ceremony.toml",
+        )
 
     def cli_audit(self, *extra):
         files = self.write()
-        return run("audit", "--journal", files["journal"], "--logbook", files["logbook"], "--rotations", files["trail"],
-                   *[a for p in self.evidence for a in ("--rotations", p)], "--config", self.base / "ceremony.toml",
-                   "--as-of", self.as_of, *(("--head", self.head) if self.head else ()), *extra)
+        return run(
+            "audit",
+            "--journal",
+            files["journal"],
+            "--logbook",
+            files["logbook"],
+            "--rotations",
+            files["trail"],
+            *[a for p in self.evidence for a in ("--rotations", p)],
+            "--config",
+            self.base / "ceremony.toml",
+            "--as-of",
+            self.as_of,
+            *(("--head", self.head) if self.head else ()),
+            *extra,
+        )
 
 
 def csv_text(rows: list[dict], columns=LOGBOOK_COLUMNS, lineterminator: str = "\r\n") -> str:
@@ -134,25 +167,41 @@ def _cells(row: dict) -> dict:
 def _records_of(w: Walker, as_of: str) -> dict:
     w.write_transcription()
     lines = [json.loads(line) for line in w.journal.read_text().splitlines()]
-    return {"base": w.base, "journal": lines, "rows": [_cells(r) for r in w.rows], "trail": w.trail, "as_of": as_of,
-            "head": w.code}
+    return {
+        "base": w.base,
+        "journal": lines,
+        "rows": [_cells(r) for r in w.rows],
+        "trail": w.trail,
+        "as_of": as_of,
+        "head": w.code,
+    }
 
 
 @pytest.fixture(scope="module")
 def histories(walks) -> dict[str, dict]:
     """The lifecycle in both formats and the custodian change, each walked once per run (tests/conftest.py)."""
-    return {"life": _records_of(walks.local("lifecycle"), LIFE_AS_OF),
-            "life1": _records_of(walks.local("lifecycle-format1"), LIFE_AS_OF),
-            "change": _records_of(walks.local("change"), CHANGE_AS_OF)}
+    return {
+        "life": _records_of(walks.local("lifecycle"), LIFE_AS_OF),
+        "life1": _records_of(walks.local("lifecycle-format1"), LIFE_AS_OF),
+        "change": _records_of(walks.local("change"), CHANGE_AS_OF),
+    }
 
 
 def fresh(histories, name: str, tmp_path: Path) -> Records:
     """A copy of one honest history that a scenario may change freely."""
     source = histories[name]
     base = tmp_path / name
-    shutil.copytree(source["base"], base, ignore=shutil.ignore_patterns("*.pdf", "sheets", "new", "expanded", "reshared"))
-    return Records(base, copy.deepcopy(source["journal"]), copy.deepcopy(source["rows"]), copy.deepcopy(source["trail"]),
-                   source["as_of"], source["head"])
+    shutil.copytree(
+        source["base"], base, ignore=shutil.ignore_patterns("*.pdf", "sheets", "new", "expanded", "reshared")
+    )
+    return Records(
+        base,
+        copy.deepcopy(source["journal"]),
+        copy.deepcopy(source["rows"]),
+        copy.deepcopy(source["trail"]),
+        source["as_of"],
+        source["head"],
+    )
 
 
 def found(report) -> list[str]:
@@ -200,7 +249,7 @@ def test_honest_records_are_clean_through_the_cli(histories, tmp_path):
 def test_a_spreadsheet_export_with_bom_crlf_quoted_newlines_and_extra_columns_is_clean(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
     for r in rec.rows:
-        r["notes"] = "checked by\nChen Audit, \"page 3\""
+        r["notes"] = 'checked by\nChen Audit, "page 3"'
         r["checked"] = "yes"
     body = csv_text(rec.rows, (*LOGBOOK_COLUMNS, "checked"))
     rec.logbook_bytes = b"\xef\xbb\xbf" + body.encode()
@@ -291,31 +340,39 @@ def test_a_release_in_the_journal_but_not_in_the_logbook(histories, tmp_path):
 
 def test_a_release_in_the_logbook_but_not_in_the_journal(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
-    rec.rows.append({**rec.row_of(RELEASE), "event_code": "7K3Q-9XMB", "date": "2026-07-01", "bags_opened": "",
-                     "bags_sealed": ""})
+    rec.rows.append(
+        {**rec.row_of(RELEASE), "event_code": "7K3Q-9XMB", "date": "2026-07-01", "bags_opened": "", "bags_sealed": ""}
+    )
     assert_named(rec.audit(), "logbook-rows", "7K3Q-9XMB", "is not in the journal")
 
 
 def test_a_release_in_the_logbook_without_a_code(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
-    rec.rows.append({**rec.row_of(RELEASE), "event_code": "", "date": "2026-07-01", "bags_opened": "", "bags_sealed": ""})
+    rec.rows.append(
+        {**rec.row_of(RELEASE), "event_code": "", "date": "2026-07-01", "bags_opened": "", "bags_sealed": ""}
+    )
     assert_named(rec.audit(), "logbook-rows", "release on 2026-07-01 has no event code")
 
 
-@pytest.mark.parametrize("index, written, journal", [(RELEASE, "drill", "release"), (DRILL, "release", "drill"),
-                                                     (ROTATE, "reshare", "rotate")])
+@pytest.mark.parametrize(
+    "index, written, journal",
+    [(RELEASE, "drill", "release"), (DRILL, "release", "drill"), (ROTATE, "reshare", "rotate")],
+)
 def test_a_row_with_the_wrong_event(histories, tmp_path, index, written, journal):
     rec = fresh(histories, "life", tmp_path)
     rec.row_of(index)["event"] = written
     assert_named(rec.audit(), "logbook-agree", "event:", f"logbook '{written}', journal '{journal}'")
 
 
-@pytest.mark.parametrize("cells, field", [
-    ({"time": "04:10"}, "time"),  # local time (UTC+2) written as UTC
-    ({"time": "02:45"}, "time"),  # 35 minutes: just outside
-    ({"date": "2026-06-11"}, "date"),
-    ({"date": "2026-06-10T02:10:00-05:00", "time": ""}, "time"),  # an offset that moves it to 07:10 UTC
-])
+@pytest.mark.parametrize(
+    "cells, field",
+    [
+        ({"time": "04:10"}, "time"),  # local time (UTC+2) written as UTC
+        ({"time": "02:45"}, "time"),  # 35 minutes: just outside
+        ({"date": "2026-06-11"}, "date"),
+        ({"date": "2026-06-10T02:10:00-05:00", "time": ""}, "time"),  # an offset that moves it to 07:10 UTC
+    ],
+)
 def test_a_row_at_the_wrong_time(histories, tmp_path, cells, field):
     rec = fresh(histories, "life", tmp_path)
     rec.row_of(RELEASE).update(cells)
@@ -342,21 +399,36 @@ def test_a_rotation_row_naming_another_new_set(histories, tmp_path):
     assert_named(rec.audit(), "logbook-agree", "new_set_id:")
 
 
-@pytest.mark.parametrize("field, value", [("shares", "1;3"), ("incident", "INC-41"), ("reason", "Scheduled drill"),
-                                          ("operator", "Otto Other"), ("witness", "Bob Baker")])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("shares", "1;3"),
+        ("incident", "INC-41"),
+        ("reason", "Scheduled drill"),
+        ("operator", "Otto Other"),
+        ("witness", "Bob Baker"),
+    ],
+)
 def test_a_row_with_another_value(histories, tmp_path, field, value):
     rec = fresh(histories, "life", tmp_path)
     rec.row_of(RELEASE)[field] = value
     assert_named(rec.audit(), "logbook-agree", f"{field}:", f"logbook '{value}'")
 
 
-@pytest.mark.parametrize("cells, rule, words", [
-    ({"witness": " ada  ADMIN"}, "people", ("row", "is the operator")),
-    ({"custodians": "Alice Archer;Carol Chen"}, "logbook-agree", ("custodians:", "Alice Archer held no sheet")),
-    ({"custodians": "Alice Archer;Carol Chen"}, "logbook-agree", ("no holder is named for share(s) 2 (Bob Baker)",)),
-    ({"custodians": "Bob Baker;Carole Chen"}, "logbook-agree", ("custodians:", "Carole Chen held no sheet")),
-    ({"custodians": "Bob Baker; bob  baker"}, "custodians", ("names 1 distinct custodian(s)",)),
-])
+@pytest.mark.parametrize(
+    "cells, rule, words",
+    [
+        ({"witness": " ada  ADMIN"}, "people", ("row", "is the operator")),
+        ({"custodians": "Alice Archer;Carol Chen"}, "logbook-agree", ("custodians:", "Alice Archer held no sheet")),
+        (
+            {"custodians": "Alice Archer;Carol Chen"},
+            "logbook-agree",
+            ("no holder is named for share(s) 2 (Bob Baker)",),
+        ),
+        ({"custodians": "Bob Baker;Carole Chen"}, "logbook-agree", ("custodians:", "Carole Chen held no sheet")),
+        ({"custodians": "Bob Baker; bob  baker"}, "custodians", ("names 1 distinct custodian(s)",)),
+    ],
+)
 def test_the_wrong_people_on_the_release_row(histories, tmp_path, cells, rule, words):
     """The witness is the operator; a custodian who did not hold a share used (shares 2 and 3: Bob's and Carol's),
     or spelled as another person; one person counted twice."""
@@ -470,12 +542,15 @@ def test_a_line_edited_without_rehashing_cannot_be_audited(histories, tmp_path):
     assert_named(report, "chain", "line 4")
 
 
-@pytest.mark.parametrize("entry, row, rule, words", [
-    ({"time": "2026-03-19T02:10:00Z"}, {"date": "2026-03-19"}, "order", "is earlier than the entry before it"),
-    ({"time": "2026-06-01T02:10:00Z"}, {"date": "2026-06-01"}, "rotation", "rotated late"),
-    ({"incident": " "}, {"incident": ""}, "release-record", "no incident"),
-    ({"witness": "Ada\u200b Admin"}, {"witness": "Ada Admin"}, "people", "is the operator"),  # a zero-width space
-])
+@pytest.mark.parametrize(
+    "entry, row, rule, words",
+    [
+        ({"time": "2026-03-19T02:10:00Z"}, {"date": "2026-03-19"}, "order", "is earlier than the entry before it"),
+        ({"time": "2026-06-01T02:10:00Z"}, {"date": "2026-06-01"}, "rotation", "rotated late"),
+        ({"incident": " "}, {"incident": ""}, "release-record", "no incident"),
+        ({"witness": "Ada\u200b Admin"}, {"witness": "Ada Admin"}, "people", "is the operator"),  # a zero-width space
+    ],
+)
 def test_a_release_edited_with_the_paper_made_to_match(histories, tmp_path, entry, row, rule, words):
     """The journal's release edited and re-hashed, and the transcription written to match: the journal's own rules
     still name it."""
@@ -509,8 +584,14 @@ def test_the_last_event_dated_after_the_audit(histories, tmp_path, as_of):
 def test_a_use_of_a_retired_set(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
     old_set = rec.journal[SPLIT]["set"]
-    extra = dict(rec.journal[DRILL], time="2026-09-01T09:00:00Z", set=old_set, event="release", incident="INC-50",
-                 reason="IdP outage")
+    extra = dict(
+        rec.journal[DRILL],
+        time="2026-09-01T09:00:00Z",
+        set=old_set,
+        event="release",
+        incident="INC-50",
+        reason="IdP outage",
+    )
     rec.rewrite(lambda j: j.append(extra))
     assert_named(rec.audit(), "retired", rec.code(len(rec.journal) - 1), "which was retired by rotation")
 
@@ -528,7 +609,9 @@ def test_old_sheets_of_a_reshared_set_not_destroyed(histories, tmp_path):
     rec = fresh(histories, "change", tmp_path)
     rec.rewrite(lambda j: j[C_DESTROY]["sheets"].pop())  # the expanded sheet 4.1
     row = rec.row_of(C_DESTROY)
-    row.update(shares="1;2;3", sheets_destroyed="1.1;2.1;3.1", bags_destroyed=";".join(row["bags_destroyed"].split(";")[:3]))
+    row.update(
+        shares="1;2;3", sheets_destroyed="1.1;2.1;3.1", bags_destroyed=";".join(row["bags_destroyed"].split(";")[:3])
+    )
     rec.rewrite(lambda j: j[C_DESTROY].update(shares=[1, 2, 3]))
     assert_named(rec.audit(), "destruction", "share 4 copy 1 (Dan Dawson)", "never recorded destroyed")
 
@@ -559,8 +642,13 @@ def test_sheets_destroyed_before_they_were_replaced(histories, tmp_path):
 
 def test_a_live_sheet_destroyed_without_a_replacement(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
-    destroy = dict(copy.deepcopy(rec.journal[DESTROY]), time="2026-08-31T10:00:00Z", set=rec.journal[ROTATE]["new_set"],
-                   shares=[3], sheets=[{"share": 3, "copy": 1, "bag": "TB-0012"}])
+    destroy = dict(
+        copy.deepcopy(rec.journal[DESTROY]),
+        time="2026-08-31T10:00:00Z",
+        set=rec.journal[ROTATE]["new_set"],
+        shares=[3],
+        sheets=[{"share": 3, "copy": 1, "bag": "TB-0012"}],
+    )
     rec.rewrite(lambda j: j.append(destroy))
     assert_named(rec.audit(), "destruction", "sheet(s) 3.1", "destroyed while the set was live")
 
@@ -574,13 +662,16 @@ def test_an_expansion_issuing_a_share_already_held(histories, tmp_path):
 # ---------------------------------------------------------------- the provider's records
 
 
-@pytest.mark.parametrize("event, when, rule, words", [
-    ("ConsoleLogin", "2026-07-20T03:00:00Z", "provider-use", "outside any release"),  # a use no release covers
-    ("ConsoleLogin", "2026-03-20T09:30:00Z", "provider-use", "outside any release"),  # at a drill: not a use
-    ("PasswordUpdated", "2026-08-01T12:00:00Z", "provider-change", "no split or rotation"),
-    # four days after the rotation, inside its deadline: the new sheets hold a credential that no longer works
-    ("PasswordUpdated", "2026-06-16T23:00:00Z", "provider-change", "no split or rotation"),
-])
+@pytest.mark.parametrize(
+    "event, when, rule, words",
+    [
+        ("ConsoleLogin", "2026-07-20T03:00:00Z", "provider-use", "outside any release"),  # a use no release covers
+        ("ConsoleLogin", "2026-03-20T09:30:00Z", "provider-use", "outside any release"),  # at a drill: not a use
+        ("PasswordUpdated", "2026-08-01T12:00:00Z", "provider-change", "no split or rotation"),
+        # four days after the rotation, inside its deadline: the new sheets hold a credential that no longer works
+        ("PasswordUpdated", "2026-06-16T23:00:00Z", "provider-change", "no split or rotation"),
+    ],
+)
 def test_a_provider_record_the_journal_does_not_explain(histories, tmp_path, event, when, rule, words):
     rec = fresh(histories, "life", tmp_path)
     rec.add_trail(event, when)
@@ -603,12 +694,15 @@ def test_a_rotation_claimed_but_not_seen_at_the_provider(histories, tmp_path):
     assert_named(rec.audit(), "provider-rotation", rec.code(RELEASE), "rotation not confirmed")
 
 
-@pytest.mark.parametrize("change", [
-    {"responseElements": {"PasswordUpdated": "Failure"}},  # the change failed
-    {"errorCode": "AccessDenied"},
-    {"userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ops"}},  # not the root user
-    {"eventSource": "iam.amazonaws.com"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"responseElements": {"PasswordUpdated": "Failure"}},  # the change failed
+        {"errorCode": "AccessDenied"},
+        {"userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ops"}},  # not the root user
+        {"eventSource": "iam.amazonaws.com"},
+    ],
+)
 def test_a_rotation_record_that_does_not_count(histories, tmp_path, change):
     rec = fresh(histories, "life", tmp_path)
     next(t for t in rec.trail if t["eventName"] == "PasswordUpdated").update(change)
@@ -627,11 +721,27 @@ def test_a_rotation_record_of_another_aws_account(histories, tmp_path):
     rec = fresh(histories, "life", tmp_path)
     rec.trail = [t for t in rec.trail if t["eventName"] != "PasswordUpdated"]
     other = rec.base / "other-account.json"
-    other.write_text(json.dumps({"Records": [{
-        "eventVersion": "1.08", "eventTime": "2026-06-12T14:00:00Z", "eventSource": "signin.amazonaws.com",
-        "eventName": "PasswordUpdated", "responseElements": {"PasswordUpdated": "Success"},
-        "recipientAccountId": "999988887777",
-        "userIdentity": {"type": "Root", "arn": "arn:aws:iam::999988887777:root", "accountId": "999988887777"}}]}))
+    other.write_text(
+        json.dumps(
+            {
+                "Records": [
+                    {
+                        "eventVersion": "1.08",
+                        "eventTime": "2026-06-12T14:00:00Z",
+                        "eventSource": "signin.amazonaws.com",
+                        "eventName": "PasswordUpdated",
+                        "responseElements": {"PasswordUpdated": "Success"},
+                        "recipientAccountId": "999988887777",
+                        "userIdentity": {
+                            "type": "Root",
+                            "arn": "arn:aws:iam::999988887777:root",
+                            "accountId": "999988887777",
+                        },
+                    }
+                ]
+            }
+        )
+    )
     rec.evidence.append(other)
     with pytest.raises(CannotAudit, match="999988887777"):
         rec.audit()
@@ -657,13 +767,29 @@ def test_a_repaired_journal_is_clean_with_a_note_on_the_lines_set_aside(historie
     files = rec.write()
     with files["journal"].open("ab") as f:
         f.write(b'{"seq": 9, "time": "2026-09-01T0')  # a power cut in the middle of a write
-    result = run("journal", "repair", files["journal"], "--operator", "Ada Admin", "--witness", "Will Witness",
-                 env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"})
+    result = run(
+        "journal",
+        "repair",
+        files["journal"],
+        "--operator",
+        "Ada Admin",
+        "--witness",
+        "Will Witness",
+        env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"},
+    )
     assert result.returncode == 0, text(result)
     rec.journal = [json.loads(line) for line in files["journal"].read_text().splitlines()]
     repair = rec.journal[-1]
-    rec.rows.append({"event_code": rec.code(len(rec.journal) - 1), "date": "2026-09-02", "time": "10:00",
-                     "event": "repair", "operator": "Ada Admin", "witness": "Will Witness"})
+    rec.rows.append(
+        {
+            "event_code": rec.code(len(rec.journal) - 1),
+            "date": "2026-09-02",
+            "time": "10:00",
+            "event": "repair",
+            "operator": "Ada Admin",
+            "witness": "Will Witness",
+        }
+    )
     rec.head = rec.code(len(rec.journal) - 1)
     report = rec.audit()
     assert_clean(report)
@@ -677,12 +803,28 @@ def test_a_release_set_aside_by_a_repair_is_still_named_by_the_logbook(histories
     lines = files["journal"].read_bytes().splitlines(keepends=True)
     lines[RELEASE] = lines[RELEASE].replace(b"INC-42", b"INC-4")  # the release line spoiled on purpose
     files["journal"].write_bytes(b"".join(lines))
-    result = run("journal", "repair", files["journal"], "--operator", "Ada Admin", "--witness", "Will Witness",
-                 env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"})
+    result = run(
+        "journal",
+        "repair",
+        files["journal"],
+        "--operator",
+        "Ada Admin",
+        "--witness",
+        "Will Witness",
+        env={"BREAKGLASS_FAKE_TIME": "2026-09-02T10:00:00Z"},
+    )
     assert result.returncode == 0, text(result)
     rec.journal = [json.loads(line) for line in files["journal"].read_text().splitlines()]
-    rec.rows.append({"event_code": rec.code(len(rec.journal) - 1), "date": "2026-09-02", "time": "10:00",
-                     "event": "repair", "operator": "Ada Admin", "witness": "Will Witness"})
+    rec.rows.append(
+        {
+            "event_code": rec.code(len(rec.journal) - 1),
+            "date": "2026-09-02",
+            "time": "10:00",
+            "event": "repair",
+            "operator": "Ada Admin",
+            "witness": "Will Witness",
+        }
+    )
     assert_named(rec.audit(), "logbook-rows", release, "is not in the journal")
 
 
@@ -728,8 +870,14 @@ def test_an_expansion_giving_a_holder_a_second_share(histories, tmp_path):
 def test_a_release_of_a_reshared_set_is_not_rotated_by_the_reshare(histories, tmp_path):
     rec = fresh(histories, "change", tmp_path)
     new_set = rec.journal[C_RESHARE]["new_set"]
-    release = dict(copy.deepcopy(rec.journal[1]), event="release", set=new_set, time="2026-05-01T02:00:00Z",
-                   incident="INC-77", reason="IdP outage")
+    release = dict(
+        copy.deepcopy(rec.journal[1]),
+        event="release",
+        set=new_set,
+        time="2026-05-01T02:00:00Z",
+        incident="INC-77",
+        reason="IdP outage",
+    )
     rec.rewrite(lambda j: j.append(release))
     report = rec.audit()
     assert_named(report, "rotation", rec.code(len(rec.journal) - 1), "not followed by a rotation")
@@ -764,8 +912,9 @@ def test_a_spreadsheets_ways_of_writing_are_read(histories, tmp_path):
     """Honest cells as a spreadsheet may write them: a date cell with a midnight time, 12-hour times, the paper's
     words for the event type, bag serials with other spacing."""
     rec = fresh(histories, "life", tmp_path)
-    rec.row_of(RELEASE).update(date="2026-06-10 00:00:00", time="2:10 AM", event="Emergency release",
-                               bags_opened="tb 0005;TB-0003")
+    rec.row_of(RELEASE).update(
+        date="2026-06-10 00:00:00", time="2:10 AM", event="Emergency release", bags_opened="tb 0005;TB-0003"
+    )
     rec.row_of(ROTATE).update(event="Rotation", time="2:10:00 PM")
     rec.row_of(DESTROY).update(event="Destruction")
     assert_clean(rec.audit())
@@ -782,8 +931,9 @@ def test_a_change_before_the_rotation_inside_the_deadline_is_clean(histories, tm
 def test_a_replaced_sheet_read_again(histories, tmp_path):
     rec = fresh(histories, "change", tmp_path)
     rec.rewrite(lambda j: j[C_EXPAND].update(replaces=[{"share": 2, "copy": 1}]))
-    drill = dict(copy.deepcopy(rec.journal[3]), time="2026-03-01T09:00:00Z", shares=[2, 3], used=[2, 3],
-                 copies=[[2, 1], [3, 1]])
+    drill = dict(
+        copy.deepcopy(rec.journal[3]), time="2026-03-01T09:00:00Z", shares=[2, 3], used=[2, 3], copies=[[2, 1], [3, 1]]
+    )
     rec.rewrite(lambda j: j.insert(4, drill))
     assert_named(rec.audit(), "sheets", "read sheet 2.1", "recorded replaced")
 
@@ -828,8 +978,13 @@ def one_changed_cell(draw, rows: list[dict]):
 @given(data=st.data())
 def test_any_one_cell_changed_to_mean_something_else_is_named(histories, tmp_path, data):
     rec = fresh(histories, "life", tmp_path) if not (tmp_path / "life").exists() else None
-    rec = rec or Records(tmp_path / "life", copy.deepcopy(histories["life"]["journal"]),
-                         copy.deepcopy(histories["life"]["rows"]), copy.deepcopy(histories["life"]["trail"]), LIFE_AS_OF)
+    rec = rec or Records(
+        tmp_path / "life",
+        copy.deepcopy(histories["life"]["journal"]),
+        copy.deepcopy(histories["life"]["rows"]),
+        copy.deepcopy(histories["life"]["trail"]),
+        LIFE_AS_OF,
+    )
     index, name, value = data.draw(one_changed_cell(rec.rows))
     rec.rows[index][name] = value
     report = rec.audit()
@@ -846,8 +1001,10 @@ def test_copies_of_one_share_held_by_two_people_are_clean(histories, tmp_path):
         j[DESTROY]["sheets"].insert(2, {"bag": "TB-0100", "copy": 2, "share": 2})
 
     rec.rewrite(second_copy)
-    rec.row_of(SPLIT).update(custodians="Alice Archer;Bob Baker;Dan Dawson;Carol Chen",
-                             bags_sealed=rec.row_of(SPLIT)["bags_sealed"] + ";TB-0100")
+    rec.row_of(SPLIT).update(
+        custodians="Alice Archer;Bob Baker;Dan Dawson;Carol Chen",
+        bags_sealed=rec.row_of(SPLIT)["bags_sealed"] + ";TB-0100",
+    )
     rec.row_of(READBACK)["custodians"] = "Alice Archer;Bob Baker;Dan Dawson;Carol Chen"
     rec.row_of(DRILL)["custodians"] = "Alice Archer;Dan Dawson"
     destroy = rec.row_of(DESTROY)

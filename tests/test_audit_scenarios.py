@@ -52,21 +52,75 @@ class History:
         return [f for f in files if int(f.name.split("-share-")[1].split("-")[0]) in numbers]
 
     def split(self, when="2026-01-05T10:00:00Z"):
-        self.cli(when, "split", "-k", "2", "-n", "3", "--label", "Tenant root", "--secret-file", self.base / "old.txt",
-                 "--out", self.base / "old", "--journal", self.journal, *PEOPLE,
-                 "--custodian", "Alice", "--custodian", "Bob", "--custodian", "Carol", "--no-scan-check")
+        self.cli(
+            when,
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "3",
+            "--label",
+            "Tenant root",
+            "--secret-file",
+            self.base / "old.txt",
+            "--out",
+            self.base / "old",
+            "--journal",
+            self.journal,
+            *PEOPLE,
+            "--custodian",
+            "Alice",
+            "--custodian",
+            "Bob",
+            "--custodian",
+            "Carol",
+            "--no-scan-check",
+        )
 
     def drill(self, when, folder="old", shares=(1, 2), ok=True, extra=()):
-        return self.cli(when, "recombine", "--verify-only", "--journal", self.journal, *PEOPLE, *extra,
-                        *self.sheets(folder, shares), ok=ok)
+        return self.cli(
+            when,
+            "recombine",
+            "--verify-only",
+            "--journal",
+            self.journal,
+            *PEOPLE,
+            *extra,
+            *self.sheets(folder, shares),
+            ok=ok,
+        )
 
     def release(self, when, shares=(2, 3)):
-        self.cli(when, "recombine", "--out", self.base / f"released-{when[:10]}.bin", "--journal", self.journal,
-                 *PEOPLE, "--incident", "INC-42", "--reason", "IdP outage", *self.sheets("old", shares))
+        self.cli(
+            when,
+            "recombine",
+            "--out",
+            self.base / f"released-{when[:10]}.bin",
+            "--journal",
+            self.journal,
+            *PEOPLE,
+            "--incident",
+            "INC-42",
+            "--reason",
+            "IdP outage",
+            *self.sheets("old", shares),
+        )
 
     def rotate(self, when, secret="new.txt", ok=True):
-        return self.cli(when, "rotate", "--journal", self.journal, "--secret-file", self.base / secret, "--out",
-                        self.base / "new", *PEOPLE, "--no-scan-check", *self.sheets("old", (1, 3)), ok=ok)
+        return self.cli(
+            when,
+            "rotate",
+            "--journal",
+            self.journal,
+            "--secret-file",
+            self.base / secret,
+            "--out",
+            self.base / "new",
+            *PEOPLE,
+            "--no-scan-check",
+            *self.sheets("old", (1, 3)),
+            ok=ok,
+        )
 
     def destroy(self, when, sheets=("1", "2", "3"), bags=("B-10", "B-08", "B-11")):
         old_set = read_journal(self.journal)[0].set
@@ -95,11 +149,20 @@ class History:
         release = next(e for e in entries if e.event == "release")
         rotate = next(e for e in entries if e.event == "rotate")
         trail = self.base / "cloudtrail.json"
-        trail.write_text(json.dumps({"Events": [
-            lookup_event("ConsoleLogin", release.time.replace(":00Z", ":10Z"), {"ConsoleLogin": "Success"}),
-            lookup_event("PasswordUpdated", "2026-06-12T14:20:00Z", {"PasswordUpdated": "Success"}),
-            lookup_event("ConsoleLogin", rotate.time.replace("15:00:00Z", "15:30:00Z"), {"ConsoleLogin": "Success"}),
-        ]}, indent=2))
+        trail.write_text(
+            json.dumps(
+                {
+                    "Events": [
+                        lookup_event("ConsoleLogin", release.time.replace(":00Z", ":10Z"), {"ConsoleLogin": "Success"}),
+                        lookup_event("PasswordUpdated", "2026-06-12T14:20:00Z", {"PasswordUpdated": "Success"}),
+                        lookup_event(
+                            "ConsoleLogin", rotate.time.replace("15:00:00Z", "15:30:00Z"), {"ConsoleLogin": "Success"}
+                        ),
+                    ]
+                },
+                indent=2,
+            )
+        )
         report = self.base / "credential-report.csv"
         report.write_text(CREDENTIAL_REPORT_HEAD + root_row(password_last_used="2026-06-12T15:30:00+00:00"))
         return [trail, report]
@@ -205,11 +268,14 @@ def test_a_date_only_transcription_compares_dates(year, tmp_path):
     assert "row 5, date:" in only_finding(h.full_audit(rows), "logbook-agree")
 
 
-@pytest.mark.parametrize("index, field, value, journal", [
-    (3, "shares", "1;3", "2;3"),  # the release, row 5
-    (1, "operator", "Otto Other", "Ada Admin"),  # the first drill, row 3
-    (4, "witness", "Wanda Elsewhere", "Will Witness"),  # the rotation, row 6
-])
+@pytest.mark.parametrize(
+    "index, field, value, journal",
+    [
+        (3, "shares", "1;3", "2;3"),  # the release, row 5
+        (1, "operator", "Otto Other", "Ada Admin"),  # the first drill, row 3
+        (4, "witness", "Wanda Elsewhere", "Will Witness"),  # the rotation, row 6
+    ],
+)
 def test_planted_field(year, tmp_path, index, field, value, journal):
     h, rows, row = planted(year, tmp_path, index, **{field: value})
     line = only_finding(h.full_audit(rows), "logbook-agree")
@@ -239,7 +305,9 @@ def test_planted_custodians(year, tmp_path):
     rows[3]["custodians"] = "Bob;Alice"
     found = findings(h.full_audit(rows))
     assert len(found) == 2 and all("[logbook-agree]" in f for f in found), found
-    assert "Alice held no sheet of the shares used" in found[0] and "no holder is named for share(s) 3 (Carol)" in found[1]
+    assert (
+        "Alice held no sheet of the shares used" in found[0] and "no holder is named for share(s) 3 (Carol)" in found[1]
+    )
     rows[3]["custodians"] = "Bob"
     found = findings(h.full_audit(rows))
     assert any("[custodians]" in f and "names 1 distinct custodian(s) (Bob); at least 2" in f for f in found), found
@@ -295,8 +363,9 @@ def test_planted_missing_rotation(tmp_path):
     result = h.audit(as_of="2026-03-31")
     found = findings(result)
     assert any("[rotation]" in f and "not followed by a rotation within 7 days" in f for f in found), found
-    assert any("[provider-rotation]" in f and "rotation not confirmed" in f and "no --rotations evidence" in f
-               for f in found), found
+    assert any(
+        "[provider-rotation]" in f and "rotation not confirmed" in f and "no --rotations evidence" in f for f in found
+    ), found
 
 
 def test_a_real_root_credential_report_cannot_confirm_the_rotation(year, tmp_path):
@@ -363,13 +432,23 @@ def test_a_retired_set_is_refused_and_allowed_only_with_a_reason(year, tmp_path)
     h.drill("2026-12-01T09:00:00Z", folder="old", shares=(1, 2), extra=("--allow-retired", "forensics after loss"))
     code = read_journal(h.journal)[-1].code
     found = findings(h.audit())
-    assert any(f.startswith(code) and "[retired]" in f and "reason recorded: 'forensics after loss'" in f for f in found)
+    assert any(
+        f.startswith(code) and "[retired]" in f and "reason recorded: 'forensics after loss'" in f for f in found
+    )
 
 
 def test_a_pile_of_old_and_new_sheets_uses_the_current_set(year, tmp_path):
     h = copy_history(year, tmp_path)
-    result = h.cli("2026-12-02T09:00:00Z", "recombine", "--verify-only", "--journal", h.journal, *PEOPLE,
-                   *h.sheets("old", (1, 2)), *h.sheets("new", (2, 3)))
+    result = h.cli(
+        "2026-12-02T09:00:00Z",
+        "recombine",
+        "--verify-only",
+        "--journal",
+        h.journal,
+        *PEOPLE,
+        *h.sheets("old", (1, 2)),
+        *h.sheets("new", (2, 3)),
+    )
     new_set = read_journal(h.journal)[4].extra["new_set"]
     assert f"OK  set {new_set}" in result.stdout.decode()
     assert "RETIRED by rotation" in text(result) and "ignored 2 shares of set" in text(result)
@@ -378,20 +457,49 @@ def test_a_pile_of_old_and_new_sheets_uses_the_current_set(year, tmp_path):
 
 def test_one_person_cannot_be_operator_and_witness(year, tmp_path):
     h = copy_history(year, tmp_path)
-    same = h.cli("2026-12-01T09:00:00Z", "recombine", "--verify-only", "--journal", h.journal, "--operator", "Ada",
-                 "--witness", " ada ", *h.sheets("new", (1, 2)), ok=False)
+    same = h.cli(
+        "2026-12-01T09:00:00Z",
+        "recombine",
+        "--verify-only",
+        "--journal",
+        h.journal,
+        "--operator",
+        "Ada",
+        "--witness",
+        " ada ",
+        *h.sheets("new", (1, 2)),
+        ok=False,
+    )
     assert same.returncode == 1 and "the witness ( ada ) is the operator" in text(same)
     assert len(read_journal(h.journal)) == 8
-    h.cli("2026-12-01T09:00:00Z", "recombine", "--verify-only", "--journal", h.journal, "--operator", "Ada",
-          "--solo", "witness stuck in traffic", *h.sheets("new", (1, 2)))
+    h.cli(
+        "2026-12-01T09:00:00Z",
+        "recombine",
+        "--verify-only",
+        "--journal",
+        h.journal,
+        "--operator",
+        "Ada",
+        "--solo",
+        "witness stuck in traffic",
+        *h.sheets("new", (1, 2)),
+    )
     found = findings(h.audit())
     assert any("[people]" in f and "done solo by Ada" in f and "'witness stuck in traffic'" in f for f in found), found
 
 
 def test_a_mistyped_journal_is_an_error_not_a_new_journal(year, tmp_path):
     h = copy_history(year, tmp_path)
-    result = h.cli("2026-12-01T09:00:00Z", "recombine", "--verify-only", "--journal", h.base / "jornal.jsonl", *PEOPLE,
-                   *h.sheets("new", (1, 2)), ok=False)
+    result = h.cli(
+        "2026-12-01T09:00:00Z",
+        "recombine",
+        "--verify-only",
+        "--journal",
+        h.base / "jornal.jsonl",
+        *PEOPLE,
+        *h.sheets("new", (1, 2)),
+        ok=False,
+    )
     assert result.returncode == 1 and "does not exist" in text(result)
     assert not (h.base / "jornal.jsonl").exists()
 
@@ -494,9 +602,22 @@ def test_the_transcription_template_has_the_documented_columns():
 
 def test_a_retired_release_is_advised_to_destroy_not_to_rotate(year, tmp_path):
     h = copy_history(year, tmp_path)
-    result = h.cli("2026-12-02T09:00:00Z", "recombine", "--out", h.base / "old-again.bin", "--journal", h.journal, *PEOPLE,
-                   "--incident", "INC-77", "--reason", "forensics", "--allow-retired", "check what the old sheets hold",
-                   *h.sheets("old", (1, 2)))
+    result = h.cli(
+        "2026-12-02T09:00:00Z",
+        "recombine",
+        "--out",
+        h.base / "old-again.bin",
+        "--journal",
+        h.journal,
+        *PEOPLE,
+        "--incident",
+        "INC-77",
+        "--reason",
+        "forensics",
+        "--allow-retired",
+        "check what the old sheets hold",
+        *h.sheets("old", (1, 2)),
+    )
     out = text(result)
     assert "Destroy these sheets under witness" in out and "rotate it" not in out
     entry = read_journal(h.journal)[-1]
@@ -522,7 +643,16 @@ def test_without_a_journal_two_complete_sets_are_refused_and_one_is_used_with_a_
 
 def test_a_journalled_release_records_its_incident_and_reason(year, tmp_path):
     h = copy_history(year, tmp_path)
-    result = h.cli("2026-12-01T09:00:00Z", "recombine", "--out", h.base / "x.bin", "--journal", h.journal, *PEOPLE,
-                   *h.sheets("new", (1, 2)), ok=False)
+    result = h.cli(
+        "2026-12-01T09:00:00Z",
+        "recombine",
+        "--out",
+        h.base / "x.bin",
+        "--journal",
+        h.journal,
+        *PEOPLE,
+        *h.sheets("new", (1, 2)),
+        ok=False,
+    )
     assert result.returncode == 1 and "give --incident and --reason" in text(result)
     assert not (h.base / "x.bin").exists() and len(read_journal(h.journal)) == 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from breakglass.ceremonies.demo import transcribe
 from breakglass.record.audit import Rules, run_audit
@@ -16,17 +16,36 @@ SHEETS = [{"share": i, "copy": 1, "holder": h} for i, h in enumerate(("Ana", "Bo
 
 
 def at(month: int, day: int) -> datetime:
-    return datetime(2026, month, day, 10, 0, tzinfo=timezone.utc)
+    return datetime(2026, month, day, 10, 0, tzinfo=UTC)
 
 
 def history(tmp_path):
     journal = tmp_path / "journal.jsonl"
-    append_event(journal, "split", set_id=SET, shares=[1, 2, 3], fingerprint=FP, operator="Ola", witness="Wes",
-                 extra={"k": 2, "n": 3, "label": "Root", "sheets": SHEETS}, now=at(1, 5))
-    append_event(journal, "drill", set_id=SET, shares=[1, 2], fingerprint=FP, operator="Ola", witness="Wes",
-                 now=at(2, 1))
-    append_event(journal, "destroy", set_id=SET, shares=[3], fingerprint=FP, operator="Ola", witness="Wes",
-                 extra={"sheets": [{"share": 3, "copy": 1, "bag": "B-03"}]}, now=at(2, 10))
+    append_event(
+        journal,
+        "split",
+        set_id=SET,
+        shares=[1, 2, 3],
+        fingerprint=FP,
+        operator="Ola",
+        witness="Wes",
+        extra={"k": 2, "n": 3, "label": "Root", "sheets": SHEETS},
+        now=at(1, 5),
+    )
+    append_event(
+        journal, "drill", set_id=SET, shares=[1, 2], fingerprint=FP, operator="Ola", witness="Wes", now=at(2, 1)
+    )
+    append_event(
+        journal,
+        "destroy",
+        set_id=SET,
+        shares=[3],
+        fingerprint=FP,
+        operator="Ola",
+        witness="Wes",
+        extra={"sheets": [{"share": 3, "copy": 1, "bag": "B-03"}]},
+        now=at(2, 10),
+    )
     rows = list(csv.DictReader(io.StringIO(transcribe(read_journal(journal)))))
     rows[0]["bags_sealed"] = "B-01;B-02;B-03"
     rows[1].update(bags_opened="B-01;B-02", bags_sealed="B-04;B-05")
@@ -75,8 +94,18 @@ def test_an_expansion_read_back_row_transcribed_as_audit_md_says_is_clean(tmp_pa
 
     journal = invoke_split(tmp_path)
     old = typed_files(tmp_path / "sheets", tmp_path, {1, 2})
-    result = invoke("expand", "--journal", journal, *PEOPLE, "--custodian", "Dee", "--out", tmp_path / "new",
-                    "--no-scan-check", *old)
+    result = invoke(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Dee",
+        "--out",
+        tmp_path / "new",
+        "--no-scan-check",
+        *old,
+    )
     assert result.exit_code == 0, result.output
     new = typed_files(tmp_path / "new", tmp_path, {4})
     result = invoke("recombine", "--journal", journal, *PEOPLE, "--verify-only", *old, *new)

@@ -11,10 +11,18 @@ RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
 def test_smoke_mode_prints_tables(tmp_path):
     report = tmp_path / "bench.md"
-    done = subprocess.run([sys.executable, str(RUN), "--smoke", "--out", str(report)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--smoke", "--out", str(report)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
-    for title in ("### Core:", "### Split:", "### Recombine", "### Density", "### Share recovery rate", "### Goal check"):
+    for title in (
+        "### Core:",
+        "### Split:",
+        "### Recombine",
+        "### Density",
+        "### Share recovery rate",
+        "### Goal check",
+    ):
         assert title in done.stdout
     assert "|---|" in done.stdout
     text = report.read_text()
@@ -28,8 +36,12 @@ def test_a_quick_run_never_writes_over_the_committed_report():
 
     assert bench.default_report("full") == RUN.parent.parent / "docs" / "BENCHMARKS.md"
     assert bench.default_report("quick") == RUN.parent.parent / "docs" / "BENCHMARKS-quick.md"
-    done = subprocess.run([sys.executable, str(RUN), "--quick", "--out", str(bench.default_report("full"))],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--out", str(bench.default_report("full"))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "only the full run writes docs/BENCHMARKS.md" in done.stderr
 
 
@@ -44,8 +56,9 @@ def test_it_measures_the_installed_package_when_there_is_one(tmp_path):
 
 def test_inputs_benchmark_smoke():
     """benchmarks/inputs.py --smoke (issue 14: blank pages, typed text, journal, writer) runs end to end."""
-    done = subprocess.run([sys.executable, str(RUN.parent / "inputs.py"), "--smoke"], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(RUN.parent / "inputs.py"), "--smoke"], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     for title in ("### Blank pages", "### Typed text", "### Journal", "### Writer"):
         assert title in done.stdout

@@ -12,11 +12,11 @@ gives its own finding.
 from __future__ import annotations
 
 import pytest
-from helpers import findings, text
-from walkers import Walker, copy_walk
 
 from breakglass.paper.scripts import SCRIPT_NAMES, load_script
 from breakglass.record.journal import read_journal
+from helpers import findings, text
+from walkers import Walker, copy_walk
 
 # `walked` (the lifecycle walked once) and `walks` (its checkpoints) are tests/conftest.py's.
 RECORDING = ("split", "recombine", "rotate", "reshare", "expand", "destroy")
@@ -29,7 +29,8 @@ def test_every_journalled_command_says_where_its_code_goes():
     for name in SCRIPT_NAMES:
         for step in load_script(name).steps:
             records = any(f"breakglass {c}" in step.command for c in RECORDING) and (
-                "--journal" in step.command and "--version" not in step.command)
+                "--journal" in step.command and "--version" not in step.command
+            )
             assert records == bool(step.code), f"{name} step {step.number}"
 
 

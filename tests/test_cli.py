@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import fakeclock
 import pypdfium2
 import pytest
+
 from helpers import once_per_run, pdfs, png_pages, run, text
 
 SECRET = b"Root-P@ss: correct horse battery staple \x00\xff binary tail"
@@ -23,9 +23,27 @@ def sheets(base: Path) -> Path:
     secret_file.write_bytes(SECRET)
     out = base / "sheets"
     result = run(
-        "split", "-k", "3", "-n", "5", "--label", "Test tenant root", "--secret-file", secret_file, "--out", out,
-        "--custodian", "Alice Able", "--custodian", "Bob Baker", "--journal", base / "journal.jsonl",
-        "--operator", "Ola Operator", "--witness", "Wes Witness",
+        "split",
+        "-k",
+        "3",
+        "-n",
+        "5",
+        "--label",
+        "Test tenant root",
+        "--secret-file",
+        secret_file,
+        "--out",
+        out,
+        "--custodian",
+        "Alice Able",
+        "--custodian",
+        "Bob Baker",
+        "--journal",
+        base / "journal.jsonl",
+        "--operator",
+        "Ola Operator",
+        "--witness",
+        "Wes Witness",
     )
     assert result.returncode == 0, text(result)
     return out
@@ -165,7 +183,21 @@ def test_split_bad_thresholds_are_one_line_errors(tmp_path, args, message):
 def test_split_reads_the_secret_from_stdin_exactly(tmp_path):
     secret = b"\x00line one\nline two\n\x00"
     out = tmp_path / "o"
-    result = run("split", "-k", "2", "-n", "3", "--label", "stdin", "--secret-file", "-", "--out", out, "--no-scan-check", input=secret)
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "stdin",
+        "--secret-file",
+        "-",
+        "--out",
+        out,
+        "--no-scan-check",
+        input=secret,
+    )
     assert result.returncode == 0, text(result)
     back = run("recombine", "--out", "-", *pdfs(out)[:2])
     assert back.returncode == 0, text(back)
@@ -198,7 +230,8 @@ main()
 def test_recombine_never_touches_the_network(sheets):
     result = subprocess.run(
         [sys.executable, "-c", BLOCK_SOCKETS, "recombine", "--out", "-", *map(str, pdfs(sheets)[:3])],
-        capture_output=True, timeout=300,
+        capture_output=True,
+        timeout=300,
     )
     assert result.returncode == 0, text(result)
     assert result.stdout == SECRET
@@ -209,9 +242,19 @@ def test_recombine_works_in_a_network_namespace_with_no_interfaces(sheets):
     if probe.returncode != 0:
         pytest.skip("this machine does not allow network namespaces (unshare -n)")
     result = subprocess.run(
-        ["unshare", "-n", sys.executable, "-c", "from breakglass.cli.main import main; main()", "recombine", "--out", "-",
-         *map(str, pdfs(sheets)[2:5])],
-        capture_output=True, timeout=300,
+        [
+            "unshare",
+            "-n",
+            sys.executable,
+            "-c",
+            "from breakglass.cli.main import main; main()",
+            "recombine",
+            "--out",
+            "-",
+            *map(str, pdfs(sheets)[2:5]),
+        ],
+        capture_output=True,
+        timeout=300,
     )
     assert result.returncode == 0, text(result)
     assert result.stdout == SECRET

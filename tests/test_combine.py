@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from Crypto.Protocol.SecretSharing import Shamir
 
-from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
+from breakglass.format import combine, scheme
 from breakglass.format.share import set_id_text
 from breakglass.format.v1 import Share
 
@@ -27,7 +27,9 @@ def reparse(share: Share) -> Share:
 
 
 def test_too_few_names_the_shares(set_a):
-    with pytest.raises(BreakglassError, match=r"need 3 shares, have 2: shares 1 and 4 of set .*; add any 1 of shares 2, 3 and 5$"):
+    with pytest.raises(
+        BreakglassError, match=r"need 3 shares, have 2: shares 1 and 4 of set .*; add any 1 of shares 2, 3 and 5$"
+    ):
         combine.recombine([set_a.shares[0], set_a.shares[3]])
 
 
@@ -151,7 +153,12 @@ def test_no_repr_shows_the_credential_a_data_key_or_key_material(set_a, version)
         outcome = recombine_short(list(made.shares[:3]))
         data_key_hex = outcome.data_key.hex()
         holders.append(outcome)
-    secrets = [SECRET.hex(), repr(SECRET)[2:-1], *(s.key_share.hex() for s in made.shares), repr(made.shares[0].key_share)]
+    secrets = [
+        SECRET.hex(),
+        repr(SECRET)[2:-1],
+        *(s.key_share.hex() for s in made.shares),
+        repr(made.shares[0].key_share),
+    ]
     for holder in holders:
         shown = repr(holder) + str(holder)
         assert not any(secret in shown for secret in secrets), type(holder).__name__

@@ -81,7 +81,8 @@ def test_with_exactly_k_one_altered_share_is_named(set3of5, alter, bad):
     assert f"share {bad + 1} of set" in message and "add another share" in message
     if alter is altered_with_own_tree:
         assert f"do not match the fingerprints carried by shares {others[0]} and {others[1]}" in message.replace(
-            "does not", "do not")
+            "does not", "do not"
+        )
 
 
 def test_with_exactly_two_of_two_a_cheater_cannot_be_told_apart():
@@ -192,8 +193,11 @@ def test_never_a_wrong_credential_whatever_is_altered(data, k, extra):
     assert got.credential == credential and got.fingerprint == result.fingerprint
 
 
-SETS = [scheme.split(b"set A, format 1", 2, 3, version=1), scheme.split(b"set B, format 2", 3, 4),
-        scheme.split(b"set C, format 2", 2, 3)]
+SETS = [
+    scheme.split(b"set A, format 1", 2, 3, version=1),
+    scheme.split(b"set B, format 2", 3, 4),
+    scheme.split(b"set C, format 2", 2, 3),
+]
 
 
 @settings(max_examples=80, deadline=None)
@@ -215,5 +219,9 @@ def test_mixed_piles_recover_the_one_complete_set_or_refuse(data):
     got = combine.recombine(list(pile))
     expected = complete[0]
     assert got.set_id == expected.set_id and got.fingerprint == expected.fingerprint
-    assert got.credential == {SETS[0].set_id: b"set A, format 1", SETS[1].set_id: b"set B, format 2",
-                              SETS[2].set_id: b"set C, format 2"}[expected.set_id]
+    assert (
+        got.credential
+        == {SETS[0].set_id: b"set A, format 1", SETS[1].set_id: b"set B, format 2", SETS[2].set_id: b"set C, format 2"}[
+            expected.set_id
+        ]
+    )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-
+from datetime import UTC
 from pathlib import Path
-
 
 from breakglass.record.journal import read_journal
 from helpers import once_per_run, run, text
@@ -16,9 +15,33 @@ SECRET = b"copies-test-credential"
 @once_per_run
 def two_copies(base: Path):
     (base / "s").write_bytes(SECRET)
-    result = run("split", "-k", "2", "-n", "3", "--copies", "2", "--label", "Copies", "--secret-file", base / "s",
-                 "--out", base / "sheets", "--journal", base / "j.jsonl", "--custodian", "Alice", "--custodian", "Bob",
-                 "--custodian", "Carol", "--operator", "Ann", "--witness", "Wim")
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--copies",
+        "2",
+        "--label",
+        "Copies",
+        "--secret-file",
+        base / "s",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "j.jsonl",
+        "--custodian",
+        "Alice",
+        "--custodian",
+        "Bob",
+        "--custodian",
+        "Carol",
+        "--operator",
+        "Ann",
+        "--witness",
+        "Wim",
+    )
     assert result.returncode == 0, text(result)
     return base, text(result)
 
@@ -63,8 +86,19 @@ def test_two_copies_of_one_share_count_once(two_copies):
 
 def test_copies_are_accepted_said_and_journalled(two_copies):
     base, _ = two_copies
-    result = run("recombine", "--verify-only", "--journal", base / "j.jsonl", "--operator", "Ann", "--witness", "Wim",
-                 sheet(base, 1, 1), sheet(base, 1, 2), sheet(base, 3, 2))
+    result = run(
+        "recombine",
+        "--verify-only",
+        "--journal",
+        base / "j.jsonl",
+        "--operator",
+        "Ann",
+        "--witness",
+        "Wim",
+        sheet(base, 1, 1),
+        sheet(base, 1, 2),
+        sheet(base, 3, 2),
+    )
     assert result.returncode == 0, text(result)
     assert "copies 1, 2: same share, counted once" in text(result)
     drill = read_journal(base / "j.jsonl")[-1]
@@ -74,19 +108,50 @@ def test_copies_are_accepted_said_and_journalled(two_copies):
 
 def test_audit_flags_a_holder_with_k_distinct_shares(tmp_path):
     (tmp_path / "s").write_bytes(SECRET)
-    result = run("split", "-k", "2", "-n", "3", "--label", "L", "--secret-file", tmp_path / "s", "--out", tmp_path / "o",
-                 "--journal", tmp_path / "j.jsonl", "--custodian", "Alice", "--custodian", "alice", "--custodian", "Bob",
-                 "--no-scan-check", "--operator", "Ann", "--witness", "Wim")
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "L",
+        "--secret-file",
+        tmp_path / "s",
+        "--out",
+        tmp_path / "o",
+        "--journal",
+        tmp_path / "j.jsonl",
+        "--custodian",
+        "Alice",
+        "--custodian",
+        "alice",
+        "--custodian",
+        "Bob",
+        "--no-scan-check",
+        "--operator",
+        "Ann",
+        "--witness",
+        "Wim",
+    )
     assert result.returncode == 1 and "one person holds one share" in text(result)  # split refuses it now
     # A journal an older breakglass wrote that way is still found out by the audit.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from breakglass.record.journal import append_event
 
     sheets = [{"share": i, "copy": 1, "holder": h} for i, h in enumerate(("Alice", "alice", "Bob"), 1)]
-    append_event(tmp_path / "j.jsonl", "split", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2, 3],
-                 fingerprint="GG7A-6H24-R1SZ-DES3", operator="Ann", witness="Wim",
-                 extra={"k": 2, "n": 3, "label": "L", "sheets": sheets}, now=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    append_event(
+        tmp_path / "j.jsonl",
+        "split",
+        set_id="1A2B-3C4D-5E6F-7081",
+        shares=[1, 2, 3],
+        fingerprint="GG7A-6H24-R1SZ-DES3",
+        operator="Ann",
+        witness="Wim",
+        extra={"k": 2, "n": 3, "label": "L", "sheets": sheets},
+        now=datetime(2026, 1, 5, tzinfo=UTC),
+    )
     audit = run("audit", "--journal", tmp_path / "j.jsonl")
     assert audit.returncode == 1
     assert "one holder (Alice) holds 2 distinct shares, k is 2" in text(audit)

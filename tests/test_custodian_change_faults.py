@@ -7,9 +7,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 from breakglass.record.journal import read_journal, verify_journal
+from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 
 @EVERY_KIND
@@ -24,8 +24,20 @@ def test_a_custodian_change_is_all_or_nothing_at_every_write_point(part, command
         work.mkdir()
         journal = work / "journal.jsonl"
         shutil.copy(set_of_two / "journal.jsonl", journal)
-        result, points = shim(point, kind, command, "--journal", journal, *PEOPLE, *extra, "--no-scan-check",
-                              "--out", "new", *sheets, cwd=work)
+        result, points = shim(
+            point,
+            kind,
+            command,
+            "--journal",
+            journal,
+            *PEOPLE,
+            *extra,
+            "--no-scan-check",
+            "--out",
+            "new",
+            *sheets,
+            cwd=work,
+        )
         last = one_line_outcome(result, kind)
         assert not leftovers(work), (point, kind, leftovers(work))
         assert verify_journal(journal).ok

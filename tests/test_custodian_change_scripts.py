@@ -8,10 +8,9 @@ old sheet, expanded one included. After the reshare the old sheets are refused b
 
 from __future__ import annotations
 
+from breakglass.record.journal import read_journal
 from helpers import findings, run, text
 from walkers import CONFIG, NEW_CUSTODIAN, OPERATOR, RESHARED, WITNESS, ChangeWalker, destroy_after_change
-
-from breakglass.record.journal import read_journal
 
 # `changed` (the custodian change walked once) and `walks` (its checkpoints) are tests/conftest.py's.
 
@@ -41,8 +40,18 @@ def test_the_journal_records_the_expansion_and_the_reshare(changed):
 def test_after_the_reshare_the_old_sheets_are_refused_naming_it(changed):
     reshare = next(e for e in read_journal(changed.journal) if e.event == "reshare")
     old = changed.sheets("sheets", (2, 3))
-    result = run("recombine", "--journal", changed.journal, "--verify-only", "--operator", OPERATOR, "--witness",
-                 WITNESS, *old, env={"BREAKGLASS_FAKE_TIME": "2026-04-03T10:00:00Z"})
+    result = run(
+        "recombine",
+        "--journal",
+        changed.journal,
+        "--verify-only",
+        "--operator",
+        OPERATOR,
+        "--witness",
+        WITNESS,
+        *old,
+        env={"BREAKGLASS_FAKE_TIME": "2026-04-03T10:00:00Z"},
+    )
     assert result.returncode == 1, text(result)
     assert f"retired by reshare {reshare.code}" in text(result) and "Traceback" not in text(result)
     # the new sheets, of the same credential, still recover it
@@ -80,8 +89,10 @@ def _alice_twice_config() -> str:
     """A config where Alice is listed for the new share 4 and Bob and Carol keep 2 and 3 (share 1 unlisted)."""
     head = CONFIG.split("\n[[custodians]]")[0].replace("n = 3", "n = 4")
     people = {2: "Bob Baker", 3: "Carol Chen", 4: "Alice Archer"}
-    return head + "".join(f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
-                          for i, name in people.items())
+    return head + "".join(
+        f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
+        for i, name in people.items()
+    )
 
 
 def test_a_reshare_is_not_a_rotation(walks, tmp_path):

@@ -79,7 +79,12 @@ def test_every_fold_and_crumple_condition_is_reproducible(page, condition):
 def test_a_hand_folds_near_the_printed_lines_and_folds_across_them_elsewhere():
     for seed in range(20):
         on = damage.printed_folds(seed, half=True)
-        assert [abs(y - t) * damage.A4_MM[1] <= 1.5 for (_, y, _), t in zip(on[:2], (1 / 3, 2 / 3))] == [True, True]
+        assert [abs(y - t) * damage.A4_MM[1] <= 1.5 for (_, y, _), t in zip(on[:2], (1 / 3, 2 / 3), strict=True)] == [
+            True,
+            True,
+        ]
         assert abs(on[2][0] - 0.5) * damage.A4_MM[0] <= 1.5
         across = damage.folds_across_lines(seed)
-        assert all(abs(y - t) * damage.A4_MM[1] > 10 for _, y, angle in across if abs(angle) < 10 for t in (1 / 3, 2 / 3))
+        assert all(
+            abs(y - t) * damage.A4_MM[1] > 10 for _, y, angle in across if abs(angle) < 10 for t in (1 / 3, 2 / 3)
+        )

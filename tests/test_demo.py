@@ -10,7 +10,14 @@ def test_demo_runs_the_whole_ceremony(tmp_path):
     result = run("demo", "--out", out)
     assert result.returncode == 0, text(result)
     assert "CLEAN: no findings." in text(result)
-    for name in ("logbook.pdf", "checklist.pdf", "journal.jsonl", "logbook.csv", "sheets/manifest.json", "new-sheets/manifest.json"):
+    for name in (
+        "logbook.pdf",
+        "checklist.pdf",
+        "journal.jsonl",
+        "logbook.csv",
+        "sheets/manifest.json",
+        "new-sheets/manifest.json",
+    ):
         assert (out / name).is_file(), name
     events = [json.loads(line)["event"] for line in (out / "journal.jsonl").read_text().splitlines()]
     assert events == ["split", "drill", "release", "rotate", "destroy"]

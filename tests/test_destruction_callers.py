@@ -10,10 +10,10 @@ import re
 import shlex
 
 import pytest
-from helpers import CODE_LINE, PEOPLE, invoke, invoke_split, typed_files
 
 from breakglass.paper.scripts import SCRIPT_NAMES, load_script
 from breakglass.record.journal import read_journal
+from helpers import CODE_LINE, PEOPLE, invoke, invoke_split, typed_files
 
 # The ceremonies that send people to destruction.md, and the journal event each records.
 CALLERS = {"rotation": "rotate", "reshare": "reshare", "expand": "expand"}
@@ -41,8 +41,11 @@ def test_what_destruction_md_says_is_true_for_each_caller(caller):
         if re.search(r"credential (was|has been|is) changed|no longer recover|changed the credential", sentence):
             assert "rotation" in sentence, f"true only after a rotation, said for every caller: {sentence!r}"
     if caller != "rotation":
-        assert re.search(r"credential was NOT changed: every sheet to be destroyed still opens the account "
-                         r"together with k-1 other", text)
+        assert re.search(
+            r"credential was NOT changed: every sheet to be destroyed still opens the account "
+            r"together with k-1 other",
+            text,
+        )
 
 
 def history(base, caller: str) -> tuple[str, list[tuple[str, str]]]:
@@ -52,10 +55,14 @@ def history(base, caller: str) -> tuple[str, list[tuple[str, str]]]:
     old_set = read_journal(journal)[0].set
     scans = typed_files(base / "sheets", base, {1, 2})
     (base / "changed").write_bytes(b"the credential after the change at the provider")
-    extra = {"rotation": ["--secret-file", base / "changed"], "reshare": [],
-             "expand": ["--custodian", "Dee", "--replaces", "3"]}[caller]
-    result = invoke(CALLERS[caller], "--journal", journal, *PEOPLE, "--out", base / "new", "--no-scan-check",
-                    *extra, *scans)
+    extra = {
+        "rotation": ["--secret-file", base / "changed"],
+        "reshare": [],
+        "expand": ["--custodian", "Dee", "--replaces", "3"],
+    }[caller]
+    result = invoke(
+        CALLERS[caller], "--journal", journal, *PEOPLE, "--out", base / "new", "--no-scan-check", *extra, *scans
+    )
     assert result.exit_code == 0, result.output
     sheets = [("3.1", "B-3")] if caller == "expand" else [(f"{i}.1", f"B-{i}") for i in (1, 2, 3)]
     return old_set, sheets
@@ -71,8 +78,14 @@ def test_destruction_md_walked_to_the_letter_for_each_caller(tmp_path, caller):
         if not step.command:
             continue
         template = step.command.replace("--sheet SHARE.COPY --bag SERIAL ...", "SHEETS_AND_BAGS")
-        fill = {"JOURNAL": [journal], "CODE": [code], "OLD_SET": [old_set], "SHEETS_AND_BAGS": pairs,
-                "OPERATOR": [PEOPLE[1]], "WITNESS": [PEOPLE[3]]}
+        fill = {
+            "JOURNAL": [journal],
+            "CODE": [code],
+            "OLD_SET": [old_set],
+            "SHEETS_AND_BAGS": pairs,
+            "OPERATOR": [PEOPLE[1]],
+            "WITNESS": [PEOPLE[3]],
+        }
         argv = [value for token in shlex.split(template) for value in fill.get(token, [token])]
         assert argv[0] == "breakglass"
         before = len(read_journal(journal))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from breakglass.format import encoding, qrtext, scheme, typed
 from breakglass.errors import BreakglassError
+from breakglass.format import encoding, qrtext, scheme, typed
 from breakglass.format.v1 import Share
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
@@ -94,7 +94,9 @@ def test_typed_lines_have_groups_of_four_and_a_check(small_share):
 
 def test_typed_round_trip_inside_other_text(small_share):
     block = typed.encode(small_share)
-    noisy = "Custodian sheet\n1. Store this sheet in a bag\n" + block.replace("\n05", "\nPage 2 of 2\n05") + "\nThe end\n"
+    noisy = (
+        "Custodian sheet\n1. Store this sheet in a bag\n" + block.replace("\n05", "\nPage 2 of 2\n05") + "\nThe end\n"
+    )
     reading = typed.read_text(noisy)
     assert reading.shares == [small_share] and not reading.problems
 
@@ -129,7 +131,9 @@ def test_two_typos_on_a_line_are_pinned_to_that_line(small_share):
     rows[2] = line[:4] + ("0000" if line[4:8] != "0000" else "1111") + line[8:]
     reading = typed.read_text("\n".join(rows))
     assert reading.shares == []
-    assert reading.problems == [f"typed share 1 of set {typed.header_line(small_share).split()[6]}: line 02 does not match its check: retype line 02"]
+    assert reading.problems == [
+        f"typed share 1 of set {typed.header_line(small_share).split()[6]}: line 02 does not match its check: retype line 02"
+    ]
 
 
 def test_missing_line_is_named(small_share):

@@ -73,8 +73,9 @@ def test_a_wrong_code_is_outvoted_by_the_others(share):
     texts = qrtext.encode(share, 300, parity=2)
     chunk = qrtext.parse_chunk(texts[1])
     payload = ("A" if chunk.data[0] != "A" else "B") + chunk.data[1:]
-    forged = v2.Chunk(chunk.set_hex, chunk.index, chunk.copy, chunk.size, chunk.number, chunk.data_count,
-                            chunk.parity, payload).text()
+    forged = v2.Chunk(
+        chunk.set_hex, chunk.index, chunk.copy, chunk.size, chunk.number, chunk.data_count, chunk.parity, payload
+    ).text()
     collector = ShareCollector()
     collector.add_qr_texts([*texts, forged], "scan")
     assert [f.share for f in collector.shares()] == [share]
@@ -99,13 +100,16 @@ def test_parsing_arbitrary_bg2_text_raises_only_the_user_error(text):
         pass
 
 
-@pytest.mark.parametrize("text", [
-    "BG2:0123456789ABCDEF:0:1:300:1/1+0:" + "A" * 488,  # share 0
-    "BG2:0123456789ABCDEF:1:1:300:3/1+1:" + "A" * 488,  # chunk beyond data + parity
-    "BG2:0123456789ABCDEF:1:1:300:1/200+100:AAAAAAAA",  # more than 255 codes
-    "BG2:0123456789ABCDEF:1:1:300:1/1+0:" + "A" * 487,  # payload length does not fit the size
-    "BG2:0123456789ABCDEF:01:1:300:1/1+0:" + "A" * 488,  # leading zero
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BG2:0123456789ABCDEF:0:1:300:1/1+0:" + "A" * 488,  # share 0
+        "BG2:0123456789ABCDEF:1:1:300:3/1+1:" + "A" * 488,  # chunk beyond data + parity
+        "BG2:0123456789ABCDEF:1:1:300:1/200+100:AAAAAAAA",  # more than 255 codes
+        "BG2:0123456789ABCDEF:1:1:300:1/1+0:" + "A" * 487,  # payload length does not fit the size
+        "BG2:0123456789ABCDEF:01:1:300:1/1+0:" + "A" * 488,  # leading zero
+    ],
+)
 def test_impossible_headers_are_refused(text):
     with pytest.raises(BreakglassError, match="breakglass QR code"):
         qrtext.parse_chunk(text)
@@ -122,6 +126,7 @@ def test_typed_round_trip_with_checked_header(share):
 
 def test_typed_lowercase_no_spaces_and_look_alikes_are_accepted(share):
     header, *lines = typed.encode(share).splitlines()
+
     def sloppy(line):
         number, data = line.split(" ", 1)
         return number + " " + data.replace(" ", "").lower().replace("0", "o").replace("1", "l")
@@ -198,4 +203,5 @@ def test_several_typed_shares_of_both_formats_in_one_text():
     text = "\n\n".join(typed.encode(s) for s in [*old.shares, *new.shares])
     random.Random(2).shuffle(lines := text.split("\n\n"))
     assert sorted(s.to_bytes() for s in typed.read_text("\n\n".join(lines)).shares) == sorted(
-        s.to_bytes() for s in [*old.shares, *new.shares])
+        s.to_bytes() for s in [*old.shares, *new.shares]
+    )

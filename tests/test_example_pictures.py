@@ -29,7 +29,9 @@ def test_the_pictures_match_what_the_tool_prints_now():
     recorded = json.loads((ROOT / "docs" / "example-pictures.json").read_text())
     now = script.digests()
     stale = sorted(name for name in script.PICTURES if recorded.get(name) != now[name])
-    assert not stale, f"docs/{', '.join(stale)}.png no longer match what the tool prints: run python scripts/example_pictures.py"
+    assert not stale, (
+        f"docs/{', '.join(stale)}.png no longer match what the tool prints: run python scripts/example_pictures.py"
+    )
 
 
 def test_the_digest_sees_a_changed_word_but_not_the_package_fingerprint(monkeypatch):

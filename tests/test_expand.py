@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from helpers import once_per_run, png_pages, run, text
 
 from breakglass.errors import BreakglassError, InternalError
-from breakglass.format import combine, expand, scheme
-from breakglass.format import v1, v2
+from breakglass.format import combine, expand, scheme, v1, v2
 from breakglass.record.journal import read_journal
+from helpers import once_per_run, png_pages, run, text
 
 SECRET = b"expand-me: \x00\xff root credential"
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")
@@ -28,9 +27,26 @@ WHEN = {"BREAKGLASS_FAKE_TIME": "2026-03-01T10:00:00Z"}
 def split(base: Path, version: int, k: int = 3, n: int = 4) -> Path:
     (base / "secret.bin").write_bytes(SECRET)
     names = [arg for i in range(1, n + 1) for arg in ("--custodian", f"Holder {i}")]
-    result = run("split", "--format", str(version), "-k", str(k), "-n", str(n), "--label", "Expand test",
-                 "--secret-file", base / "secret.bin", "--out", base / "sheets", "--journal", base / "journal.jsonl",
-                 *PEOPLE, *names, env={"BREAKGLASS_FAKE_TIME": "2026-01-05T10:00:00Z"})
+    result = run(
+        "split",
+        "--format",
+        str(version),
+        "-k",
+        str(k),
+        "-n",
+        str(n),
+        "--label",
+        "Expand test",
+        "--secret-file",
+        base / "secret.bin",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        *names,
+        env={"BREAKGLASS_FAKE_TIME": "2026-01-05T10:00:00Z"},
+    )
     assert result.returncode == 0, text(result)
     return base / "sheets"
 
@@ -53,8 +69,20 @@ def expanded(request, artifacts):
     def build(base: Path):
         sheets = split(base, request.param)
         old = images(sheets, base / "old-images")
-        result = run("expand", "--journal", base / "journal.jsonl", *PEOPLE, "--custodian", "Dan New",
-                     "--out", base / "new", *old[1], *old[2], *old[4], env=WHEN)
+        result = run(
+            "expand",
+            "--journal",
+            base / "journal.jsonl",
+            *PEOPLE,
+            "--custodian",
+            "Dan New",
+            "--out",
+            base / "new",
+            *old[1],
+            *old[2],
+            *old[4],
+            env=WHEN,
+        )
         assert result.returncode == 0, text(result)
         return base, request.param, old, text(result)
 
@@ -94,15 +122,38 @@ def test_a_second_expansion_takes_the_next_number_and_a_logbook_prints_it(expand
     journal = work / "journal.jsonl"
     journal.write_bytes((base / "journal.jsonl").read_bytes())
     new = images(base / "new", tmp_path / "new-images")
-    result = run("expand", "--journal", journal, *PEOPLE, "--custodian", "Eve Next", "--custodian", "Fay Next",
-                 "--out", work / "more", *new[5], *old[3], *old[1], env=WHEN)
+    result = run(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Eve Next",
+        "--custodian",
+        "Fay Next",
+        "--out",
+        work / "more",
+        *new[5],
+        *old[3],
+        *old[1],
+        env=WHEN,
+    )
     assert result.returncode == 0, text(result)
     assert read_journal(journal)[-1].extra["new_shares"] == [6, 7]
-    logbook = run("logbook", "--manifest", work / "more" / "manifest.json", "--journal", journal, "--out",
-                  work / "expansion-logbook.pdf")
+    logbook = run(
+        "logbook",
+        "--manifest",
+        work / "more" / "manifest.json",
+        "--journal",
+        journal,
+        "--out",
+        work / "expansion-logbook.pdf",
+    )
     assert logbook.returncode == 0, text(logbook)
     extracted = run_pdftotext(work / "expansion-logbook.pdf")
-    assert "New shares 6 and 7 of an existing set" in extracted and "Expansion (new shares of the same set)" in extracted
+    assert (
+        "New shares 6 and 7 of an existing set" in extracted and "Expansion (new shares of the same set)" in extracted
+    )
 
 
 def run_pdftotext(pdf: Path) -> str:
@@ -149,8 +200,9 @@ def test_refused_with_fewer_than_k_sheets(small_set, tmp_path):
 def test_refused_without_a_custodian_or_with_one_person_twice(small_set, tmp_path):
     base, sheets = small_set
     assert "--custodian" in refused(base, sheets, tmp_path, *PEOPLE, *pdfs(sheets, 1, 2))
-    message = refused(base, sheets, tmp_path, "--operator", "Ola", "--witness", "ola", "--custodian", "Dan",
-                      *pdfs(sheets, 1, 2))
+    message = refused(
+        base, sheets, tmp_path, "--operator", "Ola", "--witness", "ola", "--custodian", "Dan", *pdfs(sheets, 1, 2)
+    )
     assert "the witness (ola) is the operator" in message
 
 
@@ -158,15 +210,18 @@ def test_refused_replacing_a_sheet_never_printed(small_set, tmp_path):
     base, sheets = small_set
     message = refused(base, sheets, tmp_path, *PEOPLE, "--custodian", "Dan", "--replaces", "7.1", *pdfs(sheets, 1, 2))
     assert "sheet 7.1" in message and "never printed" in message
-    assert "not a sheet" in refused(base, sheets, tmp_path, *PEOPLE, "--custodian", "Dan", "--replaces", "x",
-                                    *pdfs(sheets, 1, 2))
+    assert "not a sheet" in refused(
+        base, sheets, tmp_path, *PEOPLE, "--custodian", "Dan", "--replaces", "x", *pdfs(sheets, 1, 2)
+    )
 
 
 def test_refused_for_a_retired_set(small_set, tmp_path):
     base, sheets = small_set
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((base / "journal.jsonl").read_bytes())
-    result = run("reshare", "--journal", journal, *PEOPLE, "--out", tmp_path / "reshared", *pdfs(sheets, 1, 2), env=WHEN)
+    result = run(
+        "reshare", "--journal", journal, *PEOPLE, "--out", tmp_path / "reshared", *pdfs(sheets, 1, 2), env=WHEN
+    )
     assert result.returncode == 0, text(result)
     message = refused(base, sheets, tmp_path, *PEOPLE, "--custodian", "Dan", *pdfs(sheets, 2, 3))
     assert "retired set" in message and "retired by reshare" in message
@@ -184,22 +239,57 @@ def test_a_replaced_sheet_is_recorded_and_the_audit_asks_for_its_destruction(sma
     base, sheets = small_set
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((base / "journal.jsonl").read_bytes())
-    result = run("expand", "--journal", journal, *PEOPLE, "--custodian", "Holder 2", "--replaces", "2.1",
-                 "--out", tmp_path / "new", *pdfs(sheets, 2, 3), env=WHEN)
+    result = run(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Holder 2",
+        "--replaces",
+        "2.1",
+        "--out",
+        tmp_path / "new",
+        *pdfs(sheets, 2, 3),
+        env=WHEN,
+    )
     assert result.returncode == 0, text(result)
     assert "REPLACED but still valid" in text(result) and "WARNING" not in text(result)  # 2.1 is handed back
     assert read_journal(journal)[-1].extra["replaces"] == [{"share": 2, "copy": 1}]
-    drill = run("recombine", "--verify-only", "--journal", journal, *PEOPLE, *pdfs(sheets, 2, 3),
-                env={"BREAKGLASS_FAKE_TIME": "2026-03-01T10:10:00Z"})
+    drill = run(
+        "recombine",
+        "--verify-only",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *pdfs(sheets, 2, 3),
+        env={"BREAKGLASS_FAKE_TIME": "2026-03-01T10:10:00Z"},
+    )
     assert drill.returncode == 0 and "should have been destroyed: report it" in text(drill), text(drill)
     audit = run("audit", "--journal", journal, "--as-of", "2026-03-20")
     assert audit.returncode == 1 and "[destruction]" in text(audit) and "share 2 copy 1 (Holder 2)" in text(audit)
-    destroy = run("destroy", "--journal", journal, "--set", read_journal(journal)[-1].set, "--sheet", "2.1",
-                  *PEOPLE, env={"BREAKGLASS_FAKE_TIME": "2026-03-01T11:00:00Z"})
+    destroy = run(
+        "destroy",
+        "--journal",
+        journal,
+        "--set",
+        read_journal(journal)[-1].set,
+        "--sheet",
+        "2.1",
+        *PEOPLE,
+        env={"BREAKGLASS_FAKE_TIME": "2026-03-01T11:00:00Z"},
+    )
     assert destroy.returncode == 0, text(destroy)
     assert "has not been retired" not in text(destroy)  # a replaced sheet is expected to be destroyed
-    drill = run("recombine", "--verify-only", "--journal", journal, *PEOPLE, *pdfs(sheets, 2, 3),
-                env={"BREAKGLASS_FAKE_TIME": "2026-03-01T12:00:00Z"})
+    drill = run(
+        "recombine",
+        "--verify-only",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *pdfs(sheets, 2, 3),
+        env={"BREAKGLASS_FAKE_TIME": "2026-03-01T12:00:00Z"},
+    )
     assert drill.returncode == 0 and "WARNING: sheet 2.1 of set" in text(drill), text(drill)
     assert "was recorded destroyed by" in text(drill) and "report it" in text(drill)
     audit = run("audit", "--journal", journal, "--as-of", "2026-03-20")
@@ -210,8 +300,14 @@ def test_a_replaced_sheet_is_recorded_and_the_audit_asks_for_its_destruction(sma
 
 
 @settings(max_examples=25, deadline=None)
-@given(version=st.sampled_from([1, 2]), k=st.integers(2, 4), extra=st.integers(0, 2), new=st.integers(1, 3),
-       credential=st.binary(min_size=1, max_size=80), data=st.data())
+@given(
+    version=st.sampled_from([1, 2]),
+    k=st.integers(2, 4),
+    extra=st.integers(0, 2),
+    new=st.integers(1, 3),
+    credential=st.binary(min_size=1, max_size=80),
+    data=st.data(),
+)
 def test_any_k_shares_of_an_expanded_set_recover(version, k, extra, new, credential, data):
     n = k + extra
     result = scheme.split(credential, k, n, version=version)

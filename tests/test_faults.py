@@ -12,9 +12,8 @@ import shutil
 
 import pytest
 
-from faultloops import EVERY_KIND, PEOPLE, both_outcomes, SECRET, every_point, leftovers, one_line_outcome, shim
-
 from breakglass.record.journal import read_journal, verify_journal
+from faultloops import EVERY_KIND, PEOPLE, SECRET, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 # secret_file and set_of_two (a 2-of-2 split of SECRET, made once per run) are tests/conftest.py's.
 
@@ -26,8 +25,26 @@ def test_split_is_all_or_nothing_at_every_write_point(part, tmp_path, secret_fil
         work = tmp_path / f"p{point}"
         work.mkdir()
         journal = work / "journal.jsonl"
-        result, points = shim(point, kind, "split", "-k", "2", "-n", "2", "--label", "Faults", "--secret-file",
-                              secret_file, "--out", "sheets", "--journal", journal, *PEOPLE, "--no-scan-check", cwd=work)
+        result, points = shim(
+            point,
+            kind,
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "Faults",
+            "--secret-file",
+            secret_file,
+            "--out",
+            "sheets",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--no-scan-check",
+            cwd=work,
+        )
         last = one_line_outcome(result, kind)
         assert not leftovers(work), (point, kind, leftovers(work))
         sheets = sorted((work / "sheets").glob("*.pdf")) if (work / "sheets").exists() else []
@@ -62,8 +79,22 @@ def test_recombine_out_and_its_journal_line_appear_together_or_not_at_all(part, 
         work.mkdir()
         journal = work / "journal.jsonl"
         shutil.copy(set_of_two / "journal.jsonl", journal)
-        result, points = shim(point, kind, "recombine", "--out", "credential.bin", "--journal", journal,
-                              *PEOPLE, "--incident", "INC-1", "--reason", "fault test", *sheets, cwd=work)
+        result, points = shim(
+            point,
+            kind,
+            "recombine",
+            "--out",
+            "credential.bin",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--incident",
+            "INC-1",
+            "--reason",
+            "fault test",
+            *sheets,
+            cwd=work,
+        )
         last = one_line_outcome(result, kind)
         assert not leftovers(work), (point, kind, leftovers(work))
         released = [e for e in read_journal(journal) if e.event == "release"]
@@ -84,8 +115,16 @@ def test_logbook_is_whole_or_absent_at_every_write_point(part, tmp_path, set_of_
     for point, kind in every_point(part=part):
         work = tmp_path / f"p{point}"
         work.mkdir()
-        result, points = shim(point, kind, "logbook", "--manifest", set_of_two / "sheets" / "manifest.json",
-                              "--out", "logbook.pdf", cwd=work)
+        result, points = shim(
+            point,
+            kind,
+            "logbook",
+            "--manifest",
+            set_of_two / "sheets" / "manifest.json",
+            "--out",
+            "logbook.pdf",
+            cwd=work,
+        )
         one_line_outcome(result, kind)
         assert not leftovers(work)
         pdf = work / "logbook.pdf"

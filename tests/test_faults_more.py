@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 from breakglass.record.journal import read_journal, verify_journal
+from faultloops import EVERY_KIND, PEOPLE, both_outcomes, every_point, leftovers, one_line_outcome, shim
 
 
 def journal_in(work, set_of_two):
@@ -56,9 +56,13 @@ def test_a_drill_is_journalled_or_not_and_says_ok_only_when_it_is(part, tmp_path
         drills = new_events(journal, before, "drill")
         return "complete" if len(drills) == 1 else "nothing" if not drills and journal.read_bytes() == before else "?"
 
-    seen = run_every_point(part, tmp_path, set_of_two,
-                           lambda work, journal: ["recombine", "--verify-only", "--journal", journal, *PEOPLE, *sheets],
-                           judge)
+    seen = run_every_point(
+        part,
+        tmp_path,
+        set_of_two,
+        lambda work, journal: ["recombine", "--verify-only", "--journal", journal, *PEOPLE, *sheets],
+        judge,
+    )
     assert both_outcomes(seen, part), seen
 
 
@@ -81,7 +85,18 @@ def test_rotate_is_all_or_nothing(part, tmp_path, set_of_two):
     sheets = sorted((set_of_two / "sheets").glob("*.pdf"))
 
     def args(work, journal):
-        return ["rotate", "--journal", journal, *PEOPLE, "--secret-file", "-", "--out", "new", "--no-scan-check", *sheets]
+        return [
+            "rotate",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--secret-file",
+            "-",
+            "--out",
+            "new",
+            "--no-scan-check",
+            *sheets,
+        ]
 
     def judge(work, journal, before):
         made = sorted((work / "new").glob("*.pdf")) if (work / "new").exists() else []
@@ -100,9 +115,22 @@ def drilled(tmp_path_factory, set_of_two):
     """The set of two with a drill journalled: what a checklist is printed for."""
     base = tmp_path_factory.mktemp("drilled")
     shutil.copytree(set_of_two, base, dirs_exist_ok=True)
-    result = subprocess.run([sys.executable, "-m", "breakglass", "recombine", "--verify-only", "--journal",
-                             base / "journal.jsonl", *PEOPLE, *sorted((base / "sheets").glob("*.pdf"))],
-                            capture_output=True, timeout=300, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "recombine",
+            "--verify-only",
+            "--journal",
+            base / "journal.jsonl",
+            *PEOPLE,
+            *sorted((base / "sheets").glob("*.pdf")),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return base
 

@@ -64,8 +64,12 @@ def test_links_folders_and_devices_are_never_written(tmp_path, force):
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     (tmp_path / "folder").mkdir()
     os.mkfifo(tmp_path / "fifo")
-    for name, words in [("link", "symbolic link"), ("dangling", "symbolic link"), ("folder", "is a folder"),
-                        ("fifo", "a pipe")]:
+    for name, words in [
+        ("link", "symbolic link"),
+        ("dangling", "symbolic link"),
+        ("folder", "is a folder"),
+        ("fifo", "a pipe"),
+    ]:
         with pytest.raises(BreakglassError, match=words):
             files.write_new_file(tmp_path / name, b"evil", force=force)
     with pytest.raises(BreakglassError, match="a device, not a file"):
@@ -191,8 +195,12 @@ def test_a_new_folder_is_emptied_if_its_block_fails(tmp_path):
 
 def test_read_input_refuses_special_files_and_oversize(tmp_path):
     os.mkfifo(tmp_path / "fifo")
-    for path, words in [(tmp_path / "fifo", "a pipe"), (tmp_path, "a folder"), (Path("/dev/zero"), "a device"),
-                        (tmp_path / "missing", "does not exist")]:
+    for path, words in [
+        (tmp_path / "fifo", "a pipe"),
+        (tmp_path, "a folder"),
+        (Path("/dev/zero"), "a device"),
+        (tmp_path / "missing", "does not exist"),
+    ]:
         with pytest.raises(inputs.Refused, match=words):
             inputs.read_input(path, "typed text", 100)
     (tmp_path / "big").write_bytes(b"x" * 101)

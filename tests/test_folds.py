@@ -20,8 +20,11 @@ import damage  # noqa: E402
 from paperchecks import SIZES, geometry, make, pages, zbar_texts, zxing_texts  # noqa: E402
 
 
-@pytest.fixture(scope="module", params=[(size, paper) for size in SIZES for paper in ("a4", "letter")],
-                ids=lambda p: f"{p[0]}-{p[1]}")
+@pytest.fixture(
+    scope="module",
+    params=[(size, paper) for size in SIZES for paper in ("a4", "letter")],
+    ids=lambda p: f"{p[0]}-{p[1]}",
+)
 def printed(request):
     size, paper = request.param
     share, info, pdf = make(SIZES[size], paper)
@@ -34,7 +37,11 @@ def test_the_thirds_are_printed_edge_to_edge_of_the_safe_area(printed):
     for page in found:
         for y in folds.fold_ys(paper):
             across = [ln for ln in page["lines"] if abs(ln[1] - y) < 0.5 and abs(ln[3] - y) < 0.5]
-            assert across and min(ln[0] for ln in across) <= area.left + 1 and max(ln[2] for ln in across) >= area.right - 1
+            assert (
+                across
+                and min(ln[0] for ln in across) <= area.left + 1
+                and max(ln[2] for ln in across) >= area.right - 1
+            )
 
 
 def test_no_code_lies_on_or_near_a_fold(printed):
@@ -56,8 +63,9 @@ def test_the_half_fold_is_printed_only_where_it_crosses_no_code(printed):
         down = [ln for ln in page["lines"] if abs(ln[0] - x) < 0.5 and abs(ln[2] - x) < 0.5]
         assert bool(down) != codes_on_it
         for _, low, _, high in down:
-            assert not any(left < x < right and low < top and bottom < high
-                           for left, bottom, right, top in page["codes"])
+            assert not any(
+                left < x < right and low < top and bottom < high for left, bottom, right, top in page["codes"]
+            )
 
 
 def test_a_sheet_folded_on_its_lines_loses_no_code():
@@ -65,8 +73,10 @@ def test_a_sheet_folded_on_its_lines_loses_no_code():
     and every code still reads with both decoders (none lies under a crease)."""
     share, _, pdf = make(2048, "a4")
     texts = set(sheet.qr_texts(share))
-    images = [damage.creases(image, damage.printed_folds(seed), lift_mm=0.4, seed=seed, dpi=150)
-              for seed, image in enumerate(pages(pdf, dpi=150))]
+    images = [
+        damage.creases(image, damage.printed_folds(seed), lift_mm=0.4, seed=seed, dpi=150)
+        for seed, image in enumerate(pages(pdf, dpi=150))
+    ]
     assert set(zxing_texts(images)) == texts
     assert set(zbar_texts(images)) == texts
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from helpers import once_per_run, run
-from helpers import text as output
 
 from breakglass.paper import bidi, fonts, text
 from breakglass.record.journal import read_journal
+from helpers import once_per_run, run
+from helpers import text as output
 
 NAMES = {
     "Polish": "Zażółć Gęślą",
@@ -29,7 +29,9 @@ NAMES = {
     "Hebrew": "דוד כהן",
     "Devanagari": "प्रिया शर्मा",
 }
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts)")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts)"
+)
 
 
 def poppler_text(pdf: Path) -> str:
@@ -50,15 +52,48 @@ def world(base: Path):
     """A 2-of-10 split through the command line with one custodian per script, a logbook and a checklist."""
     (base / "secret").write_bytes(b"correct horse battery staple")
     custodians = [arg for name in NAMES.values() for arg in ("--custodian", name)]
-    result = run("split", "-k", "2", "-n", "10", "--label", "Корневой доступ 根账户 حساب", "--secret-file", base / "secret",
-                 "--out", base / "sheets", "--journal", base / "journal.jsonl", "--operator", "Ана Петрова",
-                 "--witness", "Σοφία Νικολάου", *custodians)
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "10",
+        "--label",
+        "Корневой доступ 根账户 حساب",
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        "--operator",
+        "Ана Петрова",
+        "--witness",
+        "Σοφία Νικολάου",
+        *custodians,
+    )
     assert result.returncode == 0, output(result)
-    logbook = run("logbook", "--manifest", base / "sheets" / "manifest.json", "--journal", base / "journal.jsonl",
-                  "--out", base / "logbook.pdf")
+    logbook = run(
+        "logbook",
+        "--manifest",
+        base / "sheets" / "manifest.json",
+        "--journal",
+        base / "journal.jsonl",
+        "--out",
+        base / "logbook.pdf",
+    )
     assert logbook.returncode == 0, output(logbook)
-    drill = run("recombine", "--verify-only", "--journal", base / "journal.jsonl", "--operator", "Ана Петрова",
-                "--witness", "Σοφία Νικολάου", *sorted((base / "sheets").glob("*-share-[12]-of-10.pdf")))
+    drill = run(
+        "recombine",
+        "--verify-only",
+        "--journal",
+        base / "journal.jsonl",
+        "--operator",
+        "Ана Петрова",
+        "--witness",
+        "Σοφία Νικολάου",
+        *sorted((base / "sheets").glob("*-share-[12]-of-10.pdf")),
+    )
     assert drill.returncode == 0, output(drill)
     code = read_journal(base / "journal.jsonl")[-1].code
     checklist = run("checklist", "--journal", base / "journal.jsonl", "--event", code, "--out", base / "checklist.pdf")
@@ -142,8 +177,22 @@ ETHIOPIC = "ሀይሌ"  # no bundled font has Ethiopic
 
 
 def test_a_missing_character_is_refused_before_the_credential_is_asked(tmp_path):
-    result = run("split", "-k", "2", "-n", "2", "--label", "x", "--out", tmp_path / "o", "--custodian", ETHIOPIC,
-                 "--custodian", "B", "--no-scan-check")  # no --secret-file and no terminal: would fail at the prompt
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "2",
+        "--label",
+        "x",
+        "--out",
+        tmp_path / "o",
+        "--custodian",
+        ETHIOPIC,
+        "--custodian",
+        "B",
+        "--no-scan-check",
+    )  # no --secret-file and no terminal: would fail at the prompt
     assert result.returncode == 1
     err = output(result)
     assert "U+1200" in err and "--font" in err and "Traceback" not in err
@@ -176,8 +225,26 @@ def make_font(path: Path, chars: str) -> Path:
 def test_font_option_adds_a_font_for_what_the_bundle_lacks(tmp_path):
     font = make_font(tmp_path / "ethiopic.ttf", ETHIOPIC)
     (tmp_path / "s").write_bytes(b"secret")
-    result = run("split", "-k", "2", "-n", "2", "--label", "x", "--out", tmp_path / "o", "--custodian", ETHIOPIC,
-                 "--custodian", "B", "--secret-file", tmp_path / "s", "--font", font, "--no-scan-check")
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "2",
+        "--label",
+        "x",
+        "--out",
+        tmp_path / "o",
+        "--custodian",
+        ETHIOPIC,
+        "--custodian",
+        "B",
+        "--secret-file",
+        tmp_path / "s",
+        "--font",
+        font,
+        "--no-scan-check",
+    )
     assert result.returncode == 0, output(result)
     assert ETHIOPIC in pdfium_text(next((tmp_path / "o").glob("*-share-1-of-2.pdf")))
 

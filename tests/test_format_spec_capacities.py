@@ -71,8 +71,11 @@ def test_a_rendered_sheet_prints_the_codes_section_11_describes(tmp_path, versio
     info = sheet.SheetInfo(label="Capacities", fingerprint="AAAA-BBBB-CCCC-DDDD", created="2026-01-01")
     (tmp_path / "s.pdf").write_bytes(sheet.render_sheet(share, info))
     subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", tmp_path / "s.pdf", tmp_path / "p"], check=True)
-    read = [r for png in sorted(tmp_path.glob("p*.png"))
-            for r in zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)]
+    read = [
+        r
+        for png in sorted(tmp_path.glob("p*.png"))
+        for r in zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)
+    ]
     assert read and {r.text for r in read} == set(sheet.qr_texts(share))
     for r in read:
         if version == 2:
@@ -102,8 +105,9 @@ def test_leading_zeros_within_the_digit_counts_only():
         typed.parse_header(header.replace("SHARE 1 ", "SHARE 0001 "))
 
 
-@pytest.mark.parametrize("after, read", [(",", True), ("|", True), (" x", True), ("X", False), ("é", False),
-                                         ("_", False), ("٣", False)])
+@pytest.mark.parametrize(
+    "after, read", [(",", True), ("|", True), (" x", True), ("X", False), ("é", False), ("_", False), ("٣", False)]
+)
 def test_a_check_glued_to_the_next_character(after, read):
     header = _header()
     if read:

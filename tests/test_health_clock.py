@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import fakeclock
 import pytest
 
+import fakeclock
 from breakglass.record.journal import read_journal
 
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")

@@ -32,7 +32,9 @@ def test_command_reference_is_up_to_date():
 
 def test_man_page_is_generated_from_the_same_help():
     page = commands_md.MAN_PAGE.read_text()
-    assert page == commands_md.render_man(), "share/man/man1/breakglass.1 is out of date: run python scripts/commands_md.py"
+    assert page == commands_md.render_man(), (
+        "share/man/man1/breakglass.1 is out of date: run python scripts/commands_md.py"
+    )
     for name, _ in ALL:
         assert f'.SS "{name}"' in page
 
@@ -41,7 +43,9 @@ def test_man_page_renders_without_warnings():
     groff = shutil.which("groff")
     if groff is None:
         pytest.skip("groff is not installed")
-    result = subprocess.run([groff, "-man", "-ww", "-Tutf8", "-z", str(commands_md.MAN_PAGE)], capture_output=True, text=True)
+    result = subprocess.run(
+        [groff, "-man", "-ww", "-Tutf8", "-z", str(commands_md.MAN_PAGE)], capture_output=True, text=True
+    )
     assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
@@ -58,16 +62,26 @@ def test_readme_names_every_command():
 
 
 def test_help_does_not_import_heavy_libraries():
-    probe = f"import sys; from breakglass.cli.main import cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = (
+        f"import sys; from breakglass.cli.main import cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
 
 
 def test_version_and_usage_exit_codes():
-    version = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "--version"], capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-c", "from breakglass.cli.main import main; main()", "--version"],
+        capture_output=True,
+        text=True,
+    )
     assert version.returncode == 0 and "breakglass, version" in version.stdout
     assert "package fingerprint" in version.stdout and "QR decoders: zxing-cpp" in version.stdout
-    usage = subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", "split", "--bogus"], capture_output=True, text=True)
+    usage = subprocess.run(
+        [sys.executable, "-c", "from breakglass.cli.main import main; main()", "split", "--bogus"],
+        capture_output=True,
+        text=True,
+    )
     assert usage.returncode == 2 and "No such option" in usage.stderr
 
 

@@ -8,13 +8,12 @@ import random
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from hostile_pile import PEOPLE, codes_png, make_set
 
 from breakglass.format.v1 import Chunk
 from breakglass.scan.collect import ShareCollector
+from hostile_pile import PEOPLE, codes_png, make_set
 
 SECRET = b"forged chunks credential"
 FORGED = 1000
@@ -62,18 +61,41 @@ def test_the_collector_keeps_each_good_share_and_names_the_share_with_forged_cod
 
 def test_recombine_recovers_exactly_and_says_which_share_had_forged_codes(pile, tmp_path):
     forged = forged_texts(pile, FORGED_SCANNED)
-    images = [codes_png(tmp_path / f"forged-{i:02d}.png", forged[i * 25 : (i + 1) * 25], module_px=2)
-              for i in range(FORGED_SCANNED // 25)]
+    images = [
+        codes_png(tmp_path / f"forged-{i:02d}.png", forged[i * 25 : (i + 1) * 25], module_px=2)
+        for i in range(FORGED_SCANNED // 25)
+    ]
     journal = pile.journal_copy(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "breakglass", "recombine", "--journal", journal, *PEOPLE, "--incident", "INC-27",
-         "--reason", "forged chunks", "--out", tmp_path / "credential", *pile.sheets.values(), *images],
-        capture_output=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "recombine",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--incident",
+            "INC-27",
+            "--reason",
+            "forged chunks",
+            "--out",
+            tmp_path / "credential",
+            *pile.sheets.values(),
+            *images,
+        ],
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
     err = result.stderr.decode(errors="replace")
     assert result.returncode == 0, err[-3000:]
     assert (tmp_path / "credential").read_bytes() == SECRET
     assert "Traceback" not in err
     for number in (1, 2, 3):
-        named = [line for line in err.splitlines() if f"share {number} of set " in line
-                 and re.search(r"(mixed|two different versions)", line)]
+        named = [
+            line
+            for line in err.splitlines()
+            if f"share {number} of set " in line and re.search(r"(mixed|two different versions)", line)
+        ]
         assert named, err[-3000:]

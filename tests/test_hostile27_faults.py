@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from breakglass.record.journal import append_event, read_journal, verify_journal
 
 TESTS = Path(__file__).parent
 SET = "1A2B-3C4D-5E6F-7081"
-T0 = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
 SECRET = b"interrupt me early"
 
@@ -32,8 +32,16 @@ def with_fault(point: int, kind: str, *args, cwd: Path) -> tuple[subprocess.Comp
 
 def broken_journal(path: Path) -> bytes:
     for i in range(4):
-        append_event(path, "drill", set_id=SET, shares=[1, 2], fingerprint="F", operator="Ann", witness="Ben",
-                     now=T0 + timedelta(days=i))
+        append_event(
+            path,
+            "drill",
+            set_id=SET,
+            shares=[1, 2],
+            fingerprint="F",
+            operator="Ann",
+            witness="Ben",
+            now=T0 + timedelta(days=i),
+        )
     path.write_bytes(path.read_bytes()[:-25])  # a power cut in the middle of the last append
     return path.read_bytes()
 
@@ -79,9 +87,30 @@ def release_set(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("early-signals")
     (base / "secret").write_bytes(SECRET)
     result = subprocess.run(
-        [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Early", "--secret-file",
-         base / "secret", "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check"],
-        capture_output=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "3",
+            "--label",
+            "Early",
+            "--secret-file",
+            base / "secret",
+            "--out",
+            base / "sheets",
+            "--journal",
+            base / "journal.jsonl",
+            *PEOPLE,
+            "--no-scan-check",
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return base
 
@@ -105,9 +134,26 @@ def test_a_signal_at_any_delay_into_a_release_is_one_line(release_set, tmp_path,
         journal = folder / "journal.jsonl"
         journal.write_bytes((release_set / "journal.jsonl").read_bytes())
         process = subprocess.Popen(
-            [sys.executable, "-m", "breakglass", "recombine", "--journal", journal, *PEOPLE, "--incident", "INC-1",
-             "--reason", "early signal", "--out", folder / "credential", *sheets],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ignore_sigint_until_breakglass_starts)
+            [
+                sys.executable,
+                "-m",
+                "breakglass",
+                "recombine",
+                "--journal",
+                journal,
+                *PEOPLE,
+                "--incident",
+                "INC-1",
+                "--reason",
+                "early signal",
+                "--out",
+                folder / "credential",
+                *sheets,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_ignore_sigint_until_breakglass_starts,
+        )
         time.sleep(delay)
         process.send_signal(sig)
         out, err_bytes = process.communicate(timeout=300)
@@ -142,8 +188,17 @@ main()
 """
 
 
-@pytest.mark.parametrize("module", ["breakglass.system", "breakglass.system.interrupts", "breakglass.system.streams",
-                                    "breakglass.errors", "breakglass.cli.main", "breakglass.cli.recombine"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "breakglass.system",
+        "breakglass.system.interrupts",
+        "breakglass.system.streams",
+        "breakglass.errors",
+        "breakglass.cli.main",
+        "breakglass.cli.recombine",
+    ],
+)
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_a_signal_while_breakglass_itself_loads_is_one_line(release_set, tmp_path, module, sig):
     """The moments a delay can only hit by luck (about 25 ms into a release): while interrupts.py itself, or
@@ -151,10 +206,27 @@ def test_a_signal_while_breakglass_itself_loads_is_one_line(release_set, tmp_pat
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((release_set / "journal.jsonl").read_bytes())
     code = f"TARGET = {module!r}\nSIG = {int(sig)}\n" + AIMED
-    result = subprocess.run([sys.executable, "-c", code, "recombine", "--journal", journal, *PEOPLE, "--incident",
-                             "INC-1", "--reason", "early", "--out", tmp_path / "credential",
-                             *sorted((release_set / "sheets").glob("*.pdf"))[:2]],
-                            capture_output=True, timeout=300, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "recombine",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--incident",
+            "INC-1",
+            "--reason",
+            "early",
+            "--out",
+            tmp_path / "credential",
+            *sorted((release_set / "sheets").glob("*.pdf"))[:2],
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     err = result.stderr.decode(errors="replace")
     assert result.returncode == 128 + sig and "Traceback" not in err, (result.returncode, err)
     assert err.strip().splitlines() == [err.strip().splitlines()[-1]] and err.startswith("interrupted"), err

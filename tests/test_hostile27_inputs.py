@@ -7,11 +7,10 @@ line, with the hostile files made here."""
 from __future__ import annotations
 
 import json
-import os
 import struct
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,15 @@ from breakglass.record.journal import append_event, read_journal
 from breakglass.record.people import MAX_LABEL
 
 SET = "1A2B-3C4D-5E6F-7081"
-T0 = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 PEOPLE = ("--operator", "Ann Able", "--witness", "Ben Baker")
-BAD = ["esc\x1b[31m", "new\nline", "cr\rx", "bell\x07", "del\x7f", "c1\x9b", "\u202eevil", "iso\u2067x",
-       "tab\tx"]
+BAD = ["esc\x1b[31m", "new\nline", "cr\rx", "bell\x07", "del\x7f", "c1\x9b", "\u202eevil", "iso\u2067x", "tab\tx"]
 
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], capture_output=True, timeout=300,
-                          check=False, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)], capture_output=True, timeout=300, check=False, cwd=cwd
+    )
 
 
 def refused_line(result) -> str:
@@ -53,18 +52,37 @@ def secret(tmp_path) -> Path:
 
 @pytest.mark.parametrize("bad", BAD)
 def test_split_refuses_a_label_or_custodian_with_control_characters(tmp_path, secret, bad):
-    line = refused_line(run("split", "-k", "2", "-n", "3", "--label", bad, "--secret-file", secret,
-                            "--out", tmp_path / "out"))
+    line = refused_line(
+        run("split", "-k", "2", "-n", "3", "--label", bad, "--secret-file", secret, "--out", tmp_path / "out")
+    )
     assert "--label" in line and "control or text-direction character" in line
-    line = refused_line(run("split", "-k", "2", "-n", "3", "--label", "ok", "--custodian", "Ann", "--custodian", bad,
-                            "--secret-file", secret, "--out", tmp_path / "out"))
+    line = refused_line(
+        run(
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "3",
+            "--label",
+            "ok",
+            "--custodian",
+            "Ann",
+            "--custodian",
+            bad,
+            "--secret-file",
+            secret,
+            "--out",
+            tmp_path / "out",
+        )
+    )
     assert "--custodian" in line
     assert not (tmp_path / "out").exists()
 
 
 def test_a_10000_character_label_is_refused_naming_the_label_and_the_limit(tmp_path, secret):
-    line = refused_line(run("split", "-k", "2", "-n", "3", "--label", "x" * 10_000, "--secret-file", secret,
-                            "--out", tmp_path / "out"))
+    line = refused_line(
+        run("split", "-k", "2", "-n", "3", "--label", "x" * 10_000, "--secret-file", secret, "--out", tmp_path / "out")
+    )
     assert "--label is 10,000 characters long" in line and f"{MAX_LABEL:,}" in line
     assert not (tmp_path / "out").exists()
 
@@ -72,13 +90,32 @@ def test_a_10000_character_label_is_refused_naming_the_label_and_the_limit(tmp_p
 @pytest.mark.parametrize("bad", ["esc\x1b[2J", "two\nlines", "\u202eevil", "x" * 5000])
 def test_destroy_refuses_hostile_operator_and_witness_and_records_nothing(tmp_path, bad):
     journal = tmp_path / "journal.jsonl"
-    append_event(journal, "split", set_id=SET, shares=[1, 2, 3], fingerprint="F", operator="Ann", witness="Ben",
-                 now=T0, extra={"k": 2, "n": 3})
+    append_event(
+        journal,
+        "split",
+        set_id=SET,
+        shares=[1, 2, 3],
+        fingerprint="F",
+        operator="Ann",
+        witness="Ben",
+        now=T0,
+        extra={"k": 2, "n": 3},
+    )
     before = journal.read_bytes()
     for option in ("--operator", "--witness"):
         people = {"--operator": "Ann Able", "--witness": "Ben Baker", option: bad}
-        line = refused_line(run("destroy", "--journal", journal, "--set", SET, "--sheet", "1",
-                                *[x for pair in people.items() for x in pair]))
+        line = refused_line(
+            run(
+                "destroy",
+                "--journal",
+                journal,
+                "--set",
+                SET,
+                "--sheet",
+                "1",
+                *[x for pair in people.items() for x in pair],
+            )
+        )
         assert option in line
     line = refused_line(run("destroy", "--journal", journal, "--set", SET, "--sheet", "1", "--bag", bad, *PEOPLE))
     assert "--bag" in line
@@ -89,8 +126,17 @@ def test_recombine_refuses_hostile_incident_and_reason_before_reading_anything(t
     journal = tmp_path / "journal.jsonl"
     for option in ("--incident", "--reason", "--operator"):
         values = {"--incident": "INC-1", "--reason": "drill", "--operator": "Ann Able", option: "x\x1b]0;pwned\x07"}
-        line = refused_line(run("recombine", "--journal", journal, *[x for pair in values.items() for x in pair],
-                                "--witness", "Ben Baker", tmp_path / "no-such-scans"))
+        line = refused_line(
+            run(
+                "recombine",
+                "--journal",
+                journal,
+                *[x for pair in values.items() for x in pair],
+                "--witness",
+                "Ben Baker",
+                tmp_path / "no-such-scans",
+            )
+        )
         assert option in line
 
 
@@ -122,13 +168,16 @@ custodians = [
 """
 
 
-@pytest.mark.parametrize("label, admin, key", [
-    ('"ok"', '"Ada\\u001b[31m"', "administrator"),
-    ('"ok\\u202e"', '"Ada"', "label"),
-    ('"' + "x" * 10_000 + '"', '"Ada"', "label is 10,000 characters long"),
-    ('"ok"', '{ name = "Ada\\nAdmin" }', "administrator.name"),
-    ('"ok\\u0000"', '"Ada"', "label"),
-])
+@pytest.mark.parametrize(
+    "label, admin, key",
+    [
+        ('"ok"', '"Ada\\u001b[31m"', "administrator"),
+        ('"ok\\u202e"', '"Ada"', "label"),
+        ('"' + "x" * 10_000 + '"', '"Ada"', "label is 10,000 characters long"),
+        ('"ok"', '{ name = "Ada\\nAdmin" }', "administrator.name"),
+        ('"ok\\u0000"', '"Ada"', "label"),
+    ],
+)
 def test_config_names_and_labels_are_checked_by_key(tmp_path, secret, label, admin, key):
     config = tmp_path / "ceremony.toml"
     config.write_text(CONFIG.format(label=label, admin=admin), encoding="utf-8")
@@ -187,16 +236,33 @@ def run_measured(*args) -> tuple[subprocess.CompletedProcess, int]:
     return subprocess.CompletedProcess(args, result.returncode, result.stdout, err), int(peak) // 1024
 
 
-@pytest.mark.parametrize("low, high, words", [
-    (0, 0xFFFFFFFF, ["cmap range U+0000..U+FFFFFFFF outside Unicode"]),
-    (0, 0x10FFFF, ["cmap that claims 1,114,112 characters", "200,000"]),
-])
-def test_a_font_whose_cmap_claims_billions_of_characters_is_refused_by_name_in_little_memory(tmp_path, secret, low,
-                                                                                           high, words):
+@pytest.mark.parametrize(
+    "low, high, words",
+    [
+        (0, 0xFFFFFFFF, ["cmap range U+0000..U+FFFFFFFF outside Unicode"]),
+        (0, 0x10FFFF, ["cmap that claims 1,114,112 characters", "200,000"]),
+    ],
+)
+def test_a_font_whose_cmap_claims_billions_of_characters_is_refused_by_name_in_little_memory(
+    tmp_path, secret, low, high, words
+):
     font = hostile_font(tmp_path / "hostile.ttf", low, high)
     assert font.stat().st_size < 1000
-    result, peak_mb = run_measured("split", "-k", "2", "-n", "3", "--label", "Font", "--secret-file", secret,
-                                   "--out", tmp_path / "out", "--font", font)
+    result, peak_mb = run_measured(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Font",
+        "--secret-file",
+        secret,
+        "--out",
+        tmp_path / "out",
+        "--font",
+        font,
+    )
     line = refused_line(result)
     assert "--font" in line and all(w in line for w in words), line
     assert peak_mb < 400, peak_mb  # was 1.3 GB (the 4-billion cmap) before the bound
@@ -209,8 +275,23 @@ def test_a_font_with_a_table_past_its_end_is_refused(tmp_path, secret):
     tag_offset = 12  # first table record: make its length absurd
     struct.pack_into(">I", data, tag_offset + 12, 0x7FFFFFF0)
     font.write_bytes(bytes(data))
-    line = refused_line(run("split", "-k", "2", "-n", "3", "--label", "Font", "--secret-file", secret,
-                            "--out", tmp_path / "out", "--font", font))
+    line = refused_line(
+        run(
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "3",
+            "--label",
+            "Font",
+            "--secret-file",
+            secret,
+            "--out",
+            tmp_path / "out",
+            "--font",
+            font,
+        )
+    )
     assert "--font" in line and "runs past the end" in line
 
 
@@ -220,10 +301,27 @@ def test_a_font_with_a_table_past_its_end_is_refused(tmp_path, secret):
 @pytest.fixture(scope="module")
 def journal(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("audit") / "journal.jsonl"
-    append_event(path, "split", set_id=SET, shares=[1, 2, 3], fingerprint="F", operator="Ada Admin",
-                 witness="Will Witness", now=T0, extra={"k": 2, "n": 3})
-    append_event(path, "drill", set_id=SET, shares=[1, 2], fingerprint="F", operator="Ada Admin",
-                 witness="Will Witness", now=T0 + timedelta(days=1))
+    append_event(
+        path,
+        "split",
+        set_id=SET,
+        shares=[1, 2, 3],
+        fingerprint="F",
+        operator="Ada Admin",
+        witness="Will Witness",
+        now=T0,
+        extra={"k": 2, "n": 3},
+    )
+    append_event(
+        path,
+        "drill",
+        set_id=SET,
+        shares=[1, 2],
+        fingerprint="F",
+        operator="Ada Admin",
+        witness="Will Witness",
+        now=T0 + timedelta(days=1),
+    )
     return path
 
 
@@ -248,11 +346,11 @@ def test_too_many_rows_and_too_long_a_cell_are_refused_by_name(journal, tmp_path
     line = refused_line(audit(journal, "--logbook", rows))
     assert f"more than {MAX_CSV_ROWS:,} rows" in line
     cell = tmp_path / "cell.csv"
-    cell.write_text(HEADER + "\n" + "K7Q2-9XMB,2026-01-05,drill,,,,,,\"" + "n" * (MAX_CSV_CELL + 1) + "\"\n")
+    cell.write_text(HEADER + "\n" + 'K7Q2-9XMB,2026-01-05,drill,,,,,,"' + "n" * (MAX_CSV_CELL + 1) + '"\n')
     line = refused_line(audit(journal, "--logbook", cell))
     assert "row 2 column 9" in line and f"{MAX_CSV_CELL:,}" in line
     huge = tmp_path / "huge.csv"  # beyond the csv module's own field limit too
-    huge.write_text(HEADER + "\n" + "K7Q2-9XMB,2026-01-05,drill,,,,,,\"" + "n" * 200_000 + "\"\n")
+    huge.write_text(HEADER + "\n" + 'K7Q2-9XMB,2026-01-05,drill,,,,,,"' + "n" * 200_000 + '"\n')
     assert f"{MAX_CSV_CELL:,}" in refused_line(audit(journal, "--logbook", huge))
 
 
@@ -269,13 +367,20 @@ def _findings(result) -> list[str]:
 
 
 def test_a_quoted_cell_with_a_bare_cr_is_one_cell_as_with_lf(journal, tmp_path):
-    row1 = "{code},2026-01-05,split,{set},1;2;3,Ada Admin,Will Witness,A;B;C,\"first{nl}second\",10:00"
+    row1 = '{code},2026-01-05,split,{set},1;2;3,Ada Admin,Will Witness,A;B;C,"first{nl}second",10:00'
     entries = read_journal(journal)
     reports = {}
-    for name, newline, ending in (("lf", "\n", "\n"), ("cr", "\r", "\r\n"), ("crlf", "\r\n", "\r\n"),
-                                  ("cr-lf-rows", "\r", "\n")):
-        rows = [HEADER, row1.format(code=entries[0].code, set=SET, nl=newline),
-                f"{entries[1].code},2026-01-06,drill,{SET},1;2,Ada Admin,Will Witness,,\"a{newline}b\",10:00"]
+    for name, newline, ending in (
+        ("lf", "\n", "\n"),
+        ("cr", "\r", "\r\n"),
+        ("crlf", "\r\n", "\r\n"),
+        ("cr-lf-rows", "\r", "\n"),
+    ):
+        rows = [
+            HEADER,
+            row1.format(code=entries[0].code, set=SET, nl=newline),
+            f'{entries[1].code},2026-01-06,drill,{SET},1;2,Ada Admin,Will Witness,,"a{newline}b",10:00',
+        ]
         path = tmp_path / f"{name}.csv"
         path.write_bytes((ending.join(rows) + ending).encode())
         result = audit(journal, "--logbook", path, "--json")

@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,22 @@ from breakglass.record.journal import append_event
 from breakglass.system.output import json_text, one_line, terminal_safe
 
 SET = "1A2B-3C4D-5E6F-7081"
-T0 = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Names as an attacker writes them: escape sequences, BEL, CR that rewrites the line, DEL, NUL, C1 CSI,
 # a newline that would add a row, bidi overrides and isolates.
 HOSTILE = [
-    "Ann\x1b[2J\x1b[31mEVIL", "Bell\x07", "over\rwritten", "del\x7f", "nul\x00byte", "c1\x9b31m",
-    "two\nlines", "\u202eevil\u202c", "iso\u2066late\u2069", "tab\there", "sep\u2028line",
+    "Ann\x1b[2J\x1b[31mEVIL",
+    "Bell\x07",
+    "over\rwritten",
+    "del\x7f",
+    "nul\x00byte",
+    "c1\x9b31m",
+    "two\nlines",
+    "\u202eevil\u202c",
+    "iso\u2066late\u2069",
+    "tab\there",
+    "sep\u2028line",
 ]
 
 
@@ -41,8 +50,9 @@ def visible(text: str) -> str:
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], capture_output=True, timeout=300,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)], capture_output=True, timeout=300, check=False
+    )
 
 
 def out_err(result) -> tuple[str, str]:
@@ -64,8 +74,7 @@ def assert_terminal_safe(result, *, lines: int | None = None) -> str:
 
 def unescape(text: str) -> str:
     named = {"n": "\n", "r": "\r", "t": "\t"}
-    return re.sub(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt])",
-                  lambda m: named.get(m[1]) or chr(int(m[1][1:], 16)), text)
+    return re.sub(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt])", lambda m: named.get(m[1]) or chr(int(m[1][1:], 16)), text)
 
 
 @settings(max_examples=400, deadline=None)
@@ -118,8 +127,17 @@ def hostile_journal(tmp_path_factory) -> Path:
     as operator and witness, one event each."""
     path = tmp_path_factory.mktemp("journal") / "journal.jsonl"
     for i, name in enumerate(HOSTILE):
-        append_event(path, "drill", set_id=SET, shares=[1, 2], fingerprint="F", operator=name,
-                     witness=HOSTILE[-1 - i], now=T0 + timedelta(days=i), extra={"incident": name, "reason": name})
+        append_event(
+            path,
+            "drill",
+            set_id=SET,
+            shares=[1, 2],
+            fingerprint="F",
+            operator=name,
+            witness=HOSTILE[-1 - i],
+            now=T0 + timedelta(days=i),
+            extra={"incident": name, "reason": name},
+        )
     return path
 
 
@@ -144,8 +162,15 @@ def test_journal_verify_and_repair_quote_a_hostile_broken_line_safely(hostile_jo
 
 def test_manifest_text_is_safe_and_json_exact(tmp_path):
     manifest = {
-        "format": "breakglass-manifest", "version": 1, "set_id": SET + "\x1b]0;title\x07", "fingerprint": "F\u202e",
-        "k": 2, "n": 3, "label": "Label\x1b[31m\nInjected: line", "created": "2026\r", "tool_version": "0\x9b",
+        "format": "breakglass-manifest",
+        "version": 1,
+        "set_id": SET + "\x1b]0;title\x07",
+        "fingerprint": "F\u202e",
+        "k": 2,
+        "n": 3,
+        "label": "Label\x1b[31m\nInjected: line",
+        "created": "2026\r",
+        "tool_version": "0\x9b",
         "custodians": [{"share": 1, "copy": 1, "name": name} for name in HOSTILE[:1]]
         + [{"share": 2, "copy": 1, "name": "\u2066x\u2069"}],
         "sheets": [{"share": 1, "copy": 1, "file": "a\x1b[2J.pdf"}, {"share": 2, "copy": 1, "file": "b\u202e.pdf"}],
@@ -162,8 +187,11 @@ def test_manifest_text_is_safe_and_json_exact(tmp_path):
 
 def _transcription(path: Path) -> Path:
     header = "event_code,date,event,set_id,shares,operator,witness,custodians,notes,incident,reason"
-    rows = [f'K7Q2-9XMB,2026-01-05,drill,{SET},1;2,"{name}","{name}","{name}","{name}","{name}","{name}"'
-            for name in HOSTILE if '"' not in name]
+    rows = [
+        f'K7Q2-9XMB,2026-01-05,drill,{SET},1;2,"{name}","{name}","{name}","{name}","{name}","{name}"'
+        for name in HOSTILE
+        if '"' not in name
+    ]
     path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("utf-8"))
     return path
 
@@ -171,14 +199,28 @@ def _transcription(path: Path) -> Path:
 def test_audit_report_quotes_transcription_and_evidence_safely(hostile_journal, tmp_path):
     logbook = _transcription(tmp_path / "logbook.csv")
     record = tmp_path / "rotations.csv"
-    record.write_text("system,credential,rotated_at,by,evidence\r\n"
-                      f'"aws\x1b[31m","root\u202e",2026-01-06T10:00:00Z,"Ann\x07","ticket\rX"\r\n', encoding="utf-8")
-    result = run("audit", "--journal", hostile_journal, "--logbook", logbook, "--rotations", record,
-                 "--as-of", "2026-03-01")
+    record.write_text(
+        "system,credential,rotated_at,by,evidence\r\n"
+        '"aws\x1b[31m","root\u202e",2026-01-06T10:00:00Z,"Ann\x07","ticket\rX"\r\n',
+        encoding="utf-8",
+    )
+    result = run(
+        "audit", "--journal", hostile_journal, "--logbook", logbook, "--rotations", record, "--as-of", "2026-03-01"
+    )
     assert result.returncode in (1, 2), out_err(result)
     assert_terminal_safe(result)
-    result = run("audit", "--journal", hostile_journal, "--logbook", logbook, "--rotations", record,
-                 "--as-of", "2026-03-01", "--json")
+    result = run(
+        "audit",
+        "--journal",
+        hostile_journal,
+        "--logbook",
+        logbook,
+        "--rotations",
+        record,
+        "--as-of",
+        "2026-03-01",
+        "--json",
+    )
     out = assert_terminal_safe(result)
     json.loads(out)
 
@@ -193,9 +235,18 @@ def test_an_error_quoting_a_hostile_file_name_is_one_safe_line(tmp_path):
 
 
 def test_logbook_from_a_hostile_manifest_prints_nothing_raw(tmp_path):
-    manifest = {"format": "breakglass-manifest", "version": 1, "set_id": SET + "\x1b[2J", "fingerprint": "F\u202e",
-                "k": 2, "n": 3, "label": "Label\x1b[31m\nInjected", "created": "2026-01-05T10:00:00Z",
-                "custodians": [{"share": 1, "copy": 1, "name": "Ann\x07\u2066"}], "sheets": []}
+    manifest = {
+        "format": "breakglass-manifest",
+        "version": 1,
+        "set_id": SET + "\x1b[2J",
+        "fingerprint": "F\u202e",
+        "k": 2,
+        "n": 3,
+        "label": "Label\x1b[31m\nInjected",
+        "created": "2026-01-05T10:00:00Z",
+        "custodians": [{"share": 1, "copy": 1, "name": "Ann\x07\u2066"}],
+        "sheets": [],
+    }
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(manifest), encoding="utf-8")
     result = run("logbook", "--manifest", path, "--out", tmp_path / "logbook.pdf")

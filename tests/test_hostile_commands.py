@@ -10,13 +10,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
-from helpers import once_per_run
-from hostile_pile import PEOPLE, Pile, assert_safe, make_set, run
 
 from breakglass.record.journal import read_journal
+from helpers import once_per_run
+from hostile_pile import PEOPLE, Pile, assert_safe, make_set, run
 
 SECRET = b"hostile commands credential"
 
@@ -31,8 +32,9 @@ def reshared(tmp_path_factory, pile) -> tuple[Path, Path]:
     """A journal in which the pile's set was reshared (retired), and the new set's sheets."""
     base = tmp_path_factory.mktemp("reshared")
     journal = pile.journal_copy(base)
-    result = run("reshare", "--journal", journal, *PEOPLE, "--out", base / "new", "--no-scan-check",
-                 *pile.sheets.values())
+    result = run(
+        "reshare", "--journal", journal, *PEOPLE, "--out", base / "new", "--no-scan-check", *pile.sheets.values()
+    )
     assert result.returncode == 0, result.stderr
     return journal, base / "new"
 
@@ -83,21 +85,43 @@ def test_custodian_changes_refuse_absurd_options_with_one_line(pile, tmp_path, c
     extra, words = (EXPAND_CASES if command == "expand" else RESHARE_CASES)[name]
     journal = pile.journal_copy(tmp_path)
     before = journal.read_bytes()
-    refused(run(command, "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "new", "--no-scan-check",
-                *pile.sheets.values()), words)
+    refused(
+        run(
+            command,
+            "--journal",
+            journal,
+            *PEOPLE,
+            *extra,
+            "--out",
+            tmp_path / "new",
+            "--no-scan-check",
+            *pile.sheets.values(),
+        ),
+        words,
+    )
     assert journal.read_bytes() == before and not (tmp_path / "new").exists()
 
 
 def test_expand_without_a_custodian_is_a_usage_error(pile, tmp_path):
-    usage_error(run("expand", "--journal", pile.journal_copy(tmp_path), *PEOPLE, "--out", tmp_path / "new",
-                    *pile.sheets.values()))
+    usage_error(
+        run(
+            "expand",
+            "--journal",
+            pile.journal_copy(tmp_path),
+            *PEOPLE,
+            "--out",
+            tmp_path / "new",
+            *pile.sheets.values(),
+        )
+    )
 
 
 @pytest.mark.parametrize("option", [["--copies", "0"], ["--copies", "1000"], ["--format", "3"], ["--dpi", "10"]])
 def test_reshare_usage_errors_exit_2(pile, tmp_path, option):
     journal = pile.journal_copy(tmp_path)
-    usage_error(run("reshare", "--journal", journal, *PEOPLE, *option, "--out", tmp_path / "new",
-                    *pile.sheets.values()))
+    usage_error(
+        run("reshare", "--journal", journal, *PEOPLE, *option, "--out", tmp_path / "new", *pile.sheets.values())
+    )
 
 
 @pytest.mark.parametrize("command", ["expand", "reshare"])
@@ -109,21 +133,36 @@ def test_custodian_changes_with_retired_mixed_and_foreign_sheets(pile, reshared,
     before = journal.read_bytes()
     old = list(pile.sheets.values())
     # the retired set alone
-    refused(run(command, "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "a", "--no-scan-check", *old),
-            "retired")
+    refused(
+        run(command, "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "a", "--no-scan-check", *old), "retired"
+    )
     # the journal of another credential
     other = make_set(tmp_path / "other", b"another credential", 2, 2, 2, "Other")
-    refused(run(command, "--journal", other.journal, *PEOPLE, *extra, "--out", tmp_path / "b", "--no-scan-check",
-                *old), "none of these sheets")
+    refused(
+        run(command, "--journal", other.journal, *PEOPLE, *extra, "--out", tmp_path / "b", "--no-scan-check", *old),
+        "none of these sheets",
+    )
     # a journal that does not exist, or is a folder
-    refused(run(command, "--journal", tmp_path / "nope.jsonl", *PEOPLE, *extra, "--out", tmp_path / "c", *old),
-            "does not exist")
+    refused(
+        run(command, "--journal", tmp_path / "nope.jsonl", *PEOPLE, *extra, "--out", tmp_path / "c", *old),
+        "does not exist",
+    )
     usage_error(run(command, "--journal", tmp_path, *PEOPLE, *extra, "--out", tmp_path / "c", *old))
     assert journal.read_bytes() == before
     assert not any((tmp_path / d).exists() for d in "abc")
     # retired and current sheets together: the current set is used, the retired sheets named
-    result = run(command, "--journal", journal, *PEOPLE, *extra, "--out", tmp_path / "d", "--no-scan-check", *old,
-                 *sorted(new_sheets.glob("*.pdf")))
+    result = run(
+        command,
+        "--journal",
+        journal,
+        *PEOPLE,
+        *extra,
+        "--out",
+        tmp_path / "d",
+        "--no-scan-check",
+        *old,
+        *sorted(new_sheets.glob("*.pdf")),
+    )
     err = assert_safe(result, b"", "ok")
     assert "RETIRED" in err and (tmp_path / "d" / "manifest.json").exists()
 
@@ -134,15 +173,30 @@ def test_expand_out_that_cannot_be_used(pile, tmp_path, target):
     before = journal.read_bytes()
     victim = tmp_path / "victim"
     victim.mkdir()
-    out = {"link": tmp_path / "link", "dangling link": tmp_path / "dangling", "a file": tmp_path / "file",
-           "a folder holding a manifest": tmp_path / "taken", "/proc": Path("/proc/breakglass-new")}[target]
+    out = {
+        "link": tmp_path / "link",
+        "dangling link": tmp_path / "dangling",
+        "a file": tmp_path / "file",
+        "a folder holding a manifest": tmp_path / "taken",
+        "/proc": Path("/proc/breakglass-new"),
+    }[target]
     (tmp_path / "link").symlink_to(victim)
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     (tmp_path / "file").write_text("keep")
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "manifest.json").write_text("{}")
-    result = run("expand", "--journal", journal, *PEOPLE, "--custodian", "Dan", "--out", out, "--no-scan-check",
-                 *pile.sheets.values())
+    result = run(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Dan",
+        "--out",
+        out,
+        "--no-scan-check",
+        *pile.sheets.values(),
+    )
     if result.returncode == 2:
         usage_error(result)
     else:
@@ -174,27 +228,34 @@ REPAIR_CASES = {
 def test_journal_repair_on_what_is_not_a_broken_journal(pile, tmp_path, name):
     make, code, words = REPAIR_CASES[name]
     path = make(pile, tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink()
-              and not p.is_fifo()}
+    before = {
+        p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink() and not p.is_fifo()
+    }
     result = run("journal", "repair", path, timeout=60)
     err = result.stderr.decode() + result.stdout.decode()
     assert result.returncode == code and "Traceback" not in err and words in err, err
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink()
-             and not p.is_fifo()}
+    after = {
+        p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and not p.is_symlink() and not p.is_fifo()
+    }
     assert after == before
 
 
-@pytest.mark.parametrize("damage", [b"\x00\x00\x00\n", b'{"event":"drill","se', b"x" * (2 * 1024 * 1024) + b"\n",
-                                    b"garbage\n" + b'{"a":1}\n'], ids=["NULs", "cut", "2 MB line", "garbage"])
+@pytest.mark.parametrize(
+    "damage",
+    [b"\x00\x00\x00\n", b'{"event":"drill","se', b"x" * (2 * 1024 * 1024) + b"\n", b"garbage\n" + b'{"a":1}\n'],
+    ids=["NULs", "cut", "2 MB line", "garbage"],
+)
 def test_journal_repair_twice_in_a_second_and_onto_planted_links(pile, tmp_path, damage):
     journal = pile.journal_copy(tmp_path)
     victim = tmp_path / "victim"
     victim.write_text("keep")
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for s in range(-1, 4):  # a link planted at every side-file name the next seconds could take
-        (tmp_path / f"journal.jsonl.broken-{(now + timedelta(seconds=s)).strftime('%Y%m%dT%H%M%SZ')}").symlink_to(victim)
+        (tmp_path / f"journal.jsonl.broken-{(now + timedelta(seconds=s)).strftime('%Y%m%dT%H%M%SZ')}").symlink_to(
+            victim
+        )
     for _ in range(2):
         journal.write_bytes(journal.read_bytes() + damage)
         result = run("journal", "repair", journal, timeout=60)
@@ -241,8 +302,16 @@ def test_font_files_that_are_not_fonts(pile, tmp_path, kind):
         path.symlink_to(tmp_path / "nowhere.ttf")
     else:
         path.write_bytes({"junk": b"junk", "truncated": real[:100], "half": real[: len(real) // 2]}[kind])
-    result = run("logbook", "--manifest", pile.base / "sheets" / "manifest.json", "--font", path,
-                 "--out", tmp_path / "l.pdf", timeout=60)
+    result = run(
+        "logbook",
+        "--manifest",
+        pile.base / "sheets" / "manifest.json",
+        "--font",
+        path,
+        "--out",
+        tmp_path / "l.pdf",
+        timeout=60,
+    )
     line = refused(result, "--font")
     assert "no such file" not in line or kind == "dangling link"
     assert not (tmp_path / "l.pdf").exists()
@@ -262,8 +331,10 @@ def _pdfs(tmp_path: Path) -> dict[str, Path]:
 
     out = {}
     out["no page"] = tmp_path / "zero.pdf"
-    out["no page"].write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
-                               b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    out["no page"].write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     out["giant page"] = tmp_path / "giant.pdf"
     c = canvas.Canvas(str(out["giant page"]), pagesize=(14400, 14400))
     c.rect(10, 10, 5000, 5000, fill=1)
@@ -285,8 +356,9 @@ def _pdfs(tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-@pytest.mark.parametrize("kind", ["no page", "giant page", "image bomb", "password", "cut off", "tiny image", "absurd image",
-                                  "not an image"])
+@pytest.mark.parametrize(
+    "kind", ["no page", "giant page", "image bomb", "password", "cut off", "tiny image", "absurd image", "not an image"]
+)
 def test_scans_that_are_not_sheets_are_named_and_the_rest_goes_on(pile, not_sheets, tmp_path, kind):
     from PIL import Image
 
@@ -327,24 +399,49 @@ def run_with(fds: dict, *args, stdout=subprocess.PIPE) -> subprocess.CompletedPr
         for fd in closes:
             os.close(fd)
 
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], stdin=fds.get(0, subprocess.DEVNULL),
-                          stdout=stdout, stderr=subprocess.PIPE, preexec_fn=child, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)],
+        stdin=fds.get(0, subprocess.DEVNULL),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        preexec_fn=child,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_out_dash_with_stdout_closed_refuses_before_anything_is_recorded(pile, tmp_path):
     """stdout closed (`>&-`): was an internal error after the release had been journalled."""
     journal = pile.journal_copy(tmp_path)
     before = journal.read_bytes()
-    result = run_with({1: None}, "recombine", "--out", "-", "--journal", journal, *PEOPLE, "--incident", "I",
-                      "--reason", "R", pile.sheets[1], pile.sheets[2])
+    result = run_with(
+        {1: None},
+        "recombine",
+        "--out",
+        "-",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--incident",
+        "I",
+        "--reason",
+        "R",
+        pile.sheets[1],
+        pile.sheets[2],
+    )
     err = result.stderr.decode()
     assert result.returncode == 1 and err.strip().splitlines()[-1].startswith("error: stdout is closed"), err
     assert journal.read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [["recombine", "--out", "-", "--typed", "-"],
-                                  ["split", "-k", "2", "-n", "2", "--label", "x", "--secret-file", "-", "--out", "o"]],
-                         ids=["typed", "secret"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recombine", "--out", "-", "--typed", "-"],
+        ["split", "-k", "2", "-n", "2", "--label", "x", "--secret-file", "-", "--out", "o"],
+    ],
+    ids=["typed", "secret"],
+)
 def test_dash_with_stdin_closed_is_one_line(pile, tmp_path, monkeypatch, args):
     """stdin closed (`<&-`): the signal wake-up pipe took descriptor 0 and `--typed -` waited on it for ever."""
     monkeypatch.chdir(tmp_path)
@@ -357,8 +454,22 @@ def test_dash_with_stdin_closed_is_one_line(pile, tmp_path, monkeypatch, args):
 def test_out_dash_onto_a_full_disk_is_one_line_naming_the_recorded_release(pile, tmp_path):
     journal = pile.journal_copy(tmp_path)
     with open("/dev/full", "wb") as full:
-        result = run_with({}, "recombine", "--out", "-", "--journal", journal, *PEOPLE, "--incident", "I",
-                          "--reason", "R", pile.sheets[1], pile.sheets[2], stdout=full)
+        result = run_with(
+            {},
+            "recombine",
+            "--out",
+            "-",
+            "--journal",
+            journal,
+            *PEOPLE,
+            "--incident",
+            "I",
+            "--reason",
+            "R",
+            pile.sheets[1],
+            pile.sheets[2],
+            stdout=full,
+        )
     err = result.stderr.decode()
     line = err.strip().splitlines()[-1]
     assert result.returncode == 1 and "Traceback" not in err and "Exception" not in err, err
@@ -367,7 +478,12 @@ def test_out_dash_onto_a_full_disk_is_one_line_naming_the_recorded_release(pile,
 
 
 def test_stderr_closed_changes_nothing(pile):
-    result = subprocess.run([sys.executable, "-m", "breakglass", "recombine", "--verify-only", pile.sheets[1],
-                             pile.sheets[2]], stdin=subprocess.DEVNULL, capture_output=True,
-                            preexec_fn=lambda: os.close(2), timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "breakglass", "recombine", "--verify-only", pile.sheets[1], pile.sheets[2]],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        preexec_fn=lambda: os.close(2),
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0 and result.stdout.startswith(b"OK  set ")

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from breakglass.errors import BreakglassError
 from breakglass.format import typed
 from breakglass.record import journal, manifest
+from breakglass.record.config import load_config
 from breakglass.record.inputs import read_input as read_audit_input
 from breakglass.record.transcription import read_transcription
-from breakglass.record.config import load_config
 from breakglass.system import inputs
 from helpers import once_per_run, pdfs
 
@@ -36,8 +36,13 @@ def read_logbook_csv(path):
 
 
 def cli(*args, cwd=None, input=None, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "breakglass", *map(str, args)], cwd=cwd, input=input,
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "breakglass", *map(str, args)],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 def error_line(result: subprocess.CompletedProcess) -> str:
@@ -50,8 +55,23 @@ def error_line(result: subprocess.CompletedProcess) -> str:
 @once_per_run
 def sheets(base: Path) -> Path:
     (base / "secret").write_bytes(SECRET)
-    result = cli("split", "-k", "2", "-n", "3", "--label", "Hostile", "--secret-file", base / "secret",
-                 "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check")
+    result = cli(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Hostile",
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "sheets",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        "--no-scan-check",
+    )
     assert result.returncode == 0, result.stderr
     return base
 
@@ -84,15 +104,19 @@ def fifo(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("read", [
-    lambda p: inputs.read_input(p, "typed text", inputs.MAX_TYPED, streams=True),
-    lambda p: load_config(p),
-    lambda p: manifest.load(p),
-    lambda p: journal.read_journal(p),
-    lambda p: journal.verify_journal(p),
-    lambda p: journal.require_intact(p),
-    lambda p: read_logbook_csv(p),
-], ids=["typed", "config", "manifest", "journal", "verify", "require_intact", "csv"])
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda p: inputs.read_input(p, "typed text", inputs.MAX_TYPED, streams=True),
+        lambda p: load_config(p),
+        lambda p: manifest.load(p),
+        lambda p: journal.read_journal(p),
+        lambda p: journal.verify_journal(p),
+        lambda p: journal.require_intact(p),
+        lambda p: read_logbook_csv(p),
+    ],
+    ids=["typed", "config", "manifest", "journal", "verify", "require_intact", "csv"],
+)
 def test_a_fifo_is_refused_without_waiting(fifo, read):
     with hang_guard(20), pytest.raises(BreakglassError, match=r"pipe|not a regular file"):
         read(fifo)
@@ -108,7 +132,9 @@ def test_a_fifo_or_device_as_a_scan_is_one_line_and_the_rest_goes_on(sheets, fif
 @pytest.mark.parametrize("name", ["/dev/zero", "/dev/null", "FOLDER", "FIFO"])
 def test_special_secret_files_are_refused(tmp_path, fifo, name):
     source = {"FOLDER": tmp_path, "FIFO": fifo}.get(name, name)
-    line = error_line(cli("split", "-k", "2", "-n", "2", "--label", "x", "--out", tmp_path / "o", "--secret-file", source))
+    line = error_line(
+        cli("split", "-k", "2", "-n", "2", "--label", "x", "--out", tmp_path / "o", "--secret-file", source)
+    )
     assert line.startswith("error: secret file") and "not a file" in line
     assert not (tmp_path / "o").exists()
 
@@ -118,9 +144,28 @@ def test_secret_from_process_substitution_is_read(tmp_path):
     read, write = os.pipe()
     os.write(write, SECRET)
     os.close(write)
-    result = subprocess.run([sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "2", "--label", "x",
-                             "--out", tmp_path / "o", "--secret-file", f"/dev/fd/{read}", "--no-scan-check"],
-                            pass_fds=(read,), capture_output=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "x",
+            "--out",
+            tmp_path / "o",
+            "--secret-file",
+            f"/dev/fd/{read}",
+            "--no-scan-check",
+        ],
+        pass_fds=(read,),
+        capture_output=True,
+        timeout=120,
+    )
     os.close(read)
     assert result.returncode == 0, result.stderr
     back = cli("recombine", "--out", "-", *pdfs(tmp_path / "o"))
@@ -136,13 +181,16 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("read,limit,what", [
-    (lambda p: inputs.read_input(p, "typed text", inputs.MAX_TYPED), inputs.MAX_TYPED, "typed text"),
-    (load_config, inputs.MAX_CONFIG, "ceremony configuration"),
-    (manifest.load, inputs.MAX_MANIFEST, "manifest"),
-    (journal.verify_journal, inputs.MAX_JOURNAL, "journal"),
-    (read_logbook_csv, inputs.MAX_CSV, "logbook"),
-])
+@pytest.mark.parametrize(
+    "read,limit,what",
+    [
+        (lambda p: inputs.read_input(p, "typed text", inputs.MAX_TYPED), inputs.MAX_TYPED, "typed text"),
+        (load_config, inputs.MAX_CONFIG, "ceremony configuration"),
+        (manifest.load, inputs.MAX_MANIFEST, "manifest"),
+        (journal.verify_journal, inputs.MAX_JOURNAL, "journal"),
+        (read_logbook_csv, inputs.MAX_CSV, "logbook"),
+    ],
+)
 def test_oversized_inputs_are_refused_without_reading_them(tmp_path, read, limit, what):
     path = sparse(tmp_path / "big", limit + 1)
     with hang_guard(20), pytest.raises(BreakglassError, match=rf"{what} .* is over"):
@@ -150,8 +198,22 @@ def test_oversized_inputs_are_refused_without_reading_them(tmp_path, read, limit
 
 
 def test_a_credential_over_64_kib_is_refused(tmp_path):
-    line = error_line(cli("split", "-k", "2", "-n", "2", "--label", "x", "--out", tmp_path / "o", "--secret-file", "-",
-                          input=b"x" * (64 * 1024 + 1)))
+    line = error_line(
+        cli(
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "x",
+            "--out",
+            tmp_path / "o",
+            "--secret-file",
+            "-",
+            input=b"x" * (64 * 1024 + 1),
+        )
+    )
     assert "over 64 KiB" in line and not (tmp_path / "o").exists()
 
 
@@ -191,8 +253,12 @@ def test_a_rewritten_chain_with_impossible_core_fields_is_refused(tmp_path, shee
     """A forger can write a chain with fresh hashes; its core fields must still be what breakglass writes."""
     path = tmp_path / "journal.jsonl"
     entry = journal.read_journal(sheets / "journal.jsonl")[0]
-    for field, value, words in [("time", "2026-13-45T99:99:99Z", "invalid time"), ("set", "not a set", "invalid set"),
-                                ("shares", [1, "2"], "invalid shares"), ("seq", 10**30, "invalid seq")]:
+    for field, value, words in [
+        ("time", "2026-13-45T99:99:99Z", "invalid time"),
+        ("set", "not a set", "invalid set"),
+        ("shares", [1, "2"], "invalid shares"),
+        ("seq", 10**30, "invalid seq"),
+    ]:
         path.write_text(journal.canonical(dict(entry.data, **{field: value})) + "\n")
         assert words in journal.verify_journal(path).problem
 
@@ -204,18 +270,24 @@ def test_odd_extra_fields_in_a_hand_made_chain_are_one_line_at_most(tmp_path, sh
     path.write_text(journal.canonical(dict(entry.data, sheets=[{"share": "one"}, None], k="two", label=["x"])) + "\n")
     assert journal.verify_journal(path).ok
     code = journal.read_journal(path)[0].code
-    for args in (["journal", "show", path], ["checklist", "--journal", path, "--event", code, "--out", tmp_path / "c.pdf"],
-                 ["destroy", "--journal", path, "--set", entry.set, "--sheet", "1", *PEOPLE],
-                 ["manifest", sheets / "sheets" / "manifest.json", "--journal", path]):
+    for args in (
+        ["journal", "show", path],
+        ["checklist", "--journal", path, "--event", code, "--out", tmp_path / "c.pdf"],
+        ["destroy", "--journal", path, "--set", entry.set, "--sheet", "1", *PEOPLE],
+        ["manifest", sheets / "sheets" / "manifest.json", "--journal", path],
+    ):
         result = cli(*args)
         err = result.stderr.decode(errors="replace")
         assert result.returncode in (0, 1) and "Traceback" not in err and "internal error" not in err, (args, err)
 
 
-@pytest.mark.parametrize("text", [
-    "a = " + "[" * 100_000 + "]" * 100_000,
-    "a = " + "{b = " * 3000 + "1" + "}" * 3000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 100_000 + "]" * 100_000,
+        "a = " + "{b = " * 3000 + "1" + "}" * 3000,
+    ],
+)
 def test_deeply_nested_toml_is_one_line(tmp_path, text):
     path = tmp_path / "ceremony.toml"
     path.write_text(text)
@@ -236,8 +308,15 @@ def test_a_csv_field_over_the_csv_limit_is_one_line_naming_the_line(tmp_path):
         read_logbook_csv(path)
 
 
-@pytest.mark.parametrize("content", ['event_code,date,event\n"unclosed,2026-01-01,x\n',
-                                     "event_code,date,event\nK7Q2-9XMB,2026\x00-01-01,x\n", "\x00\x00\x00", ""])
+@pytest.mark.parametrize(
+    "content",
+    [
+        'event_code,date,event\n"unclosed,2026-01-01,x\n',
+        "event_code,date,event\nK7Q2-9XMB,2026\x00-01-01,x\n",
+        "\x00\x00\x00",
+        "",
+    ],
+)
 def test_odd_csv_is_read_or_one_line(tmp_path, content):
     path = tmp_path / "logbook.csv"
     path.write_text(content)
@@ -247,15 +326,24 @@ def test_odd_csv_is_read_or_one_line(tmp_path, content):
         assert "\n" not in str(e)
 
 
-@pytest.mark.parametrize("document,words", [
-    ('{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":2,"n":3,"custodians":[{"share":"one"}]}', "invalid entry"),
-    ('{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":"2","n":3}', "invalid 'k'"),
-    ('{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":2,"n":3,"sheets":[{"share":1,"copy":1e9}]}', "invalid 'copy'"),
-    ('{"format":"breakglass-manifest","set_id":"x","k":2,"n":3}', "has no 'fingerprint'"),
-    ("[" * 100_000, "nested too deeply"),
-    ('{"k": 1' + "0" * 5000 + "}", "not valid JSON"),
-    ("[1, 2]", "not a breakglass manifest"),
-])
+@pytest.mark.parametrize(
+    "document,words",
+    [
+        (
+            '{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":2,"n":3,"custodians":[{"share":"one"}]}',
+            "invalid entry",
+        ),
+        ('{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":"2","n":3}', "invalid 'k'"),
+        (
+            '{"format":"breakglass-manifest","set_id":"x","fingerprint":"y","k":2,"n":3,"sheets":[{"share":1,"copy":1e9}]}',
+            "invalid 'copy'",
+        ),
+        ('{"format":"breakglass-manifest","set_id":"x","k":2,"n":3}', "has no 'fingerprint'"),
+        ("[" * 100_000, "nested too deeply"),
+        ('{"k": 1' + "0" * 5000 + "}", "not valid JSON"),
+        ("[1, 2]", "not a breakglass manifest"),
+    ],
+)
 def test_bad_manifests_are_one_line(tmp_path, document, words):
     path = tmp_path / "manifest.json"
     path.write_text(document)
@@ -284,8 +372,32 @@ def test_typed_text_parsing_is_linear_and_its_problems_bounded(text):
     assert all(len(p) < 300 for p in reading.problems)
 
 
-TOKENS = st.sampled_from(["BG1", " SHARE ", "1", " OF ", "3", " SET ", "1A2B-3C4D-5E6F-7081", " LINES ", "9999", "\n",
-                          "01", "  ", "ABCD", " ", "K7Q2", ".", "\t", "-", "Z" * 30, " " * 500, "\x00", "é"])
+TOKENS = st.sampled_from(
+    [
+        "BG1",
+        " SHARE ",
+        "1",
+        " OF ",
+        "3",
+        " SET ",
+        "1A2B-3C4D-5E6F-7081",
+        " LINES ",
+        "9999",
+        "\n",
+        "01",
+        "  ",
+        "ABCD",
+        " ",
+        "K7Q2",
+        ".",
+        "\t",
+        "-",
+        "Z" * 30,
+        " " * 500,
+        "\x00",
+        "é",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -333,9 +445,15 @@ def test_recombine_out_onto_a_link_or_device_is_refused_and_records_nothing(tmp_
     victim.write_text("keep me")
     (tmp_path / "link").symlink_to(victim)
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
-    for out, words in [(tmp_path / "link", "symbolic link"), (tmp_path / "dangling", "symbolic link"),
-                       ("/dev/full", "not a file"), (victim, "already exists")]:
-        line = error_line(cli("recombine", "--out", out, "--journal", j, *PEOPLE, *INCIDENT, *pdfs(sheets / "sheets")[:2]))
+    for out, words in [
+        (tmp_path / "link", "symbolic link"),
+        (tmp_path / "dangling", "symbolic link"),
+        ("/dev/full", "not a file"),
+        (victim, "already exists"),
+    ]:
+        line = error_line(
+            cli("recombine", "--out", out, "--journal", j, *PEOPLE, *INCIDENT, *pdfs(sheets / "sheets")[:2])
+        )
         assert words in line
     assert victim.read_text() == "keep me" and not (tmp_path / "nowhere").exists()
     assert j.read_bytes() == (sheets / "journal.jsonl").read_bytes()  # nothing recorded
@@ -346,8 +464,9 @@ def test_pdf_outputs_never_write_through_a_link_even_with_force(tmp_path, sheets
     victim.write_bytes((sheets / "journal.jsonl").read_bytes())
     (tmp_path / "logbook.pdf").symlink_to(victim)
     for force in ([], ["--force"]):
-        line = error_line(cli("logbook", "--manifest", sheets / "sheets" / "manifest.json", "--out",
-                              tmp_path / "logbook.pdf", *force))
+        line = error_line(
+            cli("logbook", "--manifest", sheets / "sheets" / "manifest.json", "--out", tmp_path / "logbook.pdf", *force)
+        )
         assert "symbolic link" in line
     assert victim.read_bytes() == (sheets / "journal.jsonl").read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -357,8 +476,9 @@ def test_split_refuses_a_planted_link_before_asking_for_the_credential(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "manifest.json").symlink_to(tmp_path / "elsewhere")
-    line = error_line(cli("split", "-k", "2", "-n", "2", "--label", "x", "--out", out, "--secret-file", "-",
-                          input=SECRET))
+    line = error_line(
+        cli("split", "-k", "2", "-n", "2", "--label", "x", "--out", out, "--secret-file", "-", input=SECRET)
+    )
     assert "already holds manifest.json" in line
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json"] and not (tmp_path / "elsewhere").exists()
 
@@ -366,23 +486,56 @@ def test_split_refuses_a_planted_link_before_asking_for_the_credential(tmp_path)
 def test_appending_through_a_journal_link_is_refused(tmp_path, sheets):
     (tmp_path / "journal.jsonl").symlink_to(sheets / "journal.jsonl")
     before = (sheets / "journal.jsonl").read_bytes()
-    line = error_line(cli("recombine", "--verify-only", "--journal", tmp_path / "journal.jsonl", *PEOPLE,
-                          *pdfs(sheets / "sheets")[:2]))
+    line = error_line(
+        cli(
+            "recombine", "--verify-only", "--journal", tmp_path / "journal.jsonl", *PEOPLE, *pdfs(sheets / "sheets")[:2]
+        )
+    )
     assert "symbolic link" in line and (sheets / "journal.jsonl").read_bytes() == before
 
 
 def test_modes_whatever_the_umask(tmp_path, sheets):
     result = subprocess.run(
-        [sys.executable, "-c", "import os; os.umask(0); from breakglass.__main__ import main; main()",
-         "split", "-k", "2", "-n", "2", "--label", "Modes", "--secret-file", sheets / "secret", "--out", tmp_path / "o",
-         "--journal", tmp_path / "j.jsonl", *PEOPLE, "--no-scan-check"], capture_output=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import os; os.umask(0); from breakglass.__main__ import main; main()",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "Modes",
+            "--secret-file",
+            sheets / "secret",
+            "--out",
+            tmp_path / "o",
+            "--journal",
+            tmp_path / "j.jsonl",
+            *PEOPLE,
+            "--no-scan-check",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     for path in [*tmp_path.joinpath("o").iterdir(), tmp_path / "j.jsonl"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     result = subprocess.run(
-        [sys.executable, "-c", "import os; os.umask(0o027); from breakglass.__main__ import main; main()",
-         "logbook", "--manifest", tmp_path / "o" / "manifest.json", "--out", tmp_path / "logbook.pdf"],
-        capture_output=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import os; os.umask(0o027); from breakglass.__main__ import main; main()",
+            "logbook",
+            "--manifest",
+            tmp_path / "o" / "manifest.json",
+            "--out",
+            tmp_path / "logbook.pdf",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE((tmp_path / "logbook.pdf").stat().st_mode) == 0o640  # a document: 0644 narrowed by the umask
 

@@ -15,6 +15,8 @@ import random
 from pathlib import Path
 
 import pytest
+
+from breakglass.format import scheme, typed, v2
 from hostile_pile import (
     INCIDENT,
     PEOPLE,
@@ -25,18 +27,17 @@ from hostile_pile import (
     run,
 )
 
-from breakglass.format import scheme, typed
-from breakglass.format import v2
-
 SECRET = bytes(random.Random(14).randrange(256) for _ in range(1500))  # 5 data codes + parity a share, k = 3
 
 
 @pytest.fixture(scope="module")
 def piles(hostile_set) -> dict[str, Pile]:
     """Three real sets with each share's typed lines beside them, made once per run (tests/conftest.py)."""
-    return {"f2": hostile_set(SECRET, 3, 5, 2, "Hostile QR", typed_files=True),
-            "other": hostile_set(SECRET, 3, 5, 2, "Hostile QR other", typed_files=True),
-            "f1": hostile_set(SECRET, 2, 3, 1, "Hostile F1", typed_files=True)}
+    return {
+        "f2": hostile_set(SECRET, 3, 5, 2, "Hostile QR", typed_files=True),
+        "other": hostile_set(SECRET, 3, 5, 2, "Hostile QR other", typed_files=True),
+        "f1": hostile_set(SECRET, 2, 3, 1, "Hostile F1", typed_files=True),
+    }
 
 
 def fields(text: str) -> list[str]:
@@ -45,6 +46,7 @@ def fields(text: str) -> list[str]:
 
 def with_field(position: int, value):
     """Every code of the share with field `position` (1 set, 2 share, 3 copy, 4 size, 5 chunk, 6 payload) set."""
+
     def change(texts: list[str]) -> list[str]:
         out = []
         for text in texts:
@@ -52,6 +54,7 @@ def with_field(position: int, value):
             parts[position] = str(value(parts[position]) if callable(value) else value)
             out.append(":".join(parts))
         return out
+
     return change
 
 
@@ -65,6 +68,7 @@ def chunk_field(fn):
             parts[5] = fn(int(number), int(data), int(parity))
             out.append(":".join(parts))
         return out
+
     return change
 
 
@@ -73,9 +77,10 @@ def flip_char(which: int, at: int = 10):
         texts = list(texts)
         parts = fields(texts[which])
         payload = parts[6]
-        parts[6] = payload[:at] + ("A" if payload[at] != "A" else "B") + payload[at + 1:]
+        parts[6] = payload[:at] + ("A" if payload[at] != "A" else "B") + payload[at + 1 :]
         texts[which] = ":".join(parts)
         return texts
+
     return change
 
 
@@ -137,7 +142,9 @@ MUTATIONS = {
     "first code only": (only(0), "refused"),
     "codes duplicated many times": (lambda t: t * 3, "ok"),
     "a code repeated with another number's payload": (
-        lambda t: t + [":".join(fields(t[0])[:6] + [fields(t[1])[6]])], "ok"),
+        lambda t: t + [":".join(fields(t[0])[:6] + [fields(t[1])[6]])],
+        "ok",
+    ),
 }
 
 
@@ -148,8 +155,20 @@ def test_an_altered_share_1_among_genuine_shares(piles, tmp_path, name):
     photo = codes_png(tmp_path / "share1.png", mutate(pile.texts[1]))
     journal = pile.journal_copy(tmp_path)
     before = journal.read_bytes()
-    result = run("recombine", "--out", "-", "--journal", journal, *PEOPLE, *INCIDENT, photo,
-                 "--typed", pile.base / "typed-2.txt", "--typed", pile.base / "typed-3.txt")
+    result = run(
+        "recombine",
+        "--out",
+        "-",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *INCIDENT,
+        photo,
+        "--typed",
+        pile.base / "typed-2.txt",
+        "--typed",
+        pile.base / "typed-3.txt",
+    )
     assert_safe(result, SECRET, expect)
     if result.returncode:
         assert journal.read_bytes() == before
@@ -181,55 +200,100 @@ def typed_text(tmp_path: Path, share) -> list:
 def piles_of(piles, tmp_path: Path, name: str) -> tuple[list, str]:
     """(inputs, expectation) for the pile attacks: shares as photos and typed files, made for case `name` only."""
     f2, other, f1 = piles["f2"], piles["other"], piles["f1"]
-    typed_ = lambda pile, n: ["--typed", pile.base / f"typed-{n}.txt"]
-    photo = lambda label, texts: [codes_png(tmp_path / f"{label}.png", texts)]
+
+    def typed_(pile, n):
+        return ["--typed", pile.base / f"typed-{n}.txt"]
+
+    def photo(label, texts):
+        return [codes_png(tmp_path / f"{label}.png", texts)]
+
     share1 = f2.shares[1]
     cases = {
         "two shares only (k = 3)": lambda: (typed_(f2, 1) + typed_(f2, 2), "refused"),
         "one share only": lambda: (typed_(f2, 4), "refused"),
         "shares 1 and 2 of one set, 3 of another": lambda: (
-            typed_(f2, 1) + typed_(f2, 2) + typed_(other, 3), "refused"),
-        "k shares of two sets each": lambda: (typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(other, 1)
-                                              + typed_(other, 2) + typed_(other, 3), "ok"),
-        "format 1 and format 2 shares, each short": lambda: (
-            typed_(f2, 1) + typed_(f2, 2) + typed_(f1, 1), "refused"),
+            typed_(f2, 1) + typed_(f2, 2) + typed_(other, 3),
+            "refused",
+        ),
+        "k shares of two sets each": lambda: (
+            typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(other, 1) + typed_(other, 2) + typed_(other, 3),
+            "ok",
+        ),
+        "format 1 and format 2 shares, each short": lambda: (typed_(f2, 1) + typed_(f2, 2) + typed_(f1, 1), "refused"),
         "k format-2 shares and one format-1 share": lambda: (
-            typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(f1, 1), "ok"),
+            typed_(f2, 1) + typed_(f2, 2) + typed_(f2, 3) + typed_(f1, 1),
+            "ok",
+        ),
         "a second share 1 with an altered key share": lambda: (
-            photo("forged1", encode2(forged(share1, key_share=bytes(32)))) + typed_(f2, 1) + typed_(f2, 2)
-            + typed_(f2, 3), "ok"),
+            photo("forged1", encode2(forged(share1, key_share=bytes(32))))
+            + typed_(f2, 1)
+            + typed_(f2, 2)
+            + typed_(f2, 3),
+            "ok",
+        ),
         "share 1 with an altered key share, exactly k": lambda: (
             photo("forged1", encode2(forged(share1, key_share=bytes(32)))) + typed_(f2, 2) + typed_(f2, 3),
-            "refused"),
+            "refused",
+        ),
         "share 1 with an altered fragment, exactly k": lambda: (
-            photo("forged1", encode2(forged(share1, fragment=bytes(len(share1.fragment))))) + typed_(f2, 2)
-            + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, fragment=bytes(len(share1.fragment)))))
+            + typed_(f2, 2)
+            + typed_(f2, 3),
+            "refused",
+        ),
         "share 1 claiming index 4, exactly k": lambda: (
-            photo("forged1", encode2(forged(share1, index=4))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, index=4))) + typed_(f2, 2) + typed_(f2, 3),
+            "refused",
+        ),
         "share 1 claiming k = 2": lambda: (
-            photo("forged1", encode2(forged(share1, k=2))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, k=2))) + typed_(f2, 2) + typed_(f2, 3),
+            "refused",
+        ),
         "share 1 claiming n = 2 (below k)": lambda: (
-            photo("forged1", encode2(forged(share1, n=2))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, n=2))) + typed_(f2, 2) + typed_(f2, 3),
+            "refused",
+        ),
         "share 1 claiming n = 1 and k = 1": lambda: (
-            photo("forged1", encode2(forged(share1, k=1, n=1))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, k=1, n=1))) + typed_(f2, 2) + typed_(f2, 3),
+            "refused",
+        ),
         "share 1 claiming another bucket": lambda: (
-            photo("forged1", encode2(forged(share1, length=4096))) + typed_(f2, 2) + typed_(f2, 3), "refused"),
+            photo("forged1", encode2(forged(share1, length=4096))) + typed_(f2, 2) + typed_(f2, 3),
+            "refused",
+        ),
         "k format-2 shares and a format-1 share 1 under the same set id": lambda: (
-            typed_text(tmp_path, forged(f1.shares[1], set_id=share1.set_id)) + typed_(f2, 1) + typed_(f2, 2)
-            + typed_(f2, 3), "ok"),
+            typed_text(tmp_path, forged(f1.shares[1], set_id=share1.set_id))
+            + typed_(f2, 1)
+            + typed_(f2, 2)
+            + typed_(f2, 3),
+            "ok",
+        ),
         "the typed share 2 twice, once altered": lambda: (
             photo("forged2", encode2(forged(f2.shares[2], key_share=bytes(32)))) + typed_(f2, 1) + typed_(f2, 2),
-            "refused"),
+            "refused",
+        ),
     }
     return cases[name]()  # only the case asked for is made (its photo rendered)
 
 
-PILES = ["k format-2 shares and a format-1 share 1 under the same set id", "two shares only (k = 3)", "one share only", "shares 1 and 2 of one set, 3 of another",
-         "k shares of two sets each", "format 1 and format 2 shares, each short",
-         "k format-2 shares and one format-1 share", "a second share 1 with an altered key share",
-         "share 1 with an altered key share, exactly k", "share 1 with an altered fragment, exactly k",
-         "share 1 claiming index 4, exactly k", "share 1 claiming k = 2", "share 1 claiming n = 2 (below k)",
-         "share 1 claiming n = 1 and k = 1", "share 1 claiming another bucket", "the typed share 2 twice, once altered"]
+PILES = [
+    "k format-2 shares and a format-1 share 1 under the same set id",
+    "two shares only (k = 3)",
+    "one share only",
+    "shares 1 and 2 of one set, 3 of another",
+    "k shares of two sets each",
+    "format 1 and format 2 shares, each short",
+    "k format-2 shares and one format-1 share",
+    "a second share 1 with an altered key share",
+    "share 1 with an altered key share, exactly k",
+    "share 1 with an altered fragment, exactly k",
+    "share 1 claiming index 4, exactly k",
+    "share 1 claiming k = 2",
+    "share 1 claiming n = 2 (below k)",
+    "share 1 claiming n = 1 and k = 1",
+    "share 1 claiming another bucket",
+    "the typed share 2 twice, once altered",
+]
 
 
 WITHOUT_JOURNAL = {"k shares of two sets each": "refused"}
@@ -265,8 +329,20 @@ def test_a_whole_forged_set_under_the_real_set_id_is_refused_with_the_journal(pi
         assert b"attacker" not in result.stdout and journal.read_bytes() == before
         assert ("journal" in err.splitlines()[-1] and "fingerprint" in err.splitlines()[-1]) or "journal records" in err
     # With the genuine k beside the forged shares, the genuine set is used and nothing forged comes back.
-    result = run("recombine", "--out", "-", "--journal", journal, *PEOPLE, *INCIDENT, *inputs,
-                 "--typed", f2.base / "typed-2.txt", "--typed", f2.base / "typed-3.txt")
+    result = run(
+        "recombine",
+        "--out",
+        "-",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *INCIDENT,
+        *inputs,
+        "--typed",
+        f2.base / "typed-2.txt",
+        "--typed",
+        f2.base / "typed-3.txt",
+    )
     assert_safe(result, SECRET, "either")
     before = journal.read_bytes()
     for command in (["expand", "--custodian", "Eve Forger"], ["reshare"]):

@@ -11,11 +11,11 @@ import select
 import time
 
 import pytest
-from hostile_pile import INCIDENT, PEOPLE, assert_safe, run
 
 from breakglass.errors import BreakglassError
 from breakglass.format import typed
 from breakglass.format.typed import _check
+from hostile_pile import INCIDENT, PEOPLE, assert_safe, run
 
 SECRET = b"typed hostile credential " + bytes(range(256)) * 2
 
@@ -23,21 +23,29 @@ SECRET = b"typed hostile credential " + bytes(range(256)) * 2
 @pytest.fixture(scope="module")
 def piles(hostile_set):
     """Two real sets with each share's typed lines beside them, made once per run (tests/conftest.py)."""
-    return {"f2": hostile_set(SECRET, 3, 5, 2, "Hostile typed", typed_files=True),
-            "f1": hostile_set(SECRET, 2, 3, 1, "Hostile typed F1", typed_files=True)}
+    return {
+        "f2": hostile_set(SECRET, 3, 5, 2, "Hostile typed", typed_files=True),
+        "f1": hostile_set(SECRET, 2, 3, 1, "Hostile typed F1", typed_files=True),
+    }
 
 
 def header_with(**changes):
     """Share 1's header with fields changed and a freshly computed check: what a careful forger types."""
+
     def change(lines, piles):
         h = typed.header_of(piles["f2"].shares[1])
         fields = {"index": h.index, "n": h.n, "set_hex": h.set_hex, "copy": h.copy, "lines": h.lines, **changes}
-        canonical = (f"BG2 SHARE {fields['index']} OF {fields['n']} SET {fields['set_hex']} COPY {fields['copy']} "
-                     f"LINES {fields['lines']}")
-        set_text = "-".join(fields["set_hex"][i:i + 4] for i in range(0, 16, 4))
-        lines[0] = (f"BG2 SHARE {fields['index']} OF {fields['n']} SET {set_text} COPY {fields['copy']} "
-                    f"LINES {fields['lines']} {_check(canonical)}")
+        canonical = (
+            f"BG2 SHARE {fields['index']} OF {fields['n']} SET {fields['set_hex']} COPY {fields['copy']} "
+            f"LINES {fields['lines']}"
+        )
+        set_text = "-".join(fields["set_hex"][i : i + 4] for i in range(0, 16, 4))
+        lines[0] = (
+            f"BG2 SHARE {fields['index']} OF {fields['n']} SET {set_text} COPY {fields['copy']} "
+            f"LINES {fields['lines']} {_check(canonical)}"
+        )
         return lines
+
     return change
 
 
@@ -53,6 +61,7 @@ def typo(line: int, count: int):
             text[pos] = "Z" if text[pos] != "Z" else "Y"
         lines[line] = "".join(text)
         return lines
+
     return edit(change)
 
 
@@ -79,6 +88,7 @@ def other_share_line(line: int):
     def change(lines, piles):
         lines[line] = typed.encode(piles["f2"].shares[2]).splitlines()[line]
         return lines
+
     return change
 
 
@@ -108,8 +118,10 @@ CASES = {
     "header SET of another set": (header_with(set_hex="0123456789ABCDEF"), "refused"),
     "header in lowercase": (edit(lambda t: [t[0].lower(), *t[1:]]), "ok"),
     "header with trailing words": (edit(lambda t: [t[0] + " (page 1 of 2)", *t[1:]]), "ok"),
-    "header with 5000-digit LINES": (edit(lambda t: [t[0].replace("LINES ", "LINES " + "9" * 5000), *t[1:]]),
-                                     "refused"),
+    "header with 5000-digit LINES": (
+        edit(lambda t: [t[0].replace("LINES ", "LINES " + "9" * 5000), *t[1:]]),
+        "refused",
+    ),
     "line 3 missing": (edit(lambda t: t[:3] + t[4:]), "refused"),
     "last line missing": (edit(lambda t: t[:-1]), "refused"),
     "lines shuffled": (edit(lambda t: [t[0], *random.Random(3).sample(t[1:], len(t) - 1)]), "ok"),
@@ -122,26 +134,38 @@ CASES = {
     "an extra line beyond LINES": (edit(lambda t: t + [t[1].replace("01", f"{len(t):02d}", 1)]), "ok"),
     "line number 0": (edit(lambda t: t + ["00" + t[1][2:]]), "ok"),
     "line number 10**30": (edit(lambda t: t + ["1" + "0" * 30 + t[1][2:]]), "ok"),
-    "line numbers in Arabic-Indic digits": (edit(lambda t: [t[0]] + [
-        "".join(chr(0x660 + int(c)) if c.isdigit() and i < 2 else c for i, c in enumerate(x)) for x in t[1:]]),
-        "either"),
+    "line numbers in Arabic-Indic digits": (
+        edit(
+            lambda t: (
+                [t[0]]
+                + ["".join(chr(0x660 + int(c)) if c.isdigit() and i < 2 else c for i, c in enumerate(x)) for x in t[1:]]
+            )
+        ),
+        "either",
+    ),
     "superscript digits as line numbers": (edit(lambda t: [t[0]] + ["\u00b2" + x[1:] for x in t[1:]]), "refused"),
-    "fullwidth letters": (edit(lambda t: [t[0]] + [x.translate({c: c + 0xFEE0 for c in range(0x41, 0x5B)})
-                                                   for x in t[1:]]), "either"),
+    "fullwidth letters": (
+        edit(lambda t: [t[0]] + [x.translate({c: c + 0xFEE0 for c in range(0x41, 0x5B)}) for x in t[1:]]),
+        "either",
+    ),
     "zero-width spaces": (whole(lambda s: s.replace(" ", " \u200b")), "either"),
     "NUL bytes": (whole(lambda s: s.replace("  ", " \x00 ")), "either"),
     "CRLF line ends": (whole(lambda s: s.replace("\n", "\r\n")), "ok"),
     "old Mac line ends": (whole(lambda s: s.replace("\n", "\r")), "ok"),
     "tabs for spaces": (whole(lambda s: s.replace("  ", "\t")), "ok"),
     "a byte-order mark": (whole(lambda s: "\ufeff" + s), "ok"),
-    "O for 0 and I for 1": (edit(lambda t: [t[0]] + [x[:4] + x[4:].replace("0", "O").replace("1", "I")
-                                                     for x in t[1:]]), "ok"),
+    "O for 0 and I for 1": (
+        edit(lambda t: [t[0]] + [x[:4] + x[4:].replace("0", "O").replace("1", "I") for x in t[1:]]),
+        "ok",
+    ),
     "no spaces at all": (edit(lambda t: [t[0]] + [x.replace(" ", "") for x in t[1:]]), "either"),
     "all text twice": (whole(lambda s: s + s), "ok"),
     "header lines only, ten thousand of them": (edit(lambda t: [t[0]] * 10_000), "refused"),
     "empty": (edit(lambda t: []), "refused"),
-    "a format-1 block under a format-2 header": (lambda t, piles: [t[0]] + typed.encode(
-        piles["f1"].shares[1]).splitlines()[1:], "refused"),
+    "a format-1 block under a format-2 header": (
+        lambda t, piles: [t[0]] + typed.encode(piles["f1"].shares[1]).splitlines()[1:],
+        "refused",
+    ),
 }
 del CASES["header LINES one fewer"]
 
@@ -154,21 +178,53 @@ def test_typed_share_1_attacked(piles, tmp_path, name):
     (tmp_path / "typed-1.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     journal = f2.journal_copy(tmp_path)
     before = journal.read_bytes()
-    result = run("recombine", "--out", "-", "--journal", journal, *PEOPLE, *INCIDENT, "--typed", tmp_path / "typed-1.txt",
-                 "--typed", f2.base / "typed-2.txt", "--typed", f2.base / "typed-3.txt", timeout=120)
+    result = run(
+        "recombine",
+        "--out",
+        "-",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *INCIDENT,
+        "--typed",
+        tmp_path / "typed-1.txt",
+        "--typed",
+        f2.base / "typed-2.txt",
+        "--typed",
+        f2.base / "typed-3.txt",
+        timeout=120,
+    )
     assert_safe(result, SECRET, expect)
     if result.returncode:
         assert journal.read_bytes() == before
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe" + "BG2 SHARE".encode("utf-16-le"), bytes(range(256)) * 100,
-                                     b"\x00" * 10_000, b"BG2 SHARE 1 OF 5 SET" * 100_000],
-                         ids=["empty", "utf-16", "binary", "NULs", "2 MB of half headers"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xff\xfe" + "BG2 SHARE".encode("utf-16-le"),
+        bytes(range(256)) * 100,
+        b"\x00" * 10_000,
+        b"BG2 SHARE 1 OF 5 SET" * 100_000,
+    ],
+    ids=["empty", "utf-16", "binary", "NULs", "2 MB of half headers"],
+)
 def test_typed_files_that_are_not_text(piles, tmp_path, content):
     f2 = piles["f2"]
     (tmp_path / "junk.txt").write_bytes(content)
-    result = run("recombine", "--out", "-", "--typed", tmp_path / "junk.txt", "--typed", f2.base / "typed-2.txt",
-                 "--typed", f2.base / "typed-3.txt", timeout=120)
+    result = run(
+        "recombine",
+        "--out",
+        "-",
+        "--typed",
+        tmp_path / "junk.txt",
+        "--typed",
+        f2.base / "typed-2.txt",
+        "--typed",
+        f2.base / "typed-3.txt",
+        timeout=120,
+    )
     assert_safe(result, SECRET, "refused")
 
 
@@ -210,17 +266,34 @@ def test_type_in_asks_again_for_every_hostile_line_and_then_recovers(piles):
 
     f2 = piles["f2"]
     header, *lines = typed.encode(f2.shares[1]).splitlines()
-    term = Terminal("recombine", "--verify-only", "--type-in", "--typed", f2.base / "typed-2.txt",
-                    "--typed", f2.base / "typed-3.txt")
-    hostile_headers = ["BG3 SHARE 1 OF 5", header[:-4] + "0000",
-                       "BG2 SHARE 0 OF 0 SET 0000-0000-0000-0000 COPY 1 LINES 0 0000"]
+    term = Terminal(
+        "recombine",
+        "--verify-only",
+        "--type-in",
+        "--typed",
+        f2.base / "typed-2.txt",
+        "--typed",
+        f2.base / "typed-3.txt",
+    )
+    hostile_headers = [
+        "BG3 SHARE 1 OF 5",
+        header[:-4] + "0000",
+        "BG2 SHARE 0 OF 0 SET 0000-0000-0000-0000 COPY 1 LINES 0 0000",
+    ]
     wait_for_prompt(term, "header:", 1)
     for count, junk in enumerate(hostile_headers, start=2):
         term.type(junk)
         wait_for_prompt(term, "header:", count)
     term.type(header)
-    hostile_lines = ["\u00b2" + lines[0][1:], "\u00b2\u00b9" + lines[0][2:], "Z" * 1200,
-                     lines[0][:-6] + "\u00e9" * 4, typed.encode(f2.shares[2]).splitlines()[1], "01", "-"]
+    hostile_lines = [
+        "\u00b2" + lines[0][1:],
+        "\u00b2\u00b9" + lines[0][2:],
+        "Z" * 1200,
+        lines[0][:-6] + "\u00e9" * 4,
+        typed.encode(f2.shares[2]).splitlines()[1],
+        "01",
+        "-",
+    ]
     wait_for_prompt(term, "line 01:", 1)
     for count, junk in enumerate(hostile_lines, start=2):
         term.type(junk)

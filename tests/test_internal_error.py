@@ -49,6 +49,7 @@ def test_key_shares_with_one_number_are_a_bug():
 
 def test_the_cli_reports_an_internal_error_as_a_bug_exit_3(monkeypatch, capsys):
     """Whatever command hits it: the group's own run is where every command's exception arrives."""
+
     def broken(**_):
         raise InternalError("new share 4 does not recombine with the others; nothing was printed")
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import itertools
-
 import json
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
+from breakglass.cli.records import journal as journal_cmd
 from breakglass.errors import BreakglassError
 from breakglass.record.journal import (
     GENESIS,
@@ -24,20 +24,27 @@ from breakglass.record.journal import (
     read_journal,
     verify_journal,
 )
-from breakglass.cli.records import journal as journal_cmd
 
 SET = "1A2B-3C4D-5E6F-7081"
 FP = "GG7A-6H24-R1SZ-DES3"
-T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=UTC)
 
 
 def make(path, events=("split", "drill", "release", "rotate", "drill")):
     entries = []
     for i, event in enumerate(events):
         entries.append(
-            append_event(path, event, set_id=SET, shares=[1, 2, 3], fingerprint=FP, operator="Alice",
-                         witness="Bob", extra={"k": 3, "n": 5} if event == "split" else None,
-                         now=T0 + timedelta(hours=i))
+            append_event(
+                path,
+                event,
+                set_id=SET,
+                shares=[1, 2, 3],
+                fingerprint=FP,
+                operator="Alice",
+                witness="Bob",
+                extra={"k": 3, "n": 5} if event == "split" else None,
+                now=T0 + timedelta(hours=i),
+            )
         )
     return entries
 
@@ -100,8 +107,15 @@ def test_head_code_typed_loosely(j):
 
 def test_extra_fields_and_new_file_mode(tmp_path):
     path = tmp_path / "new.jsonl"
-    entry = append_event(path, "split", set_id=SET.lower().replace("-", ""), shares=[3, 1, 2], fingerprint=FP,
-                         extra={"k": 3, "n": 5, "label": "AWS root", "copies": [[1, 1], [2, 1]]}, now=T0)
+    entry = append_event(
+        path,
+        "split",
+        set_id=SET.lower().replace("-", ""),
+        shares=[3, 1, 2],
+        fingerprint=FP,
+        extra={"k": 3, "n": 5, "label": "AWS root", "copies": [[1, 1], [2, 1]]},
+        now=T0,
+    )
     assert entry.set == SET and entry.shares == (1, 2, 3)
     assert entry.extra == {"k": 3, "n": 5, "label": "AWS root", "copies": [[1, 1], [2, 1]]}
     assert entry.operator is None and entry.witness is None
@@ -259,7 +273,9 @@ def test_append_refused_on_broken_journal(j):
     del parts[1]
     write(j, parts)
     before = j.read_bytes()
-    with pytest.raises(BreakglassError, match=r"is broken: line 2 .*run breakglass journal repair .* set the broken part aside"):
+    with pytest.raises(
+        BreakglassError, match=r"is broken: line 2 .*run breakglass journal repair .* set the broken part aside"
+    ):
         append_event(j, "drill", set_id=SET, shares=[1, 2, 3], fingerprint=FP)
     assert j.read_bytes() == before
 

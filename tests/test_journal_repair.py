@@ -7,7 +7,7 @@ import hashlib
 import multiprocessing
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -19,13 +19,21 @@ from breakglass.record.journal_repair import repair_journal
 
 SET = "1A2B-3C4D-5E6F-7081"
 FP = "GG7A-6H24-R1SZ-DES3"
-T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=UTC)
 
 
 def make(path, count=4):
     for i in range(count):
-        append_event(path, "drill", set_id=SET, shares=[1, 2], fingerprint=FP, operator="Ann", witness="Ben",
-                     now=T0 + timedelta(days=i))
+        append_event(
+            path,
+            "drill",
+            set_id=SET,
+            shares=[1, 2],
+            fingerprint=FP,
+            operator="Ann",
+            witness="Ben",
+            now=T0 + timedelta(days=i),
+        )
     return path
 
 
@@ -114,15 +122,25 @@ def test_cli_repair(j):
     j.write_bytes(j.read_bytes() + b'{"seq":5')
     out = CliRunner().invoke(journal_cmd, ["repair", str(j), "--operator", "Ann", "--witness", "Ben"])
     assert out.exit_code == 0, out.output
-    assert "Set aside line 5 (1 line)" in out.output and "Journal event code (write it in the logbook, with its time): " in out.output
+    assert (
+        "Set aside line 5 (1 line)" in out.output
+        and "Journal event code (write it in the logbook, with its time): " in out.output
+    )
     out = CliRunner().invoke(journal_cmd, ["repair", str(j)])
     assert out.exit_code == 0 and "nothing to repair" in out.output
 
 
 def _append_many(path, n, start):
     for i in range(n):
-        append_event(path, "drill", set_id=SET, shares=[1, 2], fingerprint=FP, operator=f"P{start}",
-                     now=T0 + timedelta(minutes=start * 100 + i))
+        append_event(
+            path,
+            "drill",
+            set_id=SET,
+            shares=[1, 2],
+            fingerprint=FP,
+            operator=f"P{start}",
+            now=T0 + timedelta(minutes=start * 100 + i),
+        )
 
 
 def test_concurrent_writers_never_fork_the_chain(tmp_path):

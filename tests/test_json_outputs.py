@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
-
-from helpers import once_per_run, run, text
 
 from breakglass.record.journal import read_journal
 from breakglass.system.package import fingerprint
+from helpers import once_per_run, run, text
 
 
 @once_per_run
 def made(base: Path):
     (base / "secret").write_bytes(b"json-output-credential")
-    result = run("split", "-k", "2", "-n", "3", "--label", "JSON", "--secret-file", base / "secret", "--out", base / "o",
-                 "--journal", base / "j.jsonl", "--operator", "Ama", "--witness", "Ben", "--custodian", "Jiří Novák",
-                 "--no-scan-check")
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "JSON",
+        "--secret-file",
+        base / "secret",
+        "--out",
+        base / "o",
+        "--journal",
+        base / "j.jsonl",
+        "--operator",
+        "Ama",
+        "--witness",
+        "Ben",
+        "--custodian",
+        "Jiří Novák",
+        "--no-scan-check",
+    )
     assert result.returncode == 0, text(result)
     return base
 
@@ -36,8 +53,15 @@ def test_journal_verify_json_ok_and_broken(made, tmp_path):
     head = read_journal(made / "j.jsonl")[-1].code
     ok = run("journal", "verify", "--json", made / "j.jsonl", "--head", head)
     assert ok.returncode == 0
-    assert json.loads(ok.stdout) == {"journal": str(made / "j.jsonl"), "ok": True, "entries": 1, "head_code": head,
-                                     "head_checked": True, "problem": None, "line": None}
+    assert json.loads(ok.stdout) == {
+        "journal": str(made / "j.jsonl"),
+        "ok": True,
+        "entries": 1,
+        "head_code": head,
+        "head_checked": True,
+        "problem": None,
+        "line": None,
+    }
     broken = tmp_path / "j.jsonl"
     broken.write_text((made / "j.jsonl").read_text().replace("Ama", "Eve"))
     bad = run("journal", "verify", "--json", broken, "--head", head)  # the code on paper no longer matches

@@ -93,7 +93,9 @@ def layer(name: str) -> str | None:
 
 def test_at_most_three_modules_at_the_top():
     top = {p.stem for p in PACKAGE.glob("*.py")}
-    assert top <= TOP_LEVEL_MODULES, f"modules at the top of src/breakglass beyond {TOP_LEVEL_MODULES}: {top - TOP_LEVEL_MODULES}"
+    assert top <= TOP_LEVEL_MODULES, (
+        f"modules at the top of src/breakglass beyond {TOP_LEVEL_MODULES}: {top - TOP_LEVEL_MODULES}"
+    )
 
 
 def test_every_package_folder_is_installed_and_fingerprinted():
@@ -127,8 +129,11 @@ def long_functions(source: str) -> dict[str, int]:
 
 
 def test_no_function_is_too_long():
-    long = {f"{name}.{function}": n for name, path in modules().items()
-            for function, n in long_functions(path.read_text(encoding="utf-8")).items()}
+    long = {
+        f"{name}.{function}": n
+        for name, path in modules().items()
+        for function, n in long_functions(path.read_text(encoding="utf-8")).items()
+    }
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines (one helper per section or strategy): {long}"
 
 
@@ -170,7 +175,7 @@ def test_no_import_cycles_between_modules():
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()
@@ -193,7 +198,14 @@ def test_the_checker_sees_a_cross_layer_import():
 # Inside format/: each share format is a package (v1/, v2/) behind formats.py's one interface. A format never
 # imports another, and never the modules that serve every format through that interface (they import it).
 FORMAT_VERSIONS = ("format.v1", "format.v2")
-SERVE_EVERY_FORMAT = {"format.formats", "format.scheme", "format.qrtext", "format.typed", "format.combine", "format.expand"}
+SERVE_EVERY_FORMAT = {
+    "format.formats",
+    "format.scheme",
+    "format.qrtext",
+    "format.typed",
+    "format.combine",
+    "format.expand",
+}
 
 
 def test_a_format_version_imports_no_other_version_and_no_dispatcher():
@@ -214,8 +226,12 @@ def test_a_format_version_imports_no_other_version_and_no_dispatcher():
 # (a ceremony asks through the Terminal the CLI gives it, renders PDFs through scan/, encrypts through format/).
 THIRD_PARTY_LAYER = {
     "click": "cli",  # the command line
-    "pypdfium2": "scan", "zxingcpp": "scan", "pyzbar": "scan", "PIL": "scan",  # pages in, codes read
-    "reportlab": "paper", "qrcode": "paper",  # paper out
+    "pypdfium2": "scan",
+    "zxingcpp": "scan",
+    "pyzbar": "scan",
+    "PIL": "scan",  # pages in, codes read
+    "reportlab": "paper",
+    "qrcode": "paper",  # paper out
     "Crypto": "format",  # pycryptodome: the share format's cryptography
 }
 
@@ -307,17 +323,31 @@ def imported_test_modules(source: str, test_modules: set[str]) -> set[str]:
 def test_no_test_module_imports_another():
     paths = sorted(TESTS.rglob("test_*.py"))
     test_modules = {path.stem for path in paths}
-    offenders = [f"{path.relative_to(TESTS)} imports {sorted(found - {path.stem})}"
-                 for path in paths
-                 if (found := imported_test_modules(path.read_text(encoding="utf-8"), test_modules)) - {path.stem}]
+    offenders = [
+        f"{path.relative_to(TESTS)} imports {sorted(found - {path.stem})}"
+        for path in paths
+        if (found := imported_test_modules(path.read_text(encoding="utf-8"), test_modules)) - {path.stem}
+    ]
     assert not offenders, "move shared helpers to tests/helpers.py or tests/paperchecks.py:\n" + "\n".join(offenders)
 
 
 def test_the_test_import_check_sees_an_import():
     modules = {"test_sheet2", "test_advice"}
-    for source in ("from test_sheet2 import make", "import test_sheet2", "import test_sheet2 as s",
-                   "def f():\n    if True:\n        from test_advice import invoke", "from tests.test_advice import PEOPLE",
-                   "from tests import test_advice", "from . import test_advice", "import importlib\nimportlib.import_module('test_advice')"):
+    for source in (
+        "from test_sheet2 import make",
+        "import test_sheet2",
+        "import test_sheet2 as s",
+        "def f():\n    if True:\n        from test_advice import invoke",
+        "from tests.test_advice import PEOPLE",
+        "from tests import test_advice",
+        "from . import test_advice",
+        "import importlib\nimportlib.import_module('test_advice')",
+    ):
         assert imported_test_modules(source, modules), source
-    for source in ("from helpers import invoke", "import paperchecks", "from test_sheet import make", "x = 'test_advice'"):
+    for source in (
+        "from helpers import invoke",
+        "import paperchecks",
+        "from test_sheet import make",
+        "x = 'test_advice'",
+    ):
         assert not imported_test_modules(source, modules), source

@@ -6,37 +6,51 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from breakglass.record.config import load_config
-from breakglass.errors import BreakglassError
-from breakglass.record.journal import append_event, read_journal
-from breakglass.paper.logbook import SCRIPT_NAMES, gather, load_script, render_logbook, script_markdown
 from breakglass.cli.records import logbook as logbook_cmd
+from breakglass.errors import BreakglassError
+from breakglass.paper.logbook import SCRIPT_NAMES, gather, load_script, render_logbook, script_markdown
+from breakglass.record.config import load_config
+from breakglass.record.journal import append_event, read_journal
 from paperchecks import ink_problems, page_count
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "ceremony" / "example.toml"
 SET = "1A2B-3C4D-5E6F-7081"
 FP = "GG7A-6H24-R1SZ-DES3"
-T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 3, 56, 2, tzinfo=UTC)
 
 
 def manifest_for(config, event_code=None) -> dict:
     return {
-        "format": "breakglass-manifest", "version": 1, "set_id": SET, "fingerprint": FP, "k": config.k,
-        "n": config.n, "label": config.label, "created": "2026-11-22T03:56:02Z", "tool_version": "0.1.0",
+        "format": "breakglass-manifest",
+        "version": 1,
+        "set_id": SET,
+        "fingerprint": FP,
+        "k": config.k,
+        "n": config.n,
+        "label": config.label,
+        "created": "2026-11-22T03:56:02Z",
+        "tool_version": "0.1.0",
         "custodians": [
-            {"share": s.share, "copy": s.copy, "name": s.custodian.name if s.custodian else "",
-             "role": s.custodian.role if s.custodian else "", "location": s.custodian.location if s.custodian else ""}
+            {
+                "share": s.share,
+                "copy": s.copy,
+                "name": s.custodian.name if s.custodian else "",
+                "role": s.custodian.role if s.custodian else "",
+                "location": s.custodian.location if s.custodian else "",
+            }
             for s in config.sheets()
         ],
-        "sheets": [{"share": s.share, "copy": s.copy, "file": f"x-share-{s.share}-of-{config.n}.pdf"} for s in config.sheets()],
+        "sheets": [
+            {"share": s.share, "copy": s.copy, "file": f"x-share-{s.share}-of-{config.n}.pdf"} for s in config.sheets()
+        ],
         "event_code": event_code,
     }
 
@@ -46,14 +60,37 @@ def ceremony(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ceremony")
     config = load_config(EXAMPLE)
     journal = folder / "journal.jsonl"
-    split = append_event(journal, "split", set_id=SET, shares=list(range(1, 6)), fingerprint=FP,
-                         operator="Alice Moreau", witness="Bongani Dlamini", extra={"k": 3, "n": 5}, now=T0)
-    append_event(journal, "drill", set_id=SET, shares=[1, 2, 3], fingerprint=FP, operator="Alice Moreau",
-                 witness="Bongani Dlamini", now=T0.replace(hour=5))
+    split = append_event(
+        journal,
+        "split",
+        set_id=SET,
+        shares=list(range(1, 6)),
+        fingerprint=FP,
+        operator="Alice Moreau",
+        witness="Bongani Dlamini",
+        extra={"k": 3, "n": 5},
+        now=T0,
+    )
+    append_event(
+        journal,
+        "drill",
+        set_id=SET,
+        shares=[1, 2, 3],
+        fingerprint=FP,
+        operator="Alice Moreau",
+        witness="Bongani Dlamini",
+        now=T0.replace(hour=5),
+    )
     manifest = folder / "manifest.json"
     manifest.write_text(json.dumps(manifest_for(config, split.code)), encoding="utf-8")
-    return {"config": config, "journal": journal, "manifest": manifest, "split": split,
-            "head": read_journal(journal)[-1].code, "folder": folder}
+    return {
+        "config": config,
+        "journal": journal,
+        "manifest": manifest,
+        "split": split,
+        "head": read_journal(journal)[-1].code,
+        "folder": folder,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +103,9 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "logbook.pdf"
     path.write_bytes(pdf)
     if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
     document = pdfium.PdfDocument(pdf)
     return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
 
@@ -74,10 +113,23 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 def test_text_layer_is_prefilled(pdfs, ceremony, tmp_path):
     text = pdf_text(pdfs["a4"], tmp_path)
     config = ceremony["config"]
-    for expected in [SET, FP, config.label, ceremony["split"].code, ceremony["head"], config.scope[:40],
-                     config.administrator.name, config.witness.name, config.auditor.name,
-                     *(p.name for p in config.custodians), config.permitted_uses[0], "any 3 of 5",
-                     "breakglass 0.1.0", "Share destruction record", "Closing statement"]:
+    for expected in [
+        SET,
+        FP,
+        config.label,
+        ceremony["split"].code,
+        ceremony["head"],
+        config.scope[:40],
+        config.administrator.name,
+        config.witness.name,
+        config.auditor.name,
+        *(p.name for p in config.custodians),
+        config.permitted_uses[0],
+        "any 3 of 5",
+        "breakglass 0.1.0",
+        "Share destruction record",
+        "Closing statement",
+    ]:
         assert expected in text, expected
     document = pdfium.PdfDocument(pdfs["a4"])
     pages = len(document)
@@ -137,8 +189,18 @@ def test_scripts_use_the_real_commands():
 
 def test_logbook_command(ceremony, tmp_path):
     out = tmp_path / "logbook.pdf"
-    args = ["--manifest", str(ceremony["manifest"]), "--journal", str(ceremony["journal"]),
-            "--config", str(EXAMPLE), "--paper", "letter", "--out", str(out)]
+    args = [
+        "--manifest",
+        str(ceremony["manifest"]),
+        "--journal",
+        str(ceremony["journal"]),
+        "--config",
+        str(EXAMPLE),
+        "--paper",
+        "letter",
+        "--out",
+        str(out),
+    ]
     runner = CliRunner()
     result = runner.invoke(logbook_cmd, args)
     assert result.exit_code == 0, result.output

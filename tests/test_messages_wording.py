@@ -8,16 +8,17 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import qrcode
-from helpers import CODE_LINE, PEOPLE, Terminal, invoke, invoke_split, typed_files
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine, scheme, typed
 from breakglass.record.journal import append_event, read_journal
+from helpers import CODE_LINE, PEOPLE, Terminal, invoke, invoke_split, typed_files
+
 
 @pytest.fixture
 def made(tmp_path):
@@ -39,8 +40,18 @@ def test_every_command_that_records_prints_its_code_in_the_one_shape(made):
     result = invoke("recombine", "--journal", journal, *PEOPLE, "--verify-only", *typed_args)
     assert result.exit_code == 0, result.output
     assert_one_code_line(result.output, journal)
-    result = invoke("expand", "--journal", journal, *PEOPLE, "--custodian", "Dee", "--out", base / "new",
-                    "--no-scan-check", *typed_args)
+    result = invoke(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Dee",
+        "--out",
+        base / "new",
+        "--no-scan-check",
+        *typed_args,
+    )
     assert result.exit_code == 0, result.output
     assert_one_code_line(result.output, journal)
     result = invoke("destroy", "--journal", journal, "--set", read_journal(journal)[0].set, "--sheet", "3", *PEOPLE)
@@ -74,8 +85,18 @@ def test_expand_warns_when_a_new_sheet_gives_someone_k_shares(made):
     """ceremony/expand.md: 'No one may end up holding k shares of the set: breakglass warns'."""
     base, _ = made
     typed_args = typed_files(base / "sheets", base, {1, 2})
-    result = invoke("expand", "--journal", base / "journal.jsonl", *PEOPLE, "--custodian", "ana",
-                    "--out", base / "new", "--no-scan-check", *typed_args)
+    result = invoke(
+        "expand",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        "--custodian",
+        "ana",
+        "--out",
+        base / "new",
+        "--no-scan-check",
+        *typed_args,
+    )
     assert result.exit_code == 0, result.output
     assert re.search(r"WARNING: ana would hold 2 distinct shares of this set \(1, 4\) and k is 2", result.output)
     assert "k shares" in (Path(__file__).parents[1] / "ceremony" / "expand.md").read_text()
@@ -87,8 +108,9 @@ def test_a_destroyed_sheet_read_again_is_an_incident_naming_the_destroy_event(ma
     set_text = read_journal(journal)[0].set
     assert invoke("destroy", "--journal", journal, "--set", set_text, "--sheet", "1", *PEOPLE).exit_code == 0
     destroy = read_journal(journal)[-1]
-    result = invoke("recombine", "--journal", journal, *PEOPLE, "--verify-only",
-                    *typed_files(base / "sheets", base, {1, 2}))
+    result = invoke(
+        "recombine", "--journal", journal, *PEOPLE, "--verify-only", *typed_files(base / "sheets", base, {1, 2})
+    )
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if "sheet 1.1" in line)
     assert "destroyed sheet has reappeared" in line and "incident" in line
@@ -101,14 +123,33 @@ def test_expand_checks_the_config_and_the_folder_before_any_sheet_is_read(made):
     example = (Path(__file__).parents[1] / "ceremony" / "example.toml").read_text()
     config.write_text(example.replace("k = 3", "k = 2").replace("n = 5", "n = 6"))  # n = 6, but expand makes 4
     missing_scan = base / "no-such-scan.png"  # never read: the refusal comes first
-    result = invoke("expand", "--journal", base / "journal.jsonl", "--config", config, "--custodian", "Dee",
-                    "--out", base / "new", missing_scan)
+    result = invoke(
+        "expand",
+        "--journal",
+        base / "journal.jsonl",
+        "--config",
+        config,
+        "--custodian",
+        "Dee",
+        "--out",
+        base / "new",
+        missing_scan,
+    )
     assert result.exit_code == 1 and "says n = 6" in result.output and "will have 4" in result.output, result.output
     assert "Reading the set's sheets" not in result.output
     (base / "taken").mkdir()
     (base / "taken" / "wording-share-4-of-4.pdf").write_bytes(b"%PDF-")
-    result = invoke("expand", "--journal", base / "journal.jsonl", *PEOPLE, "--custodian", "Dee",
-                    "--out", base / "taken", missing_scan)
+    result = invoke(
+        "expand",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        "--custodian",
+        "Dee",
+        "--out",
+        base / "taken",
+        missing_scan,
+    )
     assert result.exit_code == 1 and "already holds" in result.output, result.output
     assert "Reading the set's sheets" not in result.output
 
@@ -116,15 +157,37 @@ def test_expand_checks_the_config_and_the_folder_before_any_sheet_is_read(made):
 def test_a_logbook_for_a_set_the_journal_never_made_is_refused(made, tmp_path_factory):
     base, _ = made
     other = tmp_path_factory.mktemp("other")
-    append_event(other / "journal.jsonl", "split", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2],
-                 fingerprint="GG7A-6H24-R1SZ-DES3", operator="A", witness="B",
-                 extra={"k": 2, "n": 2, "label": "Other"}, now=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    result = invoke("logbook", "--manifest", base / "sheets" / "manifest.json", "--journal", other / "journal.jsonl",
-                    "--out", base / "logbook.pdf")
+    append_event(
+        other / "journal.jsonl",
+        "split",
+        set_id="1A2B-3C4D-5E6F-7081",
+        shares=[1, 2],
+        fingerprint="GG7A-6H24-R1SZ-DES3",
+        operator="A",
+        witness="B",
+        extra={"k": 2, "n": 2, "label": "Other"},
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    result = invoke(
+        "logbook",
+        "--manifest",
+        base / "sheets" / "manifest.json",
+        "--journal",
+        other / "journal.jsonl",
+        "--out",
+        base / "logbook.pdf",
+    )
     assert result.exit_code == 1 and "never made" in result.output, result.output
     assert not (base / "logbook.pdf").exists()
-    result = invoke("logbook", "--manifest", base / "sheets" / "manifest.json", "--journal", base / "journal.jsonl",
-                    "--out", base / "logbook.pdf")
+    result = invoke(
+        "logbook",
+        "--manifest",
+        base / "sheets" / "manifest.json",
+        "--journal",
+        base / "journal.jsonl",
+        "--out",
+        base / "logbook.pdf",
+    )
     assert result.exit_code == 0, result.output
 
 

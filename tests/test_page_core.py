@@ -20,16 +20,21 @@ def test_the_javascript_core_reads_every_vector():
 
 def test_the_page_is_one_sealed_file(tmp_path):
     out = tmp_path / "recover.html"
-    run = subprocess.run([sys.executable, "-m", "breakglass", "recovery-page", "--out", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "breakglass", "recovery-page", "--out", str(out)], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     html = out.read_text()
     assert "connect-src 'none'" in html and "default-src 'none'" in html
     assert "<script src" not in html and "<link" not in html and "@import" not in html
     assert "http://" not in html.split("</head>")[0]
-    again = subprocess.run([sys.executable, "-m", "breakglass", "recovery-page", "--out", str(out)], capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "breakglass", "recovery-page", "--out", str(out)], capture_output=True, text=True
+    )
     assert again.returncode == 1 and "already exists" in again.stderr
     version = subprocess.run([sys.executable, "-m", "breakglass", "--version"], capture_output=True, text=True)
     import hashlib
+
     assert hashlib.sha256(out.read_bytes()).hexdigest() in version.stdout
 
 
@@ -39,9 +44,33 @@ def test_split_writes_the_page_beside_the_sheets_and_records_its_sha256(tmp_path
     secret = tmp_path / "secret.bin"
     secret.write_bytes(b"page beside the sheets")
     out, journal = tmp_path / "sheets", tmp_path / "journal.jsonl"
-    run = subprocess.run([sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "2", "--label", "Page",
-                          "--secret-file", str(secret), "--out", str(out), "--journal", str(journal),
-                          "--operator", "Ola", "--witness", "Wes", "--no-scan-check"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "Page",
+            "--secret-file",
+            str(secret),
+            "--out",
+            str(out),
+            "--journal",
+            str(journal),
+            "--operator",
+            "Ola",
+            "--witness",
+            "Wes",
+            "--no-scan-check",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     import hashlib
 
@@ -49,13 +78,44 @@ def test_split_writes_the_page_beside_the_sheets_and_records_its_sha256(tmp_path
     assert json.loads((out / "manifest.json").read_text())["recovery_page_sha256"] == digest
     assert json.loads(journal.read_text().splitlines()[-1])["recovery_page_sha256"] == digest
     assert digest in run.stdout + run.stderr
-    book = subprocess.run([sys.executable, "-m", "breakglass", "logbook", "--manifest", str(out / "manifest.json"),
-                           "--out", str(tmp_path / "logbook.pdf")], capture_output=True, text=True)
+    book = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "logbook",
+            "--manifest",
+            str(out / "manifest.json"),
+            "--out",
+            str(tmp_path / "logbook.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert book.returncode == 0, book.stderr
-    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "logbook.pdf"), "-"],
-                           capture_output=True, text=True).stdout
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "logbook.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     assert digest in cover.replace("\n", "").replace(" ", "")
-    again = subprocess.run([sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "2", "--label", "Other",
-                            "--secret-file", str(secret), "--out", str(out), "--no-scan-check"],
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "2",
+            "--label",
+            "Other",
+            "--secret-file",
+            str(secret),
+            "--out",
+            str(out),
+            "--no-scan-check",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 1  # the folder already holds sheets and recover.html: nothing is overwritten

@@ -15,8 +15,8 @@ import pytest
 
 from breakglass.errors import BreakglassError
 from breakglass.format import combine
-from breakglass.format.v2 import qrtext as qrtext2
 from breakglass.format.v2 import Share as Share2
+from breakglass.format.v2 import qrtext as qrtext2
 from breakglass.scan.collect import ShareCollector
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +48,14 @@ def typo(text: str, rng: random.Random) -> str:
     at = rng.randrange(4, len(lines[row]) - 6)
     if lines[row][at] == " ":
         at += 1
-    lines[row] = lines[row][:at] + rng.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") + lines[row][at + 1:]
+    lines[row] = lines[row][:at] + rng.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") + lines[row][at + 1 :]
     return "\n".join(lines)
 
 
 def altered_code(text: str, rng: random.Random) -> str:
     head, _, payload = text.rpartition(":")
     at = rng.randrange(len(payload))
-    return f"{head}:{payload[:at]}{'A' if payload[at] != 'A' else 'B'}{payload[at + 1:]}"
+    return f"{head}:{payload[:at]}{'A' if payload[at] != 'A' else 'B'}{payload[at + 1 :]}"
 
 
 def make_pile(rng: random.Random, cases: list[dict], cheats: list[dict]) -> dict:
@@ -82,7 +82,9 @@ def make_pile(rng: random.Random, cases: list[dict], cheats: list[dict]) -> dict
         qr.append("https://example.com/not-a-share")
     elif extras < 0.6 and cheats:
         cheat = rng.choice(cheats)
-        qr += [t for h in cheat["shares_hex"] for t in qrtext2.encode(Share2.from_bytes(bytes.fromhex(h)), 400, parity=1)]
+        qr += [
+            t for h in cheat["shares_hex"] for t in qrtext2.encode(Share2.from_bytes(bytes.fromhex(h)), 400, parity=1)
+        ]
     if rng.random() < 0.2 and qr:
         qr.append(rng.choice(qr))  # a code read twice
     rng.shuffle(qr)
@@ -95,8 +97,13 @@ def test_the_page_core_and_recombine_agree_on_random_hostile_piles():
     cases = v1["cases"] + v2["cases"]
     rng = random.Random(26)
     piles = [make_pile(rng, cases, v2["cheating"]) for _ in range(PILES)]
-    run = subprocess.run(["node", str(ROOT / "tests" / "js" / "read_pile.js")], input=json.dumps(piles),
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        ["node", str(ROOT / "tests" / "js" / "read_pile.js")],
+        input=json.dumps(piles),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     page = json.loads(run.stdout)
     recovered = 0

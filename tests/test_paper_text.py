@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from paper_gallery import CUSTODIANS, KINDS, NEW_CUSTODIAN, OPERATOR, WITNESS, make_gallery
-from paperchecks import ink_problems
-from textlayout import chars, overlaps, pieces
 
 from breakglass.paper import sizes
 from breakglass.paper.pdfkit import MIN_TEXT
+from paper_gallery import CUSTODIANS, KINDS, NEW_CUSTODIAN, OPERATOR, WITNESS, make_gallery
+from paperchecks import ink_problems
+from textlayout import chars, overlaps, pieces
 
 FINE_PRINT = 6.0  # running headers (the top band of the safe area) and labels in capitals
 
@@ -38,10 +39,14 @@ def _one_word(a: str, b: str) -> bool:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_two_pieces_of_text_overlap(gallery, kind):
-    found = [(a, b) for a, b in overlaps(pieces(gallery[kind]))
-             if not (_is_mark(a.text) or _is_mark(b.text) or _one_word(a.text, b.text))]  # a vowel sign drawn over its letter is shaping
-    assert not found, "\n".join(f"page {a.page}: {a.text[:50]!r} {a.box} over {b.text[:50]!r} {b.box}"
-                                for a, b in found)
+    found = [
+        (a, b)
+        for a, b in overlaps(pieces(gallery[kind]))
+        if not (_is_mark(a.text) or _is_mark(b.text) or _one_word(a.text, b.text))
+    ]  # a vowel sign drawn over its letter is shaping
+    assert not found, "\n".join(
+        f"page {a.page}: {a.text[:50]!r} {a.box} over {b.text[:50]!r} {b.box}" for a, b in found
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -53,8 +58,11 @@ def test_all_ink_inside_the_safe_area(gallery, kind):
 def test_no_text_below_the_body_minimum(gallery, kind):
     header_band = sizes.safe_area("a4").top - 14
     small = [c for c in chars(gallery[kind]) if c.size < MIN_TEXT - 0.05]
-    wrong = [c for c in small if c.size < FINE_PRINT
-             or not (c.box[1] >= header_band or c.text.isupper() or not c.text.isalpha())]
+    wrong = [
+        c
+        for c in small
+        if c.size < FINE_PRINT or not (c.box[1] >= header_band or c.text.isupper() or not c.text.isalpha())
+    ]
     assert not wrong, sorted({(c.page, c.size, c.text) for c in wrong})[:20]
 
 
@@ -75,11 +83,15 @@ def test_long_names_break_only_at_spaces_or_with_a_hyphen(gallery, kind):
     for number, text in enumerate(_page_texts(gallery[kind]), start=1):
         for word in words:
             # the word with a line break somewhere inside it, not after a hyphen
-            broken = "(?:" + "|".join(re.escape(word[:i]) + r"\r?\n" + re.escape(word[i:])
-                                      for i in range(1, len(word))) + ")"
+            broken = (
+                "(?:"
+                + "|".join(re.escape(word[:i]) + r"\r?\n" + re.escape(word[i:]) for i in range(1, len(word)))
+                + ")"
+            )
             for m in re.finditer(broken, text):
-                assert text[m.start():m.end()].split("\n")[0].rstrip("\r").endswith("-"), \
+                assert text[m.start() : m.end()].split("\n")[0].rstrip("\r").endswith("-"), (
                     f"page {number}: {word!r} broken mid-word without a hyphen: {m.group()!r}"
+                )
 
 
 def _glyph_runs(pdf, page_number: int) -> list[tuple[str, float, float]]:
@@ -122,8 +134,9 @@ def test_names_in_a_sentence_keep_the_sentence_order(gallery):
     three = [g[1] for g in line if g[0] == "3" and g[1] < read_x]
     assert arabic and hebrew and three, "".join(g[0] for g in sorted(line, key=lambda g: g[1]))
     # "...الهاشمي), 3 (דוד כהן-לוי), read": the end of the Arabic name, then 3, then the Hebrew name, then "read"
-    assert max(arabic) < three[-1] < min(hebrew) and max(hebrew) < read_x, \
-        "".join(g[0] for g in sorted(line, key=lambda g: g[1]))
+    assert max(arabic) < three[-1] < min(hebrew) and max(hebrew) < read_x, "".join(
+        g[0] for g in sorted(line, key=lambda g: g[1])
+    )
 
 
 def test_isolates_keep_numbers_and_brackets_in_the_sentence():
@@ -134,8 +147,13 @@ def test_isolates_keep_numbers_and_brackets_in_the_sentence():
     plain = f"shares 1 (Ann), 2 ({names[0]}), 3 ({names[1]}), 4 (Bo)"
     assert ("3", False) in visual_runs(plain)  # the bug: "3" drawn between the names, out of place
     isolated = f"shares 1 (Ann), 2 ({isolate(names[0])}), 3 ({isolate(names[1])}), 4 (Bo)"
-    assert visual_runs(isolated) == [("shares 1 (Ann), 2 (", False), (names[0], True), ("), 3 (", False),
-                                     (names[1], True), ("), 4 (Bo)", False)]
+    assert visual_runs(isolated) == [
+        ("shares 1 (Ann), 2 (", False),
+        (names[0], True),
+        ("), 3 (", False),
+        (names[1], True),
+        ("), 4 (Bo)", False),
+    ]
 
 
 def test_operator_and_witness_both_right_to_left_are_not_swapped(gallery):
@@ -191,15 +209,23 @@ def test_the_sheet_sends_a_release_to_the_release_script(gallery):
 
 
 def test_an_expansion_that_replaced_nothing_asks_for_no_destruction(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from breakglass.paper.checklist import render_checklist
     from breakglass.record.journal import append_event, read_journal
 
     journal = tmp_path / "journal.jsonl"
-    append_event(journal, "expand", set_id="1A2B-3C4D-5E6F-7081", shares=[1, 2], fingerprint="GG7A-6H24-R1SZ-DES3",
-                 operator="Ola", witness="Wes", now=datetime(2026, 2, 10, tzinfo=timezone.utc),
-                 extra={"k": 2, "n": 4, "new_shares": [4], "sheets": [{"share": 4, "copy": 1, "holder": "Dee"}]})
+    append_event(
+        journal,
+        "expand",
+        set_id="1A2B-3C4D-5E6F-7081",
+        shares=[1, 2],
+        fingerprint="GG7A-6H24-R1SZ-DES3",
+        operator="Ola",
+        witness="Wes",
+        now=datetime(2026, 2, 10, tzinfo=UTC),
+        extra={"k": 2, "n": 4, "new_shares": [4], "sheets": [{"share": 4, "copy": 1, "holder": "Dee"}]},
+    )
     pdf = render_checklist(read_journal(journal)[0], config=None, holders=[], label="Root", k=2)
     text = " ".join(_text_of(pdf).split())
     assert "no sheet is to be destroyed" in text and "Destroy every sheet listed below" not in text

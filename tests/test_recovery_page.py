@@ -16,8 +16,10 @@ import damage  # noqa: E402
 import pagekit  # noqa: E402
 from pagekit import PageSession, cli, cli_outcome, render, split_set  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not (pagekit.browser_available() and pagekit.has_pdftoppm()),
-                                reason="needs Debian's chromium and playwright (sh install.sh test)")
+pytestmark = pytest.mark.skipif(
+    not (pagekit.browser_available() and pagekit.has_pdftoppm()),
+    reason="needs Debian's chromium and playwright (sh install.sh test)",
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {  # name: (credential, k, n, format)
@@ -152,12 +154,14 @@ def test_damaged_photos_and_several_sheets_on_one_image(browser, page_file, work
     name = "32 B text, 2 of 3, format 2"
     folder = work / "damaged"
     folder.mkdir()
-    pages = [render(sheets_pdf, folder, dpi=300)[0] for sheets_pdf in
-             sorted((work / "set1" / "sheets").glob("*-share-*.pdf"))[:2]]
+    pages = [
+        render(sheets_pdf, folder, dpi=300)[0]
+        for sheets_pdf in sorted((work / "set1" / "sheets").glob("*-share-*.pdf"))[:2]
+    ]
     from PIL import Image
 
     photos = []
-    for page, condition in zip(pages, ("phone photo at an angle", "crumpled, photographed")):
+    for page, condition in zip(pages, ("phone photo at an angle", "crumpled, photographed"), strict=False):
         photo = damage.REALISTIC[condition](Image.open(page), 3)
         photos.append(folder / f"{page.stem}-photo.jpg")
         photo.convert("RGB").save(photos[-1], quality=85)
@@ -184,7 +188,7 @@ def test_typed_lines_with_a_typo_are_corrected(browser, page_file, work, tmp_pat
     line = re.search(r"^\s*01 ([0-9A-Z]{4}) ", text, re.M)
     group = line.group(1)
     typo = group[:2] + ("X" if group[2] != "X" else "Y") + group[3:]
-    text = text[: line.start(1)] + typo + text[line.end(1):]
+    text = text[: line.start(1)] + typo + text[line.end(1) :]
     seen = read_on_page(browser, page_file, typed=text)
     assert_sealed(seen)
     assert seen.state == "recovered", seen.message
@@ -200,8 +204,8 @@ def qr_page(texts: list[str], out: Path) -> Path:
 
 
 def share_page(share_hex: str, out: Path) -> Path:
-    from breakglass.format.v2 import qrtext as qrtext2
     from breakglass.format.v2 import Share as Share2
+    from breakglass.format.v2 import qrtext as qrtext2
 
     share = Share2.from_bytes(bytes.fromhex(share_hex))
     return qr_page(qrtext2.encode(share, 400, parity=0), out)
@@ -262,8 +266,11 @@ def test_the_camera_reads_sheets_held_up_one_after_another(pw, page_file, sheets
         stills.append(work / f"camera-frame-{share}.png")
         frame.save(stills[-1])
     video = pagekit.write_y4m(frames, work / "sheets.y4m")
-    fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"]
+    fake = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
     browser = pagekit.launch(pw, fake)  # a second browser: the fake camera is a launch option
     try:
         session = PageSession(browser, page_file)

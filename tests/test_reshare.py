@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import once_per_run, png_pages, run, text
-
 from breakglass.record.journal import read_journal
+from helpers import once_per_run, png_pages, run, text
 
 SECRET = b"reshare-me \x01 same credential"
 PEOPLE = ("--operator", "Ola Operator", "--witness", "Wes Witness")
@@ -27,9 +26,31 @@ def sheets_of(folder: Path, *shares) -> list[Path]:
 @once_per_run
 def format1_set(base: Path) -> Path:
     (base / "secret.bin").write_bytes(SECRET)
-    result = run("split", "--format", "1", "-k", "2", "-n", "3", "--label", "Reshare test", "--secret-file",
-                 base / "secret.bin", "--out", base / "old", "--journal", base / "journal.jsonl", *PEOPLE,
-                 "--custodian", "Alice", "--custodian", "Bob", "--custodian", "Carol", env=at("2026-01-05T10:00:00Z"))
+    result = run(
+        "split",
+        "--format",
+        "1",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Reshare test",
+        "--secret-file",
+        base / "secret.bin",
+        "--out",
+        base / "old",
+        "--journal",
+        base / "journal.jsonl",
+        *PEOPLE,
+        "--custodian",
+        "Alice",
+        "--custodian",
+        "Bob",
+        "--custodian",
+        "Carol",
+        env=at("2026-01-05T10:00:00Z"),
+    )
     assert result.returncode == 0, text(result)
     return base
 
@@ -43,9 +64,23 @@ def copy_journal(base: Path, tmp_path: Path) -> Path:
 def test_a_new_threshold_count_and_format_of_the_same_credential(format1_set, tmp_path):
     journal = copy_journal(format1_set, tmp_path)
     old = sheets_of(format1_set / "old", 1, 3)
-    result = run("reshare", "--journal", journal, *PEOPLE, "--format", "2", "-k", "3", "-n", "4",
-                 *(a for name in ("Alice", "Carol", "Dan", "Erin") for a in ("--custodian", name)),
-                 "--out", tmp_path / "new", *old, env=at("2026-02-01T10:00:00Z"))
+    result = run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--format",
+        "2",
+        "-k",
+        "3",
+        "-n",
+        "4",
+        *(a for name in ("Alice", "Carol", "Dan", "Erin") for a in ("--custodian", name)),
+        "--out",
+        tmp_path / "new",
+        *old,
+        env=at("2026-02-01T10:00:00Z"),
+    )
     out = text(result)
     assert result.returncode == 0, out
     assert "4 combination(s) of 3, all exact" in out and "is now RETIRED" in out
@@ -67,12 +102,30 @@ def test_a_new_threshold_count_and_format_of_the_same_credential(format1_set, tm
 
 def test_reshared_twice_from_the_same_old_sheets_is_refused(format1_set, tmp_path):
     journal = copy_journal(format1_set, tmp_path)
-    first = run("reshare", "--journal", journal, *PEOPLE, "--no-scan-check", "--out", tmp_path / "a",
-                *sheets_of(format1_set / "old", 1, 2), env=at("2026-02-01T10:00:00Z"))
+    first = run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--no-scan-check",
+        "--out",
+        tmp_path / "a",
+        *sheets_of(format1_set / "old", 1, 2),
+        env=at("2026-02-01T10:00:00Z"),
+    )
     assert first.returncode == 0, text(first)
     before = journal.read_bytes()
-    again = run("reshare", "--journal", journal, *PEOPLE, "--no-scan-check", "--out", tmp_path / "b",
-                *sheets_of(format1_set / "old", 2, 3), env=at("2026-02-01T11:00:00Z"))
+    again = run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--no-scan-check",
+        "--out",
+        tmp_path / "b",
+        *sheets_of(format1_set / "old", 2, 3),
+        env=at("2026-02-01T11:00:00Z"),
+    )
     assert again.returncode == 1 and "retired by reshare" in text(again), text(again)
     assert journal.read_bytes() == before and not (tmp_path / "b").exists()
 
@@ -82,20 +135,47 @@ def test_the_holders_still_in_custody_carry_over(format1_set, tmp_path):
     new set one share per share in custody, to the same people: Alice, Carol, Bob (numbered 1..3)."""
     journal = copy_journal(format1_set, tmp_path)
     old = format1_set / "old"
-    grown = run("expand", "--journal", journal, *PEOPLE, "--custodian", "Bob", "--replaces", "2", "--no-scan-check",
-                "--out", tmp_path / "grown", *sheets_of(old, 1, 2), env=at("2026-02-01T10:00:00Z"))
+    grown = run(
+        "expand",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--custodian",
+        "Bob",
+        "--replaces",
+        "2",
+        "--no-scan-check",
+        "--out",
+        tmp_path / "grown",
+        *sheets_of(old, 1, 2),
+        env=at("2026-02-01T10:00:00Z"),
+    )
     assert grown.returncode == 0, text(grown)
     assert "format 1" in text(grown)
     set_id = read_journal(journal)[-1].set
-    destroyed = run("destroy", "--journal", journal, "--set", set_id, "--sheet", "2.1", *PEOPLE,
-                    env=at("2026-02-01T10:30:00Z"))
+    destroyed = run(
+        "destroy", "--journal", journal, "--set", set_id, "--sheet", "2.1", *PEOPLE, env=at("2026-02-01T10:30:00Z")
+    )
     assert destroyed.returncode == 0, text(destroyed)
-    result = run("reshare", "--journal", journal, *PEOPLE, "--no-scan-check", "--out", tmp_path / "new",
-                 *sheets_of(tmp_path / "grown"), *sheets_of(old, 3), env=at("2026-02-02T10:00:00Z"))
+    result = run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--no-scan-check",
+        "--out",
+        tmp_path / "new",
+        *sheets_of(tmp_path / "grown"),
+        *sheets_of(old, 3),
+        env=at("2026-02-02T10:00:00Z"),
+    )
     assert result.returncode == 0, text(result)
     entry = read_journal(journal)[-1]
-    assert entry.extra["sheets"] == [{"share": 1, "copy": 1, "holder": "Alice"}, {"share": 2, "copy": 1, "holder": "Carol"},
-                                     {"share": 3, "copy": 1, "holder": "Bob"}]
+    assert entry.extra["sheets"] == [
+        {"share": 1, "copy": 1, "holder": "Alice"},
+        {"share": 2, "copy": 1, "holder": "Carol"},
+        {"share": 3, "copy": 1, "holder": "Bob"},
+    ]
     assert entry.extra["k"] == 2 and entry.extra["format"] == 1
     # the old set's sheets still to destroy: 1 (Alice), 3 (Carol) and the expanded 4 (Bob); 2.1 is gone
     out = text(result)
@@ -104,11 +184,32 @@ def test_the_holders_still_in_custody_carry_over(format1_set, tmp_path):
 
 def test_a_release_not_yet_rotated_is_named(format1_set, tmp_path):
     journal = copy_journal(format1_set, tmp_path)
-    release = run("recombine", "--journal", journal, *PEOPLE, "--incident", "INC-1", "--reason", "outage", "--out",
-                  tmp_path / "c.bin", *sheets_of(format1_set / "old", 1, 2), env=at("2026-02-01T02:00:00Z"))
+    release = run(
+        "recombine",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--incident",
+        "INC-1",
+        "--reason",
+        "outage",
+        "--out",
+        tmp_path / "c.bin",
+        *sheets_of(format1_set / "old", 1, 2),
+        env=at("2026-02-01T02:00:00Z"),
+    )
     assert release.returncode == 0, text(release)
-    result = run("reshare", "--journal", journal, *PEOPLE, "--no-scan-check", "--out", tmp_path / "new",
-                 *sheets_of(format1_set / "old", 2, 3), env=at("2026-02-01T10:00:00Z"))
+    result = run(
+        "reshare",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--no-scan-check",
+        "--out",
+        tmp_path / "new",
+        *sheets_of(format1_set / "old", 2, 3),
+        env=at("2026-02-01T10:00:00Z"),
+    )
     assert result.returncode == 0, text(result)
     assert "WARNING: the credential was released on 2026-02-01" in text(result)
     assert "must still be rotated" in text(result)

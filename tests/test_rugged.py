@@ -52,9 +52,18 @@ def test_split_rugged_checks_its_sheets_and_recombines(tmp_path):
 
 
 def test_the_config_says_rugged_with_true_or_false():
-    base = {"label": "L", "scope": "s", "k": 2, "n": 2, "custodians": [{"name": "A", "role": "r", "location": "l"},
-            {"name": "B", "role": "r", "location": "l"}], "administrator": "X", "witness": "Y", "auditor": "Z",
-            "permitted_uses": ["u"], "contact": "c"}
+    base = {
+        "label": "L",
+        "scope": "s",
+        "k": 2,
+        "n": 2,
+        "custodians": [{"name": "A", "role": "r", "location": "l"}, {"name": "B", "role": "r", "location": "l"}],
+        "administrator": "X",
+        "witness": "Y",
+        "auditor": "Z",
+        "permitted_uses": ["u"],
+        "contact": "c",
+    }
     assert config_from_dict(base).rugged is False
     assert config_from_dict({**base, "rugged": True}).rugged is True
     with pytest.raises(Exception, match="rugged"):
@@ -71,4 +80,6 @@ def test_a_rugged_sheet_keeps_its_codes_off_the_fold_lines(size):
     assert sum(len(page["codes"]) for page in found) == len(sheet.qr_texts(share, rugged=True))
     for page in found:
         for _, low, _, high in page["codes"]:
-            assert all(not (low - folds.CLEARANCE + 0.5 < y < high + folds.CLEARANCE - 0.5) for y in folds.fold_ys("a4"))
+            assert all(
+                not (low - folds.CLEARANCE + 0.5 < y < high + folds.CLEARANCE - 0.5) for y in folds.fold_ys("a4")
+            )

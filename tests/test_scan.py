@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from breakglass.errors import BreakglassError
 from breakglass.format import qrtext
 from breakglass.scan import decode, decoders, files, images, pages
-from breakglass.errors import BreakglassError
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
+
+import damage  # noqa: E402
 
 HAVE_ZBAR = "zbar" in decoders.available_decoders()
 needs_zbar = pytest.mark.skipif(not HAVE_ZBAR, reason="pyzbar or libzbar0 is not installed")
@@ -65,8 +66,11 @@ def sheet_page(split):
         return img, [text], boxes
     info = sheet.SheetInfo(label="Scan test", fingerprint=short.fingerprint, created="2026-01-01")
     img = next(files.rasterize_pdf(sheet.render_sheet(share, info), dpi=300))
-    boxes = [(round(s.x - s.size / 2), round(s.y - s.size / 2), round(s.x + s.size / 2), round(s.y + s.size / 2))
-             for s in decoders._run_zxing(img, 1.0, None) if s.text]
+    boxes = [
+        (round(s.x - s.size / 2), round(s.y - s.size / 2), round(s.x + s.size / 2), round(s.y + s.size / 2))
+        for s in decoders._run_zxing(img, 1.0, None)
+        if s.text
+    ]
     return img, sheet.qr_texts(share), boxes
 
 
@@ -233,8 +237,14 @@ def test_folder_is_searched_recursively_in_order(tmp_path, texts, pdf_bytes):
     (tmp_path / "scans" / ".hidden.png").write_bytes(b"hidden files are skipped")
     results = list(pages.scan_paths([tmp_path / "scans"], retry=True))
     names = [(Path(r.source).relative_to(tmp_path / "scans").as_posix(), r.page) for r in results]
-    assert names == [("A.JPG", None), ("b.png", None), ("sub/c.pdf", 1), ("sub/c.pdf", 2), ("sub/c.pdf", 3),
-                     ("sub/d.webp", None)]
+    assert names == [
+        ("A.JPG", None),
+        ("b.png", None),
+        ("sub/c.pdf", 1),
+        ("sub/c.pdf", 2),
+        ("sub/c.pdf", 3),
+        ("sub/d.webp", None),
+    ]
     assert results[0].texts == [texts[0]]
     assert results[1].texts == [texts[1]]
     assert results[5].texts == [texts[1]]
@@ -258,8 +268,11 @@ def test_blank_looking_pages_are_searched_when_a_share_is_missing(page, texts, t
     (tmp_path / "2.png").write_bytes(png_bytes(faded))
     (tmp_path / "3.png").write_bytes(png_bytes(Image.new("L", (800, 1100), 255)))
     results = list(pages.scan_paths([tmp_path]))
-    assert [(Path(r.source).name, r.texts) for r in results] == [("1.png", [texts[0]]), ("2.png", [texts[1]]),
-                                                              ("3.png", [])]
+    assert [(Path(r.source).name, r.texts) for r in results] == [
+        ("1.png", [texts[0]]),
+        ("2.png", [texts[1]]),
+        ("3.png", []),
+    ]
     assert results[2].problem == pages.BLANK and results[2].notes == []  # a white page is never decoded
     assert pages.shares_wanted(texts[:2])
     assert not pages.shares_wanted(texts)
@@ -332,8 +345,9 @@ def test_scanning_opens_no_socket_and_writes_no_file(tmp_path, pdf_bytes):
     def hook(event, args):
         if not active[0]:
             return
-        if event.startswith("socket.") or (event == "open" and len(args) > 1 and isinstance(args[1], str)
-                                            and any(m in args[1] for m in "wax+")):
+        if event.startswith("socket.") or (
+            event == "open" and len(args) > 1 and isinstance(args[1], str) and any(m in args[1] for m in "wax+")
+        ):
             events.append((event, args[:2]))
 
     sys.addaudithook(hook)  # hooks cannot be removed; this one switches itself off below
@@ -405,8 +419,11 @@ def test_zbar_reads_noisy_page_after_median(page, texts):
 @pytest.mark.slow
 def test_damage_is_deterministic(page):
     small = page[0].reduce(4)
-    for fn in (lambda i: damage.noise(i, 0.05), lambda i: damage.noise(i, 30, "gaussian"),
-               lambda i: damage.stain(i, (10, 10, 200, 200), 0.3)):
+    for fn in (
+        lambda i: damage.noise(i, 0.05),
+        lambda i: damage.noise(i, 30, "gaussian"),
+        lambda i: damage.stain(i, (10, 10, 200, 200), 0.3),
+    ):
         assert fn(small).tobytes() == fn(small).tobytes()
 
 

@@ -7,10 +7,10 @@ import zxingcpp
 from PIL import ImageDraw
 
 from breakglass.ceremonies import scanback
+from breakglass.errors import BreakglassError
 from breakglass.format import scheme
 from breakglass.paper import codes, sheet
 from breakglass.scan.files import rasterize_pdf
-from breakglass.errors import BreakglassError
 
 SECRET = b"scanback-credential"
 
@@ -37,8 +37,9 @@ def test_a_sheet_carrying_another_share_is_refused_by_name():
 
 
 def test_a_blank_pdf_is_refused():
-    from reportlab.pdfgen import canvas
     import io
+
+    from reportlab.pdfgen import canvas
 
     result = scheme.split(SECRET, 2, 2)
     buffer = io.BytesIO()
@@ -66,11 +67,14 @@ def test_format_2_every_code_must_read_even_when_the_parity_would_cover_it():
     first = next(i for i, page in enumerate(pages) if zxingcpp.read_barcodes(page))
     box = zxingcpp.read_barcodes(pages[first])[0].position
     ImageDraw.Draw(pages[first]).rectangle(
-        [box.top_left.x, box.top_left.y, box.bottom_right.x, box.bottom_right.y], fill=255)
+        [box.top_left.x, box.top_left.y, box.bottom_right.x, box.bottom_right.y], fill=255
+    )
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", resolution=150, save_all=True, append_images=pages[1:])
     damaged = scanback.RenderedSheet("sheet-1.pdf", result.shares[0], 1, buffer.getvalue())
-    with pytest.raises(BreakglassError, match=rf"sheet-1\.pdf: zxing-cpp could not read 1 of {len(plan.texts)} QR code"):
+    with pytest.raises(
+        BreakglassError, match=rf"sheet-1\.pdf: zxing-cpp could not read 1 of {len(plan.texts)} QR code"
+    ):
         scanback.verify([damaged, rendered(result, 2), rendered(result, 3)], result, SECRET * 40)
 
 

@@ -6,9 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from breakglass.format import combine, scheme
 from breakglass.errors import BreakglassError
-from breakglass.format import v1, v2
+from breakglass.format import combine, scheme, v1, v2
 
 credentials = st.binary(min_size=1, max_size=5000)
 

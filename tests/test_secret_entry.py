@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from helpers import pdfs, run, text
-from helpers import Terminal
 
 from breakglass.system import secretio
+from helpers import Terminal, pdfs, run, text
 
 PEM = ["-----BEGIN TEST KEY-----", "MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8", "-----END TEST KEY-----"]
 
@@ -107,7 +106,9 @@ def test_strip_newline_drops_exactly_one(tmp_path):
     assert recovered(tmp_path / "o") == b"secret\n"
 
 
-@pytest.mark.parametrize("data,lines", [(b"hunter22", 1), (b"alpha\nbravo\ncharlie", 3), (b"alpha\nbravo\n", 2), ("中文密码\n".encode(), 1)])
+@pytest.mark.parametrize(
+    "data,lines", [(b"hunter22", 1), (b"alpha\nbravo\ncharlie", 3), (b"alpha\nbravo\n", 2), ("中文密码\n".encode(), 1)]
+)
 def test_the_description_gives_length_and_lines_but_none_of_the_credential(data, lines):
     described = secretio.describe(data)
     assert f"{len(data)} bytes, {lines} line" in described
@@ -119,5 +120,8 @@ def test_the_description_gives_length_and_lines_but_none_of_the_credential(data,
 
 def test_the_check_code_is_keyed_per_run():
     probe = "from breakglass.system.secretio import check_code; print(check_code(b'hunter2'))"
-    codes = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout for _ in range(3)}
+    codes = {
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
     assert len(codes) == 3  # a code from one run says nothing another run can reproduce

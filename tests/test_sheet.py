@@ -7,18 +7,28 @@ from collections import Counter
 from pathlib import Path
 
 import pypdfium2
-import qrcode.constants
 import pytest
+import qrcode.constants
 
-from breakglass.paper import sheet
 from breakglass.format import qrtext, scheme, typed
 from breakglass.format.share import set_id_text
+from breakglass.paper import sheet
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 from make_vectors import seeded_split  # noqa: E402
+
 from paperchecks import (  # noqa: E402
-    EXTRACTORS, INFO, ink_box, leak_forms, pages, pdf_streams, safe_box, text_pdfium, zbar_texts,
-    zxing_texts)
+    EXTRACTORS,
+    INFO,
+    ink_box,
+    leak_forms,
+    pages,
+    pdf_streams,
+    safe_box,
+    text_pdfium,
+    zbar_texts,
+    zxing_texts,
+)
 
 try:
     from pyzbar import pyzbar
@@ -191,7 +201,7 @@ def test_copies_are_named_on_the_sheet_and_in_the_codes():
 
 
 def test_letter_paper_reads_back_too(letter_sheets, letter_pages):
-    for (share, _, _), images in zip(letter_sheets, letter_pages):
+    for (share, _, _), images in zip(letter_sheets, letter_pages, strict=True):
         assert assembled(zxing_texts(images)) == share
 
 

@@ -24,11 +24,23 @@ from breakglass.scan.decode import decode_report
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
-import damage  # noqa: E402
 from make_vectors import seeded_split  # noqa: E402
+
+import damage  # noqa: E402
 from paperchecks import (  # noqa: E402
-    EXTRACTORS, INFO, SIZES, credential, ink_box, leak_forms, make, pages, pdf_streams, safe_box, zbar_texts,
-    zxing_texts)
+    EXTRACTORS,
+    INFO,
+    SIZES,
+    credential,
+    ink_box,
+    leak_forms,
+    make,
+    pages,
+    pdf_streams,
+    safe_box,
+    zbar_texts,
+    zxing_texts,
+)
 
 try:
     from pyzbar import pyzbar
@@ -72,7 +84,10 @@ def test_any_data_codes_rebuild_the_share(printed):
     for kept in itertools.islice(itertools.combinations(chunks, plan.data), 40):
         assert qrtext.assemble(list(kept)) == share
     if plan.data > 1:
-        with pytest.raises(BreakglassError, match=f"{plan.data - 1} of its QR codes {'was' if plan.data == 2 else 'were'} read, {plan.data} are needed"):
+        with pytest.raises(
+            BreakglassError,
+            match=f"{plan.data - 1} of its QR codes {'was' if plan.data == 2 else 'were'} read, {plan.data} are needed",
+        ):
             qrtext.assemble(chunks[: plan.data - 1])
 
 
@@ -122,12 +137,15 @@ def test_typed_lines_read_back_and_the_header_is_on_page_one_only(printed, extra
 def test_a_copy_is_named_in_its_codes_and_lines():
     share, info, pdf = make(300, copy=2, copies=3)
     assert {qrtext.parse_chunk(t).copy for t in zxing_texts(pages(pdf))} == {2}
-    assert typed.read_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))).copies == [2]
+    assert typed.read_text("\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))).copies == [
+        2
+    ]
 
 
 LONG_LABEL = "Production AWS organisation management account root user (emergency)"
-LONG_CUSTODIAN = sheet.Custodian("Dr. Maximiliane Oberhauser-Lindqvist", "Head of Platform Security",
-                                 "Safe deposit box 1142, Frankfurt")
+LONG_CUSTODIAN = sheet.Custodian(
+    "Dr. Maximiliane Oberhauser-Lindqvist", "Head of Platform Security", "Safe deposit box 1142, Frankfurt"
+)
 
 
 def test_a_long_label_and_custodian_still_fit_the_goals():
@@ -162,8 +180,15 @@ def test_a_format_2_share_is_complete_from_a_subset_of_its_codes():
 # --- real sheets under realistic damage (the full matrix is in benchmarks/run.py) -------------------------------
 
 
-REPRESENTATIVE = ["folded in thirds, then in half", "crumpled, flattened, scanned", "water stain (60 mm)", "coffee ring",
-                  "missing corner, dark background", "phone photo at an angle", "crumpled, photographed"]
+REPRESENTATIVE = [
+    "folded in thirds, then in half",
+    "crumpled, flattened, scanned",
+    "water stain (60 mm)",
+    "coffee ring",
+    "missing corner, dark background",
+    "phone photo at an angle",
+    "crumpled, photographed",
+]
 
 
 @pytest.mark.slow
@@ -225,8 +250,9 @@ def test_a_pen_stroke_across_two_finder_patterns_does_not_hide_the_share(tmp_pat
             boxes = sorted(damage.code_boxes(page))
             module = (boxes[0][2] - boxes[0][0]) / 73
             y = boxes[1][1] + 3.5 * module  # through the top-left finder patterns of codes 2 and 3
-            ImageDraw.Draw(page).line([(boxes[1][0] - 40, y), (boxes[2][0] + 10 * module, y + 2)],
-                                      fill=(30, 40, 120), width=5)  # blue ballpoint, 0.4 mm
+            ImageDraw.Draw(page).line(
+                [(boxes[1][0] - 40, y), (boxes[2][0] + 10 * module, y + 2)], fill=(30, 40, 120), width=5
+            )  # blue ballpoint, 0.4 mm
             first = decode_report(page, ["zxing-cpp"], retry=False)
             assert len(first.combined) == 1 and first.unreadable == 0  # one code short, nothing seen unread
         page.save(tmp_path / f"share-{share.index}.png")

@@ -74,9 +74,28 @@ def assert_one_line(result: subprocess.CompletedProcess, sig: int) -> str:
 def sheets(base: Path) -> Path:
     (base / "secret").write_bytes(SECRET)
     result = subprocess.run(
-        [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Signals", "--secret-file",
-         base / "secret", "--out", base / "sheets", "--journal", base / "journal.jsonl", *PEOPLE, "--no-scan-check"],
-        capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "breakglass",
+            "split",
+            "-k",
+            "2",
+            "-n",
+            "3",
+            "--label",
+            "Signals",
+            "--secret-file",
+            base / "secret",
+            "--out",
+            base / "sheets",
+            "--journal",
+            base / "journal.jsonl",
+            *PEOPLE,
+            "--no-scan-check",
+        ],
+        capture_output=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     return base
@@ -86,8 +105,17 @@ def sheets(base: Path) -> Path:
 def test_signal_while_a_native_library_loads(sheets, tmp_path, sig):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((sheets / "journal.jsonl").read_bytes())
-    result = run_aimed("native import", sig, "recombine", "--verify-only", "--journal", journal, *PEOPLE,
-                       *pdfs(sheets / "sheets")[:2], cwd=tmp_path)
+    result = run_aimed(
+        "native import",
+        sig,
+        "recombine",
+        "--verify-only",
+        "--journal",
+        journal,
+        *PEOPLE,
+        *pdfs(sheets / "sheets")[:2],
+        cwd=tmp_path,
+    )
     assert assert_one_line(result, sig).endswith("nothing was written")
     assert journal.read_bytes() == (sheets / "journal.jsonl").read_bytes()
 
@@ -96,9 +124,22 @@ def test_signal_while_a_native_library_loads(sheets, tmp_path, sig):
 def test_signal_while_decoding_records_nothing(sheets, tmp_path, sig):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes((sheets / "journal.jsonl").read_bytes())
-    result = run_aimed("decoding", sig, "recombine", "--out", "credential", "--journal", journal, *PEOPLE,
-                       "--incident", "INC-1", "--reason", "signal test",
-                       *pdfs(sheets / "sheets")[:2], cwd=tmp_path)
+    result = run_aimed(
+        "decoding",
+        sig,
+        "recombine",
+        "--out",
+        "credential",
+        "--journal",
+        journal,
+        *PEOPLE,
+        "--incident",
+        "INC-1",
+        "--reason",
+        "signal test",
+        *pdfs(sheets / "sheets")[:2],
+        cwd=tmp_path,
+    )
     assert assert_one_line(result, sig).endswith("nothing was written")
     assert not (tmp_path / "credential").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["journal.jsonl"]
     assert [e.event for e in read_journal(journal)] == ["split"]
@@ -133,9 +174,27 @@ def test_signals_at_random_moments_of_a_split(tmp_path, sheets):
         work.mkdir()
         sig = (signal.SIGINT, signal.SIGTERM)[run % 2]
         process = subprocess.Popen(
-            [sys.executable, "-m", "breakglass", "split", "-k", "2", "-n", "3", "--label", "Signals", "--secret-file",
-             sheets / "secret", "--out", work / "out", "--journal", work / "journal.jsonl", *PEOPLE],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "breakglass",
+                "split",
+                "-k",
+                "2",
+                "-n",
+                "3",
+                "--label",
+                "Signals",
+                "--secret-file",
+                sheets / "secret",
+                "--out",
+                work / "out",
+                "--journal",
+                work / "journal.jsonl",
+                *PEOPLE,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         time.sleep(rng.uniform(0.3, 1.2))
         process.send_signal(sig)

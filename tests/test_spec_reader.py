@@ -19,6 +19,7 @@ import pypdfium2
 import pytest
 import qrcode
 import zxingcpp
+
 from helpers import once_per_run
 from spec_reader import Refused, read_pile
 from spec_reader import field as gf
@@ -32,13 +33,16 @@ from spec_reader.write import altered_in_place, altered_with_own_tree, qr_texts1
 HERE = Path(__file__).parent
 
 # (format, credential bytes, k, n): empty-ish, typical, a key, and format 2's largest credential.
-SETS = [(2, 1, 2, 2), (2, 300, 3, 5), (2, 2048, 4, 5), (2, 65_536, 5, 5), (1, 1, 2, 3), (1, 300, 3, 4),
-        (1, 2048, 5, 5)]
+SETS = [(2, 1, 2, 2), (2, 300, 3, 5), (2, 2048, 4, 5), (2, 65_536, 5, 5), (1, 1, 2, 3), (1, 300, 3, 4), (1, 2048, 5, 5)]
 
 
 def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
-                          capture_output=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", "from breakglass.cli.main import main; main()", *map(str, args)],
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def flat(lists: list[list[str]]) -> list[str]:
@@ -66,8 +70,22 @@ def made(base: Path) -> dict:
         secret_file = base / f"secret-{fmt}-{size}"
         secret_file.write_bytes(secret)
         folder = base / f"f{fmt}-{size}"
-        made_ = cli("split", "-k", k, "-n", n, "--label", "Spec reader", "--secret-file", secret_file,
-                    "--out", folder, "--format", fmt, "--no-scan-check")
+        made_ = cli(
+            "split",
+            "-k",
+            k,
+            "-n",
+            n,
+            "--label",
+            "Spec reader",
+            "--secret-file",
+            secret_file,
+            "--out",
+            folder,
+            "--format",
+            fmt,
+            "--no-scan-check",
+        )
         assert made_.returncode == 0, made_.stderr.decode()
         secret_file.unlink()
         out[(fmt, size)] = Sheets(folder, secret, k)
@@ -100,8 +118,18 @@ def qr_images(tmp_path: Path, texts: list[str]) -> list[str]:
 
 
 def test_the_reader_imports_nothing_but_the_standard_library_and_pycryptodome():
-    allowed = {"base64", "hashlib", "hmac", "re", "itertools", "collections", "dataclasses", "functools",
-               "Crypto", "__future__"}
+    allowed = {
+        "base64",
+        "hashlib",
+        "hmac",
+        "re",
+        "itertools",
+        "collections",
+        "dataclasses",
+        "functools",
+        "Crypto",
+        "__future__",
+    }
     for module in (HERE / "spec_reader").glob("*.py"):
         tree = ast.parse(module.read_text())
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
@@ -169,8 +197,10 @@ def test_lost_codes_within_the_parity(made, tmp_path):
     assert cli("recombine", "--out", "-", *qr_images(tmp_path, beyond)).returncode == 1
 
 
-@pytest.mark.parametrize("alter,named_as", [(altered_with_own_tree, "does not match the fingerprints"),
-                                            (altered_in_place, "altered after printing")])
+@pytest.mark.parametrize(
+    "alter,named_as",
+    [(altered_with_own_tree, "does not match the fingerprints"), (altered_in_place, "altered after printing")],
+)
 def test_a_cheating_share_among_exactly_k_is_named(made, tmp_path, alter, named_as):
     sheets = made[(2, 300)]
     genuine = [s.raw for s in sheets.shares]
@@ -242,13 +272,18 @@ def test_the_vectors_and_the_worked_example():
     for name in ("vectors.json", "vectors2.json"):
         for case in json.loads((HERE / "vectors" / name).read_text())["cases"]:
             shares = case["shares"][: case["k"]]
-            for outcome in (read_pile(qr_texts=[t for s in shares for t in s["qr"]]),
-                            read_pile(typed_texts=[s["typed"] for s in shares])):
+            for outcome in (
+                read_pile(qr_texts=[t for s in shares for t in s["qr"]]),
+                read_pile(typed_texts=[s["typed"] for s in shares]),
+            ):
                 assert outcome.credential.hex() == case["credential_hex"]
                 assert outcome.fingerprint == case["fingerprint"]
             assert [typed_block(bytes.fromhex(s["hex"])) for s in shares] == [s["typed"] for s in shares]
-    cases = {(json.loads((HERE / "vectors" / n).read_text())["version"], c["name"]): c
-             for n in ("vectors.json", "vectors2.json") for c in json.loads((HERE / "vectors" / n).read_text())["cases"]}
+    cases = {
+        (json.loads((HERE / "vectors" / n).read_text())["version"], c["name"]): c
+        for n in ("vectors.json", "vectors2.json")
+        for c in json.loads((HERE / "vectors" / n).read_text())["cases"]
+    }
     for later in json.loads((HERE / "vectors" / "expansions.json").read_text())["expansions"]:  # printed by expand
         case = cases[(later["format"], later["case"])]
         others = case["shares"][: case["k"] - 1]
@@ -260,14 +295,15 @@ def test_the_vectors_and_the_worked_example():
     assert qr_texts2(bytes.fromhex(example["hex"]))[0][:100] in spec
 
 
-
 def test_format1_sheets_printed_by_release_0_1_0():
     """Sheets in safes: the spec alone reads the first release's sheets, from their text and their codes."""
     folder = HERE / "fixtures" / "format1-release-0.1.0"
     pdfs = sorted(folder.glob("*.pdf"))
     expected = b"old-format-1 sheet: AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-    for outcome in (read_pile(typed_texts=[pdf_text(p) for p in pdfs]),
-                    read_pile(qr_texts=flat([_decode_pages(p) for p in pdfs]))):
+    for outcome in (
+        read_pile(typed_texts=[pdf_text(p) for p in pdfs]),
+        read_pile(qr_texts=flat([_decode_pages(p) for p in pdfs])),
+    ):
         assert outcome.credential == expected
         assert outcome.fingerprint == "6GKZ-1H98-KSJ9-A44C"
 
@@ -321,8 +357,11 @@ def test_format2_ida_example():
         assert gf.interpolate(points, pieces, int(index)).hex().upper() == fragment
     assert gf.interpolate(points, pieces, 255).hex().upper() == ida["fragment_at_255_hex"]
     assert b"".join(pieces).hex().upper().startswith(ida["sealed_hex"])
-    values = [gf.interpolate([1, 2], [bytes.fromhex(a), bytes.fromhex(b)], x).hex().upper()
-              for a, b in [V2["rs_check"]["pieces_hex"]] for x in (3, 4, 255)]
+    values = [
+        gf.interpolate([1, 2], [bytes.fromhex(a), bytes.fromhex(b)], x).hex().upper()
+        for a, b in [V2["rs_check"]["pieces_hex"]]
+        for x in (3, 4, 255)
+    ]
     assert values == V2["rs_check"]["values_at_3_4_255_hex"]
 
 
@@ -375,8 +414,12 @@ def test_shares_printed_later_are_read_and_computed_from_the_spec(entry):
     assert share_from_codes(entry["qr"]).raw == raw
     if entry["format"] == 1:
         assert key_share_at(used, entry["index"]) == new.key_share
-        assert (new.nonce, new.ciphertext, new.tag, new.raw[:13]) == (used[0].nonce, used[0].ciphertext, used[0].tag,
-                                                                       used[0].raw[:13])
+        assert (new.nonce, new.ciphertext, new.tag, new.raw[:13]) == (
+            used[0].nonce,
+            used[0].ciphertext,
+            used[0].tag,
+            used[0].raw[:13],
+        )
     else:
         points = [s.index for s in used]
         pieces = [gf.interpolate(points, [s.fragment for s in used], j) for j in range(1, used[0].k + 1)]

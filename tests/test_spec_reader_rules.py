@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from breakglass.errors import BreakglassError
-from breakglass.format import typed
+from breakglass.format import typed, v2
 from breakglass.format.combine import recombine
-from breakglass.format import v2
 from spec_reader import Refused, read_pile
 from spec_reader.shares import parse_share2
 from spec_reader.typed import read_typed
@@ -49,6 +49,7 @@ def _data_rows(change):
     def edit(block: str) -> str:
         rows = block.splitlines()
         return "\n".join([rows[0], *(change(r) for r in rows[1:])]) + "\n"
+
     return edit
 
 
@@ -56,6 +57,7 @@ def _header_row(change):
     def edit(block: str) -> str:
         rows = block.splitlines()
         return "\n".join([change(rows[0]), *rows[1:]]) + "\n"
+
     return edit
 
 
@@ -84,7 +86,9 @@ VARIANTS = {
     "CR LF": lambda b: b.replace("\n", "\r\n"),
     "header lower case, set id without hyphens": _header_row(lambda h: h.replace("-", "").lower()),
     "header set id with spaces, runs of spaces": _header_row(lambda h: h.replace("-", " ").replace(" OF ", "   OF ")),
-    "header numbers with leading zeros": _header_row(lambda h: h.replace("SHARE ", "SHARE 0").replace("LINES ", "LINES 0")),
+    "header numbers with leading zeros": _header_row(
+        lambda h: h.replace("SHARE ", "SHARE 0").replace("LINES ", "LINES 0")
+    ),
     "header after other text": _header_row(lambda h: "Typed fallback    " + h),
     "header check with a space": _header_row(lambda h: h[:-2] + " " + h[-2:]),
     "header check altered": _header_row(lambda h: h[:-1] + ("0" if h[-1] != "0" else "1")),
@@ -102,9 +106,16 @@ def test_the_spec_reader_and_breakglass_read_the_same_typed_texts(raw, variant):
     mine = [s.raw for s in read_typed(text).shares]
     theirs = [s.to_bytes() for s in typed.read_text(text).shares]
     assert mine == theirs
-    expected_read = variant not in {"number glued to data", "no numbers", "a Unicode dash", "a no-break space",
-                                    "a U", "header check altered", "header check missing",
-                                    "header of a newer version"}
+    expected_read = variant not in {
+        "number glued to data",
+        "no numbers",
+        "a Unicode dash",
+        "a no-break space",
+        "a U",
+        "header check altered",
+        "header check missing",
+        "header of a newer version",
+    }
     if raw[2] == 1 and variant == "header check missing":
         expected_read = True  # format 1's header has no check: a trailing token is ignored
     assert mine == ([raw] if expected_read else [])

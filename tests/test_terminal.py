@@ -3,9 +3,7 @@ before the credential is shown on screen."""
 
 from __future__ import annotations
 
-
 from pathlib import Path
-
 
 from breakglass.format import scheme, typed
 from helpers import Terminal, once_per_run, pdfs, run, text
@@ -106,8 +104,23 @@ def test_split_prompt_mismatch_writes_nothing(tmp_path):
 def journalled(base: Path):
     """A set with its journal, for the recorded reveals below."""
     (base / "s").write_bytes(SECRET)
-    result = run("split", "-k", "2", "-n", "3", "--label", "Recorded", "--secret-file", base / "s", "--out", base / "o",
-                 "--journal", base / "journal.jsonl", *RELEASE[:4], "--no-scan-check")
+    result = run(
+        "split",
+        "-k",
+        "2",
+        "-n",
+        "3",
+        "--label",
+        "Recorded",
+        "--secret-file",
+        base / "s",
+        "--out",
+        base / "o",
+        "--journal",
+        base / "journal.jsonl",
+        *RELEASE[:4],
+        "--no-scan-check",
+    )
     assert result.returncode == 0, text(result)
     return base
 

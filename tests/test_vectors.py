@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from breakglass.errors import BreakglassError
-from breakglass.format import combine, qrtext, typed
-from breakglass.format import v1, v2
+from breakglass.format import combine, qrtext, typed, v1, v2
 
 sys.path.insert(0, str(Path(__file__).parent / "vectors"))
 import make_vectors  # noqa: E402
@@ -61,7 +60,7 @@ def test_every_k_subset_of_format2_vector_shares_recovers_and_every_encoding_dec
         recovered = combine.recombine(list(subset))
         assert recovered.credential.hex() == case["credential_hex"] and recovered.fingerprint == case["fingerprint"]
     for s, share in zip(case["shares"], shares, strict=True):
-        assert qrtext.assemble([qrtext.parse_chunk(t) for t in s["qr"][-share.k:]]) == share
+        assert qrtext.assemble([qrtext.parse_chunk(t) for t in s["qr"][-share.k :]]) == share
         assert typed.read_text(s["typed"]).shares == [share]
 
 

@@ -34,8 +34,9 @@ def chars(pdf) -> list[Char]:
             ch = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))
             if ch.isspace() or not ch.isprintable():
                 continue
-            out.append(Char(number, i, ch, round(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 2),
-                            textpage.get_charbox(i)))
+            out.append(
+                Char(number, i, ch, round(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 2), textpage.get_charbox(i))
+            )
     return out
 
 
@@ -63,10 +64,12 @@ def overlaps(items: list[Piece], tolerance: float = 0.6) -> list[tuple[Piece, Pi
     for page_items in by_page.values():
         boxes = sorted(page_items, key=lambda p: p.box[0])
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 if b.box[0] + tolerance >= a.box[2] - tolerance:
                     break
-                if (min(a.box[3], b.box[3]) - tolerance > max(a.box[1], b.box[1]) + tolerance
-                        and min(a.box[2], b.box[2]) - tolerance > max(a.box[0], b.box[0]) + tolerance):
+                if (
+                    min(a.box[3], b.box[3]) - tolerance > max(a.box[1], b.box[1]) + tolerance
+                    and min(a.box[2], b.box[2]) - tolerance > max(a.box[0], b.box[0]) + tolerance
+                ):
                     found.append((a, b))
     return found

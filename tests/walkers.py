@@ -19,14 +19,13 @@ import json
 import re
 import shlex
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from helpers import run, text
 
 from breakglass.paper.scripts import load_script
 from breakglass.record.journal import read_journal
 from breakglass.record.transcription import LOGBOOK_COLUMNS
+from helpers import run, text
 
 OLD, NEW = b"walk-old-root-password", b"walk-new-root-password"
 OPERATOR, WITNESS = "Ada Admin", "Will Witness"
@@ -43,8 +42,10 @@ permitted_uses = ["IdP outage", "Scheduled drill"]
 administrator = "{OPERATOR}"
 witness = "{WITNESS}"
 auditor = "Chen Audit"
-""" + "".join(f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
-              for i, name in HOLDERS.items())
+""" + "".join(
+    f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
+    for i, name in HOLDERS.items()
+)
 STAMP = re.compile(r"([0-9A-Z]{4}-[0-9A-Z]{4}) at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -56,7 +57,7 @@ class Walker:
         self.journal = base / "journal.jsonl"
         self.config = base / "ceremony.toml"
         self.config.write_text(CONFIG)
-        self.clock = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+        self.clock = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
         self.code = ""  # the most recent event code written on paper
         self.rows: list[dict] = []
         self.bags: dict[tuple[str, int], str] = {}  # (folder, share) -> the bag it is sealed in
@@ -67,11 +68,16 @@ class Walker:
     # ------------------------------------------------------------ running commands
 
     def at(self, when: str) -> None:
-        self.clock = datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+        self.clock = datetime.fromisoformat(when).replace(tzinfo=UTC)
 
     def cli(self, argv: list[str], input: bytes | None = None):
         self.clock += timedelta(minutes=5)
-        return run(*argv[1:], input=input, cwd=self.base, env={"BREAKGLASS_FAKE_TIME": self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        return run(
+            *argv[1:],
+            input=input,
+            cwd=self.base,
+            env={"BREAKGLASS_FAKE_TIME": self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
 
     def walk(self, name: str, fill: dict, paper=None, skip_code_for=()) -> dict[int, str]:
         """Follow script `name`: every command run with `fill`'s values, every event code written where the step
@@ -87,7 +93,9 @@ class Walker:
                 output = text(result)
                 assert result.returncode == 0, f"{name} step {step.number}: {step.command}\n{output}"
                 recorded = (len(read_journal(self.journal)) if self.journal.exists() else 0) > before
-                assert recorded == bool(step.code), f"{name} step {step.number}: code says where, iff an event is recorded"
+                assert recorded == bool(step.code), (
+                    f"{name} step {step.number}: code says where, iff an event is recorded"
+                )
                 if recorded and step.number not in skip_code_for:
                     self.code = STAMP.search(output).group(1)
                 if argv[1:3] == ["journal", "verify"]:
@@ -98,8 +106,15 @@ class Walker:
         return outputs
 
     def command(self, template: str, fill: dict) -> tuple[list[str], bytes | None]:
-        values = {"JOURNAL": str(self.journal), "CONFIG": str(self.config), "CODE": self.code, "OPERATOR": OPERATOR,
-                  "WITNESS": WITNESS, "CSV": str(self.base / "logbook.csv"), **fill}
+        values = {
+            "JOURNAL": str(self.journal),
+            "CONFIG": str(self.config),
+            "CODE": self.code,
+            "OPERATOR": OPERATOR,
+            "WITNESS": WITNESS,
+            "CSV": str(self.base / "logbook.csv"),
+            **fill,
+        }
         # "--sheet SHARE.COPY --bag SERIAL ..." stands for one --sheet and one --bag per sheet destroyed
         template = template.replace("--sheet SHARE.COPY --bag SERIAL ...", "SHEETS_AND_BAGS")
         argv = []
@@ -150,8 +165,15 @@ class Walker:
     def row(self, output: str, event: str, **fields) -> dict:
         """A logbook entry: the code and time as the tool printed them, and what the page says."""
         code, day, time = STAMP.search(output).groups()
-        row = {"event_code": code, "date": day, "time": time, "event": event, "operator": OPERATOR,
-               "witness": WITNESS, **fields}
+        row = {
+            "event_code": code,
+            "date": day,
+            "time": time,
+            "event": event,
+            "operator": OPERATOR,
+            "witness": WITNESS,
+            **fields,
+        }
         self.rows.append(row)
         return row
 
@@ -161,7 +183,9 @@ class Walker:
             writer = csv.DictWriter(f, LOGBOOK_COLUMNS)
             writer.writeheader()
             for row in self.rows:
-                writer.writerow({k: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in row.items()})
+                writer.writerow(
+                    {k: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in row.items()}
+                )
         return path
 
     def write_evidence(self) -> Path:
@@ -171,12 +195,18 @@ class Walker:
         return path
 
     def provider(self, name: str) -> None:
-        self.trail.append({
-            "eventVersion": "1.08", "eventTime": self.clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "eventSource": "signin.amazonaws.com", "eventName": name, "eventType": "AwsConsoleSignIn",
-            "userIdentity": {"type": "Root", "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
-            "responseElements": {name: "Success"}, "recipientAccountId": "111122223333",
-        })
+        self.trail.append(
+            {
+                "eventVersion": "1.08",
+                "eventTime": self.clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "eventSource": "signin.amazonaws.com",
+                "eventName": name,
+                "eventType": "AwsConsoleSignIn",
+                "userIdentity": {"type": "Root", "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333"},
+                "responseElements": {name: "Success"},
+                "recipientAccountId": "111122223333",
+            }
+        )
 
     # ------------------------------------------------------------ the ceremonies
 
@@ -193,10 +223,21 @@ class Walker:
                 state["readback"] = output
             elif step.who == "Custodians":
                 sealed = self.seal("sheets", HOLDERS)
-                self.row(state["split"], "split", set_id=state["set"], shares=list(HOLDERS), custodians=list(HOLDERS.values()),
-                         bags_sealed=sealed)
-                self.row(state["readback"], "drill", set_id=state["set"], shares=list(HOLDERS),
-                         custodians=list(HOLDERS.values()))
+                self.row(
+                    state["split"],
+                    "split",
+                    set_id=state["set"],
+                    shares=list(HOLDERS),
+                    custodians=list(HOLDERS.values()),
+                    bags_sealed=sealed,
+                )
+                self.row(
+                    state["readback"],
+                    "drill",
+                    set_id=state["set"],
+                    shares=list(HOLDERS),
+                    custodians=list(HOLDERS.values()),
+                )
 
         fill = {"DIR": str(self.base / "sheets"), "SCANS": self.sheets_later("sheets", HOLDERS)}
         self.walk("split", fill, paper, skip_code_for=(8,) if deviation == "head before read-back" else ())
@@ -214,14 +255,25 @@ class Walker:
                 if script == "release":
                     self.provider("ConsoleLogin")  # the credential used, in view of the witness
                 event = "drill" if "--verify-only" in step.command else "release"
-                state_row = self.row(output, event, set_id=self.folders["sheets"], shares=list(shares),
-                                     custodians=[HOLDERS[s] for s in shares], bags_opened=opened, **row)
+                state_row = self.row(
+                    output,
+                    event,
+                    set_id=self.folders["sheets"],
+                    shares=list(shares),
+                    custodians=[HOLDERS[s] for s in shares],
+                    bags_opened=opened,
+                    **row,
+                )
                 self.last_row = state_row
             elif step.who == "Custodians" and "new bag" in step.text:
                 self.last_row["bags_sealed"] = self.seal("sheets", shares)
 
-        fill = {"SCANS": self.sheets("sheets", shares), "INCIDENT": row.get("incident", ""), "REASON": row.get("reason", ""),
-                "FILE": str(self.base / f"checklist-{when[:10]}.pdf")}
+        fill = {
+            "SCANS": self.sheets("sheets", shares),
+            "INCIDENT": row.get("incident", ""),
+            "REASON": row.get("reason", ""),
+            "FILE": str(self.base / f"checklist-{when[:10]}.pdf"),
+        }
         self.walk(script, fill, paper)
 
     def rotation(self, when: str, shares=(1, 3), reseal=True) -> None:
@@ -233,23 +285,35 @@ class Walker:
             elif "breakglass rotate" in step.command:
                 new_set = re.search(r"the new set (\S+) \(", output).group(1)
                 self.folders["new"] = new_set
-                self.rotate_row = self.row(output, "rotate", set_id=self.folders["sheets"], new_set_id=new_set,
-                                           shares=list(shares), custodians=[HOLDERS[s] for s in shares],
-                                           bags_opened=self.open("sheets", shares))
+                self.rotate_row = self.row(
+                    output,
+                    "rotate",
+                    set_id=self.folders["sheets"],
+                    new_set_id=new_set,
+                    shares=list(shares),
+                    custodians=[HOLDERS[s] for s in shares],
+                    bags_opened=self.open("sheets", shares),
+                )
             elif step.who == "Custodians" and "Reseal each old sheet" in step.text:
                 self.rotate_row["bags_sealed"] = self.seal("sheets", shares) if reseal else []
                 if not reseal:  # the deviation: the sheets go back into their opened bags
-                    for share, bag in zip(shares, self.rotate_row["bags_opened"]):
+                    for share, bag in zip(shares, self.rotate_row["bags_opened"], strict=False):
                         self.bags[("sheets", share)] = bag
             elif "--verify-only" in step.command:
-                self.row(output, "drill", set_id=self.folders["new"], shares=list(HOLDERS), custodians=list(HOLDERS.values()))
+                self.row(
+                    output, "drill", set_id=self.folders["new"], shares=list(HOLDERS), custodians=list(HOLDERS.values())
+                )
             elif step.who == "Custodians" and "new sheet" in step.text:
                 self.rotate_row["bags_sealed"] = self.rotate_row["bags_sealed"] + self.seal("new", HOLDERS)
             elif "Test the new credential" in step.text:
                 self.provider("ConsoleLogin")
 
-        fill = {"DIR": str(self.base / "new"), "OLD_SCANS": self.sheets("sheets", shares),
-                "NEW_SCANS": self.sheets_later("new", HOLDERS), "EVIDENCE": str(self.base / "cloudtrail.json")}
+        fill = {
+            "DIR": str(self.base / "new"),
+            "OLD_SCANS": self.sheets("sheets", shares),
+            "NEW_SCANS": self.sheets_later("new", HOLDERS),
+            "EVIDENCE": str(self.base / "cloudtrail.json"),
+        }
         self.walk("rotation", fill, paper)
 
     def destruction(self, when: str) -> None:
@@ -258,9 +322,14 @@ class Walker:
 
         def paper(step, output):
             if "breakglass destroy" in step.command:
-                self.row(output, "destroy", set_id=self.folders["sheets"], shares=list(HOLDERS),
-                         sheets_destroyed=[f"{s}.1" for s in HOLDERS],
-                         bags_destroyed=[self.bags.pop(("sheets", s)) for s in HOLDERS])
+                self.row(
+                    output,
+                    "destroy",
+                    set_id=self.folders["sheets"],
+                    shares=list(HOLDERS),
+                    sheets_destroyed=[f"{s}.1" for s in HOLDERS],
+                    bags_destroyed=[self.bags.pop(("sheets", s)) for s in HOLDERS],
+                )
 
         self.walk("destruction", {"OLD_SET": self.folders["sheets"], "SHEETS_AND_BAGS": pairs}, paper)
 
@@ -269,8 +338,14 @@ class Walker:
 
         def paper(step, output):
             if "breakglass recombine" in step.command:
-                self.new_row = self.row(output, "drill", set_id=self.folders["new"], shares=list(shares),
-                                        custodians=[HOLDERS[s] for s in shares], bags_opened=self.open("new", shares))
+                self.new_row = self.row(
+                    output,
+                    "drill",
+                    set_id=self.folders["new"],
+                    shares=list(shares),
+                    custodians=[HOLDERS[s] for s in shares],
+                    bags_opened=self.open("new", shares),
+                )
             elif step.who == "Custodians" and "new bag" in step.text:
                 self.new_row["bags_sealed"] = self.seal("new", shares)
 
@@ -279,8 +354,22 @@ class Walker:
     def audit(self, *extra, as_of="2026-09-30"):
         self.write_transcription()
         trail = self.write_evidence()
-        result = run("audit", "--journal", self.journal, "--head", self.code, "--logbook", self.base / "logbook.csv",
-                     "--rotations", trail, "--config", self.config, "--as-of", as_of, *extra)
+        result = run(
+            "audit",
+            "--journal",
+            self.journal,
+            "--head",
+            self.code,
+            "--logbook",
+            self.base / "logbook.csv",
+            "--rotations",
+            trail,
+            "--config",
+            self.config,
+            "--as-of",
+            as_of,
+            *extra,
+        )
         assert result.returncode in (0, 1), text(result)
         return result
 
@@ -319,8 +408,9 @@ def copy_walk(w: Walker, tmp_path: Path, cls: type | None = None, dest: Path | N
     shutil.copytree(w.base, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("artifact.pickle"))
     cls = cls or type(w)
     clone = cls.__new__(cls)
-    clone.__dict__.update({k: (json.loads(json.dumps(v)) if k in ("rows", "trail") else copy.deepcopy(v))
-                           for k, v in w.__dict__.items()})
+    clone.__dict__.update(
+        {k: (json.loads(json.dumps(v)) if k in ("rows", "trail") else copy.deepcopy(v)) for k, v in w.__dict__.items()}
+    )
     clone.base, clone.journal, clone.config = dest, dest / "journal.jsonl", dest / "ceremony.toml"
     return clone
 
@@ -328,12 +418,14 @@ def copy_walk(w: Walker, tmp_path: Path, cls: type | None = None, dest: Path | N
 NEW_CUSTODIAN = "Dan Dawson"
 # After the expansion: the set has 4 share numbers; Dan holds the new share 4.
 EXPANDED_CONFIG = CONFIG.replace("n = 3", "n = 4") + (
-    f'\n[[custodians]]\nname = "{NEW_CUSTODIAN}"\nrole = "Custodian"\nlocation = "Safe 4"\nshare = 4\n')
+    f'\n[[custodians]]\nname = "{NEW_CUSTODIAN}"\nrole = "Custodian"\nlocation = "Safe 4"\nshare = 4\n'
+)
 # The new set after Bob leaves: Alice, Carol and Dan, any 2 of 3.
 RESHARED = {1: "Alice Archer", 2: "Carol Chen", 3: NEW_CUSTODIAN}
 RESHARED_CONFIG = CONFIG.split("\n[[custodians]]")[0] + "".join(
     f'\n[[custodians]]\nname = "{name}"\nrole = "Custodian"\nlocation = "Safe {i}"\nshare = {i}\n'
-    for i, name in RESHARED.items())
+    for i, name in RESHARED.items()
+)
 
 
 class ChangeWalker(Walker):
@@ -349,20 +441,34 @@ class ChangeWalker(Walker):
 
         def paper(step, output):
             if "breakglass expand" in step.command:
-                state["row"] = self.row(output, "expand", set_id=self.folders["sheets"], shares=list(scanned),
-                                        custodians=[HOLDERS[s] for s in scanned] + [new_custodian],
-                                        bags_opened=self.open("sheets", scanned))
+                state["row"] = self.row(
+                    output,
+                    "expand",
+                    set_id=self.folders["sheets"],
+                    shares=list(scanned),
+                    custodians=[HOLDERS[s] for s in scanned] + [new_custodian],
+                    bags_opened=self.open("sheets", scanned),
+                )
                 state["output"] = output
             elif "--verify-only" in step.command:
-                self.row(output, "drill", set_id=self.folders["sheets"], shares=[*scanned, 4],
-                         custodians=[HOLDERS[s] for s in scanned] + [new_custodian])
+                self.row(
+                    output,
+                    "drill",
+                    set_id=self.folders["sheets"],
+                    shares=[*scanned, 4],
+                    custodians=[HOLDERS[s] for s in scanned] + [new_custodian],
+                )
             elif step.who == "Custodians" and "Reseal your sheet" in step.text:
                 state["row"]["bags_sealed"] = self.seal("sheets", scanned)
             elif step.who == "Custodians" and "new custodian" in step.text:
                 state["row"]["bags_sealed"] += self.seal("expanded", (4,))
 
-        fill = {"DIR": str(self.base / "expanded"), "SCANS": self.sheets("sheets", scanned),
-                "NEW_SCANS": self.sheets_later("expanded", (4,)), "NEW_CUSTODIAN": new_custodian}
+        fill = {
+            "DIR": str(self.base / "expanded"),
+            "SCANS": self.sheets("sheets", scanned),
+            "NEW_SCANS": self.sheets_later("expanded", (4,)),
+            "NEW_CUSTODIAN": new_custodian,
+        }
         self.walk("expand", fill, paper)
         return state["output"]
 
@@ -376,20 +482,30 @@ class ChangeWalker(Walker):
                 new_set = re.search(r"the new set (\S+) \(", output).group(1)
                 state["new_set"] = new_set
                 self.folders["reshared"] = new_set
-                state["row"] = self.row(output, "reshare", set_id=self.folders["sheets"], new_set_id=new_set,
-                                        shares=[share for _f, share in old_scans],
-                                        custodians=[self.holder(f, s) for f, s in old_scans],
-                                        bags_opened=[self.bags.pop((f, s)) for f, s in old_scans])
+                state["row"] = self.row(
+                    output,
+                    "reshare",
+                    set_id=self.folders["sheets"],
+                    new_set_id=new_set,
+                    shares=[share for _f, share in old_scans],
+                    custodians=[self.holder(f, s) for f, s in old_scans],
+                    bags_opened=[self.bags.pop((f, s)) for f, s in old_scans],
+                )
             elif step.who == "Custodians" and "Reseal each old sheet" in step.text:
                 state["row"]["bags_sealed"] = [self.seal(f, (s,))[0] for f, s in old_scans]
             elif "--verify-only" in step.command:
-                self.row(output, "drill", set_id=state["new_set"], shares=list(RESHARED),
-                         custodians=list(RESHARED.values()))
+                self.row(
+                    output, "drill", set_id=state["new_set"], shares=list(RESHARED), custodians=list(RESHARED.values())
+                )
             elif step.who == "Custodians" and "new sheet" in step.text:
                 state["row"]["bags_sealed"] += self.seal("reshared", RESHARED)
 
-        fill = {"DIR": str(self.base / "reshared"), "OLD_SCANS": [p for f, s in old_scans for p in self.sheets(f, (s,))],
-                "NEW_SCANS": self.sheets_later("reshared", RESHARED), "FILE": str(self.base / "change-checklist.pdf")}
+        fill = {
+            "DIR": str(self.base / "reshared"),
+            "OLD_SCANS": [p for f, s in old_scans for p in self.sheets(f, (s,))],
+            "NEW_SCANS": self.sheets_later("reshared", RESHARED),
+            "FILE": str(self.base / "change-checklist.pdf"),
+        }
         self.walk("reshare", fill, paper)
 
     def destroy_old(self, when: str, sheets=(("sheets", 1), ("sheets", 2), ("sheets", 3), ("expanded", 4))):
@@ -399,14 +515,21 @@ class ChangeWalker(Walker):
 
         def paper(step, output):
             if "breakglass destroy" in step.command:
-                self.row(output, "destroy", set_id=self.folders["sheets"], shares=[s for _f, s in sheets],
-                         sheets_destroyed=[f"{s}.1" for _f, s in sheets],
-                         bags_destroyed=[self.bags.pop((f, s)) for f, s in sheets])
+                self.row(
+                    output,
+                    "destroy",
+                    set_id=self.folders["sheets"],
+                    shares=[s for _f, s in sheets],
+                    sheets_destroyed=[f"{s}.1" for _f, s in sheets],
+                    bags_destroyed=[self.bags.pop((f, s)) for f, s in sheets],
+                )
 
         self.walk("destruction", {"OLD_SET": self.folders["sheets"], "SHEETS_AND_BAGS": pairs}, paper)
 
 
-def custodian_change(base: Path, destroyed=(("sheets", 1), ("sheets", 2), ("sheets", 3), ("expanded", 4))) -> ChangeWalker:
+def custodian_change(
+    base: Path, destroyed=(("sheets", 1), ("sheets", 2), ("sheets", 3), ("expanded", 4))
+) -> ChangeWalker:
     w = ChangeWalker(base)
     w.split_ceremony()
     return destroy_after_change(change_after_split(w), destroyed)

@@ -44,8 +44,11 @@ def choose_set(shares: list, notes: list) -> list:
         indexes = [s.index for s in group]
         doubled = sorted({s.index for s in group if s.version == 1 and indexes.count(s.index) > 1})
         if doubled:
-            raise Refused(f"two different shares with index {doubled}: at least one is forged",
-                          named={i: "two different shares with this index" for i in doubled}, notes=notes)
+            raise Refused(
+                f"two different shares with index {doubled}: at least one is forged",
+                named={i: "two different shares with this index" for i in doubled},
+                notes=notes,
+            )
     complete = {key: group for key, group in sets.items() if len({s.index for s in group}) >= _set_k(group)}
     if len(complete) > 1:
         names = ", ".join(key.hex().upper() for key in complete)
@@ -56,10 +59,9 @@ def choose_set(shares: list, notes: list) -> list:
         parts = []
         for set_id, group in sets.items():
             indexes = sorted({s.index for s in group})
-            parts.append(f"set {set_id.hex().upper()}: shares {indexes}, "
-                         f"{_set_k(group) - len(indexes)} more needed")
+            parts.append(f"set {set_id.hex().upper()}: shares {indexes}, {_set_k(group) - len(indexes)} more needed")
         raise Refused("not enough shares: " + "; ".join(parts), notes=notes)
-    (key, group), = complete.items()
+    ((key, group),) = complete.items()
     for other in sets:
         if other != key:
             notes.append(("other-set", f"shares of set {other.hex().upper()} ignored"))
@@ -102,8 +104,11 @@ def _recombine1(group: list[Share1], notes: list) -> Outcome:
         credential = unpad(plaintext) if plaintext is not None else None
         if credential is None:
             continue
-        named = {s.index: "does not fit: it does not give the same key" for s in group
-                 if _common1(s) != _common1(first) or _key1(list(subset), s.index) != s.key_share}
+        named = {
+            s.index: "does not fit: it does not give the same key"
+            for s in group
+            if _common1(s) != _common1(first) or _key1(list(subset), s.index) != s.key_share
+        }
         return Outcome(credential, first.set_id.hex().upper(), fingerprint(key, first.set_id), named, notes)
     raise Refused("no k shares authenticate together: a share is damaged, forged or of another set", notes=notes)
 
@@ -144,7 +149,11 @@ def genuine_shares(first: Share2, key_points: list[int], key_values: list[bytes]
 
 def _matches_genuine(s: Share2, first: Share2, genuine: dict) -> bool:
     return (s.set_id, s.k, s.padded_length) == (first.set_id, first.k, first.padded_length) and (
-        s.key_share, s.fragment, s.root, s.path) == genuine[s.index]
+        s.key_share,
+        s.fragment,
+        s.root,
+        s.path,
+    ) == genuine[s.index]
 
 
 def _subsets(camp: list[Share2], k: int):
@@ -156,8 +165,9 @@ def _subsets(camp: list[Share2], k: int):
 
 
 def _recombine2(group: list[Share2], notes: list) -> Outcome:
-    altered = {s.index: "altered after printing: does not reach the root it carries"
-               for s in group if not reaches_root(s)}
+    altered = {
+        s.index: "altered after printing: does not reach the root it carries" for s in group if not reaches_root(s)
+    }
     intact = [s for s in group if reaches_root(s)]
     camps: dict = {}
     for share in intact:
@@ -178,8 +188,11 @@ def _recombine2(group: list[Share2], notes: list) -> Outcome:
             matched = {s.index for s in group if _matches_genuine(s, first, genuine)}
             for s in group:
                 if not _matches_genuine(s, first, genuine):
-                    named[s.index] = ("a bogus copy, discarded" if s.index in matched
-                                      else "does not match the set; recovered without it")
+                    named[s.index] = (
+                        "a bogus copy, discarded"
+                        if s.index in matched
+                        else "does not match the set; recovered without it"
+                    )
             return Outcome(credential, first.set_id.hex().upper(), fingerprint(key, first.set_id), named, notes)
     named = dict(altered)
     supports = sorted((len({s.index for s in c}) for c in ordered), reverse=True)

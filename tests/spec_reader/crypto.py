@@ -37,8 +37,9 @@ def _h12(*parts: bytes) -> bytes:
 
 
 def leaf(set_id: bytes, k: int, padded_length: int, index: int, key_share: bytes, fragment: bytes) -> bytes:
-    return _h12(b"breakglass v2 leaf", set_id, bytes([k]), padded_length.to_bytes(4, "big"), bytes([index]),
-                key_share, fragment)
+    return _h12(
+        b"breakglass v2 leaf", set_id, bytes([k]), padded_length.to_bytes(4, "big"), bytes([index]), key_share, fragment
+    )
 
 
 def node(left: bytes, right: bytes) -> bytes:

@@ -99,8 +99,9 @@ def parse_share1(raw: bytes) -> Share1:
     length = int.from_bytes(raw[58:62], "big")
     if length != len(raw) - 82 or not 64 <= length <= MAX_F1_L:
         raise ShareRefused("damaged", f"ciphertext length {length} does not fit the share's {len(raw)} bytes")
-    return Share1(set_id, k, n, index, raw[14:46], raw[46:58], raw[62 : 62 + length],
-                  raw[62 + length : 78 + length], raw)
+    return Share1(
+        set_id, k, n, index, raw[14:46], raw[46:58], raw[62 : 62 + length], raw[62 + length : 78 + length], raw
+    )
 
 
 def fragment_length(padded_length: int, k: int) -> int:

@@ -20,8 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import make_vectors
 import make_vectors2
 
-from breakglass.format import combine, expand, qrtext, typed
-from breakglass.format import v1, v2
+from breakglass.format import combine, expand, qrtext, typed, v1, v2
 
 HERE = Path(__file__).parent
 VECTORS = HERE / "expansions.json"
@@ -46,16 +45,27 @@ def make_entry(version: int, name: str, made_from: list[int], index: int, n: int
     parse = v1.Share.from_bytes if version == 1 else v2.Share.from_bytes
     shares = [parse(bytes.fromhex(s["hex"])) for s in case["shares"] if s["index"] in made_from]
     new = expand.new_shares(combine.recombine(shares), [index], n)[0]
-    qr = qrtext.encode(new, make_vectors.QR_CHARS) if version == 1 else \
-        qrtext.encode(new, make_vectors2.QR_CHARS, parity=make_vectors2.PARITY)
-    return {"format": version, "case": name, "made_from": made_from, "index": index, "n": n,
-            "credential_hex": case["credential_hex"], "fingerprint": case["fingerprint"],
-            "hex": new.to_bytes().hex().upper(), "qr": qr, "typed": typed.encode(new)}
+    qr = (
+        qrtext.encode(new, make_vectors.QR_CHARS)
+        if version == 1
+        else qrtext.encode(new, make_vectors2.QR_CHARS, parity=make_vectors2.PARITY)
+    )
+    return {
+        "format": version,
+        "case": name,
+        "made_from": made_from,
+        "index": index,
+        "n": n,
+        "credential_hex": case["credential_hex"],
+        "fingerprint": case["fingerprint"],
+        "hex": new.to_bytes().hex().upper(),
+        "qr": qr,
+        "typed": typed.encode(new),
+    }
 
 
 def make_all() -> dict:
-    return {"format": "breakglass expansion vectors", "version": 1,
-            "expansions": [make_entry(*e) for e in EXPANSIONS]}
+    return {"format": "breakglass expansion vectors", "version": 1, "expansions": [make_entry(*e) for e in EXPANSIONS]}
 
 
 def main() -> int:

@@ -29,7 +29,12 @@ CASES = [
     {"name": "short password, 2 of 3", "credential_hex": b"correct horse battery staple".hex(), "k": 2, "n": 3},
     {"name": "binary with NUL bytes, 3 of 5", "credential_hex": bytes(range(0, 40)).hex(), "k": 3, "n": 5},
     {"name": "one byte, 2 of 2", "credential_hex": "00", "k": 2, "n": 2},
-    {"name": "1500 bytes (1 KiB bucket boundary passed), 4 of 6", "credential_hex": (b"0123456789ABCDEF" * 94)[:1500].hex(), "k": 4, "n": 6},
+    {
+        "name": "1500 bytes (1 KiB bucket boundary passed), 4 of 6",
+        "credential_hex": (b"0123456789ABCDEF" * 94)[:1500].hex(),
+        "k": 4,
+        "n": 6,
+    },
 ]
 
 
@@ -87,7 +92,12 @@ def make_case(case: dict) -> dict:
 
 
 def make_all() -> dict:
-    return {"format": "breakglass share vectors", "version": 1, "qr_max_chars": QR_CHARS, "cases": [make_case(c) for c in CASES]}
+    return {
+        "format": "breakglass share vectors",
+        "version": 1,
+        "qr_max_chars": QR_CHARS,
+        "cases": [make_case(c) for c in CASES],
+    }
 
 
 def write_or_check(path: Path, document: dict) -> int:

@@ -32,8 +32,12 @@ CASES = [
     {"name": "short password, 3 of 5", "credential_hex": b"correct horse battery staple".hex(), "k": 3, "n": 5},
     {"name": "binary with NUL bytes, 2 of 3", "credential_hex": bytes(range(0, 40)).hex(), "k": 2, "n": 3},
     {"name": "one byte, 2 of 2", "credential_hex": "00", "k": 2, "n": 2},
-    {"name": "1500 bytes (1 KiB bucket boundary passed), 4 of 6",
-     "credential_hex": (b"0123456789ABCDEF" * 94)[:1500].hex(), "k": 4, "n": 6},
+    {
+        "name": "1500 bytes (1 KiB bucket boundary passed), 4 of 6",
+        "credential_hex": (b"0123456789ABCDEF" * 94)[:1500].hex(),
+        "k": 4,
+        "n": 6,
+    },
 ]
 
 
@@ -99,8 +103,16 @@ def erasure_examples() -> list[dict]:
         kept = [t for number, t in enumerate(texts, start=1) if number not in lost]
         assert qrtext.assemble([qrtext.parse_chunk(t) for t in kept]) == share
         examples.append({"lost": lost, "texts": kept, "share_hex": share.to_bytes().hex().upper()})
-    return [{"case": case["name"], "credential_hex": case["credential_hex"], "max_chars": QR_CHARS,
-             "parity": PARITY, "share_index": share.index, "examples": examples}]
+    return [
+        {
+            "case": case["name"],
+            "credential_hex": case["credential_hex"],
+            "max_chars": QR_CHARS,
+            "parity": PARITY,
+            "share_index": share.index,
+            "examples": examples,
+        }
+    ]
 
 
 def _with_own_tree(share: v2.Share, fragment: bytes) -> v2.Share:
@@ -130,23 +142,33 @@ def cheating_examples() -> list[dict]:
         except BreakglassError as e:
             entry["expect"] = {"refused": True, "message": str(e)}
         else:
-            entry["expect"] = {"credential_hex": got.credential.hex(), "used": list(got.used),
-                               "misfits": list(got.misfits), "warnings": list(got.warnings)}
+            entry["expect"] = {
+                "credential_hex": got.credential.hex(),
+                "used": list(got.used),
+                "misfits": list(got.misfits),
+                "warnings": list(got.warnings),
+            }
         out.append(entry)
     return out
 
 
 def make_all() -> dict:
     return {
-        "format": "breakglass share vectors", "version": 2, "qr_max_chars": QR_CHARS, "qr_parity": PARITY,
+        "format": "breakglass share vectors",
+        "version": 2,
+        "qr_max_chars": QR_CHARS,
+        "qr_parity": PARITY,
         "cases": [make_case(c) for c in CASES],
         "ida": ida_example(),
         "erasure": erasure_examples(),
         "cheating": cheating_examples(),
-        "rs_check": {"pieces_hex": ["01020304", "A0B0C0D0"],
-                     "values_at_3_4_255_hex": [v.hex().upper() for v in
-                                              rs.extend([bytes.fromhex("01020304"), bytes.fromhex("A0B0C0D0")],
-                                                        [3, 4, 255]).values()]},
+        "rs_check": {
+            "pieces_hex": ["01020304", "A0B0C0D0"],
+            "values_at_3_4_255_hex": [
+                v.hex().upper()
+                for v in rs.extend([bytes.fromhex("01020304"), bytes.fromhex("A0B0C0D0")], [3, 4, 255]).values()
+            ],
+        },
     }
 
 
