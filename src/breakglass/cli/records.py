@@ -275,13 +275,13 @@ def logbook(
 def _require_set_in_journal(manifest: dict, entries, journal_path: Path) -> None:
     """A logbook pre-fills the journal's codes: for a set that journal never made they would be another set's."""
     from ..format.share import parse_set_id_text, set_id_text
-    from ..record.sets import SetHistory
+    from ..record.journal import set_origin
 
     try:
         set_text = set_id_text(parse_set_id_text(manifest["set_id"]))
     except (BreakglassError, ValueError):
         set_text = manifest["set_id"]
-    if set_text not in SetHistory(entries).created:
+    if set_origin(entries, set_text) is None:
         raise BreakglassError(
             f"the manifest is of set {set_text}, which journal {journal_path} never made (no split, "
             "rotation or reshare of it): give this set's journal, or the manifest of a set it made"
